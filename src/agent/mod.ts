@@ -1,0 +1,14 @@
+/**
+ * The agent: policy, per-conversation queues, turns and prompt assembly. Knows events and
+ * actions, not XML and not SDK formats.
+ *
+ * @module
+ */
+export { Agent } from "./agent.ts";
+export type { AgentOptions, AgentXmpp } from "./agent.ts";
+export { ConversationQueue } from "./conversation_queue.ts";
+export { checkSender } from "./policy.ts";
+export type { PolicyDecision, PolicyRules } from "./policy.ts";
+export { buildSystemPrompt } from "./system_prompt.ts";
+export { runTurn, userFacingError } from "./turn.ts";
+export type { TurnContext, TurnMemory } from "./turn.ts";

@@ -1,0 +1,65 @@
+/**
+ * System prompt assembly: identity, personality and instructions (each from the
+ * conversation's folder, else the global one, else a default), then what the agent knows
+ * about the user, its memory notes and the current date.
+ *
+ * @module
+ */
+
+/** The prompt parts read from the data directory; absent parts fall back to defaults. */
+export interface PromptParts {
+  identity?: string;
+  personality?: string;
+  instructions?: string;
+  user?: string;
+  memory?: string;
+}
+
+/** Options for {@linkcode buildSystemPrompt}. */
+export interface SystemPromptOptions {
+  /** The agent's name. */
+  name: string;
+  /** The current time. */
+  now: Date;
+}
+
+/**
+ * Builds the system prompt of a turn.
+ *
+ * @example
+ * ```ts
+ * buildSystemPrompt({ user: "Alice, likes tea" }, { name: "Fluux Agent", now: new Date() });
+ * ```
+ */
+export function buildSystemPrompt(parts: PromptParts, options: SystemPromptOptions): string {
+  const { name, now } = options;
+  const sections = [
+    parts.identity ?? defaultIdentity(name),
+    parts.personality ?? DEFAULT_PERSONALITY,
+    parts.instructions ?? DEFAULT_INSTRUCTIONS,
+  ];
+  if (parts.user) sections.push(`## About the user\n${parts.user}`);
+  if (parts.memory) sections.push(`## Your notes about this conversation\n${parts.memory}`);
+  sections.push(`Current date and time: ${formatNow(now)}.`);
+  return sections.map((section) => section.trim()).join("\n\n");
+}
+
+function defaultIdentity(name: string): string {
+  return `You are ${name}, an AI assistant that people talk to over XMPP (Jabber) chat.`;
+}
+
+const DEFAULT_PERSONALITY =
+  "You are helpful, direct and friendly. You say so when you do not know something.";
+
+const DEFAULT_INSTRUCTIONS = [
+  "Write for a chat window: short paragraphs, plain text, light Markdown at most.",
+  "Answer in the language the user writes in.",
+  "Messages starting with / are commands handled by the agent itself, not by you.",
+].join("\n");
+
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+
+function formatNow(now: Date): string {
+  const iso = now.toISOString();
+  return `${WEEKDAYS[now.getUTCDay()]} ${iso.slice(0, 10)}, ${iso.slice(11, 16)} UTC`;
+}

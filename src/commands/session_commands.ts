@@ -1,0 +1,34 @@
+/**
+ * Session commands: `/new` (alias `/reset`) archives the session, `/forget` erases it
+ * together with the profile.
+ *
+ * @module
+ */
+import type { Command } from "./command.ts";
+
+/** `/new` and `/reset`: archive the current session and start a fresh one. */
+export const newCommand: Command = {
+  name: "new",
+  aliases: ["reset"],
+  summary: "Archive this conversation and start a new session",
+  async run({ jid, memory }) {
+    const count = await memory.messageCount(jid);
+    const archived = await memory.archive(jid);
+    if (archived === null) return "Nothing to archive: this session is already empty.";
+    return `New session started. The previous one (${plural(count, "message")}) is archived.`;
+  },
+};
+
+/** `/forget`: erase the current session and the profile, keep the archives. */
+export const forgetCommand: Command = {
+  name: "forget",
+  summary: "Erase this conversation's history and your profile (archives are kept)",
+  async run({ jid, memory }) {
+    await memory.forget(jid);
+    return "Done: I forgot this conversation and your profile. Archived sessions are kept.";
+  },
+};
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}

@@ -1,0 +1,7 @@
+/**
+ * Logging for the agent.
+ *
+ * @module
+ */
+export { createLogger, silentLogger } from "./logger.ts";
+export type { Logger, LoggerOptions, LogLevel } from "./logger.ts";

@@ -1,0 +1,73 @@
+/**
+ * A typed face over `@xmpp/client`, which ships no TypeScript types. Only what the agent
+ * uses is declared.
+ *
+ * @module
+ */
+import * as untyped from "@xmpp/client";
+import type { XmlElement } from "./_xml.ts";
+
+/** The authenticate callback xmpp.js hands to a credentials function. */
+export type Authenticate = (
+  credentials: { username: string; password: string },
+  mechanism: string,
+) => Promise<void>;
+
+/** A credentials function: called once the server's SASL mechanisms are known. */
+export type CredentialsFunction = (
+  authenticate: Authenticate,
+  mechanisms: string[],
+  fast: unknown,
+  entity: { isSecure(): boolean },
+) => Promise<void>;
+
+/** The middleware context of an IQ handler. */
+export interface IqContext {
+  from?: string;
+  stanza: XmlElement;
+  element: XmlElement;
+}
+
+/** The part of an xmpp.js client the agent uses. */
+export interface XmppJsClient {
+  status: string;
+  socket: XmppJsSocket | null;
+  jid: { toString(): string } | null;
+  reconnect: { stop(): void };
+  iqCaller: { request(stanza: XmlElement, timeoutMs?: number): Promise<XmlElement> };
+  iqCallee: {
+    get(ns: string, name: string, handler: (ctx: IqContext) => unknown): void;
+    set(ns: string, name: string, handler: (ctx: IqContext) => unknown): void;
+  };
+  start(): Promise<unknown>;
+  stop(): Promise<unknown>;
+  send(element: XmlElement): Promise<void>;
+  isSecure(): boolean;
+  on(event: "stanza", listener: (stanza: XmlElement) => void): void;
+  on(event: "online", listener: (jid: { toString(): string }) => void): void;
+  on(event: "error", listener: (error: Error) => void): void;
+  on(event: "status", listener: (status: string) => void): void;
+  on(event: "disconnect" | "offline", listener: () => void): void;
+  removeAllListeners(): void;
+}
+
+/** The socket wrapper of xmpp.js: a `net.Socket`, or a TLS wrapper holding one. */
+export interface XmppJsSocket {
+  socket?: XmppJsSocket;
+  setNoDelay?(noDelay: boolean): void;
+  destroy?(): void;
+}
+
+/** Options for {@linkcode createXmppJsClient}. */
+export interface XmppJsClientOptions {
+  service: string;
+  domain: string;
+  resource: string;
+  credentials: CredentialsFunction;
+}
+
+/** Creates an xmpp.js client. */
+export function createXmppJsClient(options: XmppJsClientOptions): XmppJsClient {
+  // deno-lint-ignore no-explicit-any
+  return (untyped as any).client(options) as XmppJsClient;
+}
