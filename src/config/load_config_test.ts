@@ -1,0 +1,268 @@
+import assert from "node:assert/strict";
+import { ConfigError } from "./config_error.ts";
+import { loadConfig } from "./load_config.ts";
+import example from "../../config/agent.example.toml" with { type: "text" };
+import { fixtureOptions, loadToml, MINIMAL_TOML, rejection } from "./_testing.ts";
+
+const WITH_VARIABLES = `
+# A comment mentioning \${NOT_A_VARIABLE} is never expanded
+[server]
+host = "localhost"
+jid = "bot@localhost"
+password = "\${BOT_PASSWORD}"
+
+[llm]
+provider = "anthropic"
+model = "claude-sonnet-4-5"
+api_key = "\${ANTHROPIC_API_KEY}"
+`;
+
+Deno.test("loadConfig() fills in every default", async () => {
+  const loaded = await loadToml(MINIMAL_TOML);
+  assert.deepEqual(loaded.config, {
+    server: {
+      mode: "client",
+      host: "localhost",
+      port: 5222,
+      jid: "bot@localhost",
+      password: "s3cret-pass",
+      resource: "fluux-agent",
+      tls_verify: true,
+      allow_plaintext: false,
+    },
+    llm: {
+      provider: "ollama",
+      model: "llama3",
+      host: "http://localhost:11434",
+      max_tokens_per_request: 4096,
+      max_history_messages: 20,
+      timeout_secs: 120,
+      max_retries: 2,
+    },
+    agent: { name: "Fluux Agent", allowed_jids: [], allowed_domains: ["localhost"] },
+    memory: { path: "./data/memory" },
+    keepalive: { enabled: true, ping_interval_secs: 60, ping_timeout_secs: 10 },
+    session: { idle_timeout_mins: 0 },
+    log: { level: "info" },
+  });
+  assert.equal(loaded.path, "/srv/agent/config/agent.toml");
+  assert.equal(loaded.dataDir, "/srv/agent/data/memory");
+  assert.deepEqual(loaded.envFiles, ["/srv/agent/.env", "/home/bot/.fluux-agent/.env"]);
+  assert.deepEqual(loaded.secrets, ["s3cret-pass"]);
+});
+
+Deno.test("loadConfig() defaults allowed_domains to the domain of server.jid", async () => {
+  const loaded = await loadToml(MINIMAL_TOML.replace("bot@localhost", "Bot@Example.ORG"));
+  assert.equal(loaded.config.server.jid, "bot@example.org");
+  assert.deepEqual(loaded.config.agent.allowed_domains, ["example.org"]);
+});
+
+Deno.test("loadConfig() keeps an explicit allowed_domains, even an empty one", async () => {
+  const any = await loadToml(`${MINIMAL_TOML}\n[agent]\nallowed_domains = ["*"]\n`);
+  assert.deepEqual(any.config.agent.allowed_domains, ["*"]);
+  const none = await loadToml(`${MINIMAL_TOML}\n[agent]\nallowed_domains = []\n`);
+  assert.deepEqual(none.config.agent.allowed_domains, []);
+});
+
+Deno.test("loadConfig() lower-cases allowed JIDs and accepts *", async () => {
+  const loaded = await loadToml(
+    `${MINIMAL_TOML}\n[agent]\nallowed_jids = ["Admin@LocalHost", "*"]\n`,
+  );
+  assert.deepEqual(loaded.config.agent.allowed_jids, ["admin@localhost", "*"]);
+});
+
+Deno.test("loadConfig() defaults the LLM host by provider", async () => {
+  const loaded = await loadToml(WITH_VARIABLES, {
+    env: { BOT_PASSWORD: "pw-1234", ANTHROPIC_API_KEY: "sk-ant-1" },
+  });
+  assert.equal(loaded.config.llm.host, "https://api.anthropic.com");
+});
+
+Deno.test("loadConfig() takes variables from the environment first, then ./.env, then ~/.fluux-agent/.env", async () => {
+  const files = {
+    "/srv/agent/.env": "BOT_PASSWORD=from-cwd-env\nANTHROPIC_API_KEY=key-from-cwd\n",
+    "/home/bot/.fluux-agent/.env": "BOT_PASSWORD=from-home\nANTHROPIC_API_KEY=key-from-home\n",
+  };
+  const fromEnv = await loadToml(WITH_VARIABLES, { files, env: { BOT_PASSWORD: "from-process" } });
+  assert.equal(fromEnv.config.server.password, "from-process");
+  assert.equal(fromEnv.config.llm.api_key, "key-from-cwd");
+
+  const fromHome = await loadToml(WITH_VARIABLES, {
+    files: { "/home/bot/.fluux-agent/.env": files["/home/bot/.fluux-agent/.env"] },
+  });
+  assert.equal(fromHome.config.server.password, "from-home");
+  assert.deepEqual(fromHome.variables, ["ANTHROPIC_API_KEY", "BOT_PASSWORD"]);
+  assert.deepEqual(fromHome.secrets.sort(), ["from-home", "key-from-home"]);
+});
+
+Deno.test("loadConfig() names the key and the variable that is not set", async () => {
+  const error = await rejection(loadToml(WITH_VARIABLES, { env: { ANTHROPIC_API_KEY: "k" } }));
+  assert.ok(error instanceof ConfigError);
+  assert.equal(
+    error.message,
+    'Invalid config "config/agent.toml": server.password: environment variable "BOT_PASSWORD" ' +
+      "is not set (set it in the environment or in .env)",
+  );
+});
+
+Deno.test("loadConfig() names the key of a bad value, what was expected and what was found", async () => {
+  const error = await rejection(
+    loadToml(MINIMAL_TOML.replace("[server]", '[server]\nport = "abc"')),
+  );
+  assert.ok(error instanceof ConfigError);
+  assert.equal(error.name, "ConfigError");
+  assert.equal(error.path, "/srv/agent/config/agent.toml");
+  assert.equal(
+    error.message,
+    'Invalid config "config/agent.toml": server.port: expected an integer from 1 to 65535, found "abc"',
+  );
+});
+
+Deno.test("loadConfig() lists every problem, one per line", async () => {
+  const toml = `
+[server]
+host = "localhost:5222"
+port = 0
+jid = "bot"
+password = "pw"
+tls_verify = "no"
+
+[llm]
+provider = "openai"
+model = "m"
+
+[agent]
+allowed_jids = ["alice@example.com/phone"]
+`;
+  const error = await rejection(loadToml(toml));
+  assert.ok(error instanceof ConfigError);
+  assert.deepEqual(error.issues.map((issue) => issue.key), [
+    "server.host",
+    "server.port",
+    "server.jid",
+    "server.tls_verify",
+    "llm.provider",
+    "agent.allowed_jids[0]",
+  ]);
+  assert.equal(
+    error.message,
+    [
+      'Invalid config "config/agent.toml" (6 problems):',
+      '  server.host: expected a host name or IP address without scheme or port, like "example.com", found "localhost:5222"',
+      "  server.port: expected an integer from 1 to 65535, found 0",
+      '  server.jid: expected a bare JID like "bot@example.com", found "bot"',
+      '  server.tls_verify: expected true or false, found "no"',
+      '  llm.provider: expected one of "anthropic", "ollama", found "openai"',
+      '  agent.allowed_jids[0]: expected a bare JID like "alice@example.com", or "*", found "alice@example.com/phone"',
+    ].join("\n"),
+  );
+});
+
+Deno.test("loadConfig() suggests the key meant by a misspelt one", async () => {
+  const toml = MINIMAL_TOML.replace("password", "pasword") +
+    "\n[keepalive]\nping_intervall_secs = 5\n[logs]\n";
+  const error = await rejection(loadToml(toml));
+  assert.ok(error instanceof ConfigError);
+  const byKey = (a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key);
+  assert.deepEqual([...error.issues].sort(byKey), [
+    {
+      key: "keepalive.ping_intervall_secs",
+      message: 'unknown key; did you mean "ping_interval_secs"?',
+    },
+    { key: "logs", message: 'unknown key; did you mean "log"?' },
+    { key: "server.password", message: "missing, expected a non-empty string" },
+    { key: "server.pasword", message: 'unknown key; did you mean "password"?' },
+  ]);
+});
+
+Deno.test("loadConfig() lists the allowed keys when no key is close", async () => {
+  const error = await rejection(loadToml(`${MINIMAL_TOML}\n[memory]\ndirectory = "x"\n`));
+  assert.equal(
+    error.message,
+    'Invalid config "config/agent.toml": memory.directory: unknown key; allowed keys: path',
+  );
+});
+
+Deno.test("loadConfig() says component mode is not available yet", async () => {
+  const error = await rejection(
+    loadToml(MINIMAL_TOML.replace("[server]", '[server]\nmode = "component"')),
+  );
+  assert.equal(
+    error.message,
+    'Invalid config "config/agent.toml": server.mode: "component" mode is not available yet; use "client"',
+  );
+});
+
+Deno.test("loadConfig() requires [server] and [llm]", async () => {
+  const error = await rejection(loadToml('[log]\nlevel = "debug"\n'));
+  assert.ok(error instanceof ConfigError);
+  assert.deepEqual(error.issues, [
+    { key: "server", message: "missing section [server]" },
+    { key: "llm", message: "missing section [llm]" },
+  ]);
+});
+
+Deno.test("loadConfig() requires an API key for anthropic, alongside other llm problems", async () => {
+  const toml = MINIMAL_TOML.replace(
+    'provider = "ollama"',
+    'provider = "anthropic"\nmax_retries = -1',
+  );
+  const error = await rejection(loadToml(toml));
+  assert.ok(error instanceof ConfigError);
+  assert.deepEqual(error.issues.map((issue) => issue.key).sort(), [
+    "llm.api_key",
+    "llm.max_retries",
+  ]);
+  assert.match(error.message, /llm\.api_key: missing: required when provider is "anthropic"/);
+});
+
+Deno.test("loadConfig() never quotes a secret key's value in an error", async () => {
+  const error = await rejection(loadToml(MINIMAL_TOML.replace('"s3cret-pass"', "12345678")));
+  assert.equal(
+    error.message,
+    'Invalid config "config/agent.toml": server.password: expected a non-empty string, found a number',
+  );
+});
+
+Deno.test("loadConfig() does not expand variables in comments", async () => {
+  const loaded = await loadToml(WITH_VARIABLES, {
+    env: { BOT_PASSWORD: "pw", ANTHROPIC_API_KEY: "k" },
+  });
+  assert.deepEqual(loaded.variables, ["ANTHROPIC_API_KEY", "BOT_PASSWORD"]);
+});
+
+Deno.test("loadConfig() resolves memory.path against the working directory", async () => {
+  const relative = await loadToml(`${MINIMAL_TOML}\n[memory]\npath = "../state"\n`);
+  assert.equal(relative.dataDir, "/srv/state");
+  const absolute = await loadToml(`${MINIMAL_TOML}\n[memory]\npath = "/var/lib/agent"\n`);
+  assert.equal(absolute.dataDir, "/var/lib/agent");
+});
+
+Deno.test("loadConfig() says where it looked and how to make a config when the file is missing", async () => {
+  const error = await rejection(loadConfig("config/agent.toml", fixtureOptions({})));
+  assert.ok(error instanceof ConfigError);
+  assert.equal(error.path, "/srv/agent/config/agent.toml");
+  assert.equal(
+    error.message,
+    'Config file not found: "/srv/agent/config/agent.toml". Copy config/agent.example.toml to ' +
+      "config/agent.toml and edit it, or pass --config <path> (or set FLUUX_CONFIG)",
+  );
+});
+
+Deno.test("loadConfig() gives the line and column of a TOML syntax error", async () => {
+  const error = await rejection(loadToml('[server]\nhost = "localhost"\nport = \n'));
+  assert.ok(error instanceof ConfigError);
+  assert.match(
+    error.message,
+    /^Invalid config "config\/agent\.toml": TOML syntax error at line 3, column \d+: /,
+  );
+});
+
+Deno.test("loadConfig() accepts config/agent.example.toml as shipped", async () => {
+  const loaded = await loadToml(example, {
+    env: { BOT_PASSWORD: "pw-example", ANTHROPIC_API_KEY: "sk-example" },
+  });
+  assert.equal(loaded.config.server.password, "pw-example");
+  assert.deepEqual(loaded.config.agent.allowed_jids, ["admin@localhost"]);
+  assert.deepEqual(loaded.variables, ["ANTHROPIC_API_KEY", "BOT_PASSWORD"]);
+});

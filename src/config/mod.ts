@@ -1,0 +1,42 @@
+/**
+ * The agent's configuration: loads the TOML file, expands `${VAR}` from the environment and
+ * .env files, validates it, hides its secrets, and derives the Deno permissions it needs.
+ * The only module that reads the environment.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig, permissionFlags, resolveConfigPath } from "./src/config/mod.ts";
+ *
+ * const loaded = await loadConfig(resolveConfigPath(Deno.args, Deno.env.get));
+ * console.log(permissionFlags(loaded).join(" "));
+ * ```
+ *
+ * @module
+ */
+export { compileArgs, type CompileArgsOptions } from "./compile_args.ts";
+export { ConfigError, type ConfigErrorOptions, type ConfigIssue } from "./config_error.ts";
+export {
+  type EnvLookup,
+  type ExpandedTree,
+  expandVariables,
+  SECRET_NAME,
+} from "./expand_variables.ts";
+export { formatEffectiveConfig } from "./format_effective_config.ts";
+export { loadConfig, type LoadConfigOptions, type LoadedConfig } from "./load_config.ts";
+export {
+  LIBRARY_ENV,
+  permissionFlags,
+  type PermissionFlagsOptions,
+  type PermissionInput,
+} from "./permission_flags.ts";
+export { redactConfig, type RedactConfigOptions, UNSET } from "./redact_config.ts";
+export { DEFAULT_CONFIG_PATH, resolveConfigPath } from "./resolve_config_path.ts";
+export {
+  type Config,
+  configSchema,
+  LLM_DEFAULT_HOSTS,
+  LLM_PROVIDERS,
+  LOG_LEVELS,
+  SERVER_MODES,
+} from "./schema.ts";
+export { REDACTED, secretScrubber } from "./secret_scrubber.ts";

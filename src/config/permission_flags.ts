@@ -1,0 +1,78 @@
+import type { LoadedConfig } from "./load_config.ts";
+
+/**
+ * Environment variables the libraries read while the agent starts, granted on top of the
+ * ones the config references. Empty until measured: add a name here with the library that
+ * reads it and why, e.g. `"NO_COLOR", // std colors, checked at import`.
+ */
+export const LIBRARY_ENV: readonly string[] = [];
+
+/** Variables the agent itself reads: the config location and the home .env directory. */
+const AGENT_ENV = ["FLUUX_CONFIG", "HOME"];
+
+/** Options for {@linkcode permissionFlags}. */
+export interface PermissionFlagsOptions {
+  /**
+   * Variables read by libraries at start-up.
+   * @default {LIBRARY_ENV}
+   */
+  libraryEnv?: readonly string[];
+}
+
+/** The parts of {@linkcode LoadedConfig} the permission set depends on. */
+export type PermissionInput = Pick<
+  LoadedConfig,
+  "config" | "path" | "variables" | "dataDir" | "envFiles"
+>;
+
+/**
+ * The Deno permission flags the agent needs to run with this config, and nothing more:
+ * network access to the XMPP server and the LLM endpoint, read access to the config file,
+ * the .env files and the data directory, write access to the data directory, the
+ * environment variables the config references, and — only when `server.tls_verify` is
+ * false — accepting the XMPP server's certificate unchecked. Each list is sorted and holds
+ * each value once.
+ *
+ * @param loaded What {@linkcode loadConfig} returned.
+ * @returns Flags such as `["--allow-net=localhost:5222", …]`, for `deno run` or `deno compile`.
+ * @throws {TypeError} When a path or host holds a comma, which a Deno flag cannot express.
+ */
+export function permissionFlags(
+  loaded: PermissionInput,
+  options: PermissionFlagsOptions = {},
+): string[] {
+  const { server, llm } = loaded.config;
+  const net = [hostPort(server.host, server.port), urlHostPort(llm.host)];
+  const read = [loaded.path, loaded.dataDir, ...loaded.envFiles];
+  const env = [...loaded.variables, ...AGENT_ENV, ...(options.libraryEnv ?? LIBRARY_ENV)];
+  const flags = [
+    flag("--allow-net", net),
+    flag("--allow-read", read),
+    flag("--allow-write", [loaded.dataDir]),
+    flag("--allow-env", env),
+  ];
+  if (!server.tls_verify) flags.push(flag("--unsafely-ignore-certificate-errors", [server.host]));
+  return flags;
+}
+
+function flag(name: string, values: readonly string[]): string {
+  for (const value of values) {
+    if (value.includes(",")) {
+      throw new TypeError(
+        `Cannot grant ${name} for ${JSON.stringify(value)}: a Deno flag cannot hold a comma`,
+      );
+    }
+  }
+  return `${name}=${[...new Set(values)].sort().join(",")}`;
+}
+
+function hostPort(host: string, port: number): string {
+  const bracketed = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+  return `${bracketed.toLowerCase()}:${port}`;
+}
+
+function urlHostPort(endpoint: string): string {
+  const url = new URL(endpoint);
+  const port = url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port);
+  return hostPort(url.hostname, port);
+}

@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import { permissionFlags } from "./permission_flags.ts";
+import { loadToml, MINIMAL_TOML } from "./_testing.ts";
+
+const TOML = `
+[server]
+host = "xmpp.example.com"
+jid = "bot@example.com"
+password = "\${BOT_PASSWORD}"
+tls_verify = false
+
+[llm]
+provider = "anthropic"
+model = "claude-sonnet-4-5"
+api_key = "\${ANTHROPIC_API_KEY:-none}"
+
+[memory]
+path = "\${DATA_DIR:-./data/memory}"
+`;
+
+Deno.test("permissionFlags() grants exactly the hosts, files and variables the config uses", async () => {
+  const loaded = await loadToml(TOML, { env: { BOT_PASSWORD: "pw" } });
+  assert.deepEqual(permissionFlags(loaded), [
+    "--allow-net=api.anthropic.com:443,xmpp.example.com:5222",
+    "--allow-read=/home/bot/.fluux-agent/.env,/srv/agent/.env,/srv/agent/config/agent.toml," +
+    "/srv/agent/data/memory",
+    "--allow-write=/srv/agent/data/memory",
+    "--allow-env=ANTHROPIC_API_KEY,BOT_PASSWORD,DATA_DIR,FLUUX_CONFIG,HOME",
+    "--unsafely-ignore-certificate-errors=xmpp.example.com",
+  ]);
+});
+
+Deno.test("permissionFlags() takes the LLM port from its URL and adds library variables", async () => {
+  const loaded = await loadToml(
+    MINIMAL_TOML.replace('model = "llama3"', 'model = "llama3"\nhost = "http://[::1]:8080/"'),
+  );
+  const flags = permissionFlags(loaded, { libraryEnv: ["NO_COLOR"] });
+  assert.equal(flags[0], "--allow-net=[::1]:8080,localhost:5222");
+  assert.equal(flags[3], "--allow-env=FLUUX_CONFIG,HOME,NO_COLOR");
+  assert.equal(flags.length, 4, "no certificate exception while tls_verify is true");
+});
+
+Deno.test("permissionFlags() lists a host shared by XMPP and the LLM once", async () => {
+  const loaded = await loadToml(
+    MINIMAL_TOML.replace('model = "llama3"', 'model = "llama3"\nhost = "http://localhost:5222"'),
+  );
+  assert.equal(permissionFlags(loaded)[0], "--allow-net=localhost:5222");
+});
+
+Deno.test("permissionFlags() refuses a path a Deno flag cannot express", async () => {
+  const loaded = await loadToml(`${MINIMAL_TOML}\n[memory]\npath = "/data/a,b"\n`);
+  assert.throws(() => permissionFlags(loaded), {
+    name: "TypeError",
+    message: 'Cannot grant --allow-read for "/data/a,b": a Deno flag cannot hold a comma',
+  });
+});
