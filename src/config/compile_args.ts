@@ -14,8 +14,9 @@ export interface CompileArgsOptions extends PermissionFlagsOptions {
    */
   entry?: string;
   /**
-   * The agent command baked in, run when the executable starts.
-   * @default {"start"}
+   * The agent command baked in: `run` runs the agent in-process (the executable already
+   * holds its permissions, so it must not re-launch itself as `start` does).
+   * @default {"run"}
    */
   command?: string;
   /** Target triple to cross-compile for, e.g. `"x86_64-unknown-linux-gnu"`; the host's by default. */
@@ -31,7 +32,7 @@ export interface CompileArgsOptions extends PermissionFlagsOptions {
  *
  * @param loaded What {@linkcode loadConfig} returned.
  * @returns e.g. `["compile", "--output", "dist/fluux-agent", "--allow-net=…", …, "main.ts",
- * "start", "--config", "/srv/agent/config/agent.toml"]`.
+ * "run", "--config", "/srv/agent/config/agent.toml"]`.
  * @throws {TypeError} As {@linkcode permissionFlags} does.
  */
 export function compileArgs(loaded: PermissionInput, options: CompileArgsOptions): string[] {
@@ -43,7 +44,7 @@ export function compileArgs(loaded: PermissionInput, options: CompileArgsOptions
     ...target,
     ...permissionFlags(loaded, options),
     options.entry ?? "main.ts",
-    options.command ?? "start",
+    options.command ?? "run",
     "--config",
     loaded.path,
   ];

@@ -18,7 +18,7 @@ Deno.test("compileArgs() bakes the permission flags, the command and the config 
       "--allow-write=/srv/agent/data/memory",
       "--allow-env=FLUUX_CONFIG,HOME",
       "main.ts",
-      "start",
+      "run",
       "--config",
       "/srv/agent/config/agent.toml",
     ],
@@ -27,11 +27,11 @@ Deno.test("compileArgs() bakes the permission flags, the command and the config 
 
 Deno.test("compileArgs() leaves --target out by default and takes another entry and command", async () => {
   const loaded = await loadToml(MINIMAL_TOML);
-  const args = compileArgs(loaded, { output: "out", entry: "src/cli.ts", command: "run" });
+  const args = compileArgs(loaded, { output: "out", entry: "src/cli.ts", command: "serve" });
   assert.ok(!args.includes("--target"));
   assert.deepEqual(args.slice(-4), [
     "src/cli.ts",
-    "run",
+    "serve",
     "--config",
     "/srv/agent/config/agent.toml",
   ]);
