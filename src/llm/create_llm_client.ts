@@ -1,0 +1,135 @@
+/**
+ * Builds the `LlmClient` the agent uses: a provider adapter wrapped with retries, a per-attempt
+ * timeout, error mapping and usage accounting.
+ *
+ * @module
+ */
+import { LlmError } from "./llm_error.ts";
+import type { ProviderAdapter } from "./providers/_adapter.ts";
+import { isPermissionError } from "./providers/_errors.ts";
+import { AnthropicProvider } from "./providers/anthropic.ts";
+import { OllamaProvider } from "./providers/ollama.ts";
+import { retry } from "./retry.ts";
+import type { RetryInfo, Sleep } from "./retry.ts";
+import type { ChatRequest, ChatResponse, LlmClient } from "./types.ts";
+import type { UsageMeter } from "./usage.ts";
+
+/** The `[llm]` settings of the agent's config. */
+export interface LlmSettings {
+  provider: "anthropic" | "ollama";
+  model: string;
+  /** Required for Anthropic; for Ollama, sent as a bearer token when set. */
+  api_key?: string | undefined;
+  /** The API base URL, e.g. `https://api.anthropic.com` or `http://127.0.0.1:11434`. */
+  host: string;
+  /** The cap on `max_tokens`, and its value when a request gives none. */
+  max_tokens_per_request: number;
+  /** Time allowed to each attempt, in seconds (fractions allowed); 0 means no limit. */
+  timeout_secs: number;
+  /** Attempts after the first one, for rate limits, overload, 5xx and network errors. */
+  max_retries: number;
+}
+
+/** Options of {@linkcode createLlmClient}. */
+export interface CreateLlmClientOptions {
+  /** The fetch the SDKs use. @default {globalThis.fetch} */
+  fetch?: typeof fetch;
+  /** Receives each call's usage, and each failure. @default {none} */
+  usage?: UsageMeter;
+  /** Waits between retries. @default {an abortable setTimeout} */
+  sleep?: Sleep;
+  /** Called before each retry wait, e.g. to log it. @default {none} */
+  on_retry?: (info: RetryInfo) => void;
+  /** The first backoff delay in milliseconds. @default {500} */
+  base_delay_ms?: number;
+}
+
+/**
+ * Creates a chat client for the configured provider.
+ *
+ * @param settings Provider, model, endpoint, limits
+ * @param options Injected fetch, usage meter and retry hooks
+ * @returns A client whose `chat()` throws only {@linkcode LlmError} (or the caller signal's reason)
+ * @throws {TypeError} when the provider is unknown or Anthropic has no `api_key`
+ * @throws {LlmError} kind "permission" when the SDK may not read the environment it needs
+ *
+ * @example
+ * ```ts
+ * const client = createLlmClient({
+ *   provider: "ollama", model: "llama3.2", host: "http://127.0.0.1:11434",
+ *   max_tokens_per_request: 1024, timeout_secs: 60, max_retries: 2,
+ * });
+ * const answer = await client.chat({ system: "Be brief", messages: [{ role: "user", content: "Hi" }] });
+ * ```
+ */
+export function createLlmClient(
+  settings: LlmSettings,
+  options: CreateLlmClientOptions = {},
+): LlmClient {
+  const adapter = createAdapter(settings, options.fetch);
+  const { usage, sleep, on_retry, base_delay_ms } = options;
+  const timeout_ms = Math.max(0, settings.timeout_secs * 1000);
+  const provider = settings.provider;
+  return {
+    provider,
+    model: settings.model,
+    chat: async function chat(request: ChatRequest): Promise<ChatResponse> {
+      const max_tokens = Math.min(
+        request.max_tokens ?? settings.max_tokens_per_request,
+        settings.max_tokens_per_request,
+      );
+      try {
+        const response = await retry((signal) => adapter.chat(request, { max_tokens, signal }), {
+          max_retries: settings.max_retries,
+          timeout_ms,
+          signal: request.signal,
+          ...(sleep ? { sleep } : {}),
+          ...(on_retry ? { on_retry } : {}),
+          ...(base_delay_ms === undefined ? {} : { base_delay_ms }),
+          timeout_error: (ms, cause) =>
+            new LlmError(`LLM provider "${provider}" did not answer within ${ms / 1000} s`, {
+              kind: "timeout",
+              cause,
+            }),
+        });
+        usage?.record(response.usage);
+        return response;
+      } catch (error) {
+        usage?.recordFailure();
+        throw error;
+      }
+    },
+  };
+}
+
+function createAdapter(
+  settings: LlmSettings,
+  fetch: typeof globalThis.fetch | undefined,
+): ProviderAdapter {
+  const adapter_settings = {
+    model: settings.model,
+    host: settings.host,
+    api_key: settings.api_key,
+    fetch,
+  };
+  switch (settings.provider) {
+    case "anthropic":
+      if (!settings.api_key) {
+        throw new TypeError(`Cannot create the "anthropic" client: "api_key" is missing`);
+      }
+      try {
+        return new AnthropicProvider(adapter_settings);
+      } catch (error) {
+        if (!isPermissionError(error)) throw error;
+        const detail = error instanceof Error ? error.message.split(",")[0] : "";
+        throw new LlmError(`Cannot create the "anthropic" client: ${detail}`, {
+          kind: "permission",
+          cause: error,
+        });
+      }
+    case "ollama":
+      return new OllamaProvider(adapter_settings);
+    default:
+      throw new TypeError(`Cannot create an LLM client: unknown provider "${settings.provider}"`);
+  }
+}

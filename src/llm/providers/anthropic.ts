@@ -1,0 +1,156 @@
+/**
+ * Anthropic Messages API adapter, through `@anthropic-ai/sdk`.
+ * https://docs.anthropic.com/en/api/messages
+ *
+ * @module
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import type { ChatMessage, ChatRequest, ChatResponse, ContentBlock, StopReason } from "../types.ts";
+import type { AdapterCallOptions, AdapterSettings, ProviderAdapter } from "./_adapter.ts";
+import { decodeBase64 } from "./_adapter.ts";
+import { errorFromFailure, errorFromStatus } from "./_errors.ts";
+
+const PROVIDER = "anthropic";
+
+/**
+ * Talks to the Anthropic Messages API. The SDK's own retries are off: the client wrapper
+ * retries. Constructing it reads the environment variable `ANTHROPIC_CUSTOM_HEADERS` (the SDK
+ * always does), so the process needs `--allow-env` for that name.
+ */
+export class AnthropicProvider implements ProviderAdapter {
+  #sdk: Anthropic;
+  #settings: AdapterSettings;
+
+  /**
+   * @param settings Model, host, API key and optional fetch
+   * @throws {Deno.errors.NotCapable} when `ANTHROPIC_CUSTOM_HEADERS` may not be read
+   */
+  constructor(settings: AdapterSettings) {
+    this.#settings = settings;
+    this.#sdk = new Anthropic({
+      apiKey: settings.api_key ?? null,
+      baseURL: settings.host,
+      maxRetries: 0,
+      // The wrapper enforces the real limit with an AbortSignal; this only backs it up.
+      timeout: 24 * 3600 * 1000,
+      // Explicit values keep the SDK from reading more environment variables.
+      webhookKey: null,
+      logLevel: "off",
+      openTelemetry: false,
+      ...(settings.fetch ? { fetch: settings.fetch } : {}),
+    });
+  }
+
+  /** Sends one Messages API request and maps the answer back to neutral types. */
+  async chat(request: ChatRequest, options: AdapterCallOptions): Promise<ChatResponse> {
+    const params: Anthropic.MessageCreateParamsNonStreaming = {
+      model: this.#settings.model,
+      max_tokens: options.max_tokens,
+      messages: request.messages.map(toWireMessage),
+    };
+    if (request.system) params.system = request.system;
+    if (request.tools?.length) {
+      params.tools = request.tools.map((tool) => ({
+        name: tool.name,
+        description: tool.description,
+        input_schema: tool.input_schema as Anthropic.Tool.InputSchema,
+      }));
+      params.tool_choice = { type: request.tool_choice ?? "auto" };
+    }
+    let message: Anthropic.Message;
+    try {
+      message = await this.#sdk.messages.create(params, { signal: options.signal });
+    } catch (error) {
+      throw options.signal.aborted ? error : this.#mapError(error);
+    }
+    return fromWireMessage(message);
+  }
+
+  #mapError(error: unknown): unknown {
+    if (error instanceof Anthropic.APIError && typeof error.status === "number") {
+      return errorFromStatus(PROVIDER, error.status, { headers: error.headers, cause: error });
+    }
+    if (error instanceof Anthropic.APIConnectionError || error instanceof TypeError) {
+      return errorFromFailure(PROVIDER, this.#settings.host, error);
+    }
+    return error;
+  }
+}
+
+function toWireMessage(message: ChatMessage): Anthropic.MessageParam {
+  if (typeof message.content === "string") return { role: message.role, content: message.content };
+  return { role: message.role, content: message.content.map(toWireBlock) };
+}
+
+function toWireBlock(block: ContentBlock): Anthropic.ContentBlockParam {
+  switch (block.type) {
+    case "text":
+      return { type: "text", text: block.text };
+    case "image":
+      return {
+        type: "image",
+        source: {
+          type: "base64",
+          media_type: block.media_type as Anthropic.Base64ImageSource["media_type"],
+          data: block.data,
+        },
+      };
+    case "document": {
+      const title = block.name === undefined ? {} : { title: block.name };
+      if (block.media_type.startsWith("text/")) {
+        const text = new TextDecoder().decode(decodeBase64(block.data));
+        return {
+          type: "document",
+          source: { type: "text", media_type: "text/plain", data: text },
+          ...title,
+        };
+      }
+      return {
+        type: "document",
+        source: { type: "base64", media_type: "application/pdf", data: block.data },
+        ...title,
+      };
+    }
+    case "tool_use":
+      return { type: "tool_use", id: block.id, name: block.name, input: block.input };
+    case "tool_result":
+      return {
+        type: "tool_result",
+        tool_use_id: block.tool_use_id,
+        content: block.content,
+        ...(block.is_error === undefined ? {} : { is_error: block.is_error }),
+      };
+  }
+}
+
+function fromWireMessage(message: Anthropic.Message): ChatResponse {
+  const content: ContentBlock[] = [];
+  for (const block of message.content) {
+    if (block.type === "text") content.push({ type: "text", text: block.text });
+    if (block.type === "tool_use") {
+      content.push({
+        type: "tool_use",
+        id: block.id,
+        name: block.name,
+        input: (block.input ?? {}) as Record<string, unknown>,
+      });
+    }
+  }
+  return {
+    content,
+    text: content.map((block) => block.type === "text" ? block.text : "").join(""),
+    stop_reason: toStopReason(message.stop_reason),
+    usage: {
+      input_tokens: message.usage?.input_tokens ?? 0,
+      output_tokens: message.usage?.output_tokens ?? 0,
+    },
+    model: message.model,
+  };
+}
+
+function toStopReason(reason: string | null): StopReason {
+  return reason === "end_turn" || reason === "tool_use" || reason === "max_tokens" ||
+      reason === "stop_sequence"
+    ? reason
+    : "other";
+}

@@ -1,0 +1,178 @@
+/**
+ * Ollama chat adapter, through the `ollama` package (`POST /api/chat`, not streamed).
+ * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion
+ *
+ * @module
+ */
+import { Ollama } from "ollama";
+import type { Message, Tool, ToolCall } from "ollama";
+import type { ChatMessage, ChatRequest, ChatResponse, ContentBlock, StopReason } from "../types.ts";
+import type { AdapterCallOptions, AdapterSettings, ProviderAdapter } from "./_adapter.ts";
+import { decodeBase64 } from "./_adapter.ts";
+import { errorFromFailure, errorFromStatus } from "./_errors.ts";
+import { LlmError } from "../llm_error.ts";
+
+const PROVIDER = "ollama";
+
+/**
+ * Talks to an Ollama server. Ollama has no tool call ids, so ids `call_<n>` are made up, unique
+ * per adapter; tool results are matched back to tool names by walking the history. Ollama has
+ * no `tool_choice` either: `"none"` sends no tools.
+ */
+export class OllamaProvider implements ProviderAdapter {
+  #settings: AdapterSettings;
+  #next_call_id = 1;
+
+  /** @param settings Model, host, optional API key (sent as a bearer token) and fetch */
+  constructor(settings: AdapterSettings) {
+    this.#settings = settings;
+  }
+
+  /** Sends one `/api/chat` request and maps the answer back to neutral types. */
+  async chat(request: ChatRequest, options: AdapterCallOptions): Promise<ChatResponse> {
+    // The package takes no per-request signal, so each call gets a client whose fetch has it.
+    const sdk = new Ollama({
+      host: this.#settings.host,
+      fetch: this.#fetchFor(options.signal),
+      ...(this.#settings.api_key
+        ? { headers: { authorization: `Bearer ${this.#settings.api_key}` } }
+        : {}),
+    });
+    const tools = request.tool_choice === "none" ? [] : (request.tools ?? []).map(toWireTool);
+    try {
+      const response = await sdk.chat({
+        model: this.#settings.model,
+        messages: toWireMessages(request.system, request.messages),
+        stream: false,
+        ...(tools.length ? { tools } : {}),
+        options: { num_predict: options.max_tokens },
+      });
+      return this.#fromWire(response);
+    } catch (error) {
+      if (options.signal.aborted || error instanceof LlmError) throw error;
+      if (error instanceof TypeError || isPermissionName(error)) {
+        throw errorFromFailure(PROVIDER, this.#settings.host, error);
+      }
+      throw error;
+    }
+  }
+
+  /** A fetch bound to the call's signal that turns a non-2xx answer into an `LlmError`. */
+  #fetchFor(signal: AbortSignal): typeof fetch {
+    const base = this.#settings.fetch ?? fetch;
+    return async (input, init) => {
+      const response = await base(input, { ...init, signal });
+      if (response.ok) return response;
+      // Failing here skips the package's own error path, which would put the body in the message.
+      await response.body?.cancel();
+      throw errorFromStatus(PROVIDER, response.status, { headers: response.headers });
+    };
+  }
+
+  #fromWire(
+    response: { model: string; message: Message; done_reason?: string } & WireCounts,
+  ): ChatResponse {
+    const content: ContentBlock[] = [];
+    if (response.message.content) content.push({ type: "text", text: response.message.content });
+    for (const call of response.message.tool_calls ?? []) {
+      content.push({
+        type: "tool_use",
+        id: `call_${this.#next_call_id++}`,
+        name: call.function.name,
+        input: call.function.arguments ?? {},
+      });
+    }
+    const stop_reason: StopReason = response.message.tool_calls?.length
+      ? "tool_use"
+      : response.done_reason === "stop"
+      ? "end_turn"
+      : response.done_reason === "length"
+      ? "max_tokens"
+      : "other";
+    return {
+      content,
+      text: response.message.content ?? "",
+      stop_reason,
+      usage: {
+        input_tokens: response.prompt_eval_count ?? 0,
+        output_tokens: response.eval_count ?? 0,
+      },
+      model: response.model,
+    };
+  }
+}
+
+interface WireCounts {
+  prompt_eval_count?: number;
+  eval_count?: number;
+}
+
+function toWireTool(tool: { name: string; description: string; input_schema: object }): Tool {
+  return {
+    type: "function",
+    function: {
+      name: tool.name,
+      description: tool.description,
+      parameters: tool.input_schema as NonNullable<Tool["function"]["parameters"]>,
+    },
+  };
+}
+
+function toWireMessages(system: string, messages: ChatMessage[]): Message[] {
+  const wire: Message[] = system ? [{ role: "system", content: system }] : [];
+  const tool_names = new Map<string, string>();
+  for (const message of messages) {
+    if (typeof message.content === "string") {
+      wire.push({ role: message.role, content: message.content });
+      continue;
+    }
+    const texts: string[] = [];
+    const images: Uint8Array[] = [];
+    const tool_calls: ToolCall[] = [];
+    for (const block of message.content) {
+      switch (block.type) {
+        case "text":
+          texts.push(block.text);
+          break;
+        case "image":
+          // Bytes, not the base64 string: the package treats a string naming an existing file
+          // as a path and would send that file instead.
+          images.push(decodeBase64(block.data));
+          break;
+        case "document":
+          texts.push(
+            `[Attached document${
+              block.name ? ` "${block.name}"` : ""
+            } (${block.media_type}) cannot be read by this model]`,
+          );
+          break;
+        case "tool_use":
+          tool_names.set(block.id, block.name);
+          tool_calls.push({ function: { name: block.name, arguments: block.input } });
+          break;
+        case "tool_result": {
+          const name = tool_names.get(block.tool_use_id);
+          wire.push({
+            role: "tool",
+            content: block.is_error ? `Error: ${block.content}` : block.content,
+            ...(name === undefined ? {} : { tool_name: name }),
+          });
+        }
+      }
+    }
+    if (texts.length || images.length || tool_calls.length) {
+      wire.push({
+        role: message.role,
+        content: texts.join("\n\n"),
+        ...(images.length ? { images } : {}),
+        ...(tool_calls.length ? { tool_calls } : {}),
+      });
+    }
+  }
+  return wire;
+}
+
+function isPermissionName(error: unknown): boolean {
+  return error instanceof Error &&
+    (error.name === "NotCapable" || error.name === "PermissionDenied");
+}

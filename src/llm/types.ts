@@ -1,0 +1,79 @@
+/**
+ * Provider-neutral message, tool and response types shared by every LLM adapter.
+ *
+ * Field names mirror the Anthropic Messages API (snake_case) because that is the richest wire
+ * format the agent speaks; adapters translate to and from the others.
+ *
+ * @module
+ */
+
+/** One block of message content. */
+export type ContentBlock =
+  | { type: "text"; text: string }
+  /** An image, base64-encoded, e.g. `media_type: "image/png"`. */
+  | { type: "image"; media_type: string; data: string }
+  /** A document (PDF), base64-encoded. Only Anthropic reads it; Ollama gets a text note. */
+  | { type: "document"; media_type: string; data: string; name?: string }
+  /** A tool call made by the assistant. */
+  | { type: "tool_use"; id: string; name: string; input: Record<string, unknown> }
+  /** The answer to the `tool_use` block with the same id, sent in a user message. */
+  | { type: "tool_result"; tool_use_id: string; content: string; is_error?: boolean };
+
+/** One turn of the conversation. A string content is one text block. */
+export interface ChatMessage {
+  role: "user" | "assistant";
+  content: string | ContentBlock[];
+}
+
+/** A tool the model may call; `input_schema` is a JSON Schema object. */
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  input_schema: Record<string, unknown>;
+}
+
+/** What the agent asks of the model. */
+export interface ChatRequest {
+  /** The system prompt; empty means none. */
+  system: string;
+  messages: ChatMessage[];
+  tools?: ToolDefinition[];
+  /** `"none"` forbids tool calls while keeping tool history valid. @default {"auto"} */
+  tool_choice?: "auto" | "none";
+  /** Capped by the client's `max_tokens_per_request`. @default {max_tokens_per_request} */
+  max_tokens?: number;
+  /** Aborts the call (and any retry wait); the promise then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** Token counts of one call. */
+export interface Usage {
+  input_tokens: number;
+  output_tokens: number;
+}
+
+/** Why the model stopped. */
+export type StopReason = "end_turn" | "tool_use" | "max_tokens" | "stop_sequence" | "other";
+
+/** The model's answer. */
+export interface ChatResponse {
+  content: ContentBlock[];
+  /** The text blocks of `content`, concatenated. */
+  text: string;
+  stop_reason: StopReason;
+  usage: Usage;
+  /** The model that answered, as the provider names it. */
+  model: string;
+}
+
+/** A chat client for one provider and model. */
+export interface LlmClient {
+  readonly provider: string;
+  readonly model: string;
+  /**
+   * Sends one request and returns the model's answer.
+   *
+   * @throws {LlmError} when the provider fails after the allowed retries
+   */
+  chat(request: ChatRequest): Promise<ChatResponse>;
+}

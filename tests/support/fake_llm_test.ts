@@ -1,0 +1,144 @@
+import assert from "node:assert/strict";
+import Anthropic from "@anthropic-ai/sdk";
+import { Ollama } from "ollama";
+import { FAKE_ERROR_MARKER, startFakeLlm, waitForRequests } from "./fake_llm.ts";
+
+function post(url: string, body: unknown): Promise<Response> {
+  return fetch(url, { method: "POST", body: JSON.stringify(body) });
+}
+
+const anthropicBody = (text: string, extra: Record<string, unknown> = {}) => ({
+  model: "m",
+  max_tokens: 10,
+  messages: [{ role: "user", content: text }],
+  ...extra,
+});
+
+Deno.test("startFakeLlm() echoes the last user message in the Anthropic format", async () => {
+  await using fake = await startFakeLlm();
+  const response = await post(`${fake.url}/v1/messages`, anthropicBody("hi there"));
+  const message = await response.json();
+  assert.equal(message.type, "message");
+  assert.deepEqual(message.content, [{ type: "text", text: "echo: hi there" }]);
+  assert.equal(message.stop_reason, "end_turn");
+  assert.equal(fake.requests[0]?.path, "/v1/messages");
+  assert.deepEqual(fake.requests[0]?.body, anthropicBody("hi there"));
+});
+
+Deno.test("startFakeLlm() streams a tool call over SSE that the Anthropic SDK assembles", async () => {
+  await using fake = await startFakeLlm();
+  fake.script(() => ({ text: "Let me look", tool_calls: [{ name: "lookup", input: { q: "x" } }] }));
+  const sdk = new Anthropic({
+    apiKey: "k",
+    baseURL: fake.url,
+    maxRetries: 0,
+    // Set explicitly so the SDK reads no environment variable beyond ANTHROPIC_CUSTOM_HEADERS.
+    webhookKey: null,
+    logLevel: "off",
+    openTelemetry: false,
+  });
+  const message = await sdk.messages.stream(anthropicBody("find x") as never).finalMessage();
+  assert.deepEqual(message.content.map((block) => block.type), ["text", "tool_use"]);
+  const call = message.content[1];
+  assert.ok(call?.type === "tool_use");
+  assert.deepEqual([call.name, call.input], ["lookup", { q: "x" }]);
+  assert.equal(message.stop_reason, "tool_use");
+});
+
+Deno.test("startFakeLlm() answers Ollama chat streamed and not, and lists models", async () => {
+  await using fake = await startFakeLlm({ models: ["llama-fake"] });
+  const ollama = new Ollama({ host: fake.url });
+  const messages = [{ role: "user", content: "ping" }];
+  const whole = await ollama.chat({ model: "llama-fake", messages, stream: false });
+  assert.equal(whole.message.content, "echo: ping");
+  let streamed = "";
+  for await (const part of await ollama.chat({ model: "llama-fake", messages, stream: true })) {
+    streamed += part.message.content;
+  }
+  assert.equal(streamed, "echo: ping");
+  const { models } = await ollama.list();
+  assert.deepEqual(models.map((model) => model.name), ["llama-fake"]);
+});
+
+Deno.test("startFakeLlm() answers a tool result with done: <result> by default", async () => {
+  await using fake = await startFakeLlm();
+  const response = await post(`${fake.url}/api/chat`, {
+    model: "m",
+    stream: false,
+    messages: [
+      { role: "user", content: "time?" },
+      { role: "assistant", content: "", tool_calls: [{ function: { name: "t", arguments: {} } }] },
+      { role: "tool", content: "noon", tool_name: "t" },
+    ],
+  });
+  assert.equal((await response.json()).message.content, "done: noon");
+});
+
+Deno.test("startFakeLlm() embeds texts into stable unit vectors", async () => {
+  await using fake = await startFakeLlm({ embedding_dimensions: 4 });
+  const ollama = new Ollama({ host: fake.url });
+  const first = await ollama.embed({ model: "m", input: ["cat", "dog"] });
+  const again = await ollama.embed({ model: "m", input: "cat" });
+  assert.equal(first.embeddings.length, 2);
+  assert.deepEqual(again.embeddings[0], first.embeddings[0]);
+  assert.notDeepEqual(first.embeddings[0], first.embeddings[1]);
+  for (const vector of first.embeddings) {
+    assert.equal(vector.length, 4);
+    assert.ok(Math.abs(Math.hypot(...vector) - 1) < 1e-9);
+  }
+});
+
+Deno.test("failNext() fails that many requests with the marker, then answers again", async () => {
+  await using fake = await startFakeLlm();
+  fake.failNext(529, 2, { retry_after: "1" });
+  const statuses = [];
+  for (let i = 0; i < 3; i++) {
+    const response = await post(`${fake.url}/v1/messages`, anthropicBody("x"));
+    const text = await response.text();
+    statuses.push(response.status);
+    if (response.status === 529) {
+      assert.ok(text.includes(FAKE_ERROR_MARKER));
+      assert.equal(response.headers.get("retry-after"), "1");
+    }
+  }
+  assert.deepEqual(statuses, [529, 529, 200]);
+});
+
+Deno.test("script() can answer with a raw status and body, and sees the offered tools", async () => {
+  await using fake = await startFakeLlm();
+  const seen: string[][] = [];
+  fake.script((call) => {
+    seen.push(call.tool_names);
+    return { status: 418, body: "teapot" };
+  });
+  const response = await post(`${fake.url}/v1/messages`, {
+    ...anthropicBody("x"),
+    tools: [{ name: "brew", description: "", input_schema: { type: "object" } }],
+  });
+  assert.deepEqual([response.status, await response.text()], [418, "teapot"]);
+  assert.deepEqual(seen, [["brew"]]);
+});
+
+Deno.test("waitForRequests() resolves once the requests arrived, even while they are delayed", async () => {
+  await using fake = await startFakeLlm({ delay_ms: 30_000 });
+  const pending = post(`${fake.url}/api/chat`, { model: "m", stream: false, messages: [] });
+  await waitForRequests(fake, 1, { path: "/api/chat" });
+  assert.equal(fake.requests.length, 1);
+  await fake.close();
+  // Closing cuts the delay short: the request is answered instead of hanging.
+  await (await pending).body?.cancel();
+});
+
+Deno.test("waitForRequests() names what is missing when they do not arrive", async () => {
+  await using fake = await startFakeLlm();
+  await assert.rejects(waitForRequests(fake, 1, { path: "/api/embed", timeout_ms: 20 }), {
+    message: 'Expected 1 requests on "/api/embed" within 20 ms',
+  });
+});
+
+Deno.test("startFakeLlm() with record off keeps no requests but still counts them", async () => {
+  await using fake = await startFakeLlm({ record: false });
+  await (await fetch(`${fake.url}/api/tags`)).body?.cancel();
+  await waitForRequests(fake, 1);
+  assert.deepEqual([fake.requests.length, fake.request_count], [0, 1]);
+});
