@@ -7,6 +7,16 @@ import type { LoadedConfig } from "./load_config.ts";
  */
 export const LIBRARY_ENV: readonly string[] = [];
 
+/**
+ * Variables each LLM SDK reads by itself (its own settings, looked up when the client is
+ * built; Deno throws instead of returning nothing when they are not granted). A prefix
+ * grant keeps the list true across SDK versions; nothing outside the prefix is readable.
+ */
+const PROVIDER_ENV: Record<string, readonly string[]> = {
+  anthropic: ["ANTHROPIC_*"],
+  ollama: ["OLLAMA_*"],
+};
+
 /** Variables the agent itself reads: the config location and the home .env directory. */
 const AGENT_ENV = ["FLUUX_CONFIG", "HOME"];
 
@@ -44,7 +54,12 @@ export function permissionFlags(
   const { server, llm } = loaded.config;
   const net = [hostPort(server.host, server.port), urlHostPort(llm.host)];
   const read = [loaded.path, loaded.dataDir, ...loaded.envFiles];
-  const env = [...loaded.variables, ...AGENT_ENV, ...(options.libraryEnv ?? LIBRARY_ENV)];
+  const env = [
+    ...loaded.variables,
+    ...AGENT_ENV,
+    ...(PROVIDER_ENV[llm.provider] ?? []),
+    ...(options.libraryEnv ?? LIBRARY_ENV),
+  ];
   const flags = [
     flag("--allow-net", net),
     flag("--allow-read", read),

@@ -1,0 +1,205 @@
+/**
+ * Fluux Agent: an AI agent that lives on XMPP.
+ *
+ * The command line and the composition root: parses arguments, loads the config, wires
+ * the XMPP connection, memory, LLM and agent together, and stops them cleanly.
+ *
+ * @module
+ */
+import { Agent } from "./src/agent/mod.ts";
+import {
+  compileArgs,
+  ConfigError,
+  formatEffectiveConfig,
+  loadConfig,
+  type LoadedConfig,
+  permissionFlags,
+  resolveConfigPath,
+  secretScrubber,
+} from "./src/config/mod.ts";
+import { createLlmClient, UsageMeter } from "./src/llm/mod.ts";
+import { createLogger } from "./src/log/mod.ts";
+import { denoMemoryFs, MemoryStore } from "./src/memory/mod.ts";
+import { VERSION } from "./src/version.ts";
+import { ClientConnection, parseJid, XmppFatalError } from "./src/xmpp/mod.ts";
+
+const USAGE = `Fluux Agent ${VERSION}: an AI agent that lives on XMPP
+
+Usage: fluux-agent [command] [--config <path>]
+
+Commands:
+  run           Run the agent (the default). Give it the permissions \`permissions\` prints.
+  start         Work out the permissions the config needs and run the agent under exactly them.
+  check         Validate the config and print the effective settings, secrets hidden.
+  permissions   Print the Deno permission flags the config needs.
+  compile       Build one executable with those permissions baked in.
+                Options: --output <file> (default dist/fluux-agent), --target <triple>,
+                --dry-run (print the deno compile command instead of running it).
+  help          Show this text.     version    Show the version.
+
+The config file is --config <path>, else $FLUUX_CONFIG, else config/agent.toml.
+Exit codes: 0 clean stop, 1 runtime failure (e.g. authentication), 2 config or usage error.`;
+
+const COMMANDS = ["run", "start", "check", "permissions", "compile", "help", "version"];
+
+/** Runs the command line and returns the exit code. */
+async function main(args: string[]): Promise<number> {
+  const first = args[0];
+  const command = first === undefined || first.startsWith("-") ? "run" : first;
+  const rest = command === first ? args.slice(1) : args;
+  if (command === "help" || rest.includes("--help") || rest.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (command === "version" || rest.includes("--version")) {
+    console.log(VERSION);
+    return 0;
+  }
+  if (!COMMANDS.includes(command)) {
+    return fail(2, `Unknown command "${command}". Run "fluux-agent help" for the commands`);
+  }
+  let loaded: LoadedConfig;
+  try {
+    loaded = await loadConfig(resolveConfigPath(rest, (name) => Deno.env.get(name)));
+  } catch (error) {
+    if (error instanceof ConfigError) return fail(2, error.message);
+    throw error;
+  }
+  switch (command) {
+    case "check":
+      console.log(formatEffectiveConfig(loaded));
+      return 0;
+    case "permissions":
+      console.log(permissionFlags(loaded).join(" "));
+      return 0;
+    case "compile":
+      return await compile(loaded, rest);
+    case "start":
+      return await start(loaded);
+    default:
+      return await runAgent(loaded);
+  }
+}
+
+/** Runs the agent in this process until SIGINT/SIGTERM. */
+async function runAgent(loaded: LoadedConfig): Promise<number> {
+  const { config } = loaded;
+  const log = createLogger("fluux-agent", {
+    level: config.log.level,
+    scrub: secretScrubber(loaded.secrets),
+  });
+  const usage = new UsageMeter();
+  const llm = createLlmClient(config.llm, { usage });
+  const memory = new MemoryStore(loaded.dataDir, { fs: denoMemoryFs() });
+  const connection = new ClientConnection({
+    host: config.server.host,
+    port: config.server.port,
+    jid: config.server.jid,
+    password: config.server.password,
+    resource: config.server.resource,
+    allowPlaintext: config.server.allow_plaintext,
+    keepalive: {
+      intervalMs: config.keepalive.enabled ? config.keepalive.ping_interval_secs * 1000 : 0,
+      timeoutMs: config.keepalive.ping_timeout_secs * 1000,
+    },
+    software: { name: config.agent.name, version: VERSION },
+    logger: log.child("xmpp"),
+  });
+  const startedAt = new Date();
+  const agent = new Agent({
+    name: config.agent.name,
+    memory,
+    llm,
+    xmpp: connection,
+    rules: {
+      allowedJids: config.agent.allowed_jids,
+      allowedDomains: config.agent.allowed_domains,
+      ownDomain: parseJid(config.server.jid).domain,
+    },
+    log: log.child("agent"),
+    now: () => new Date(),
+    maxHistoryMessages: config.llm.max_history_messages,
+    maxTokens: config.llm.max_tokens_per_request,
+    idleTimeoutMs: config.session.idle_timeout_mins * 60_000,
+    status: () => ({
+      startedAt,
+      mode: config.server.mode,
+      provider: config.llm.provider,
+      model: config.llm.model,
+      usage: usage.totals(),
+    }),
+  });
+  connection.onEvent((event) => agent.handle(event));
+
+  const stop = () => {
+    log.info("Stopping");
+    void connection.stop();
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(signal, stop);
+  log.info(
+    `Fluux Agent ${VERSION} starting: ${config.server.jid} via ${config.server.host}:` +
+      `${config.server.port}, LLM ${config.llm.provider}/${config.llm.model}`,
+  );
+  try {
+    await connection.run();
+  } catch (error) {
+    if (error instanceof XmppFatalError) return fail(1, error.message);
+    throw error;
+  } finally {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.removeSignalListener(signal, stop);
+  }
+  await Promise.race([agent.idle(), new Promise((resolve) => setTimeout(resolve, 3000))]);
+  log.info("Stopped");
+  return 0;
+}
+
+/** Runs `main.ts run` in a child process holding exactly the permissions the config needs. */
+async function start(loaded: LoadedConfig): Promise<number> {
+  const entry = new URL(import.meta.url).pathname;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...permissionFlags(loaded), entry, "run", "--config", loaded.path],
+    stdin: "null",
+  }).spawn();
+  const forward = (signal: Deno.Signal) => () => child.kill(signal);
+  const onInt = forward("SIGINT");
+  const onTerm = forward("SIGTERM");
+  Deno.addSignalListener("SIGINT", onInt);
+  Deno.addSignalListener("SIGTERM", onTerm);
+  const status = await child.status;
+  Deno.removeSignalListener("SIGINT", onInt);
+  Deno.removeSignalListener("SIGTERM", onTerm);
+  return status.code;
+}
+
+/** Builds (or with --dry-run prints) the `deno compile` command for this config. */
+async function compile(loaded: LoadedConfig, args: string[]): Promise<number> {
+  const option = (name: string) => {
+    const index = args.indexOf(name);
+    return index === -1 ? undefined : args[index + 1];
+  };
+  const target = option("--target");
+  const compileCommand = compileArgs(loaded, {
+    output: option("--output") ?? "dist/fluux-agent",
+    entry: new URL(import.meta.url).pathname,
+    ...(target === undefined ? {} : { target }),
+  });
+  if (args.includes("--dry-run")) {
+    console.log(["deno", ...compileCommand].map(shellQuote).join(" "));
+    return 0;
+  }
+  const { code } = await new Deno.Command(Deno.execPath(), { args: compileCommand }).spawn().status;
+  return code;
+}
+
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+function fail(code: number, message: string): number {
+  console.error(`fluux-agent: ${message}`);
+  return code;
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

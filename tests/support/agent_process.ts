@@ -1,0 +1,184 @@
+/**
+ * Runs the agent as a child process, the way a deployment does: `deno run` with exactly the
+ * permission flags `main.ts permissions` derives from the config, and the same entry point.
+ *
+ * @module
+ */
+import { loadConfig, permissionFlags } from "../../src/config/mod.ts";
+import { EventBuffer } from "./event_buffer.ts";
+import type { ProsodyHandle } from "./prosody.ts";
+
+/** Options of {@linkcode startAgent}. */
+export interface AgentProcessOptions {
+  /** The test server. */
+  prosody: ProsodyHandle;
+  /** Base URL of the (fake) LLM. */
+  llmUrl: string;
+  /** LLM provider. @default {"anthropic"} */
+  provider?: "anthropic" | "ollama";
+  /** Agent account (registered by the caller). @default {"bot"} */
+  user?: string;
+  /** Agent password. @default {"botpass"} */
+  password?: string;
+  /** Allowed JIDs. @default {["alice@localhost"]} */
+  allowedJids?: string[];
+  /** Extra TOML appended to the config. @default {""} */
+  extraToml?: string;
+  /** Extra environment for the child. @default {{}} */
+  env?: Record<string, string>;
+  /** Replaces the config file entirely (the other options are then ignored). */
+  configToml?: string;
+  /** Wait for the agent to be online. @default {true} */
+  waitOnline?: boolean;
+  /** Data directory; a fresh temp dir by default. */
+  dataDir?: string;
+  /** Extra flags for `deno run`, after the derived permission flags. @default {[]} */
+  extraFlags?: string[];
+}
+
+/** A running agent process. */
+export interface AgentProcess extends AsyncDisposable {
+  /** The config file. */
+  readonly configFile: string;
+  /** The memory directory. */
+  readonly dataDir: string;
+  /** The flags it was started with. */
+  readonly flags: string[];
+  /** Every log line so far (stderr and stdout). */
+  readonly lines: EventBuffer<string>;
+  /** Waits for a log line matching `pattern`. */
+  waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(): Promise<number>;
+  /** Resolves with the exit code when the process ends by itself. */
+  readonly exited: Promise<number>;
+}
+
+const MAIN = decodeURIComponent(new URL("../../main.ts", import.meta.url).pathname);
+
+/** Writes a config and starts the agent; waits until it is online. */
+export async function startAgent(options: AgentProcessOptions): Promise<AgentProcess> {
+  const dir = await Deno.makeTempDir({ prefix: "fluux-agent-test-" });
+  const dataDir = options.dataDir ?? `${dir}/memory`;
+  const configFile = `${dir}/agent.toml`;
+  await Deno.writeTextFile(configFile, options.configToml ?? renderConfig(options, dataDir));
+  const env: Record<string, string> = {
+    BOT_PASSWORD: options.password ?? "botpass",
+    ...options.env,
+  };
+  const loaded = await loadConfig(configFile, {
+    env: (name) => env[name] ?? Deno.env.get(name),
+    cwd: dir,
+  });
+  const flags = [...permissionFlags(loaded), ...(options.extraFlags ?? [])];
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      ...flags,
+      "--cert",
+      options.prosody.certFile,
+      MAIN,
+      "run",
+      "--config",
+      configFile,
+    ],
+    env,
+    cwd: dir,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const lines = new EventBuffer<string>((line) => line);
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    let carry = "";
+    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+      const parts = (carry + chunk).split("\n");
+      carry = parts.pop() ?? "";
+      for (const line of parts) lines.push(line);
+    }
+    if (carry) lines.push(carry);
+  };
+  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
+  const exited = child.status.then(async (status) => {
+    await pumps;
+    return status.code;
+  });
+  let stopped = false;
+  const stop = async () => {
+    if (!stopped) {
+      stopped = true;
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // Already gone.
+      }
+    }
+    const timer = setTimeout(() => {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }, 5000);
+    const code = await exited;
+    clearTimeout(timer);
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    return code;
+  };
+  const agent: AgentProcess = {
+    configFile,
+    dataDir,
+    flags,
+    lines,
+    exited,
+    waitForLog: (pattern, timeoutMs = 15_000) =>
+      lines.waitFor((line) => pattern.test(line), { timeoutMs, description: String(pattern) }),
+    stop,
+    [Symbol.asyncDispose]: async () => void await stop(),
+  };
+  if (options.waitOnline ?? true) {
+    try {
+      await Promise.race([
+        agent.waitForLog(/Online as/),
+        exited.then((code) => {
+          throw new Error(`Agent exited with ${code}:\n${lines.events.join("\n")}`);
+        }),
+      ]);
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+  }
+  return agent;
+}
+
+function renderConfig(options: AgentProcessOptions, dataDir: string): string {
+  const provider = options.provider ?? "anthropic";
+  const allowed = JSON.stringify(options.allowedJids ?? ["alice@localhost"]);
+  return `
+[server]
+host = "127.0.0.1"
+port = ${options.prosody.c2sPort}
+jid = "${options.user ?? "bot"}@localhost"
+password = "\${BOT_PASSWORD}"
+
+[llm]
+provider = "${provider}"
+model = "test-model"
+${provider === "anthropic" ? 'api_key = "test-key"' : ""}
+host = "${options.llmUrl}"
+timeout_secs = 10
+max_retries = 0
+
+[agent]
+allowed_jids = ${allowed}
+
+[memory]
+path = "${dataDir}"
+
+[log]
+level = "debug"
+
+${options.extraToml ?? ""}
+`;
+}
