@@ -1,0 +1,124 @@
+/**
+ * The {@linkcode MemoryFs} backed by the real filesystem (`Deno.*`): the only file of
+ * this folder that touches the disk.
+ *
+ * @module
+ */
+
+import { dirname } from "node:path";
+import type { MemoryAppender, MemoryFs, MemoryReader } from "./memory_fs.ts";
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof Deno.errors.NotFound;
+}
+
+async function openRead(path: string): Promise<MemoryReader | null> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true });
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+  const { size } = await file.stat();
+  return {
+    size,
+    async read(offset, length) {
+      const buffer = new Uint8Array(length);
+      await file.seek(offset, Deno.SeekMode.Start);
+      let filled = 0;
+      while (filled < length) {
+        const n = await file.read(buffer.subarray(filled));
+        if (n === null) break;
+        filled += n;
+      }
+      return buffer.subarray(0, filled);
+    },
+    close: () => file.close(),
+  };
+}
+
+async function openAppend(path: string): Promise<MemoryAppender> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { append: true, create: true });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    await Deno.mkdir(dirname(path), { recursive: true });
+    file = await Deno.open(path, { append: true, create: true });
+  }
+  const { size } = await file.stat();
+  return {
+    size,
+    async write(data) {
+      let written = 0;
+      while (written < data.length) written += await file.write(data.subarray(written));
+    },
+    syncData: () => file.syncData(),
+    close: () => file.close(),
+  };
+}
+
+/**
+ * Creates the filesystem access used in production.
+ *
+ * @returns A {@linkcode MemoryFs} over `Deno.*` calls (needs read and write permission
+ * on the data directory).
+ */
+export function denoMemoryFs(): MemoryFs {
+  return {
+    openRead,
+    openAppend,
+    async mkdirp(path) {
+      await Deno.mkdir(path, { recursive: true });
+    },
+    truncate: (path, length) => Deno.truncate(path, length),
+    async readText(path) {
+      try {
+        return await Deno.readTextFile(path);
+      } catch (error) {
+        if (isNotFound(error)) return null;
+        throw error;
+      }
+    },
+    async renameNoReplace(from, to) {
+      // A hard link fails atomically when `to` exists, which a rename cannot promise.
+      try {
+        await Deno.link(from, to);
+      } catch (error) {
+        if (error instanceof Deno.errors.AlreadyExists) return false;
+        if (isNotFound(error)) throw error;
+        // Filesystems without hard links: check, then rename (racy only across processes).
+        try {
+          await Deno.lstat(to);
+          return false;
+        } catch (statError) {
+          if (!isNotFound(statError)) throw statError;
+        }
+        await Deno.rename(from, to);
+        return true;
+      }
+      await Deno.remove(from);
+      return true;
+    },
+    async remove(path) {
+      try {
+        await Deno.remove(path);
+        return true;
+      } catch (error) {
+        if (isNotFound(error)) return false;
+        throw error;
+      }
+    },
+    async listFiles(path) {
+      const names: string[] = [];
+      try {
+        for await (const entry of Deno.readDir(path)) if (entry.isFile) names.push(entry.name);
+      } catch (error) {
+        if (isNotFound(error)) return [];
+        throw error;
+      }
+      return names;
+    },
+  };
+}

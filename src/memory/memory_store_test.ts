@@ -1,0 +1,309 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { MemoryStore } from "./memory_store.ts";
+import { denoMemoryFs } from "./deno_memory_fs.ts";
+import type { MemoryFs } from "./memory_fs.ts";
+import type { TornTailRepair } from "./_history_file.ts";
+
+const JID = "alice@example.org";
+
+async function withStore(
+  test: (store: MemoryStore, root: string) => Promise<void>,
+  options: { fs?: MemoryFs; now?: () => Date; onRepair?: (r: TornTailRepair) => void } = {},
+) {
+  const root = await Deno.makeTempDir({ prefix: "memory_store_test_" });
+  try {
+    await test(new MemoryStore(root, { ...options, durability: "none" }), root);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+}
+
+function historyOf(root: string, jid = JID): string {
+  return join(root, jid, "history.jsonl");
+}
+
+async function linesOf(path: string): Promise<unknown[]> {
+  const text = await Deno.readTextFile(path);
+  assert.ok(text.endsWith("\n"), "the file ends on a newline");
+  return text.slice(0, -1).split("\n").map((line) => JSON.parse(line));
+}
+
+const user = (content: string) => ({ type: "message", role: "user", content }) as const;
+const bot = (content: string) => ({ type: "message", role: "assistant", content }) as const;
+
+Deno.test("append() writes a session header, then one JSON line per entry", async () => {
+  const now = () => new Date("2025-03-04T05:06:07.000Z");
+  await withStore(async (store, root) => {
+    await store.append("Alice@Example.org", { ...user("Hello"), msg_id: "m1", sender: JID });
+    await store.append(JID, bot("Hi!"));
+    assert.deepEqual(await linesOf(historyOf(root)), [
+      { type: "session", version: 1, created: "2025-03-04T05:06:07.000Z", jid: JID },
+      { ...user("Hello"), msg_id: "m1", sender: JID, ts: "2025-03-04T05:06:07.000Z" },
+      { ...bot("Hi!"), ts: "2025-03-04T05:06:07.000Z" },
+    ]);
+  }, { now });
+});
+
+Deno.test("append() starts a new header when the file exists but is empty", async () => {
+  await withStore(async (store, root) => {
+    await Deno.mkdir(join(root, JID));
+    await Deno.writeTextFile(historyOf(root), "");
+    await store.append(JID, user("x"));
+    const [header] = await linesOf(historyOf(root));
+    assert.equal((header as { type: string }).type, "session");
+  });
+});
+
+Deno.test("append() rejects a bad entry or JID without writing", async () => {
+  await withStore(async (store, root) => {
+    await assert.rejects(store.append("../etc@x", user("x")), TypeError);
+    await assert.rejects(store.append(JID, { type: "session" }), /Invalid history entry type/);
+    await assert.rejects(
+      store.append(JID, { type: "message", role: "system", content: "x" }),
+      /role must be "user" or "assistant"/,
+    );
+    assert.deepEqual([...Deno.readDirSync(root)], []);
+  });
+});
+
+Deno.test("recent() returns the last n messages, oldest first, skipping other types", async () => {
+  await withStore(async (store, root) => {
+    for (let i = 0; i < 5; i++) {
+      await store.append(JID, user(`q${i}`));
+      await store.append(JID, { type: "tool_call", name: "clock", ts: "2025-01-01T00:00:00Z" });
+      await store.append(JID, bot(`a${i}`));
+    }
+    const recent = await store.recent(JID, 3);
+    assert.deepEqual(recent.map((e) => e.content), ["a3", "q4", "a4"]);
+    const all = await store.recent(JID, 3, { include: "all" });
+    assert.deepEqual(all.map((e) => e.type), ["message", "message", "tool_call", "message"]);
+    assert.equal((await store.recent(JID, 100)).length, 10);
+    assert.deepEqual(await store.recent(JID, 0), []);
+    assert.deepEqual(await store.recent("nobody@example.org", 5), []);
+    await assert.rejects(store.recent(JID, -1), RangeError);
+    // Unknown entries stay in the file.
+    assert.equal((await linesOf(historyOf(root))).length, 16);
+  });
+});
+
+Deno.test("recent() reads files written by hand, skipping malformed lines", async () => {
+  await withStore(async (store, root) => {
+    await Deno.mkdir(join(root, JID));
+    await Deno.writeTextFile(
+      historyOf(root),
+      [
+        `{"type":"session","version":1,"created":"2024-01-01T00:00:00+00:00","jid":"${JID}"}`,
+        `{"type":"message","role":"user","content":"one","ts":"2024-01-01T00:00:01.123456789+00:00"}`,
+        `not json`,
+        `{"type":"message","role":"wizard","content":"bad role"}`,
+        `{"type":"reaction","message_id":"x","emojis":["👍"]}`,
+        `{"type":"message","role":"assistant","content":"two"}`,
+        ``,
+      ].join("\n"),
+    );
+    assert.deepEqual((await store.recent(JID, 10)).map((e) => e.content), ["one", "two"]);
+    assert.equal(await store.messageCount(JID), 2);
+    assert.equal((await store.lastActivity(JID))?.toISOString(), "2024-01-01T00:00:01.123Z");
+  });
+});
+
+Deno.test("a torn last line is skipped and cut off, and the next append starts a fresh line", async () => {
+  const repairs: TornTailRepair[] = [];
+  await withStore(async (store, root) => {
+    await Deno.mkdir(join(root, JID));
+    const good =
+      `{"type":"session","version":1,"created":"2024-01-01T00:00:00Z","jid":"${JID}"}\n` +
+      `{"type":"message","role":"user","content":"kept","ts":"2024-01-01T00:00:01Z"}\n`;
+    const torn = `{"type":"message","role":"assistant","content":"half an ans`;
+    await Deno.writeTextFile(historyOf(root), good + torn);
+    assert.deepEqual((await store.recent(JID, 10)).map((e) => e.content), ["kept"]);
+    assert.equal(await Deno.readTextFile(historyOf(root)), good);
+    assert.equal(await Deno.readTextFile(historyOf(root) + ".torn"), torn + "\n");
+    await store.append(JID, bot("after"));
+    const contents = (await linesOf(historyOf(root))).map((e) =>
+      (e as { content?: string }).content
+    );
+    assert.deepEqual(contents, [undefined, "kept", "after"]);
+  }, { onRepair: (repair) => repairs.push(repair) });
+  assert.equal(repairs.length, 1);
+  assert.equal(repairs[0]?.action, "moved");
+});
+
+Deno.test("a whole entry missing only its newline is kept", async () => {
+  await withStore(async (store, root) => {
+    await Deno.mkdir(join(root, JID));
+    await Deno.writeTextFile(
+      historyOf(root),
+      `{"type":"message","role":"user","content":"whole","ts":"2024-01-01T00:00:01Z"}`,
+    );
+    await store.append(JID, bot("next"));
+    assert.deepEqual((await store.recent(JID, 10)).map((e) => e.content), ["whole", "next"]);
+  });
+});
+
+Deno.test("concurrent appends to one conversation never interleave", async () => {
+  await withStore(async (store, root) => {
+    const big = "x".repeat(100_000);
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => store.append(JID, user(`${i}:${big}`))),
+    );
+    const lines = await linesOf(historyOf(root)); // throws on an interleaved line
+    assert.equal(lines.length, 51);
+    assert.equal(await store.messageCount(JID), 50);
+  });
+});
+
+Deno.test("conversations run in parallel and stay apart", async () => {
+  await withStore(async (store) => {
+    const jids = Array.from({ length: 20 }, (_, i) => `user${i}@example.org`);
+    await Promise.all(jids.map(async (jid) => {
+      for (let i = 0; i < 10; i++) await store.append(jid, user(`${jid} ${i}`));
+    }));
+    for (const jid of jids) {
+      const recent = await store.recent(jid, 10);
+      assert.equal(recent.length, 10);
+      assert.ok(recent.every((e) => e.content?.toString().startsWith(jid)));
+    }
+  });
+});
+
+Deno.test("messageCount() and lastActivity() follow appends, archives and forgets", async () => {
+  let clock = new Date("2025-01-01T10:00:00Z");
+  await withStore(async (store) => {
+    assert.equal(await store.messageCount(JID), 0);
+    assert.equal(await store.lastActivity(JID), null);
+    await store.append(JID, user("a"));
+    clock = new Date("2025-01-01T10:05:00Z");
+    await store.append(JID, { type: "tool_call" });
+    await store.append(JID, bot("b"));
+    assert.equal(await store.messageCount(JID), 2);
+    assert.equal((await store.lastActivity(JID))?.toISOString(), "2025-01-01T10:05:00.000Z");
+    await store.archive(JID);
+    assert.equal(await store.messageCount(JID), 0);
+    assert.equal(await store.lastActivity(JID), null);
+    await store.append(JID, user("c"));
+    await store.forget(JID);
+    assert.equal(await store.messageCount(JID), 0);
+  }, { now: () => clock });
+});
+
+Deno.test("archive() moves the session aside and never overwrites an archive", async () => {
+  const now = () => new Date("2025-06-07T08:09:10Z");
+  await withStore(async (store, root) => {
+    assert.equal(await store.archive(JID), null);
+    const paths = [];
+    for (let i = 0; i < 3; i++) {
+      await store.append(JID, user(`session ${i}`));
+      paths.push(await store.archive(JID));
+    }
+    const sessions = join(root, JID, "sessions");
+    assert.deepEqual(paths, [
+      join(sessions, "20250607-080910.jsonl"),
+      join(sessions, "20250607-080910-1.jsonl"),
+      join(sessions, "20250607-080910-2.jsonl"),
+    ]);
+    assert.equal(await store.archivedSessions(JID), 3);
+    assert.match(await Deno.readTextFile(paths[1] ?? ""), /"session 1"/);
+    assert.equal(await store.archive(JID), null);
+    await store.append(JID, user("fresh"));
+    const [header] = await linesOf(historyOf(root));
+    assert.equal((header as { type: string }).type, "session");
+    assert.deepEqual((await store.recent(JID, 10)).map((e) => e.content), ["fresh"]);
+  }, { now });
+});
+
+Deno.test("forget() erases history and profile but keeps archives and identity", async () => {
+  await withStore(async (store, root) => {
+    await store.append(JID, user("secret"));
+    await store.archive(JID);
+    await store.append(JID, user("secret 2"));
+    const dir = join(root, JID);
+    for (const name of ["user.md", "context.md", "memory.md", "identity.md"]) {
+      await Deno.writeTextFile(join(dir, name), `${name} text`);
+    }
+    const removed = await store.forget(JID);
+    assert.deepEqual(removed.sort(), ["context.md", "history.jsonl", "memory.md", "user.md"]);
+    assert.deepEqual(await store.recent(JID, 10), []);
+    assert.equal(await store.archivedSessions(JID), 1);
+    assert.deepEqual(await store.promptParts(JID), { identity: "identity.md text" });
+  });
+});
+
+Deno.test("promptParts() prefers the conversation's files, then the global ones", async () => {
+  await withStore(async (store, root) => {
+    const dir = join(root, JID);
+    await Deno.mkdir(dir);
+    await Deno.writeTextFile(join(root, "identity.md"), "global identity");
+    await Deno.writeTextFile(join(root, "personality.md"), "global personality");
+    await Deno.writeTextFile(join(root, "instructions.md"), "  \n");
+    await Deno.writeTextFile(join(dir, "personality.md"), "room personality");
+    await Deno.writeTextFile(join(dir, "user.md"), "\n\t");
+    await Deno.writeTextFile(join(dir, "context.md"), "legacy profile");
+    await Deno.writeTextFile(join(dir, "memory.md"), "likes tea");
+    assert.deepEqual(await store.promptParts(JID), {
+      identity: "global identity",
+      personality: "room personality",
+      user: "legacy profile",
+      memory: "likes tea",
+    });
+    await Deno.writeTextFile(join(dir, "user.md"), "current profile");
+    assert.equal((await store.promptParts(JID)).user, "current profile");
+    assert.deepEqual(await store.promptParts("bob@example.org"), {
+      identity: "global identity",
+      personality: "global personality",
+    });
+  });
+});
+
+function countingFs(): MemoryFs & { bytesRead: number } {
+  const inner = denoMemoryFs();
+  const fs = {
+    ...inner,
+    bytesRead: 0,
+    async openRead(path: string) {
+      const reader = await inner.openRead(path);
+      if (reader === null) return null;
+      return {
+        size: reader.size,
+        close: () => reader.close(),
+        async read(offset: number, length: number) {
+          const bytes = await reader.read(offset, length);
+          fs.bytesRead += bytes.length;
+          return bytes;
+        },
+      };
+    },
+  };
+  return fs;
+}
+
+Deno.test("recent() on a 100,000-entry session reads only the end of the file", async () => {
+  const fs = countingFs();
+  await withStore(async (store, root) => {
+    await Deno.mkdir(join(root, JID));
+    const lines = [
+      `{"type":"session","version":1,"created":"2024-01-01T00:00:00Z","jid":"${JID}"}`,
+    ];
+    for (let i = 0; i < 100_000; i++) {
+      const role = i % 2 === 0 ? "user" : "assistant";
+      lines.push(JSON.stringify({ type: "message", role, content: `message ${i}`, ts: "2024" }));
+    }
+    await Deno.writeTextFile(historyOf(root), lines.join("\n") + "\n");
+    const size = (await Deno.stat(historyOf(root))).size;
+
+    const recent = await store.recent(JID, 20);
+    assert.equal(recent.length, 20);
+    assert.deepEqual(
+      recent.map((e) => e.content),
+      Array.from({ length: 20 }, (_, i) => `message ${99_980 + i}`),
+    );
+    assert.ok(fs.bytesRead < 50_000, `read ${fs.bytesRead} of ${size} bytes`);
+    fs.bytesRead = 0;
+    assert.equal((await store.lastActivity(JID))?.getUTCFullYear(), 2024);
+    assert.ok(fs.bytesRead < 20_000, `lastActivity() read ${fs.bytesRead} bytes`);
+    assert.equal(await store.messageCount(JID), 100_000);
+    await store.append(JID, user("one more"));
+    assert.equal(await store.messageCount(JID), 100_001);
+  }, { fs });
+});

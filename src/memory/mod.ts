@@ -1,0 +1,29 @@
+/**
+ * The memory of the agent: one folder per conversation under the data directory, in the
+ * layout of the Rust Fluux Agent (JSON Lines history, archived sessions, markdown
+ * profiles and prompt parts). Everything goes through {@linkcode MemoryStore}.
+ *
+ * @module
+ */
+
+export { MemoryStore } from "./memory_store.ts";
+export type {
+  MemoryStoreOptions,
+  NewHistoryEntry,
+  PromptParts,
+  RecentOptions,
+  TornTailRepair,
+} from "./memory_store.ts";
+export { conversationDir, normaliseJid } from "./paths.ts";
+export { isMessageEntry, isSessionHeader, parseLine } from "./entries.ts";
+export type {
+  Attachment,
+  HistoryEntry,
+  MessageEntry,
+  OtherEntry,
+  Reaction,
+  SessionHeader,
+} from "./entries.ts";
+export type { MemoryAppender, MemoryFs, MemoryReader } from "./memory_fs.ts";
+export { denoMemoryFs } from "./deno_memory_fs.ts";
+export { InMemoryFs } from "./in_memory_fs.ts";
