@@ -1,0 +1,389 @@
+/**
+ * A real Prosody for integration tests: its own config and state in a temp directory, on free
+ * loopback ports, never the system instance.
+ *
+ * @example
+ * ```ts
+ * await using prosody = await startProsody();
+ * await prosody.register("alice", "secret");
+ * ```
+ *
+ * @module
+ */
+
+import {
+  renderProsodyConfig,
+  TEST_COMPONENT_DOMAIN,
+  TEST_DOMAIN,
+  TEST_MUC_DOMAIN,
+} from "./prosody_config.ts";
+import { testCertificate } from "./test_certificate.ts";
+
+/** Options of {@linkcode startProsody}. */
+export interface ProsodyOptions {
+  /**
+   * Offer STARTTLS and require it (`c2s_require_encryption = true`). With `false` the server
+   * offers no TLS at all and accepts PLAIN over plaintext.
+   * @default {true}
+   */
+  tls?: boolean;
+  /**
+   * Prosody modules loaded on top of the base set, e.g. `["offline", "smacks"]`.
+   * @default {[]}
+   */
+  extraModules?: readonly string[];
+  /**
+   * Lowest level written to the log that `logs()` returns (`"debug"` shows every stanza).
+   * @default {"info"}
+   */
+  logLevel?: "debug" | "info" | "warn";
+  /**
+   * How long to wait for the server to listen after a start or restart.
+   * @default {20000}
+   */
+  startTimeoutMs?: number;
+}
+
+/** A running test Prosody. Stop it in a `finally`, or hold it with `await using`. */
+export interface ProsodyHandle extends AsyncDisposable {
+  /** The VirtualHost users live on: `"localhost"`. */
+  readonly domain: string;
+  /** The loopback address every port listens on: `"127.0.0.1"`. */
+  readonly host: string;
+  /** Client port (STARTTLS required unless started with `tls: false`). */
+  readonly c2sPort: number;
+  /** XEP-0114 external component port. */
+  readonly componentPort: number;
+  /** The MUC service: `"conference.localhost"` (rooms are created unlocked). */
+  readonly mucDomain: string;
+  /** The external component domain: `"agent.localhost"`. */
+  readonly componentDomain: string;
+  /** Secret of {@linkcode ProsodyHandle.componentDomain}. */
+  readonly componentSecret: string;
+  /** Whether the server offers (and requires) STARTTLS. */
+  readonly tls: boolean;
+  /** PEM certificate the server presents; trust it with `deno --cert FILE` (exists even without TLS). */
+  readonly certFile: string;
+  /** Private key of {@linkcode ProsodyHandle.certFile}. */
+  readonly keyFile: string;
+  /** The generated `prosody.cfg.lua`. */
+  readonly configFile: string;
+  /** Temp directory holding config, pidfile, log and data; removed by `stop()`. */
+  readonly dir: string;
+  /**
+   * Creates an account with `prosodyctl register` (works while the server runs).
+   * @throws {Error} When prosodyctl fails.
+   */
+  register(user: string, password: string): Promise<void>;
+  /** SIGTERM, wait for the pidfile to go, start again on the same ports, wait until listening. */
+  restart(): Promise<void>;
+  /** Kills the server and removes {@linkcode ProsodyHandle.dir}. Safe to call twice. */
+  stop(): Promise<void>;
+  /** The server log so far, followed by anything it printed to stdout/stderr. */
+  logs(): Promise<string>;
+}
+
+const HOST = "127.0.0.1";
+const live = new Set<Server>();
+let unloadHooked = false;
+
+/**
+ * Starts a Prosody on free loopback ports and waits until it accepts connections.
+ *
+ * @param options TLS and module choices.
+ * @returns The running server.
+ * @throws {Error} When Prosody is missing or does not listen in time (the message carries its log).
+ */
+export async function startProsody(options: ProsodyOptions = {}): Promise<ProsodyHandle> {
+  const dir = await Deno.makeTempDir({ prefix: "fluux-test-prosody-" });
+  let server: Server | undefined;
+  try {
+    const { cert, key } = await testCertificate();
+    const certFile = `${dir}/localhost.crt`;
+    const keyFile = `${dir}/localhost.key`;
+    await Deno.writeTextFile(certFile, cert);
+    await Deno.writeTextFile(keyFile, key, { mode: 0o600 });
+    const [c2sPort, componentPort] = freePorts(2) as [number, number];
+    const componentSecret = randomHex(16);
+    const tls = options.tls ?? true;
+    const configFile = `${dir}/prosody.cfg.lua`;
+    await Deno.writeTextFile(
+      configFile,
+      renderProsodyConfig({
+        dir,
+        c2sPort,
+        componentPort,
+        componentSecret,
+        tls: tls ? { certFile, keyFile } : null,
+        extraModules: options.extraModules ?? [],
+        logLevel: options.logLevel ?? "info",
+      }),
+    );
+    server = new Server({
+      c2sPort,
+      componentPort,
+      componentSecret,
+      tls,
+      certFile,
+      keyFile,
+      configFile,
+      dir,
+      startTimeoutMs: options.startTimeoutMs ?? 20_000,
+    });
+    await server.start();
+    return server;
+  } catch (error) {
+    await server?.stop();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * Runs `fn` with a fresh Prosody and stops it afterwards, whether `fn` succeeds or throws.
+ *
+ * @param fn The test body.
+ * @param options Passed to {@linkcode startProsody}.
+ * @returns What `fn` returns.
+ */
+export async function withProsody<T>(
+  fn: (prosody: ProsodyHandle) => Promise<T>,
+  options: ProsodyOptions = {},
+): Promise<T> {
+  const prosody = await startProsody(options);
+  try {
+    return await fn(prosody);
+  } finally {
+    await prosody.stop();
+  }
+}
+
+interface ServerFields {
+  c2sPort: number;
+  componentPort: number;
+  componentSecret: string;
+  tls: boolean;
+  certFile: string;
+  keyFile: string;
+  configFile: string;
+  dir: string;
+  startTimeoutMs: number;
+}
+
+class Server implements ProsodyHandle {
+  readonly domain = TEST_DOMAIN;
+  readonly host = HOST;
+  readonly mucDomain = TEST_MUC_DOMAIN;
+  readonly componentDomain = TEST_COMPONENT_DOMAIN;
+  readonly c2sPort: number;
+  readonly componentPort: number;
+  readonly componentSecret: string;
+  readonly tls: boolean;
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly configFile: string;
+  readonly dir: string;
+  #startTimeoutMs: number;
+  #child: Deno.ChildProcess | undefined;
+  #drains: Promise<void>[] = [];
+  #console = "";
+  #stopped = false;
+
+  constructor(fields: ServerFields) {
+    this.c2sPort = fields.c2sPort;
+    this.componentPort = fields.componentPort;
+    this.componentSecret = fields.componentSecret;
+    this.tls = fields.tls;
+    this.certFile = fields.certFile;
+    this.keyFile = fields.keyFile;
+    this.configFile = fields.configFile;
+    this.dir = fields.dir;
+    this.#startTimeoutMs = fields.startTimeoutMs;
+  }
+
+  get #pidFile(): string {
+    return `${this.dir}/prosody.pid`;
+  }
+
+  async start(): Promise<void> {
+    hookUnload();
+    live.add(this);
+    const child = new Deno.Command("prosody", {
+      args: ["-F", "--config", this.configFile],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.#child = child;
+    this.#drains = [this.#drain(child.stdout), this.#drain(child.stderr)];
+    let exited = false;
+    child.status.then(() => exited = true);
+    const deadline = Date.now() + this.#startTimeoutMs;
+    // Listening is not enough: Prosody installs its SIGTERM handler from its event loop, and a
+    // SIGTERM before that kills it without removing the pidfile. An answered stream header
+    // proves the loop runs.
+    const checks = [
+      () => exists(this.#pidFile),
+      () => accepts(this.componentPort),
+      () => answersStream(this.c2sPort, this.domain),
+    ];
+    for (const check of checks) {
+      while (!(await check())) {
+        if (exited || Date.now() > deadline) {
+          const why = exited ? "exited" : "did not start in time";
+          throw new Error(`Prosody ${why}:\n${await this.logs()}`);
+        }
+        await sleep(10);
+      }
+    }
+  }
+
+  async register(user: string, password: string): Promise<void> {
+    const output = await new Deno.Command("prosodyctl", {
+      args: ["--config", this.configFile, "register", user, this.domain, password],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!output.success) {
+      const text = new TextDecoder().decode(output.stderr) +
+        new TextDecoder().decode(output.stdout);
+      throw new Error(`Cannot register "${user}@${this.domain}": ${text.trim()}`);
+    }
+  }
+
+  async restart(): Promise<void> {
+    await this.#terminate();
+    await this.start();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    try {
+      await this.#terminate();
+    } finally {
+      live.delete(this);
+      await Deno.remove(this.dir, { recursive: true }).catch(() => {});
+    }
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
+  }
+
+  async logs(): Promise<string> {
+    const log = await Deno.readTextFile(`${this.dir}/prosody.log`).catch(() => "");
+    return this.#console === "" ? log : `${log}\n--- console ---\n${this.#console}`;
+  }
+
+  /** Last resort when the test process unloads with the server still up. */
+  killNow(): void {
+    if (this.#child !== undefined) signal(this.#child, "SIGKILL");
+    try {
+      Deno.removeSync(this.dir, { recursive: true });
+    } catch {
+      // Already gone.
+    }
+  }
+
+  async #terminate(): Promise<void> {
+    const child = this.#child;
+    if (child === undefined) return;
+    this.#child = undefined;
+    let exited = false;
+    child.status.then(() => exited = true);
+    signal(child, "SIGTERM");
+    // Prosody removes its pidfile once shutdown is complete (sessions closed, data saved), but
+    // its loop may then idle up to a second before the process exits: no need to wait for that.
+    const deadline = Date.now() + 5_000;
+    while (!exited && Date.now() < deadline && (await exists(this.#pidFile))) await sleep(5);
+    const timer = setTimeout(() => signal(child, "SIGKILL"), exited ? 0 : 100);
+    try {
+      await child.status;
+    } finally {
+      clearTimeout(timer);
+    }
+    await Promise.all(this.#drains);
+    await Deno.remove(this.#pidFile).catch(() => {});
+  }
+
+  async #drain(stream: ReadableStream<Uint8Array>): Promise<void> {
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) this.#console += decoder.decode(chunk, { stream: true });
+  }
+}
+
+function signal(child: Deno.ChildProcess, name: Deno.Signal): void {
+  try {
+    child.kill(name);
+  } catch {
+    // Already exited.
+  }
+}
+
+function hookUnload(): void {
+  if (unloadHooked) return;
+  unloadHooked = true;
+  globalThis.addEventListener("unload", () => {
+    for (const server of live) server.killNow();
+  });
+}
+
+function freePorts(count: number): number[] {
+  const listeners = Array.from({ length: count }, () => Deno.listen({ hostname: HOST, port: 0 }));
+  const ports = listeners.map((listener) => listener.addr.port);
+  for (const listener of listeners) listener.close();
+  return ports;
+}
+
+async function accepts(port: number): Promise<boolean> {
+  try {
+    const conn = await Deno.connect({ hostname: HOST, port });
+    conn.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function answersStream(port: number, domain: string): Promise<boolean> {
+  let conn: Deno.TcpConn | undefined;
+  // The kernel accepts before Prosody's loop runs; do not wait forever on a stuck server.
+  const timer = setTimeout(() => conn?.close(), 1_000);
+  try {
+    conn = await Deno.connect({ hostname: HOST, port });
+    const header = `<?xml version='1.0'?><stream:stream to='${domain}' xmlns='jabber:client' ` +
+      "xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
+    await conn.write(new TextEncoder().encode(header));
+    const read = await conn.read(new Uint8Array(512));
+    return read !== null && read > 0;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+    try {
+      conn?.close();
+    } catch {
+      // Closed by the timer.
+    }
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function randomHex(bytes: number): string {
+  const data = crypto.getRandomValues(new Uint8Array(bytes));
+  return Array.from(data, (b) => b.toString(16).padStart(2, "0")).join("");
+}
