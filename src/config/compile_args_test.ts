@@ -16,7 +16,7 @@ Deno.test("compileArgs() bakes the permission flags, the command and the config 
       "--allow-read=/home/bot/.fluux-agent/.env,/srv/agent/.env,/srv/agent/config/agent.toml," +
       "/srv/agent/data/memory",
       "--allow-write=/srv/agent/data/memory",
-      "--allow-env=FLUUX_CONFIG,HOME,OLLAMA_*",
+      "--allow-env=FLUUX_CONFIG,HOME",
       "main.ts",
       "run",
       "--config",

@@ -13,8 +13,8 @@ export const LIBRARY_ENV: readonly string[] = [];
  * grant keeps the list true across SDK versions; nothing outside the prefix is readable.
  */
 const PROVIDER_ENV: Record<string, readonly string[]> = {
-  anthropic: ["ANTHROPIC_*"],
-  ollama: ["OLLAMA_*"],
+  anthropic: ["ANTHROPIC_CUSTOM_HEADERS"],
+  ollama: [],
 };
 
 /** Variables the agent itself reads: the config location and the home .env directory. */

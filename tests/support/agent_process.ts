@@ -24,8 +24,12 @@ export interface AgentProcessOptions {
   allowedJids?: string[];
   /** Extra TOML appended to the config. @default {""} */
   extraToml?: string;
-  /** Extra environment for the child. @default {{}} */
+  /** Extra environment, for deriving the flags and for the child. @default {{}} */
   env?: Record<string, string>;
+  /** Environment for the child only, overriding `env` after the flags are derived. @default {{}} */
+  runEnv?: Record<string, string>;
+  /** Set `server.allow_plaintext = true`. @default {false} */
+  plaintext?: boolean;
   /** Replaces the config file entirely (the other options are then ignored). */
   configToml?: string;
   /** Wait for the agent to be online. @default {true} */
@@ -82,7 +86,7 @@ export async function startAgent(options: AgentProcessOptions): Promise<AgentPro
       "--config",
       configFile,
     ],
-    env,
+    env: { ...env, ...options.runEnv },
     cwd: dir,
     stdin: "null",
     stdout: "piped",
@@ -161,6 +165,7 @@ host = "127.0.0.1"
 port = ${options.prosody.c2sPort}
 jid = "${options.user ?? "bot"}@localhost"
 password = "\${BOT_PASSWORD}"
+allow_plaintext = ${options.plaintext ?? false}
 
 [llm]
 provider = "${provider}"
