@@ -98,6 +98,7 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
     password: config.server.password,
     resource: config.server.resource,
     allowPlaintext: config.server.allow_plaintext,
+    tlsVerify: config.server.tls_verify,
     keepalive: {
       intervalMs: config.keepalive.enabled ? config.keepalive.ping_interval_secs * 1000 : 0,
       timeoutMs: config.keepalive.ping_timeout_secs * 1000,

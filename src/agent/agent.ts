@@ -11,7 +11,6 @@ import {
   parseCommandLine,
 } from "../commands/mod.ts";
 import type { AgentStatus } from "../commands/mod.ts";
-import type { Logger } from "../log/mod.ts";
 import {
   isSubscribedTo,
   type MessageEvent,

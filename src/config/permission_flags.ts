@@ -39,9 +39,9 @@ export type PermissionInput = Pick<
  * The Deno permission flags the agent needs to run with this config, and nothing more:
  * network access to the XMPP server and the LLM endpoint, read access to the config file,
  * the .env files and the data directory, write access to the data directory, the
- * environment variables the config references, and — only when `server.tls_verify` is
- * false — accepting the XMPP server's certificate unchecked. Each list is sorted and holds
- * each value once.
+ * environment variables the config references (and the few its LLM SDK reads). Each list
+ * is sorted and holds each value once. `server.tls_verify = false` needs no flag: the XMPP
+ * layer relaxes the check for that one server itself.
  *
  * @param loaded What {@linkcode loadConfig} returned.
  * @returns Flags such as `["--allow-net=localhost:5222", …]`, for `deno run` or `deno compile`.
@@ -66,7 +66,6 @@ export function permissionFlags(
     flag("--allow-write", [loaded.dataDir]),
     flag("--allow-env", env),
   ];
-  if (!server.tls_verify) flags.push(flag("--unsafely-ignore-certificate-errors", [server.host]));
   return flags;
 }
 

@@ -26,7 +26,6 @@ Deno.test("permissionFlags() grants exactly the hosts, files and variables the c
     "/srv/agent/data/memory",
     "--allow-write=/srv/agent/data/memory",
     "--allow-env=ANTHROPIC_API_KEY,ANTHROPIC_CUSTOM_HEADERS,BOT_PASSWORD,DATA_DIR,FLUUX_CONFIG,HOME",
-    "--unsafely-ignore-certificate-errors=xmpp.example.com",
   ]);
 });
 
@@ -37,7 +36,7 @@ Deno.test("permissionFlags() takes the LLM port from its URL and adds library va
   const flags = permissionFlags(loaded, { libraryEnv: ["NO_COLOR"] });
   assert.equal(flags[0], "--allow-net=[::1]:8080,localhost:5222");
   assert.equal(flags[3], "--allow-env=FLUUX_CONFIG,HOME,NO_COLOR");
-  assert.equal(flags.length, 4, "no certificate exception while tls_verify is true");
+  assert.equal(flags.length, 4);
 });
 
 Deno.test("permissionFlags() lists a host shared by XMPP and the LLM once", async () => {

@@ -5,6 +5,7 @@
  * @module
  */
 import * as untyped from "@xmpp/client";
+import tls from "node:tls";
 import type { XmlElement } from "./_xml.ts";
 
 /** The authenticate callback xmpp.js hands to a credentials function. */
@@ -64,10 +65,37 @@ export interface XmppJsClientOptions {
   domain: string;
   resource: string;
   credentials: CredentialsFunction;
+  /** Check the server's certificate. @default {true} */
+  tlsVerify?: boolean;
 }
 
 /** Creates an xmpp.js client. */
 export function createXmppJsClient(options: XmppJsClientOptions): XmppJsClient {
+  if (options.tlsVerify === false) skipCertificateCheck(options.domain);
   // deno-lint-ignore no-explicit-any
   return (untyped as any).client(options) as XmppJsClient;
+}
+
+const uncheckedHosts = new Set<string>();
+
+/**
+ * Accepts any certificate from `host` (`server.tls_verify = false`). xmpp.js gives no way to
+ * pass TLS options to its STARTTLS upgrade, and Deno's `--unsafely-ignore-certificate-errors`
+ * does not reach `node:tls`, so the one `tls.connect` the library calls is wrapped — for
+ * this host only; every other TLS connection keeps full verification.
+ */
+function skipCertificateCheck(host: string): void {
+  if (uncheckedHosts.size === 0) {
+    const connect = tls.connect;
+    // deno-lint-ignore no-explicit-any
+    (tls as any).connect = (options: any, ...rest: unknown[]) =>
+      // deno-lint-ignore no-explicit-any
+      (connect as any)(
+        typeof options === "object" && options !== null && uncheckedHosts.has(options.host)
+          ? { ...options, rejectUnauthorized: false }
+          : options,
+        ...rest,
+      );
+  }
+  uncheckedHosts.add(host);
 }

@@ -40,6 +40,8 @@ export interface ClientConnectionOptions {
   resource: string;
   /** Allow logging in without TLS when the server offers no STARTTLS. */
   allowPlaintext: boolean;
+  /** Check the server's TLS certificate. @default {true} */
+  tlsVerify?: boolean;
   /** Keepalive pings; `intervalMs` 0 disables them. */
   keepalive: { intervalMs: number; timeoutMs: number };
   /** Name and version answered to XEP-0092 and shown in disco#info. */
@@ -165,6 +167,7 @@ export class ClientConnection {
       domain: this.#domain,
       resource,
       credentials: this.#credentials(),
+      tlsVerify: this.#options.tlsVerify ?? true,
     });
     // Reconnection is ours (backoff, fatal errors), not the library's fixed 1 s loop.
     client.reconnect.stop();

@@ -21,7 +21,10 @@ export interface Jid {
   bare: string;
 }
 
+// Control characters are exactly what these patterns exist to reject.
+// deno-lint-ignore no-control-regex
 const FORBIDDEN_LOCAL = /["&'/:<>@\s\u0000-\u001f\u007f]/u;
+// deno-lint-ignore no-control-regex
 const FORBIDDEN_DOMAIN = /[\s@/\\\u0000-\u001f\u007f]/u;
 
 /**

@@ -1,0 +1,264 @@
+/**
+ * The command line as a user runs it: `deno task start`, `check`, `permissions`,
+ * `compile --dry-run`, and the errors for a missing or broken config.
+ */
+import { assertEquals, assertExcludes, assertIncludes, assertTrue } from "./support/assert.ts";
+import { startAgent } from "./support/agent_process.ts";
+import { startFakeLlm } from "./support/fake_llm.ts";
+import { connectHuman } from "./support/human.ts";
+import { startProsody } from "./support/prosody.ts";
+
+const ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname);
+const MAIN = `${ROOT}main.ts`;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function cli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-env", "--allow-run", MAIN, ...args],
+    env: options.env ?? {},
+    cwd: options.cwd ?? ROOT,
+    stdin: "null",
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  } satisfies Run;
+}
+
+const SECRET = "hunter2-correct-horse";
+
+async function writeConfig(extra = ""): Promise<{ dir: string; file: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "fluux-cli-" });
+  const file = `${dir}/agent.toml`;
+  await Deno.writeTextFile(
+    file,
+    `[server]
+host = "xmpp.example.org"
+jid = "bot@example.org"
+password = "\${BOT_PASSWORD}"
+
+[llm]
+provider = "anthropic"
+model = "claude-sonnet-4-5"
+api_key = "\${ANTHROPIC_API_KEY}"
+
+[memory]
+path = "${dir}/memory"
+${extra}`,
+  );
+  return { dir, file };
+}
+
+const ENV = { BOT_PASSWORD: SECRET, ANTHROPIC_API_KEY: "sk-ant-secret-key-123" };
+
+Deno.test("a missing config says where it looked and how to make one", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const run = await cli(["run"], { cwd: dir });
+    assertEquals(run.code, 2);
+    assertIncludes(run.stderr, `${dir}/config/agent.toml`);
+    assertIncludes(run.stderr, "config/agent.example.toml");
+    assertEquals(run.stderr.trim().split("\n").length, 1, "one line");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a broken config names the key, what was expected and what was found", async () => {
+  const { dir, file } = await writeConfig(
+    '[agent]\nalowed_jids = ["a@b"]\n[keepalive]\nping_interval_secs = "often"',
+  );
+  try {
+    const run = await cli(["check", "--config", file], { env: ENV });
+    assertEquals(run.code, 2);
+    assertIncludes(run.stderr, 'agent.alowed_jids: unknown key; did you mean "allowed_jids"?');
+    assertIncludes(run.stderr, "keepalive.ping_interval_secs");
+    assertIncludes(run.stderr, '"often"');
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("an unset variable is named with its key", async () => {
+  const { dir, file } = await writeConfig();
+  try {
+    const run = await cli(["check", "--config", file], { env: { BOT_PASSWORD: "x", HOME: dir } });
+    assertEquals(run.code, 2);
+    assertIncludes(run.stderr, "llm.api_key");
+    assertIncludes(run.stderr, "ANTHROPIC_API_KEY");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("check prints the effective settings with secrets hidden; FLUUX_CONFIG selects the file", async () => {
+  const { dir, file } = await writeConfig();
+  try {
+    const run = await cli(["check"], { env: { ...ENV, FLUUX_CONFIG: file, HOME: dir } });
+    assertEquals(run.code, 0, run.stderr);
+    assertIncludes(run.stdout, "xmpp.example.org");
+    assertIncludes(run.stdout, "max_history_messages = 20");
+    assertExcludes(run.stdout + run.stderr, SECRET);
+    assertExcludes(run.stdout + run.stderr, "sk-ant-secret-key-123");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("permissions prints exactly the hosts, files and variables the config needs", async () => {
+  const { dir, file } = await writeConfig();
+  try {
+    const run = await cli(["permissions", "--config", file], { env: { ...ENV, HOME: dir } });
+    assertEquals(run.code, 0, run.stderr);
+    const flags = run.stdout.trim().split(" ");
+    assertEquals(flags[0], "--allow-net=api.anthropic.com:443,xmpp.example.org:5222");
+    assertIncludes(run.stdout, `--allow-write=${dir}/memory`);
+    assertIncludes(run.stdout, "ANTHROPIC_API_KEY,ANTHROPIC_CUSTOM_HEADERS,BOT_PASSWORD");
+    assertTrue(!run.stdout.includes("--allow-all") && !run.stdout.includes(" -A"), "never -A");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("compile --dry-run bakes the permission flags, and deno run with them starts the agent", async () => {
+  await using prosody = await startProsody();
+  await prosody.register("bot", "botpass");
+  await prosody.register("alice", "alicepass");
+  await using llm = await startFakeLlm();
+  // The same config the integration tests use, written by startAgent (not started here).
+  const probe = await startAgent({ prosody, llmUrl: llm.url, waitOnline: false });
+  const config = await Deno.readTextFile(probe.configFile);
+  await probe.stop();
+  const dir = await Deno.makeTempDir({ prefix: "fluux-compile-" });
+  try {
+    const file = `${dir}/agent.toml`;
+    await Deno.writeTextFile(
+      file,
+      config.replace(/\[memory\]\npath = ".*"/, `[memory]\npath = "${dir}/memory"`),
+    );
+    const env = { BOT_PASSWORD: "botpass", HOME: dir };
+    const run = await cli([
+      "compile",
+      "--dry-run",
+      "--config",
+      file,
+      "--target",
+      "aarch64-unknown-linux-gnu",
+    ], {
+      env,
+      cwd: dir,
+    });
+    assertEquals(run.code, 0, run.stderr);
+    const words = run.stdout.trim().split(" ");
+    assertEquals(words.slice(0, 6), [
+      "deno",
+      "compile",
+      "--output",
+      "dist/fluux-agent",
+      "--target",
+      "aarch64-unknown-linux-gnu",
+    ]);
+    const entryAt = words.indexOf(MAIN);
+    assertTrue(entryAt > 6, run.stdout);
+    assertEquals(words.slice(entryAt + 1), ["run", "--config", file]);
+    const flags = words.slice(6, entryAt);
+    assertTrue(
+      flags.every((flag) => flag.startsWith("--allow-") || flag.startsWith("--unsafely")),
+      flags.join(" "),
+    );
+    assertTrue(
+      flags.some((flag) => flag.startsWith(`--allow-net=127.0.0.1:${prosody.c2sPort}`)),
+      flags.join(" "),
+    );
+
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", ...flags, "--cert", prosody.certFile, MAIN, "run", "--config", file],
+      env,
+      cwd: dir,
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    try {
+      await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
+      let reply;
+      for (let attempt = 0; attempt < 20 && reply === undefined; attempt++) {
+        await alice.send("bot@localhost", "/ping");
+        reply = await alice.nextMessage({ from: "bot@localhost", timeoutMs: 500 }).catch(() =>
+          undefined
+        );
+      }
+      assertEquals(reply?.body, "pong");
+    } finally {
+      child.kill("SIGTERM");
+      assertEquals((await child.status).code, 0);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("deno task start runs the agent under its derived permissions and stops on SIGTERM", async () => {
+  await using prosody = await startProsody();
+  await prosody.register("bot", "botpass");
+  await prosody.register("alice", "alicepass");
+  await using llm = await startFakeLlm();
+  const probe = await startAgent({ prosody, llmUrl: llm.url, waitOnline: false });
+  const config = await Deno.readTextFile(probe.configFile);
+  await probe.stop();
+  const dir = await Deno.makeTempDir({ prefix: "fluux-start-" });
+  try {
+    const file = `${dir}/agent.toml`;
+    await Deno.writeTextFile(
+      file,
+      config.replace("[server]", "[server]\ntls_verify = false")
+        .replace(/\[memory\]\npath = ".*"/, `[memory]\npath = "${dir}/memory"`),
+    );
+    const task = new Deno.Command(Deno.execPath(), {
+      args: ["task", "--quiet", "--cwd", ROOT, "start", "--config", file],
+      env: { BOT_PASSWORD: "botpass", HOME: dir },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const stderr = task.stderr.pipeThrough(new TextDecoderStream()).getReader();
+    let log = "";
+    try {
+      while (!log.includes("Online as")) {
+        const { value, done } = await stderr.read();
+        if (done) break;
+        log += value;
+      }
+      assertIncludes(log, "Online as bot@localhost", log);
+      await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
+      await alice.send("bot@localhost", "/ping");
+      assertEquals(
+        (await alice.nextMessage({ from: "bot@localhost", withBody: true })).body,
+        "pong",
+      );
+    } finally {
+      try {
+        task.kill("SIGTERM");
+      } catch {
+        // Already ended: the assertions above say why.
+      }
+      for (;;) {
+        const { value, done } = await stderr.read();
+        if (done) break;
+        log += value;
+      }
+      const status = await task.status;
+      await task.stdout.cancel().catch(() => {});
+      assertEquals(status.code, 0, log);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
