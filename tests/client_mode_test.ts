@@ -33,6 +33,7 @@ Deno.test("client mode: conversations, commands and policy", async (t) => {
   await prosody.register("alice", "alicepass");
   await prosody.register("bob", "bobpass");
   await prosody.register("eve", "evepass");
+  await prosody.register("alice", "malpass", "elsewhere.localhost");
   await using llm = await startFakeLlm();
   await using agent = await startAgent({
     prosody,
@@ -103,6 +104,19 @@ Deno.test("client mode: conversations, commands and policy", async (t) => {
     assertEquals(llm.request_count, before);
     await agent.waitForLog(/Ignored a message from eve@localhost/);
   });
+
+  await t.step(
+    "a user of a foreign domain gets nothing, even with an allowed local part",
+    async () => {
+      const foreign = { ...prosody, domain: "elsewhere.localhost" };
+      await using mallory = await connectHuman(foreign, { user: "alice", password: "malpass" });
+      const before = llm.request_count;
+      await mallory.send(BOT, "hello from elsewhere");
+      await mallory.expectSilence(BOT, 1500);
+      assertEquals(llm.request_count, before);
+      await agent.waitForLog(/Ignored a message from alice@elsewhere\.localhost: domain/);
+    },
+  );
 
   await t.step("an error or headline message is never answered", async () => {
     const before = llm.request_count;
@@ -204,4 +218,20 @@ Deno.test("client mode: conversations, commands and policy", async (t) => {
   await t.step("SIGTERM stops the agent cleanly with exit code 0", async () => {
     assertEquals(await agent.stop(), 0);
   });
+});
+
+Deno.test("client mode with an Ollama model answers through /api/chat", async () => {
+  await using prosody = await startProsody();
+  await prosody.register("bot", "botpass");
+  await prosody.register("alice", "alicepass");
+  await using llm = await startFakeLlm();
+  await using _agent = await startAgent({ prosody, llmUrl: llm.url, provider: "ollama" });
+  await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
+  await alice.send(BOT, "Bonjour");
+  assertEquals((await alice.nextMessage({ from: BOT, withBody: true })).body, "echo: Bonjour");
+  const request = llm.requests.at(-1);
+  assertEquals(request?.path, "/api/chat");
+  const body = request?.body as { model: string; messages: { role: string; content: string }[] };
+  assertEquals(body.model, "test-model");
+  assertEquals(body.messages.map((m) => m.role), ["system", "user"]);
 });

@@ -25,10 +25,13 @@ class ScriptedLlm implements LlmClient {
   }
 }
 
-function setup(options: { roster?: RosterItem[] } = {}) {
+function setup(
+  options: { roster?: RosterItem[]; idleTimeoutMs?: number; maxHistoryMessages?: number } = {},
+) {
+  const clock = { now: new Date("2026-11-27T10:00:00Z") };
   const sent: XmppAction[] = [];
   const llm = new ScriptedLlm();
-  const memory = new MemoryStore("/data", { fs: new InMemoryFs() });
+  const memory = new MemoryStore("/data", { fs: new InMemoryFs(), now: () => clock.now });
   const agent = new Agent({
     name: "Fluux Agent",
     memory,
@@ -39,10 +42,10 @@ function setup(options: { roster?: RosterItem[] } = {}) {
     },
     rules: { allowedJids: ["alice@localhost"], allowedDomains: [], ownDomain: "localhost" },
     log: silentLogger(),
-    now: () => new Date("2026-11-27T10:00:00Z"),
-    maxHistoryMessages: 20,
+    now: () => clock.now,
+    maxHistoryMessages: options.maxHistoryMessages ?? 20,
     maxTokens: 1000,
-    idleTimeoutMs: 0,
+    idleTimeoutMs: options.idleTimeoutMs ?? 0,
     status: () => ({
       startedAt: new Date(),
       mode: "client",
@@ -61,7 +64,7 @@ function setup(options: { roster?: RosterItem[] } = {}) {
     });
     return agent.idle();
   };
-  return { agent, sent, llm, memory, say };
+  return { agent, sent, llm, memory, say, clock };
 }
 
 Deno.test("Agent answers an allowed user: composing, then the reply with active", async () => {
@@ -123,5 +126,27 @@ Deno.test("Agent subscribes to allowed JIDs missing from the roster and accepts 
   assertEquals(sent, [
     { type: "subscribe", to: "alice@localhost" },
     { type: "subscribed", to: "alice@localhost" },
+  ]);
+});
+
+Deno.test("Agent starts a new session after the idle timeout", async () => {
+  const { say, llm, memory, clock } = setup({ idleTimeoutMs: 30 * 60_000 });
+  await say("first");
+  clock.now = new Date(clock.now.getTime() + 29 * 60_000);
+  await say("second");
+  assertEquals(llm.requests.at(-1)?.messages.length, 3, "within the timeout: same session");
+  clock.now = new Date(clock.now.getTime() + 31 * 60_000);
+  await say("after a break");
+  assertEquals(llm.requests.at(-1)?.messages, [{ role: "user", content: "after a break" }]);
+  assertEquals(await memory.archivedSessions("alice@localhost"), 1);
+});
+
+Deno.test("Agent shows the LLM only the most recent messages", async () => {
+  const { say, llm } = setup({ maxHistoryMessages: 3 });
+  for (const text of ["one", "two", "three"]) await say(text);
+  assertEquals(llm.requests.at(-1)?.messages.map((m) => m.content), [
+    "two",
+    "echo: two",
+    "three",
   ]);
 });

@@ -74,7 +74,7 @@ export interface ProsodyHandle extends AsyncDisposable {
    * Creates an account with `prosodyctl register` (works while the server runs).
    * @throws {Error} When prosodyctl fails.
    */
-  register(user: string, password: string): Promise<void>;
+  register(user: string, password: string, domain?: string): Promise<void>;
   /** SIGTERM, wait for the pidfile to go, start again on the same ports, wait until listening. */
   restart(): Promise<void>;
   /** Kills the server and removes {@linkcode ProsodyHandle.dir}. Safe to call twice. */
@@ -238,9 +238,9 @@ class Server implements ProsodyHandle {
     }
   }
 
-  async register(user: string, password: string): Promise<void> {
+  async register(user: string, password: string, domain = this.domain): Promise<void> {
     const output = await new Deno.Command("prosodyctl", {
-      args: ["--config", this.configFile, "register", user, this.domain, password],
+      args: ["--config", this.configFile, "register", user, domain, password],
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
@@ -248,7 +248,7 @@ class Server implements ProsodyHandle {
     if (!output.success) {
       const text = new TextDecoder().decode(output.stderr) +
         new TextDecoder().decode(output.stdout);
-      throw new Error(`Cannot register "${user}@${this.domain}": ${text.trim()}`);
+      throw new Error(`Cannot register "${user}@${domain}": ${text.trim()}`);
     }
   }
 

@@ -33,6 +33,9 @@ export interface ProsodyConfigOptions {
 
 /** The XMPP domain every test user lives on. */
 export const TEST_DOMAIN = "localhost";
+
+/** A second VirtualHost: its users are on a foreign domain as far as the agent is concerned. */
+export const TEST_OTHER_DOMAIN = "elsewhere.localhost";
 /** The multi-user chat service (XEP-0045) of the test server. */
 export const TEST_MUC_DOMAIN = "conference.localhost";
 /** The external component domain (XEP-0114) reserved for the agent. */
@@ -84,6 +87,8 @@ export function renderProsodyConfig(options: ProsodyConfigOptions): string {
     ...tlsLines,
     "",
     `VirtualHost ${lua(TEST_DOMAIN)}`,
+    "",
+    `VirtualHost ${lua(TEST_OTHER_DOMAIN)}`,
     "",
     `Component ${lua(TEST_MUC_DOMAIN)} "muc"`,
     "  muc_room_locking = false",
