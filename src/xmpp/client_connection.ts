@@ -324,6 +324,9 @@ export class ClientConnection {
         return xml("presence", { to: action.to, type: action.type });
       case "raw":
         return parseXml(action.xml);
+      case "join":
+      case "leave":
+        throw new RangeError(`Unsupported action "${action.type}"`);
     }
   }
 }

@@ -6,33 +6,120 @@
  */
 import type { ChatState } from "./xep_0085_chat_states.ts";
 
-/** A chat message with a body, from someone to the agent. */
+/** An out-of-band attachment (XEP-0066 `jabber:x:oob`). */
+export interface OobAttachment {
+  url: string;
+  /** The `<desc/>`, when given. */
+  description?: string;
+}
+
+/** A one-to-one message with a body (or attachments), from someone to the agent. */
 export interface MessageEvent {
   type: "message";
   /** The sender's full JID as received. */
   from: string;
   /** The sender's normalised bare JID. */
   bare: string;
+  /**
+   * The address the message was sent to (full or bare). In component mode replies are sent
+   * from it, so a user talking to `anything@agent.example.org` gets answers from there.
+   */
+  to?: string;
   /** The stanza id, when the sender gave one. */
   id?: string;
-  /** The trimmed, non-empty body. */
+  /** The sender's XEP-0359 origin-id, when present. */
+  originId?: string;
+  /** The trimmed body; empty only when the message carries attachments. */
   body: string;
   /** The XEP-0201 thread, when present. */
   thread?: string;
   /** The stanza type: `chat` or `normal`. */
   kind: "chat" | "normal";
+  /** XEP-0066 attachments; a body that only repeats an attachment URL is dropped. */
+  attachments?: OobAttachment[];
+}
+
+/** A message in a joined room (XEP-0045 `groupchat`). */
+export interface GroupchatEvent {
+  type: "groupchat";
+  /** The room's bare JID, normalised. */
+  room: string;
+  /** The speaker's nick. */
+  nick: string;
+  /** The occupant JID `room/nick` as received. */
+  from: string;
+  /** The speaker's real bare JID when the room discloses it (non-anonymous rooms). */
+  realJid?: string;
+  id?: string;
+  originId?: string;
+  /** The server's XEP-0359 stanza-id (`by` = the room), when present. */
+  stanzaId?: string;
+  body: string;
+  thread?: string;
+  attachments?: OobAttachment[];
+  /** True when this is the agent's own message reflected by the room. */
+  own: boolean;
+  /** True for history the room replays on join (XEP-0203 delay). */
+  delayed: boolean;
+}
+
+/** A XEP-0444 reaction to an earlier message. */
+export interface ReactionEvent {
+  type: "reaction";
+  /** Full JID (one-to-one) or occupant JID (room). */
+  from: string;
+  /** The sender's bare JID (one-to-one) or the room's bare JID. */
+  bare: string;
+  /** Set in rooms: the reacting occupant's nick. */
+  nick?: string;
+  /** Set in rooms: the room. */
+  room?: string;
+  /** The id of the message reacted to (the stanza-id in rooms). */
+  messageId: string;
+  /** The full set of emojis the sender now has on that message (empty = removed). */
+  emojis: string[];
+  to?: string;
 }
 
 /** Someone asks to see the agent's presence. */
 export interface SubscribeEvent {
   type: "subscribe";
   bare: string;
+  /** The address the request was sent to (component mode answers from it). */
+  to?: string;
+}
+
+/** An invitation to a room: mediated (XEP-0045 §7.8.2) or direct (XEP-0249). */
+export interface InviteEvent {
+  type: "invite";
+  room: string;
+  /** The inviter's bare JID. */
+  inviter: string;
+  password?: string;
+  reason?: string;
+  direct: boolean;
+}
+
+/** The agent is in a room (after a join or rejoin). */
+export interface RoomJoinedEvent {
+  type: "room_joined";
+  room: string;
+  /** The nick the room gave the agent (may differ from the configured one). */
+  nick: string;
+}
+
+/** The agent left a room, or could not join it; the XMPP layer retries where it makes sense. */
+export interface RoomLeftEvent {
+  type: "room_left";
+  room: string;
+  reason: "kicked" | "banned" | "destroyed" | "conflict" | "error" | "shutdown" | "left";
+  detail?: string;
 }
 
 /** The session is up (after every connect and reconnect). */
 export interface OnlineEvent {
   type: "online";
-  /** The full JID the server bound. */
+  /** The full JID the server bound (client) or the component domain. */
   jid: string;
 }
 
@@ -43,16 +130,31 @@ export interface OfflineEvent {
 }
 
 /** Everything the XMPP layer reports. */
-export type XmppEvent = MessageEvent | SubscribeEvent | OnlineEvent | OfflineEvent;
+export type XmppEvent =
+  | MessageEvent
+  | GroupchatEvent
+  | ReactionEvent
+  | SubscribeEvent
+  | InviteEvent
+  | RoomJoinedEvent
+  | RoomLeftEvent
+  | OnlineEvent
+  | OfflineEvent;
 
 /** Send a message with a body. */
 export interface SendMessageAction {
   type: "message";
   to: string;
   body: string;
+  /** `groupchat` sends to a room's bare JID. @default {"chat"} */
+  messageType?: "chat" | "groupchat";
+  /** Sender address (component mode); ignored in client mode. */
+  from?: string;
   thread?: string;
   /** A chat state to include (replies carry `active`). */
   chatState?: ChatState;
+  /** The stanza id and origin-id to use; a fresh one when absent. */
+  id?: string;
 }
 
 /** Send a standalone chat state notification. */
@@ -60,13 +162,32 @@ export interface SendChatStateAction {
   type: "chat_state";
   to: string;
   state: ChatState;
+  messageType?: "chat" | "groupchat";
+  from?: string;
   thread?: string;
 }
 
-/** Answer a subscription request. */
+/** Answer or make a subscription request. */
 export interface PresenceAction {
   type: "subscribed" | "subscribe";
   to: string;
+  from?: string;
+}
+
+/** Join (and keep rejoining) a room. */
+export interface JoinRoomAction {
+  type: "join";
+  room: string;
+  nick: string;
+  password?: string;
+  /** How many messages the room may replay on join (XEP-0045 `maxstanzas`). @default {0} */
+  historyMaxStanzas?: number;
+}
+
+/** Leave a room and stop rejoining it. */
+export interface LeaveRoomAction {
+  type: "leave";
+  room: string;
 }
 
 /** Send a raw, already validated stanza (developer command). */
@@ -76,4 +197,10 @@ export interface RawAction {
 }
 
 /** Everything the agent can ask the XMPP layer to send. */
-export type XmppAction = SendMessageAction | SendChatStateAction | PresenceAction | RawAction;
+export type XmppAction =
+  | SendMessageAction
+  | SendChatStateAction
+  | PresenceAction
+  | JoinRoomAction
+  | LeaveRoomAction
+  | RawAction;
