@@ -1,0 +1,108 @@
+/**
+ * Starts the agent for a benchmark: the real entry point under its derived permission flags
+ * (through the test harness's `startAgent()`), the anthropic provider pointed at the fake LLM,
+ * logging at `warn` so that log lines stay out of the measurement.
+ *
+ * @module
+ */
+import { type AgentProcess, startAgent } from "../../tests/support/agent_process.ts";
+import type { ProsodyHandle } from "../../tests/support/prosody.ts";
+import { onCleanUp } from "./cleanup.ts";
+import type { Driver } from "./driver.ts";
+import { childPid } from "./proc_memory.ts";
+
+/** Options of {@linkcode startBenchAgent}. */
+export interface BenchAgentOptions {
+  /** Base URL of the fake LLM. */
+  llmUrl: string;
+  /** Account of the agent (registered by the caller, password `botpass`). @default {"bot"} */
+  user?: string;
+  /** `[agent] allowed_jids`. @default {["*"]} (anyone on the agent's domain) */
+  allowedJids?: string[];
+  /** `[memory] path`; a directory the caller owns. */
+  dataDir: string;
+  /** `[log] level`. @default {"warn"} (keeps logging out of the measurement) */
+  logLevel?: "debug" | "info" | "warn";
+}
+
+/** A running bench agent. */
+export interface BenchAgent {
+  readonly process: AgentProcess;
+  /** Pid of the agent process itself (the `deno run` child). */
+  readonly pid: number;
+  /** Stops the agent (SIGTERM, then SIGKILL after 5 s). Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Spawns the agent and returns as soon as the process exists (it is not online yet).
+ *
+ * @throws {Error} When the config is refused or the process cannot be found.
+ */
+export async function startBenchAgent(
+  prosody: ProsodyHandle,
+  options: BenchAgentOptions,
+): Promise<BenchAgent> {
+  const user = options.user ?? "bot";
+  const agent = await startAgent({
+    prosody,
+    llmUrl: options.llmUrl,
+    waitOnline: false,
+    configToml: `
+[server]
+host = "${prosody.host}"
+port = ${prosody.c2sPort}
+jid = "${user}@${prosody.domain}"
+password = "\${BOT_PASSWORD}"
+
+[llm]
+provider = "anthropic"
+model = "bench-model"
+api_key = "unused-by-the-fake"
+host = "${options.llmUrl}"
+timeout_secs = 30
+max_retries = 0
+
+[agent]
+allowed_jids = ${JSON.stringify(options.allowedJids ?? ["*"])}
+
+[memory]
+path = "${options.dataDir}"
+
+[log]
+level = "${options.logLevel ?? "warn"}"
+`,
+  });
+  const stop = onCleanUp(() => agent.stop());
+  const pid = childPid(agent.configFile);
+  if (pid === undefined) {
+    await stop();
+    throw new Error(`Cannot find the agent process of "${agent.configFile}"`);
+  }
+  return { process: agent, pid, stop };
+}
+
+/**
+ * Waits until the agent answers `/ping` (which needs no LLM call), then drops stray pongs.
+ *
+ * @throws {Error} When it does not answer within `timeoutMs`, with the agent's output.
+ */
+export async function waitAnswering(
+  agent: BenchAgent,
+  driver: Driver,
+  options: { jid: string; timeoutMs?: number },
+): Promise<void> {
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  while (Date.now() < deadline) {
+    try {
+      await driver.ask(options.jid, "/ping", "pong", 250);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      driver.drain();
+      return;
+    } catch {
+      // Not online yet: the server bounced the message or the answer is still to come.
+    }
+  }
+  const output = agent.process.lines.events.join("\n");
+  throw new Error(`The agent did not answer /ping in time:\n${output}`);
+}

@@ -1,0 +1,263 @@
+/**
+ * `deno task bench`: measures what the agent adds to every answer, against the physical floor
+ * on the same machine, in one run. See `--help`.
+ *
+ * Everything runs on loopback: a throwaway Prosody (Nagle off), the fake LLM in this
+ * process, the agent as a child under its derived permissions, the floor bot as a child,
+ * and the driver users in this process. Every process started is stopped at the end, on
+ * failure and on Ctrl-C.
+ *
+ * TLS: the driver users run in this process, and the server certificate is made after it
+ * started, so `--cert` cannot name it; this process therefore sets
+ * `NODE_TLS_REJECT_UNAUTHORIZED=0` for itself (the drivers only talk to the loopback server
+ * it started). The agent and the floor bot are children started with `--cert` and verify.
+ *
+ * @module
+ */
+import { startFakeLlm } from "../../tests/support/fake_llm.ts";
+import { type ProsodyHandle, startProsody } from "../../tests/support/prosody.ts";
+import { startBenchAgent, waitAnswering } from "./bench_agent.ts";
+import { cleanUp, onCleanUp } from "./cleanup.ts";
+import { concurrentUsers } from "./concurrent_users.ts";
+import { Driver } from "./driver.ts";
+import { flood } from "./flood.ts";
+import { startFloorBot } from "./floor_bot_process.ts";
+import { writeHistory } from "./history_fixture.ts";
+import { procMemory } from "./proc_memory.ts";
+import { type BenchReport, formatReport } from "./report.ts";
+import { interleavedRoundTrips } from "./round_trips.ts";
+import { measureStartUp } from "./start_up.ts";
+import { summarize } from "./stats.ts";
+
+const HELP = `Usage: deno task bench [--quick] [--json FILE]
+
+Measures the Fluux Agent against a bare bot on the same machine (a throwaway Prosody on
+loopback, a local fake LLM) and prints a table of figures with their targets:
+  1. reply overhead: sequential round trips, agent vs the floor bot (instant LLM)
+  2. long history: round trips with a 10-entry vs a 100,000-entry session on disk
+  3. concurrent users: many users at once against an LLM taking 200 ms per call
+  4. start-up to visible presence, and peak RSS idle / after the concurrent run
+  5. flood: one user sends messages as fast as possible; all answered, in order
+
+Options:
+  --quick       Fewer iterations: a smoke run in well under a minute (rough figures)
+  --json FILE   Also write every figure to FILE as one JSON object
+  -h, --help    Show this text
+
+Needs prosody, prosodyctl and openssl on PATH (sh scripts/ensure_test_deps.sh installs them).
+The server certificate is made at run time, so the driver users (in this process) skip TLS
+verification (NODE_TLS_REJECT_UNAUTHORIZED=0, loopback only); the agent and the floor bot are
+children that verify it with --cert.
+Exit code: 0 when the run completed (targets missed or not), 1 when it failed, 2 on bad usage.`;
+
+interface Args {
+  quick: boolean;
+  json: string | undefined;
+}
+
+function parseArgs(args: string[]): Args | string {
+  const parsed: Args = { quick: false, json: undefined };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--quick") parsed.quick = true;
+    else if (arg === "--json") {
+      const file = args[++i];
+      if (file === undefined || file.startsWith("-")) return "--json needs a file name";
+      parsed.json = file;
+    } else if (arg?.startsWith("--json=")) parsed.json = arg.slice("--json=".length);
+    else return `Unknown argument "${arg}"`;
+  }
+  return parsed;
+}
+
+function sizes(quick: boolean) {
+  return {
+    overhead_messages: quick ? 50 : 500,
+    warm_up_messages: quick ? 5 : 20,
+    history_messages: quick ? 30 : 200,
+    history_short_entries: 10,
+    history_long_entries: 100_000,
+    concurrent_users: quick ? 10 : 50,
+    concurrent_messages: quick ? 5 : 20,
+    concurrent_llm_delay_ms: 200,
+    startup_runs: quick ? 1 : 3,
+    flood_messages: quick ? 200 : 2000,
+  };
+}
+
+function progress(text: string): void {
+  console.error(`[bench] ${text}`);
+}
+
+async function connectAll(prosody: ProsodyHandle, users: string[]): Promise<Driver[]> {
+  const drivers: Driver[] = [];
+  // Logins are CPU-bound (SCRAM) on both sides: a few at a time.
+  for (let i = 0; i < users.length; i += 10) {
+    const batch = await Promise.all(
+      users.slice(i, i + 10).map(async (user) => {
+        const driver = await Driver.connect({
+          host: prosody.host,
+          port: prosody.c2sPort,
+          domain: prosody.domain,
+          user,
+          password: user,
+        });
+        onCleanUp(() => driver.close());
+        return driver;
+      }),
+    );
+    drivers.push(...batch);
+  }
+  return drivers;
+}
+
+async function machine(): Promise<BenchReport["machine"]> {
+  const read = (path: string) => Deno.readTextFile(path).catch(() => "");
+  const os = (await read("/etc/os-release")).match(/^PRETTY_NAME="?([^"\n]*)/m)?.[1];
+  const cpu = (await read("/proc/cpuinfo")).match(/^model name\s*:\s*(.*)$/m)?.[1];
+  return {
+    cpus: navigator.hardwareConcurrency,
+    os: os ?? Deno.build.os,
+    cpu_model: cpu?.trim() ?? "unknown CPU",
+    deno: Deno.version.deno,
+  };
+}
+
+async function run(args: Args): Promise<BenchReport> {
+  const size = sizes(args.quick);
+  Deno.env.set("NODE_TLS_REJECT_UNAUTHORIZED", "0");
+  progress("starting Prosody and the fake LLM");
+  const prosody = await startProsody();
+  onCleanUp(() => prosody.stop());
+  const llm = await startFakeLlm({ record: false });
+  onCleanUp(() => llm.close());
+  const dataDir = await Deno.makeTempDir({ prefix: "fluux-bench-" });
+  onCleanUp(() => Deno.remove(dataDir, { recursive: true }));
+  const bot = `bot@${prosody.domain}`;
+  const floor = `floor@${prosody.domain}`;
+  const crowd = Array.from({ length: size.concurrent_users }, (_, i) => `user${i}`);
+  const humans = ["alice", "short", "long", "flooder", "carol", ...crowd];
+  for (const name of ["bot", "starter"]) await prosody.register(name, "botpass");
+  const accounts = ["floor", ...humans];
+  for (let i = 0; i < accounts.length; i += 10) {
+    await Promise.all(accounts.slice(i, i + 10).map((name) => prosody.register(name, name)));
+  }
+  await writeHistory(`${dataDir}/main`, `short@${prosody.domain}`, size.history_short_entries);
+  await writeHistory(`${dataDir}/main`, `long@${prosody.domain}`, size.history_long_entries);
+  const [alice, short, long, flooder, carol] = await connectAll(prosody, humans.slice(0, 5)) as [
+    Driver,
+    Driver,
+    Driver,
+    Driver,
+    Driver,
+  ];
+
+  progress(`start-up: ${size.startup_runs} timed start(s)`);
+  const startUp = await measureStartUp(prosody, {
+    llmUrl: llm.url,
+    contact: carol,
+    agentUser: "starter",
+    dataDir: `${dataDir}/starter`,
+    runs: size.startup_runs,
+  });
+
+  progress("starting the agent and the floor bot");
+  const agent = await startBenchAgent(prosody, { llmUrl: llm.url, dataDir: `${dataDir}/main` });
+  await startFloorBot(prosody, { user: "floor", llmUrl: llm.url });
+  await waitAnswering(agent, alice, { jid: bot });
+
+  progress(`reply overhead: ${size.overhead_messages} messages each to the floor and the agent`);
+  const [floorTimes, agentTimes] = await interleavedRoundTrips(
+    [{ driver: alice, to: floor }, { driver: alice, to: bot }],
+    { count: size.overhead_messages, warmUp: size.warm_up_messages, label: "overhead" },
+  ) as [number[], number[]];
+
+  progress(`long history: ${size.history_messages} messages each`);
+  const [shortTimes, longTimes] = await interleavedRoundTrips(
+    [{ driver: short, to: bot }, { driver: long, to: bot }],
+    { count: size.history_messages, warmUp: size.warm_up_messages, label: "history" },
+  ) as [number[], number[]];
+
+  progress(`concurrent users: logging in ${crowd.length} users`);
+  const drivers = await connectAll(prosody, crowd);
+  llm.setDelay(size.concurrent_llm_delay_ms);
+  progress(`concurrent users: ${crowd.length} × ${size.concurrent_messages} messages`);
+  const concurrent = await concurrentUsers(drivers, {
+    to: bot,
+    messages: size.concurrent_messages,
+  });
+  const loaded = procMemory(agent.pid);
+  llm.setDelay(0);
+  await Promise.all(drivers.map((driver) => driver.close()));
+
+  progress(`flood: ${size.flood_messages} messages from one user`);
+  const flooded = await flood(flooder, { to: bot, count: size.flood_messages });
+
+  const floorS = summarize(floorTimes);
+  const agentS = summarize(agentTimes);
+  const shortS = summarize(shortTimes);
+  const longS = summarize(longTimes);
+  const crowdS = summarize(concurrent.times);
+  const ideal = size.concurrent_messages * size.concurrent_llm_delay_ms;
+  return {
+    overhead_ratio: agentS.p50 / floorS.p50,
+    overhead_p50_ms: agentS.p50,
+    overhead_p99_ms: agentS.p99,
+    echo_p50_ms: floorS.p50,
+    echo_p99_ms: floorS.p99,
+    concurrent_ratio: concurrent.total_ms / ideal,
+    concurrent_total_ms: concurrent.total_ms,
+    concurrent_ideal_ms: ideal,
+    concurrent_msgs_per_sec: concurrent.times.length / (concurrent.total_ms / 1000),
+    concurrent_p50_ms: crowdS.p50,
+    concurrent_p99_ms: crowdS.p99,
+    long_history_ratio: longS.p50 / shortS.p50,
+    history_short_p50_ms: shortS.p50,
+    history_long_p50_ms: longS.p50,
+    startup_ms: summarize(startUp.times).p50,
+    idle_rss_mb: startUp.idle.peak_mb,
+    loaded_rss_mb: loaded.peak_mb,
+    flood_lost: flooded.lost,
+    flood_in_order: flooded.in_order,
+    flood_secs: flooded.secs,
+    flood_msgs_per_sec: flooded.sent / flooded.secs,
+    quick: args.quick,
+    sizes: size,
+    machine: await machine(),
+    date: new Date().toISOString(),
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(HELP);
+    return 0;
+  }
+  const args = parseArgs(argv);
+  if (typeof args === "string") {
+    console.error(`bench: ${args}\n\n${HELP}`);
+    return 2;
+  }
+  const started = performance.now();
+  let report: BenchReport;
+  try {
+    report = await run(args);
+  } catch (error) {
+    console.error(`bench: failed: ${error instanceof Error ? error.stack : String(error)}`);
+    return 1;
+  } finally {
+    progress("stopping every process started");
+    await cleanUp();
+  }
+  console.log(formatReport(report));
+  console.log(`\nTotal bench time: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  if (args.json !== undefined) {
+    await Deno.writeTextFile(args.json, JSON.stringify(report, null, 2) + "\n");
+    console.log(`Figures written to ${args.json}`);
+  }
+  return 0;
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

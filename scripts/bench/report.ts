@@ -1,0 +1,122 @@
+/**
+ * The bench's figures: the flat JSON record written by `--json` and the table printed at the
+ * end, each figure next to its target.
+ *
+ * @module
+ */
+
+/** Every figure of one run (times in milliseconds, memory in MiB). */
+export interface BenchFigures {
+  /** Agent median round trip / floor median round trip. */
+  overhead_ratio: number;
+  overhead_p50_ms: number;
+  overhead_p99_ms: number;
+  /** The floor bot's median round trip. */
+  echo_p50_ms: number;
+  echo_p99_ms: number;
+  /** Wall time of the concurrent-users run / the ideal (messages per user × LLM delay). */
+  concurrent_ratio: number;
+  concurrent_total_ms: number;
+  concurrent_ideal_ms: number;
+  concurrent_msgs_per_sec: number;
+  concurrent_p50_ms: number;
+  concurrent_p99_ms: number;
+  /** Median round trip with a 100,000-entry session / with a 10-entry session. */
+  long_history_ratio: number;
+  history_short_p50_ms: number;
+  history_long_p50_ms: number;
+  /** Median time from spawning the agent to a contact seeing its presence. */
+  startup_ms: number;
+  /** Peak RSS of an idle agent (VmHWM). */
+  idle_rss_mb: number;
+  /** Peak RSS of the agent after the concurrent-users run (VmHWM). */
+  loaded_rss_mb: number;
+  flood_lost: number;
+  flood_in_order: boolean;
+  flood_secs: number;
+  flood_msgs_per_sec: number;
+}
+
+/** The figures plus what the run was and where it ran. */
+export interface BenchReport extends BenchFigures {
+  quick: boolean;
+  /** Sizes of the run, e.g. `{ overhead_messages: 500 }`. */
+  sizes: Record<string, number>;
+  machine: { cpus: number; os: string; cpu_model: string; deno: string };
+  date: string;
+}
+
+type Row = [measure: string, value: string, target: string, ok: boolean | undefined];
+
+const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
+const x = (value: number) => `${value.toFixed(2)}×`;
+
+/** The table printed at the end of a run. */
+export function formatReport(report: BenchReport): string {
+  const s = report.sizes;
+  const rows: Row[] = [
+    [
+      `Reply overhead, ${s.overhead_messages} msgs: agent p50 / floor p50`,
+      `${ms(report.overhead_p50_ms)} / ${ms(report.echo_p50_ms)} = ${x(report.overhead_ratio)}`,
+      "≤ 1.5×",
+      report.overhead_ratio <= 1.5,
+    ],
+    [
+      "  p99 agent / floor",
+      `${ms(report.overhead_p99_ms)} / ${ms(report.echo_p99_ms)}`,
+      "",
+      undefined,
+    ],
+    [
+      `Concurrent, ${s.concurrent_users} users × ${s.concurrent_messages} msgs, ` +
+      `LLM ${s.concurrent_llm_delay_ms} ms`,
+      `${(report.concurrent_total_ms / 1000).toFixed(2)} s vs ideal ` +
+      `${(report.concurrent_ideal_ms / 1000).toFixed(2)} s = ${x(report.concurrent_ratio)}`,
+      "≤ 1.3×",
+      report.concurrent_ratio <= 1.3,
+    ],
+    [
+      "  throughput, reply p50 / p99",
+      `${report.concurrent_msgs_per_sec.toFixed(1)} msg/s, ` +
+      `${ms(report.concurrent_p50_ms)} / ${ms(report.concurrent_p99_ms)}`,
+      "",
+      undefined,
+    ],
+    [
+      `Long history, ${s.history_messages} msgs: p50 ${s.history_long_entries} / ` +
+      `${s.history_short_entries} entries`,
+      `${ms(report.history_long_p50_ms)} / ${ms(report.history_short_p50_ms)} = ` +
+      x(report.long_history_ratio),
+      "≤ 1.2×",
+      report.long_history_ratio <= 1.2,
+    ],
+    [
+      `Start-up to visible presence (median of ${s.startup_runs})`,
+      ms(report.startup_ms),
+      "< 1000 ms",
+      report.startup_ms < 1000,
+    ],
+    ["Peak RSS, idle", `${report.idle_rss_mb.toFixed(1)} MB`, "< 120 MB", report.idle_rss_mb < 120],
+    ["Peak RSS, after concurrent users", `${report.loaded_rss_mb.toFixed(1)} MB`, "", undefined],
+    [
+      `Flood, ${s.flood_messages} msgs from one user`,
+      `${report.flood_lost} lost, ${report.flood_in_order ? "in order" : "OUT OF ORDER"}, ` +
+      `${report.flood_secs.toFixed(2)} s (${report.flood_msgs_per_sec.toFixed(0)} msg/s)`,
+      "0 lost, in order",
+      report.flood_lost === 0 && report.flood_in_order,
+    ],
+  ];
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.toString().length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ");
+  const { machine } = report;
+  return [
+    `Fluux Agent bench${report.quick ? " (--quick: smoke run, figures are rough)" : ""}`,
+    `${machine.cpus} cores (${machine.cpu_model}), ${machine.os}, Deno ${machine.deno}`,
+    "",
+    line(["Measure", "Result", "Target"]).trimEnd(),
+    ...rows.map((row) => {
+      const verdict = row[3] === undefined ? "" : row[3] ? "ok" : "MISSED";
+      return `${line([row[0], row[1], row[2]])}  ${verdict}`.trimEnd();
+    }),
+  ].join("\n");
+}
