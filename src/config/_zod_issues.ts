@@ -5,7 +5,7 @@ import type { ConfigIssue } from "./config_error.ts";
 import { CONFIG_KEYS } from "./schema.ts";
 
 /** Keys whose values are never quoted back in a message. */
-const SECRET_KEYS = new Set(["server.password", "llm.api_key"]);
+const SECRET_KEYS = new Set(["server.password", "server.component_secret", "llm.api_key"]);
 
 /**
  * Turns zod's issues into one {@linkcode ConfigIssue} per problem: the key path, what was

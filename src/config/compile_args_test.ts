@@ -3,7 +3,7 @@ import { compileArgs } from "./compile_args.ts";
 import { loadToml, MINIMAL_TOML } from "./_testing.ts";
 
 Deno.test("compileArgs() bakes the permission flags, the command and the config path in", async () => {
-  const loaded = await loadToml(MINIMAL_TOML);
+  const loaded = await loadToml(`${MINIMAL_TOML}[attachments]\nenabled = false\n`);
   assert.deepEqual(
     compileArgs(loaded, { output: "dist/fluux-agent", target: "x86_64-unknown-linux-gnu" }),
     [

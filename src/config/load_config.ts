@@ -120,7 +120,8 @@ export async function loadConfig(
 
   const config = parsed.data;
   const secrets = new Set(expanded.secrets);
-  secrets.add(config.server.password);
+  if (config.server.password !== "") secrets.add(config.server.password);
+  if (config.server.component_secret !== undefined) secrets.add(config.server.component_secret);
   if (config.llm.api_key !== undefined) secrets.add(config.llm.api_key);
   return {
     config,

@@ -39,11 +39,30 @@ Deno.test("loadConfig() fills in every default", async () => {
       timeout_secs: 120,
       max_retries: 2,
     },
-    agent: { name: "Fluux Agent", allowed_jids: [], allowed_domains: ["localhost"] },
+    agent: {
+      name: "Fluux Agent",
+      allowed_jids: [],
+      allowed_domains: ["localhost"],
+      dev_command_jids: [],
+      respond_to_reactions: false,
+    },
     memory: { path: "./data/memory" },
     keepalive: { enabled: true, ping_interval_secs: 60, ping_timeout_secs: 10 },
     session: { idle_timeout_mins: 0 },
     log: { level: "info" },
+    rooms: [],
+    attachments: {
+      enabled: true,
+      hosts: [
+        "localhost",
+        "upload.localhost",
+        "share.localhost",
+        "files.localhost",
+        "xmpp.localhost",
+      ],
+      allow_private_hosts: false,
+      max_size_mb: 25,
+    },
   });
   assert.equal(loaded.path, "/srv/agent/config/agent.toml");
   assert.equal(loaded.dataDir, "/srv/agent/data/memory");
@@ -183,13 +202,53 @@ Deno.test("loadConfig() lists the allowed keys when no key is close", async () =
   );
 });
 
-Deno.test("loadConfig() says component mode is not available yet", async () => {
+Deno.test("loadConfig() requires the component keys in component mode", async () => {
   const error = await rejection(
     loadToml(MINIMAL_TOML.replace("[server]", '[server]\nmode = "component"')),
   );
+  assert.ok(error instanceof ConfigError);
+  assert.deepEqual(error.issues.map((issue) => issue.key).sort(), [
+    "server.component_domain",
+    "server.component_secret",
+  ]);
+});
+
+Deno.test("loadConfig() fills component defaults: port 5347, own and parent domain allowed", async () => {
+  const toml = `[server]
+mode = "component"
+host = "localhost"
+component_domain = "Agent.Localhost"
+component_secret = "s3cret-component"
+[llm]
+provider = "ollama"
+model = "llama3"
+`;
+  const { config } = await loadToml(toml);
+  assert.equal(config.server.port, 5347);
+  assert.equal(config.server.jid, "agent.localhost");
+  assert.deepEqual(config.agent.allowed_domains, ["agent.localhost", "localhost"]);
+  assert.deepEqual(config.attachments.hosts.slice(0, 2), ["localhost", "upload.localhost"]);
+});
+
+Deno.test("loadConfig() reads [[rooms]] with defaults and rejects a bad activation", async () => {
+  const { config } = await loadToml(
+    `${MINIMAL_TOML}\n[[rooms]]\njid = "Dev@Conference.Localhost"\n`,
+  );
+  assert.deepEqual(config.rooms, [{
+    jid: "dev@conference.localhost",
+    nick: "fluux-agent",
+    activation: "mention",
+    history_on_join: 0,
+    download_attachments: false,
+  }]);
+  const error = await rejection(
+    loadToml(
+      `${MINIMAL_TOML}\n[[rooms]]\njid = "dev@conference.localhost"\nactivation = "always"\n`,
+    ),
+  );
   assert.equal(
     error.message,
-    'Invalid config "config/agent.toml": server.mode: "component" mode is not available yet; use "client"',
+    'Invalid config "config/agent.toml": rooms[0].activation: expected one of "mention", "all", found "always"',
   );
 });
 

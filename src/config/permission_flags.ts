@@ -52,7 +52,13 @@ export function permissionFlags(
   options: PermissionFlagsOptions = {},
 ): string[] {
   const { server, llm } = loaded.config;
-  const net = [hostPort(server.host, server.port), urlHostPort(llm.host)];
+  const { attachments } = loaded.config;
+  const net = [
+    hostPort(server.host, server.port),
+    urlHostPort(llm.host),
+    // Attachment downloads reach only these hosts (any port: upload services vary).
+    ...(attachments.enabled ? attachments.hosts : []),
+  ];
   const read = [loaded.path, loaded.dataDir, ...loaded.envFiles];
   const env = [
     ...loaded.variables,

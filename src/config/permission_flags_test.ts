@@ -21,7 +21,8 @@ path = "\${DATA_DIR:-./data/memory}"
 Deno.test("permissionFlags() grants exactly the hosts, files and variables the config uses", async () => {
   const loaded = await loadToml(TOML, { env: { BOT_PASSWORD: "pw" } });
   assert.deepEqual(permissionFlags(loaded), [
-    "--allow-net=api.anthropic.com:443,xmpp.example.com:5222",
+    "--allow-net=api.anthropic.com:443,example.com,files.example.com,share.example.com," +
+    "upload.example.com,xmpp.example.com,xmpp.example.com:5222",
     "--allow-read=/home/bot/.fluux-agent/.env,/srv/agent/.env,/srv/agent/config/agent.toml," +
     "/srv/agent/data/memory",
     "--allow-write=/srv/agent/data/memory",
@@ -31,7 +32,8 @@ Deno.test("permissionFlags() grants exactly the hosts, files and variables the c
 
 Deno.test("permissionFlags() takes the LLM port from its URL and adds library variables", async () => {
   const loaded = await loadToml(
-    MINIMAL_TOML.replace('model = "llama3"', 'model = "llama3"\nhost = "http://[::1]:8080/"'),
+    MINIMAL_TOML.replace('model = "llama3"', 'model = "llama3"\nhost = "http://[::1]:8080/"') +
+      "[attachments]\nenabled = false\n",
   );
   const flags = permissionFlags(loaded, { libraryEnv: ["NO_COLOR"] });
   assert.equal(flags[0], "--allow-net=[::1]:8080,localhost:5222");
@@ -41,9 +43,20 @@ Deno.test("permissionFlags() takes the LLM port from its URL and adds library va
 
 Deno.test("permissionFlags() lists a host shared by XMPP and the LLM once", async () => {
   const loaded = await loadToml(
-    MINIMAL_TOML.replace('model = "llama3"', 'model = "llama3"\nhost = "http://localhost:5222"'),
+    MINIMAL_TOML.replace('model = "llama3"', 'model = "llama3"\nhost = "http://localhost:5222"') +
+      "[attachments]\nenabled = false\n",
   );
   assert.equal(permissionFlags(loaded)[0], "--allow-net=localhost:5222");
+});
+
+Deno.test("permissionFlags() grants the attachment hosts and nothing else for them", async () => {
+  const loaded = await loadToml(
+    `${MINIMAL_TOML}\n[attachments]\nhosts = ["upload.example.org:5443"]\n`,
+  );
+  assert.equal(
+    permissionFlags(loaded)[0],
+    "--allow-net=localhost:11434,localhost:5222,upload.example.org:5443",
+  );
 });
 
 Deno.test("permissionFlags() refuses a path a Deno flag cannot express", async () => {

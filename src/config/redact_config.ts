@@ -15,8 +15,9 @@ export interface RedactConfigOptions {
 }
 
 /**
- * A copy of the config safe to print: `server.password` and `llm.api_key` become
- * `********` (`(unset)` when absent) and known secret values are hidden in other strings.
+ * A copy of the config safe to print: `server.password`, `server.component_secret` and
+ * `llm.api_key` become `********` (`(unset)` when absent) and known secret values are
+ * hidden in other strings.
  *
  * @param config The validated config.
  * @returns The redacted copy; the input is not modified.
@@ -26,7 +27,11 @@ export function redactConfig(config: Config, options: RedactConfigOptions = {}):
   const copy = scrubStrings(config, scrub) as Config;
   return {
     ...copy,
-    server: { ...copy.server, password: REDACTED },
+    server: {
+      ...copy.server,
+      password: config.server.password === "" ? UNSET : REDACTED,
+      ...(config.server.component_secret === undefined ? {} : { component_secret: REDACTED }),
+    },
     llm: { ...copy.llm, api_key: config.llm.api_key === undefined ? UNSET : REDACTED },
   };
 }

@@ -3,9 +3,11 @@ import { isBareJid, isDomain, jidDomain } from "./_jid.ts";
 
 // Every message a user can see starts with "expected …": the loader appends what it found.
 
-/** Connection modes the agent runs in. `component` (XEP-0114) is planned, not built yet. */
-export const SERVER_MODES = ["client"] as const;
-const PLANNED_SERVER_MODES: readonly string[] = ["component"];
+/** Connection modes: a client account (C2S) or a server component (XEP-0114). */
+export const SERVER_MODES = ["client", "component"] as const;
+
+/** Default port by mode: the client port, or the server's component port. */
+export const DEFAULT_PORTS = { client: 5222, component: 5347 } as const;
 
 /** LLM providers the agent can talk to. */
 export const LLM_PROVIDERS = ["anthropic", "ollama"] as const;
@@ -58,22 +60,53 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-const serverSchema = table({
-  mode: z.enum(SERVER_MODES, {
-    error: (issue) =>
-      PLANNED_SERVER_MODES.includes(String(issue.input))
-        ? `${JSON.stringify(issue.input)} mode is not available yet; use "client"`
-        : oneOf(SERVER_MODES),
-  }).default("client"),
+const BARE_JID = 'expected a bare JID like "bot@example.com"';
+const DOMAIN = 'expected a domain like "agent.example.com"';
+
+const serverTable = table({
+  mode: z.enum(SERVER_MODES, { error: oneOf(SERVER_MODES) }).default("client"),
   host: text(HOST_ERROR).refine(isHost, { error: HOST_ERROR }),
-  port: integer(1, 65535).default(5222),
-  jid: text('expected a bare JID like "bot@example.com"')
-    .refine(isBareJid, { error: 'expected a bare JID like "bot@example.com"' })
-    .transform((jid) => jid.toLowerCase()),
-  password: text(),
+  port: integer(1, 65535).optional(),
+  jid: text(BARE_JID).refine(isBareJid, { error: BARE_JID })
+    .transform((jid) => jid.toLowerCase()).optional(),
+  password: text().optional(),
   resource: text().default("fluux-agent"),
   tls_verify: bool().default(true),
   allow_plaintext: bool().default(false),
+  component_domain: text(DOMAIN).refine(isDomain, { error: DOMAIN })
+    .transform((domain) => domain.toLowerCase()).optional(),
+  component_secret: text().optional(),
+});
+
+/** Keys each mode needs, with what is expected when one is missing. */
+const REQUIRED_BY_MODE = {
+  client: { jid: BARE_JID, password: "expected a non-empty string" },
+  component: { component_domain: DOMAIN, component_secret: "expected a non-empty string" },
+} as const;
+
+const serverSchema = serverTable.check((context) => {
+  const server = context.value;
+  for (const [key, expected] of Object.entries(REQUIRED_BY_MODE[server.mode])) {
+    if (server[key as keyof typeof server] === undefined) {
+      context.issues.push({
+        code: "custom",
+        path: [key],
+        message: expected,
+        input: undefined,
+        // Reported even when other server keys are wrong, so every problem shows at once.
+        continue: true,
+      });
+    }
+  }
+}).transform((server) => {
+  const componentDomain = server.component_domain ?? "";
+  return {
+    ...server,
+    port: server.port ?? DEFAULT_PORTS[server.mode],
+    // In component mode the agent's address is the component domain itself.
+    jid: server.jid ?? componentDomain,
+    password: server.password ?? "",
+  };
 });
 
 const llmTable = table({
@@ -116,9 +149,43 @@ const agentSchema = table({
     }).transform((domain) => domain.toLowerCase()),
     { error: "expected an array of domains" },
   ).optional(),
+  dev_command_jids: z.array(
+    z.string({ error: BARE_JID }).refine(isBareJid, { error: BARE_JID })
+      .transform((jid) => jid.toLowerCase()),
+    { error: "expected an array of bare JIDs" },
+  ).default([]),
+  respond_to_reactions: bool().default(false),
 });
 
 const memorySchema = table({ path: text().default("./data/memory") });
+
+/** How a room activates the agent. */
+export const ROOM_ACTIVATIONS = ["mention", "all"] as const;
+
+const ROOM_JID = 'expected a room JID like "dev@conference.example.com"';
+
+const roomSchema = table({
+  jid: text(ROOM_JID).refine(isBareJid, { error: ROOM_JID }).transform((jid) => jid.toLowerCase()),
+  nick: text().optional(),
+  activation: z.enum(ROOM_ACTIVATIONS, { error: oneOf(ROOM_ACTIVATIONS) }).default("mention"),
+  history_on_join: integer(0, 1000).default(0),
+  password: text().optional(),
+  download_attachments: bool().default(false),
+});
+
+const HOST_OR_PORT = 'expected a host name like "upload.example.com" (optionally ":port")';
+
+const attachmentsSchema = table({
+  enabled: bool().default(true),
+  hosts: z.array(
+    text(HOST_OR_PORT).refine((value) => isHost(value.replace(/:\d+$/, "")), {
+      error: HOST_OR_PORT,
+    }).transform((value) => value.toLowerCase()),
+    { error: "expected an array of host names" },
+  ).optional(),
+  allow_private_hosts: bool().default(false),
+  max_size_mb: integer(1, 1024).default(25),
+});
 const keepaliveSchema = table({
   enabled: bool().default(true),
   ping_interval_secs: integer(1).default(60),
@@ -137,20 +204,55 @@ const configTable = table({
   keepalive: keepaliveSchema.prefault({}),
   session: sessionSchema.prefault({}),
   log: logSchema.prefault({}),
+  rooms: z.array(roomSchema, { error: "expected [[rooms]] tables" }).default([]),
+  attachments: attachmentsSchema.prefault({}),
 });
 
 /**
  * The agent's configuration schema. Keys stay snake_case as in the TOML file; every section
  * but `[server]` and `[llm]` is optional, unknown keys are rejected and defaults are filled.
  */
-export const configSchema = configTable.transform((config) => ({
-  ...config,
-  agent: {
-    ...config.agent,
-    // Without a list, only people on the agent's own server may talk to it.
-    allowed_domains: config.agent.allowed_domains ?? [jidDomain(config.server.jid)],
-  },
-}));
+export const configSchema = configTable.transform((config) => {
+  const domain = ownDomain(config.server);
+  return {
+    ...config,
+    agent: {
+      ...config.agent,
+      // Without a list, only people on the agent's own server may talk to it.
+      allowed_domains: config.agent.allowed_domains ?? defaultDomains(config.server),
+    },
+    rooms: config.rooms.map((room) => ({ ...room, nick: room.nick ?? "fluux-agent" })),
+    attachments: {
+      ...config.attachments,
+      hosts: config.attachments.hosts ?? defaultAttachmentHosts(domain),
+    },
+  };
+});
+
+/** The XMPP domain the agent lives on: the account's, or the parent of the component's. */
+function ownDomain(server: { mode: string; jid: string }): string {
+  if (server.mode === "client") return jidDomain(server.jid);
+  const dot = server.jid.indexOf(".");
+  return dot === -1 ? server.jid : server.jid.slice(dot + 1);
+}
+
+/**
+ * The domains allowed by default: the agent's own. A component (`agent.example.org`)
+ * also accepts its parent domain (`example.org`), where its users have their accounts.
+ */
+function defaultDomains(server: { mode: string; jid: string }): string[] {
+  if (server.mode === "client") return [jidDomain(server.jid)];
+  const parent = ownDomain(server);
+  return parent === server.jid ? [server.jid] : [server.jid, parent];
+}
+
+/**
+ * Hosts attachments may be downloaded from by default: the XMPP domain and the names its
+ * HTTP upload service (XEP-0363) usually has.
+ */
+export function defaultAttachmentHosts(domain: string): string[] {
+  return [domain, `upload.${domain}`, `share.${domain}`, `files.${domain}`, `xmpp.${domain}`];
+}
 
 /** The validated configuration, with defaults filled in. */
 export type Config = z.output<typeof configSchema>;
@@ -158,11 +260,13 @@ export type Config = z.output<typeof configSchema>;
 /** The keys each table of the config file accepts, by section (`""` for the top level). */
 export const CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = {
   "": Object.keys(configTable.shape),
-  server: Object.keys(serverSchema.shape),
+  server: Object.keys(serverTable.shape),
   llm: Object.keys(llmTable.shape),
   agent: Object.keys(agentSchema.shape),
   memory: Object.keys(memorySchema.shape),
   keepalive: Object.keys(keepaliveSchema.shape),
   session: Object.keys(sessionSchema.shape),
   log: Object.keys(logSchema.shape),
+  rooms: Object.keys(roomSchema.shape),
+  attachments: Object.keys(attachmentsSchema.shape),
 };
