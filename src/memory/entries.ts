@@ -15,6 +15,8 @@ export interface SessionHeader {
   created: string;
   /** The normalised bare JID of the conversation. */
   jid: string;
+  /** The XEP-0201 thread this session belongs to; absent for the default session. */
+  thread?: string;
 }
 
 /** A file received with a message (XEP-0363 / XEP-0066), as the Rust agent stores it. */

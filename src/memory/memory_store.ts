@@ -123,10 +123,22 @@ export class MemoryStore {
     this.#onRepair = options.onRepair ?? (() => {});
   }
 
+  /** The folder holding a session's `history.jsonl` and `sessions/`. */
+  async #sessionDir(ref: ConversationRef): Promise<string> {
+    const { jid, thread } = typeof ref === "string" ? { jid: ref, thread: undefined } : ref;
+    const dir = conversationDir(this.#root, jid);
+    return thread === undefined || thread === ""
+      ? dir
+      : join(dir, "threads", await threadFolder(thread));
+  }
+
   /** Runs `task` on a conversation's history file, after repairing it on first access. */
-  #withHistory<T>(jid: string, task: (path: string, state: FileState) => Promise<T>): Promise<T> {
-    const path = join(conversationDir(this.#root, jid), HISTORY);
-    return this.#queue.run(path, async () => {
+  async #withHistory<T>(
+    ref: ConversationRef,
+    task: (path: string, state: FileState) => Promise<T>,
+  ): Promise<T> {
+    const path = join(await this.#sessionDir(ref), HISTORY);
+    return await this.#queue.run(path, async () => {
       let state = this.#files.get(path);
       if (!state) this.#files.set(path, state = { repaired: false });
       if (!state.repaired) {
@@ -148,8 +160,9 @@ export class MemoryStore {
    * @throws {TypeError} If the JID is invalid, or the entry has no type, the type
    * `"session"`, or is a message without a valid role and string content.
    */
-  async append(jid: string, entry: NewHistoryEntry): Promise<HistoryEntry> {
-    const bare = normaliseJid(jid);
+  async append(ref: ConversationRef, entry: NewHistoryEntry): Promise<HistoryEntry> {
+    const bare = normaliseJid(refJid(ref));
+    const thread = typeof ref === "string" ? undefined : ref.thread;
     const written = { ...entry, ts: entry.ts ?? this.#now().toISOString() } as HistoryEntry;
     if (typeof written.type !== "string" || written.type === "" || written.type === "session") {
       throw new TypeError(`Invalid history entry type ${JSON.stringify(written.type)}`);
@@ -159,7 +172,7 @@ export class MemoryStore {
       throw new TypeError(`Invalid message entry: role must be "user" or "assistant"`);
     }
     const line = JSON.stringify(written) + "\n";
-    return await this.#withHistory(bare, async (path, state) => {
+    return await this.#withHistory(ref, async (path, state) => {
       const appender = await this.#fs.openAppend(path);
       try {
         let text = line;
@@ -169,6 +182,7 @@ export class MemoryStore {
             version: 1,
             created: this.#now().toISOString(),
             jid: bare,
+            ...(thread ? { thread } : {}),
           };
           text = JSON.stringify(header) + "\n" + line;
           state.messages = 0;
@@ -193,7 +207,11 @@ export class MemoryStore {
    * @param options What else to include.
    * @throws {TypeError} If the JID is invalid. @throws {RangeError} If `n` is invalid.
    */
-  async recent(jid: string, n: number, options: RecentOptions = {}): Promise<HistoryEntry[]> {
+  async recent(
+    jid: ConversationRef,
+    n: number,
+    options: RecentOptions = {},
+  ): Promise<HistoryEntry[]> {
     if (!Number.isInteger(n) || n < 0) {
       throw new RangeError(
         `Cannot read recent history: n must be a non-negative integer, got ${n}`,
@@ -208,7 +226,7 @@ export class MemoryStore {
    *
    * @returns Its `ts`, or `null` if the session has no entry.
    */
-  async lastActivity(jid: string): Promise<Date | null> {
+  async lastActivity(jid: ConversationRef): Promise<Date | null> {
     return await this.#withHistory(jid, async (path, state) => {
       if (state.lastTs === undefined) state.lastTs = await lastTimestamp(this.#fs, path);
       return state.lastTs === null ? null : new Date(state.lastTs);
@@ -216,7 +234,7 @@ export class MemoryStore {
   }
 
   /** Number of messages in the current session (scans once, then kept up to date). */
-  async messageCount(jid: string): Promise<number> {
+  async messageCount(jid: ConversationRef): Promise<number> {
     return await this.#withHistory(jid, async (path, state) => {
       state.messages ??= await countMessages(this.#fs, path);
       return state.messages;
@@ -229,10 +247,11 @@ export class MemoryStore {
    *
    * @returns The archive's path, or `null` if the session had no entry (nothing moved).
    */
-  async archive(jid: string): Promise<string | null> {
+  async archive(jid: ConversationRef): Promise<string | null> {
+    const dir = await this.#sessionDir(jid);
     return await this.#withHistory(jid, async (path, state) => {
       if (!await hasEntries(this.#fs, path)) return null;
-      const sessions = join(conversationDir(this.#root, jid), "sessions");
+      const sessions = join(dir, "sessions");
       await this.#fs.mkdirp(sessions);
       const stamp = archiveStamp(this.#now());
       for (let n = 0;; n++) {
@@ -251,9 +270,9 @@ export class MemoryStore {
    *
    * @returns The names of the files removed.
    */
-  async forget(jid: string): Promise<string[]> {
+  async forget(jid: ConversationRef): Promise<string[]> {
     return await this.#withHistory(jid, async (path, state) => {
-      const dir = conversationDir(this.#root, jid);
+      const dir = conversationDir(this.#root, refJid(jid));
       const names = [HISTORY, `${HISTORY}.torn`, "history.md", ...PROFILE_FILES];
       const removed: string[] = [];
       for (const name of names) {
@@ -265,8 +284,8 @@ export class MemoryStore {
   }
 
   /** Number of archived sessions (`.jsonl`, and the Rust agent's legacy `.md`). */
-  async archivedSessions(jid: string): Promise<number> {
-    const names = await this.#fs.listFiles(join(conversationDir(this.#root, jid), "sessions"));
+  async archivedSessions(jid: ConversationRef): Promise<number> {
+    const names = await this.#fs.listFiles(join(await this.#sessionDir(jid), "sessions"));
     return names.filter((name) => name.endsWith(".jsonl") || name.endsWith(".md")).length;
   }
 
@@ -295,4 +314,27 @@ export class MemoryStore {
     if (memory !== undefined) parts.memory = memory;
     return parts;
   }
+}
+
+/**
+ * A conversation's current session: a bare JID for the default session, or a JID and a
+ * XEP-0201 thread for that thread's own session (kept under `threads/`).
+ */
+export type ConversationRef = string | { jid: string; thread?: string | undefined };
+
+function refJid(ref: ConversationRef): string {
+  return typeof ref === "string" ? ref : ref.jid;
+}
+
+const SAFE_THREAD = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The folder name of a thread's session: the thread id when it is plainly safe, else a
+ * hash of it (thread ids come from senders and may hold anything).
+ */
+async function threadFolder(thread: string): Promise<string> {
+  if (SAFE_THREAD.test(thread)) return thread;
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(thread));
+  const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `h-${hex.slice(0, 32)}`;
 }

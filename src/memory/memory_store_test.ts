@@ -307,3 +307,29 @@ Deno.test("recent() on a 100,000-entry session reads only the end of the file", 
     assert.equal(await store.messageCount(JID), 100_001);
   }, { fs });
 });
+
+Deno.test("MemoryStore keeps a thread's session apart from the default session", async () => {
+  await withStore(async (store, root) => {
+    const thread = { jid: JID, thread: "plans" };
+    await store.append(JID, user("default"));
+    await store.append(thread, user("in the thread"));
+    assert.deepEqual((await store.recent(JID, 10)).map((e) => e.content), ["default"]);
+    assert.deepEqual((await store.recent(thread, 10)).map((e) => e.content), ["in the thread"]);
+    const header = (await linesOf(join(root, JID, "threads", "plans", "history.jsonl")))[0];
+    assert.deepEqual((header as { thread?: string }).thread, "plans");
+    assert.ok(await store.archive(thread));
+    assert.equal(await store.messageCount(thread), 0);
+    assert.equal(await store.messageCount(JID), 1, "archiving a thread leaves the default session");
+    assert.equal(await store.archivedSessions(JID), 0);
+    assert.equal(await store.archivedSessions(thread), 1);
+  });
+});
+
+Deno.test("MemoryStore names a hostile thread id's folder by its hash", async () => {
+  await withStore(async (store, root) => {
+    await store.append({ jid: JID, thread: "../../etc/passwd" }, user("x"));
+    const folders = [...Deno.readDirSync(join(root, JID, "threads"))].map((e) => e.name);
+    assert.equal(folders.length, 1);
+    assert.match(folders[0] ?? "", /^h-[0-9a-f]{32}$/);
+  });
+});

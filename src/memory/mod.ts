@@ -8,6 +8,7 @@
 
 export { MemoryStore } from "./memory_store.ts";
 export type {
+  ConversationRef,
   MemoryStoreOptions,
   NewHistoryEntry,
   PromptParts,
