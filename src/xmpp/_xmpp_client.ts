@@ -29,8 +29,8 @@ export interface IqContext {
   element: XmlElement;
 }
 
-/** The part of an xmpp.js client the agent uses. */
-export interface XmppJsClient {
+/** The part of an xmpp.js entity (client or component) the agent uses. */
+export interface XmppJsEntity {
   status: string;
   socket: XmppJsSocket | null;
   jid: { toString(): string } | null;
@@ -43,13 +43,17 @@ export interface XmppJsClient {
   start(): Promise<unknown>;
   stop(): Promise<unknown>;
   send(element: XmlElement): Promise<void>;
-  isSecure(): boolean;
   on(event: "stanza", listener: (stanza: XmlElement) => void): void;
   on(event: "online", listener: (jid: { toString(): string }) => void): void;
   on(event: "error", listener: (error: Error) => void): void;
   on(event: "status", listener: (status: string) => void): void;
   on(event: "disconnect" | "offline", listener: () => void): void;
   removeAllListeners(): void;
+}
+
+/** The part of an xmpp.js client the agent uses. */
+export interface XmppJsClient extends XmppJsEntity {
+  isSecure(): boolean;
 }
 
 /** The socket wrapper of xmpp.js: a `net.Socket`, or a TLS wrapper holding one. */

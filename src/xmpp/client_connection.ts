@@ -1,7 +1,8 @@
 /**
  * The agent's XMPP client connection (RFC 6120 C2S): STARTTLS, SASL (SCRAM-SHA-1 before
- * PLAIN), resource binding, IQ answers, keepalive pings, reconnection with backoff and an
- * outbox that keeps replies produced while the link is down.
+ * PLAIN), resource binding, IQ answers, and everything {@linkcode XmppSession} shares with
+ * the component connection: keepalive pings, reconnection with backoff, an outbox that keeps
+ * replies produced while the link is down, and rooms.
  *
  * This is an edge file: it owns the socket. Everything it reports is a typed
  * {@linkcode XmppEvent}; everything it sends comes in as an {@linkcode XmppAction}.
@@ -9,22 +10,27 @@
  * @module
  */
 import type { Logger } from "../log/mod.ts";
-import { Backoff } from "./backoff.ts";
+import type { Backoff } from "./backoff.ts";
 import type { XmppAction, XmppEvent } from "./events.ts";
 import { parseJid } from "./jid.ts";
-import { buildChatStateMessage, buildMessage, parseMessage } from "./message.ts";
+import type { RoomStatus } from "./muc_rooms.ts";
 import { buildRosterQuery, NS_ROSTER, parseRoster, type RosterItem } from "./rfc6121_roster.ts";
 import { buildDiscoInfo, NS_DISCO_INFO } from "./xep_0030_disco.ts";
 import { NS_CHAT_STATES } from "./xep_0085_chat_states.ts";
 import { buildVersion, NS_VERSION } from "./xep_0092_version.ts";
-import { buildPing, NS_PING } from "./xep_0199_ping.ts";
-import { parseXml, xml, type XmlElement } from "./_xml.ts";
+import { NS_PING } from "./xep_0199_ping.ts";
+import { NS_STANZA_ID } from "./xep_0359_stanza_ids.ts";
+import { XmppFatalError } from "./xmpp_fatal_error.ts";
+import { type SessionDriver, XmppSession } from "./_session.ts";
+import { xml } from "./_xml.ts";
 import {
   createXmppJsClient,
   type CredentialsFunction,
   type XmppJsClient,
-  type XmppJsSocket,
+  type XmppJsEntity,
 } from "./_xmpp_client.ts";
+
+export { XmppFatalError };
 
 /** Options for {@linkcode ClientConnection}. */
 export interface ClientConnectionOptions {
@@ -52,19 +58,11 @@ export interface ClientConnectionOptions {
   backoff?: Backoff;
 }
 
-/** A failure that retrying cannot fix: bad credentials, refused plaintext, bad certificate. */
-export class XmppFatalError extends Error {
-  override name = "XmppFatalError";
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
-
 /** Features the agent advertises in disco#info. */
-const FEATURES = [NS_PING, NS_VERSION, NS_CHAT_STATES, "urn:xmpp:sid:0"];
+const FEATURES = [NS_PING, NS_VERSION, NS_CHAT_STATES, NS_STANZA_ID];
 
 /**
- * One logical XMPP session that survives disconnections.
+ * One logical client session that survives disconnections.
  *
  * @example
  * ```ts
@@ -75,33 +73,43 @@ const FEATURES = [NS_PING, NS_VERSION, NS_CHAT_STATES, "urn:xmpp:sid:0"];
  */
 export class ClientConnection {
   #options: ClientConnectionOptions;
-  #log: Logger;
-  #backoff: Backoff;
   #domain: string;
-  #handler: (event: XmppEvent) => void = () => {};
-  #client: XmppJsClient | undefined;
-  #online = false;
-  #stopped = false;
-  #outbox: XmppAction[] = [];
-  #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  #pingTimer: ReturnType<typeof setInterval> | undefined;
-  #done = Promise.withResolvers<void>();
+  #session: XmppSession;
 
   constructor(options: ClientConnectionOptions) {
     this.#options = options;
-    this.#log = options.logger;
-    this.#backoff = options.backoff ?? new Backoff();
     this.#domain = parseJid(options.jid).domain;
+    const driver: SessionDriver = {
+      create: () => this.#create(),
+      fatalReason,
+      answerIqs: (entity) => this.#answerIqs(entity),
+      started: (entity) => this.#started(entity as XmppJsClient),
+      address: `${options.host}:${options.port}`,
+      pingTarget: this.#domain,
+      outbound: (action, element) => {
+        // `from` is the server's to set on a client stream (actions may carry one for components).
+        if (action.type !== "raw") delete element.attrs.from;
+        return [element];
+      },
+      otherPresence: () => {},
+      // RFC 6121 §4.6: the server tells every room of the unavailable presence.
+      goodbye: () => [xml("presence", { type: "unavailable" })],
+    };
+    this.#session = new XmppSession(driver, {
+      logger: options.logger,
+      keepalive: options.keepalive,
+      backoff: options.backoff,
+    });
   }
 
   /** Sets the function that receives every event. */
   onEvent(handler: (event: XmppEvent) => void): void {
-    this.#handler = handler;
+    this.#session.onEvent(handler);
   }
 
   /** True while a session is established. */
   get online(): boolean {
-    return this.#online;
+    return this.#session.online;
   }
 
   /**
@@ -111,28 +119,29 @@ export class ClientConnection {
    * @throws {XmppFatalError} When the server refuses the credentials or the link's security.
    */
   run(): Promise<void> {
-    void this.#attempt();
-    return this.#done.promise;
+    return this.#session.run();
   }
 
-  /** Sends an action now, or keeps it until the session is back (chat states are dropped). */
+  /**
+   * Sends an action now, or keeps it until the session is back (chat states are dropped).
+   * `join` and `leave` change the set of rooms kept joined across reconnections.
+   *
+   * @throws {TypeError} For a raw action that is not one stanza, or a join to an invalid room.
+   */
   send(action: XmppAction): void {
-    const client = this.#client;
-    if (!this.#online || client === undefined) {
-      if (action.type !== "chat_state") this.#outbox.push(action);
-      return;
-    }
-    client.send(this.#build(action)).catch((error: unknown) => {
-      this.#log.warn(`Send failed, keeping it for the next session: ${errorText(error)}`);
-      if (action.type !== "chat_state") this.#outbox.push(action);
-    });
+    this.#session.send(action);
+  }
+
+  /** The rooms the agent wants to be in, and whether it is in each now. */
+  rooms(): RoomStatus[] {
+    return this.#session.rooms();
   }
 
   /** Fetches the roster. */
   async roster(): Promise<RosterItem[]> {
-    const client = this.#client;
-    if (client === undefined) return [];
-    const result = await client.iqCaller.request(
+    const entity = this.#session.entity;
+    if (entity === undefined) return [];
+    const result = await entity.iqCaller.request(
       xml("iq", { type: "get", id: crypto.randomUUID() }, buildRosterQuery()),
       30_000,
     );
@@ -140,98 +149,26 @@ export class ClientConnection {
   }
 
   /** Says goodbye to the server and stops reconnecting. */
-  async stop(): Promise<void> {
-    if (this.#stopped) return;
-    this.#stopped = true;
-    clearTimeout(this.#retryTimer);
-    clearInterval(this.#pingTimer);
-    const client = this.#client;
-    this.#online = false;
-    if (client !== undefined) {
-      try {
-        await withTimeout(client.send(xml("presence", { type: "unavailable" })), 1000);
-        await withTimeout(client.stop(), 2000);
-      } catch {
-        destroySocket(client.socket);
-      }
-      client.removeAllListeners();
-    }
-    this.#done.resolve();
+  stop(): Promise<void> {
+    return this.#session.stop();
   }
 
-  async #attempt(): Promise<void> {
-    if (this.#stopped) return;
+  #create(): XmppJsEntity {
     const { host, port, resource } = this.#options;
-    const client = createXmppJsClient({
+    return createXmppJsClient({
       service: `xmpp://${host}:${port}`,
       domain: this.#domain,
       resource,
       credentials: this.#credentials(),
       tlsVerify: this.#options.tlsVerify ?? true,
     });
-    // Reconnection is ours (backoff, fatal errors), not the library's fixed 1 s loop.
-    client.reconnect.stop();
-    this.#client = client;
-    let ended = false;
-    const end = (reason: string) => {
-      if (ended) return;
-      ended = true;
-      this.#ended(client, reason);
-    };
-    client.on("status", (status) => {
-      // Without TCP_NODELAY a chat state followed by a quick reply waits ~40 ms for the
-      // peer's delayed ACK (Nagle): set it as soon as the socket exists.
-      if (status === "connect") setNoDelay(client.socket);
-    });
-    client.on("stanza", (stanza) => this.#onStanza(stanza));
-    client.on("error", (error) => this.#log.debug(`Connection error: ${errorText(error)}`));
-    client.on("disconnect", () => end("connection closed"));
-    this.#answerIqs(client);
-    try {
-      await client.start();
-    } catch (error) {
-      const fatal = fatalReason(error);
-      if (fatal !== undefined) {
-        ended = true;
-        this.#stopped = true;
-        client.removeAllListeners();
-        destroySocket(client.socket);
-        this.#done.reject(new XmppFatalError(fatal, { cause: error }));
-        return;
-      }
-      this.#log.warn(`Cannot connect to ${host}:${port}: ${errorText(error)}`);
-      end(errorText(error));
-      return;
-    }
-    if (this.#stopped) return;
-    this.#online = true;
-    this.#backoff.connected(Date.now());
-    this.#log.info(
-      `Online as ${client.jid?.toString()} (${client.isSecure() ? "TLS" : "plaintext"})`,
-    );
-    await client.send(xml("presence", {}, xml("priority", {}, "1")));
-    this.#flush();
-    this.#startKeepalive(client);
-    this.#handler({ type: "online", jid: client.jid?.toString() ?? this.#options.jid });
   }
 
-  #ended(client: XmppJsClient, reason: string): void {
-    if (client !== this.#client || this.#stopped) return;
-    const wasOnline = this.#online;
-    this.#online = false;
-    clearInterval(this.#pingTimer);
-    client.removeAllListeners();
-    client.on("error", () => {});
-    destroySocket(client.socket);
-    this.#backoff.disconnected(Date.now());
-    const delay = this.#backoff.next();
-    if (wasOnline) {
-      this.#log.warn(`Disconnected (${reason}); reconnecting in ${delay / 1000} s`);
-      this.#handler({ type: "offline", reason });
-    } else {
-      this.#log.info(`Retrying in ${delay / 1000} s`);
-    }
-    this.#retryTimer = setTimeout(() => void this.#attempt(), delay);
+  async #started(client: XmppJsClient): Promise<string> {
+    const jid = client.jid?.toString() ?? this.#options.jid;
+    this.#options.logger.info(`Online as ${jid} (${client.isSecure() ? "TLS" : "plaintext"})`);
+    await client.send(xml("presence", {}, xml("priority", {}, "1")));
+    return jid;
   }
 
   #credentials(): CredentialsFunction {
@@ -251,7 +188,7 @@ export class ClientConnection {
     };
   }
 
-  #answerIqs(client: XmppJsClient): void {
+  #answerIqs(client: XmppJsEntity): void {
     const { name, version } = this.#options.software;
     client.iqCallee.get(
       NS_DISCO_INFO,
@@ -266,68 +203,6 @@ export class ClientConnection {
         ? {}
         : undefined;
     });
-  }
-
-  #onStanza(stanza: XmlElement): void {
-    if (stanza.is("message")) {
-      const event = parseMessage(stanza);
-      if (event !== undefined) this.#handler(event);
-      return;
-    }
-    if (stanza.is("presence") && stanza.attrs.type === "subscribe") {
-      const from = stanza.attrs.from;
-      const bare = from === undefined ? undefined : safeBare(from);
-      if (bare !== undefined) this.#handler({ type: "subscribe", bare });
-    }
-  }
-
-  #flush(): void {
-    const pending = this.#outbox;
-    this.#outbox = [];
-    if (pending.length > 0) this.#log.info(`Sending ${pending.length} queued stanza(s)`);
-    for (const action of pending) this.send(action);
-  }
-
-  #startKeepalive(client: XmppJsClient): void {
-    const { intervalMs, timeoutMs } = this.#options.keepalive;
-    if (intervalMs <= 0) return;
-    let waiting = false;
-    this.#pingTimer = setInterval(async () => {
-      if (waiting || client !== this.#client || !this.#online) return;
-      waiting = true;
-      try {
-        await client.iqCaller.request(
-          xml("iq", { type: "get", to: this.#domain, id: crypto.randomUUID() }, buildPing()),
-          timeoutMs,
-        );
-      } catch (error) {
-        // An error reply still proves the link is alive; only silence means it is dead.
-        if (error instanceof Error && error.name === "TimeoutError") {
-          this.#log.warn(`No answer to keepalive ping within ${timeoutMs} ms: link is dead`);
-          destroySocket(client.socket);
-        }
-      } finally {
-        waiting = false;
-      }
-    }, intervalMs);
-  }
-
-  #build(action: XmppAction): XmlElement {
-    const id = crypto.randomUUID();
-    switch (action.type) {
-      case "message":
-        return buildMessage(action, id);
-      case "chat_state":
-        return buildChatStateMessage(action, id);
-      case "subscribe":
-      case "subscribed":
-        return xml("presence", { to: action.to, type: action.type });
-      case "raw":
-        return parseXml(action.xml);
-      case "join":
-      case "leave":
-        throw new RangeError(`Unsupported action "${action.type}"`);
-    }
   }
 }
 
@@ -351,48 +226,4 @@ function fatalReason(error: unknown): string | undefined {
       "fix the certificate or set server.tls_verify = false";
   }
   return undefined;
-}
-
-function safeBare(jid: string): string | undefined {
-  try {
-    return parseJid(jid).bare;
-  } catch {
-    return undefined;
-  }
-}
-
-function setNoDelay(socket: XmppJsSocket | null): void {
-  try {
-    socket?.setNoDelay?.(true);
-    socket?.socket?.setNoDelay?.(true);
-  } catch {
-    // Not every transport exposes the option; latency is then the kernel's.
-  }
-}
-
-function destroySocket(socket: XmppJsSocket | null): void {
-  try {
-    socket?.socket?.destroy?.();
-    socket?.destroy?.();
-  } catch {
-    // Already gone.
-  }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error("Timed out")), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,21 +1,28 @@
 /**
- * Parsing inbound message stanzas and building outbound ones (RFC 6121 §5, XEP-0085,
- * XEP-0201 threads, XEP-0359 origin-id).
+ * Parsing inbound one-to-one messages and building outbound ones (RFC 6121 §5, XEP-0085
+ * chat states, XEP-0201 threads, XEP-0359 origin-id, XEP-0066 attachments). Room messages
+ * are parsed in groupchat.ts, which needs the room's state.
  *
  * @module
  */
-import type { MessageEvent, SendChatStateAction, SendMessageAction } from "./events.ts";
+import type {
+  MessageEvent,
+  ReactionEvent,
+  SendChatStateAction,
+  SendMessageAction,
+} from "./events.ts";
 import { bareJid } from "./jid.ts";
+import { bodyBesideAttachments, parseOobAttachments } from "./xep_0066_oob.ts";
 import { buildChatState } from "./xep_0085_chat_states.ts";
+import { buildOriginId, originIdOf } from "./xep_0359_stanza_ids.ts";
+import { parseReactions } from "./xep_0444_reactions.ts";
 import { xml, type XmlElement } from "./_xml.ts";
-
-/** XEP-0359: Unique and Stable Stanza IDs. */
-export const NS_STANZA_ID = "urn:xmpp:sid:0";
 
 /**
  * Turns an inbound `<message/>` into a {@linkcode MessageEvent}, or `undefined` when the
  * agent must not act on it: `error` and `headline` types (a bounced reply must never
- * loop), `groupchat` (rooms come separately), chat-state-only messages and empty bodies.
+ * loop), `groupchat` (rooms come separately), chat-state-only messages and messages with
+ * neither a body nor an attachment.
  */
 export function parseMessage(stanza: XmlElement): MessageEvent | undefined {
   const type = stanza.attrs.type ?? "normal";
@@ -23,24 +30,49 @@ export function parseMessage(stanza: XmlElement): MessageEvent | undefined {
   const from = stanza.attrs.from ?? "";
   const bare = bareJid(from);
   if (bare === undefined) return undefined;
-  const body = stanza.getChildText("body")?.trim() ?? "";
-  if (body === "") return undefined;
-  const thread = stanza.getChildText("thread")?.trim();
+  const attachments = parseOobAttachments(stanza);
+  const body = bodyBesideAttachments(stanza.getChildText("body")?.trim() ?? "", attachments);
+  if (body === "" && attachments.length === 0) return undefined;
   const event: MessageEvent = { type: "message", from, bare, body, kind: type };
+  if (stanza.attrs.to) event.to = stanza.attrs.to;
   if (stanza.attrs.id) event.id = stanza.attrs.id;
+  const originId = originIdOf(stanza);
+  if (originId !== undefined) event.originId = originId;
+  const thread = stanza.getChildText("thread")?.trim();
   if (thread) event.thread = thread;
+  if (attachments.length > 0) event.attachments = attachments;
   return event;
 }
 
-/** Builds a chat message with a fresh unique id and a matching origin-id. */
+/**
+ * Turns a one-to-one reaction (XEP-0444) into a {@linkcode ReactionEvent}, or `undefined`
+ * when the message is not a `chat`/`normal` message carrying reactions.
+ */
+export function parseReaction(stanza: XmlElement): ReactionEvent | undefined {
+  const type = stanza.attrs.type ?? "normal";
+  const from = stanza.attrs.from ?? "";
+  const bare = bareJid(from);
+  const reactions = parseReactions(stanza);
+  if ((type !== "chat" && type !== "normal") || bare === undefined || !reactions) return undefined;
+  const event: ReactionEvent = { type: "reaction", from, bare, ...reactions };
+  if (stanza.attrs.to) event.to = stanza.attrs.to;
+  return event;
+}
+
+/**
+ * Builds a chat or groupchat message whose id and origin-id are both `id`.
+ *
+ * @param action What to send; `from` is written only when given (component mode).
+ * @param id The stanza id (the caller uses `action.id` when set).
+ */
 export function buildMessage(action: SendMessageAction, id: string): XmlElement {
   return xml(
     "message",
-    { to: action.to, type: "chat", id },
+    { to: action.to, from: action.from, type: action.messageType ?? "chat", id },
     xml("body", {}, action.body),
     action.thread ? xml("thread", {}, action.thread) : undefined,
     action.chatState ? buildChatState(action.chatState) : undefined,
-    xml("origin-id", { xmlns: NS_STANZA_ID, id }),
+    buildOriginId(id),
   );
 }
 
@@ -48,7 +80,7 @@ export function buildMessage(action: SendMessageAction, id: string): XmlElement 
 export function buildChatStateMessage(action: SendChatStateAction, id: string): XmlElement {
   return xml(
     "message",
-    { to: action.to, type: "chat", id },
+    { to: action.to, from: action.from, type: action.messageType ?? "chat", id },
     buildChatState(action.state),
     action.thread ? xml("thread", {}, action.thread) : undefined,
     xml("no-store", { xmlns: "urn:xmpp:hints" }),

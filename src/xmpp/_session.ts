@@ -1,0 +1,351 @@
+/**
+ * What the client and the component connections share: one logical session over many
+ * sockets (reconnection with backoff, fatal errors), the outbox that keeps actions while
+ * the link is down, keepalive pings, TCP_NODELAY, the room registry, and the routing of
+ * inbound stanzas to typed events. The connection classes plug in what differs through a
+ * {@linkcode SessionDriver}.
+ *
+ * @module
+ */
+import type { Logger } from "../log/mod.ts";
+import { Backoff } from "./backoff.ts";
+import type { XmppAction, XmppEvent } from "./events.ts";
+import { bareJid } from "./jid.ts";
+import { buildChatStateMessage, buildMessage, parseMessage, parseReaction } from "./message.ts";
+import { RoomRegistry, type RoomStatus } from "./muc_rooms.ts";
+import { parseRawStanza } from "./raw_stanza.ts";
+import { parseMediatedInvite } from "./xep_0045_muc.ts";
+import { buildPing } from "./xep_0199_ping.ts";
+import { parseDirectInvite } from "./xep_0249_direct_invite.ts";
+import { XmppFatalError } from "./xmpp_fatal_error.ts";
+import { xml, type XmlElement } from "./_xml.ts";
+import type { XmppJsEntity, XmppJsSocket } from "./_xmpp_client.ts";
+
+/** What differs between connection kinds. */
+export interface SessionDriver {
+  /** Creates the library entity for one connection attempt. */
+  create(): XmppJsEntity;
+  /** The message of the fatal error an attempt's failure means, or `undefined` to retry. */
+  fatalReason(error: unknown): string | undefined;
+  /** Registers the IQ handlers on a fresh entity. */
+  answerIqs(entity: XmppJsEntity): void;
+  /** Runs once the stream is up (logs, initial presence); returns the JID to report. */
+  started(entity: XmppJsEntity): Promise<string>;
+  /** The server's address, for log lines. */
+  address: string;
+  /** Where keepalive pings go. */
+  pingTarget: string;
+  /** The stanzas that carry out an action built as `element` (adds `from`, follow-ups). */
+  outbound(action: XmppAction, element: XmlElement): XmlElement[];
+  /** Handles a presence that is neither about a room nor a subscription request. */
+  otherPresence(stanza: XmlElement, send: (element: XmlElement) => void): void;
+  /** What to send before closing the stream. */
+  goodbye(rooms: RoomStatus[]): XmlElement[];
+}
+
+/** Options for {@linkcode XmppSession}. */
+export interface SessionOptions {
+  logger: Logger;
+  /** Keepalive pings; `intervalMs` 0 disables them. */
+  keepalive: { intervalMs: number; timeoutMs: number };
+  /** Reconnection delays. @default {new Backoff()} */
+  backoff?: Backoff | undefined;
+  /** The address rooms are joined from (component mode). */
+  roomFrom?: string | undefined;
+}
+
+/** One logical XMPP session that survives disconnections. */
+export class XmppSession {
+  #driver: SessionDriver;
+  #options: SessionOptions;
+  #log: Logger;
+  #backoff: Backoff;
+  #rooms: RoomRegistry;
+  #handler: (event: XmppEvent) => void = () => {};
+  #entity: XmppJsEntity | undefined;
+  #online = false;
+  #stopped = false;
+  #outbox: XmppAction[] = [];
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #pingTimer: ReturnType<typeof setInterval> | undefined;
+  #done = Promise.withResolvers<void>();
+
+  constructor(driver: SessionDriver, options: SessionOptions) {
+    this.#driver = driver;
+    this.#options = options;
+    this.#log = options.logger;
+    this.#backoff = options.backoff ?? new Backoff();
+    this.#rooms = new RoomRegistry({
+      send: (element) => this.#write(element),
+      emit: (event) => this.#handler(event),
+      logger: options.logger,
+      ...(options.roomFrom === undefined ? {} : { from: options.roomFrom }),
+    });
+  }
+
+  /** Sets the function that receives every event. */
+  onEvent(handler: (event: XmppEvent) => void): void {
+    this.#handler = handler;
+  }
+
+  /** True while a session is established. */
+  get online(): boolean {
+    return this.#online;
+  }
+
+  /** The rooms the agent wants to be in, and whether it is in each. */
+  rooms(): RoomStatus[] {
+    return this.#rooms.list();
+  }
+
+  /** The current library entity (for IQ requests), if connected. */
+  get entity(): XmppJsEntity | undefined {
+    return this.#online ? this.#entity : undefined;
+  }
+
+  /** Connects and keeps the session up until {@linkcode stop}; rejects on a fatal error. */
+  run(): Promise<void> {
+    void this.#attempt();
+    return this.#done.promise;
+  }
+
+  /**
+   * Sends an action now, or keeps it until the session is back (chat states are dropped).
+   *
+   * @throws {TypeError} For a raw action that is not one stanza, or a join to an invalid room.
+   */
+  send(action: XmppAction): void {
+    if (action.type === "join") return this.#rooms.join(action);
+    if (action.type === "leave") return this.#rooms.leave(action.room);
+    if (action.type === "raw") parseRawStanza(action.xml);
+    const entity = this.#entity;
+    if (!this.#online || entity === undefined) {
+      if (action.type !== "chat_state") this.#outbox.push(action);
+      return;
+    }
+    const elements = this.#driver.outbound(action, this.#build(action));
+    Promise.all(elements.map((element) => entity.send(element))).catch((error: unknown) => {
+      this.#log.warn(`Send failed, keeping it for the next session: ${errorText(error)}`);
+      if (action.type !== "chat_state") this.#outbox.push(action);
+    });
+  }
+
+  /** Says goodbye to the server and stops reconnecting. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    clearTimeout(this.#retryTimer);
+    clearInterval(this.#pingTimer);
+    const entity = this.#entity;
+    const wasOnline = this.#online;
+    this.#online = false;
+    const goodbye = wasOnline ? this.#driver.goodbye(this.#rooms.list()) : [];
+    this.#rooms.offline();
+    if (entity !== undefined) {
+      try {
+        for (const element of goodbye) await withTimeout(entity.send(element), 1000);
+        await withTimeout(entity.stop(), 2000);
+      } catch {
+        destroySocket(entity.socket);
+      }
+      entity.removeAllListeners();
+    }
+    this.#done.resolve();
+  }
+
+  async #attempt(): Promise<void> {
+    if (this.#stopped) return;
+    const entity = this.#driver.create();
+    // Reconnection is ours (backoff, fatal errors), not the library's fixed 1 s loop.
+    entity.reconnect.stop();
+    this.#entity = entity;
+    let ended = false;
+    const end = (reason: string) => {
+      if (ended) return;
+      ended = true;
+      this.#ended(entity, reason);
+    };
+    entity.on("status", (status) => {
+      // Without TCP_NODELAY a chat state followed by a quick reply waits ~40 ms for the
+      // peer's delayed ACK (Nagle): set it as soon as the socket exists.
+      if (status === "connect") setNoDelay(entity.socket);
+    });
+    entity.on("stanza", (stanza) => this.#onStanza(stanza));
+    entity.on("error", (error) => this.#log.debug(`Connection error: ${errorText(error)}`));
+    entity.on("disconnect", () => end("connection closed"));
+    this.#driver.answerIqs(entity);
+    try {
+      await entity.start();
+    } catch (error) {
+      const fatal = this.#driver.fatalReason(error);
+      if (fatal !== undefined) {
+        ended = true;
+        this.#stopped = true;
+        entity.removeAllListeners();
+        entity.on("error", () => {});
+        destroySocket(entity.socket);
+        this.#done.reject(new XmppFatalError(fatal, { cause: error }));
+        return;
+      }
+      this.#log.warn(`Cannot connect to ${this.#driver.address}: ${errorText(error)}`);
+      end(errorText(error));
+      return;
+    }
+    if (this.#stopped) return;
+    this.#online = true;
+    this.#backoff.connected(Date.now());
+    let jid: string;
+    try {
+      jid = await this.#driver.started(entity);
+    } catch (error) {
+      this.#log.warn(`Session set-up failed: ${errorText(error)}`);
+      destroySocket(entity.socket);
+      return;
+    }
+    if (this.#entity !== entity || !this.#online) return;
+    this.#flush();
+    this.#startKeepalive(entity);
+    this.#rooms.online();
+    this.#handler({ type: "online", jid });
+  }
+
+  #ended(entity: XmppJsEntity, reason: string): void {
+    if (entity !== this.#entity || this.#stopped) return;
+    const wasOnline = this.#online;
+    this.#online = false;
+    clearInterval(this.#pingTimer);
+    this.#rooms.offline();
+    entity.removeAllListeners();
+    entity.on("error", () => {});
+    destroySocket(entity.socket);
+    this.#backoff.disconnected(Date.now());
+    const delay = this.#backoff.next();
+    if (wasOnline) {
+      this.#log.warn(`Disconnected (${reason}); reconnecting in ${delay / 1000} s`);
+      this.#handler({ type: "offline", reason });
+    } else {
+      this.#log.info(`Retrying in ${delay / 1000} s`);
+    }
+    this.#retryTimer = setTimeout(() => void this.#attempt(), delay);
+  }
+
+  #onStanza(stanza: XmlElement): void {
+    if (stanza.is("message")) {
+      const event = this.#parseMessage(stanza);
+      if (event !== undefined) this.#handler(event);
+    } else if (stanza.is("presence")) {
+      if (this.#rooms.handlePresence(stanza)) return;
+      if (stanza.attrs.type === "subscribe") {
+        const bare = bareJid(stanza.attrs.from ?? "");
+        if (bare === undefined) return;
+        const to = stanza.attrs.to;
+        this.#handler(to ? { type: "subscribe", bare, to } : { type: "subscribe", bare });
+        return;
+      }
+      this.#driver.otherPresence(stanza, (element) => this.#write(element));
+    }
+  }
+
+  #parseMessage(stanza: XmlElement): XmppEvent | undefined {
+    const type = stanza.attrs.type ?? "normal";
+    if (type === "error" || type === "headline") return undefined;
+    const invite = parseMediatedInvite(stanza) ?? parseDirectInvite(stanza);
+    if (invite !== undefined) return invite;
+    if (type === "groupchat") return this.#rooms.handleGroupchat(stanza);
+    return parseReaction(stanza) ?? parseMessage(stanza);
+  }
+
+  #write(element: XmlElement): void {
+    const entity = this.#entity;
+    if (!this.#online || entity === undefined) return;
+    entity.send(element).catch((error: unknown) => {
+      this.#log.warn(`Cannot send <${element.name}/>: ${errorText(error)}`);
+    });
+  }
+
+  #flush(): void {
+    const pending = this.#outbox;
+    this.#outbox = [];
+    if (pending.length > 0) this.#log.info(`Sending ${pending.length} queued stanza(s)`);
+    for (const action of pending) this.send(action);
+  }
+
+  #startKeepalive(entity: XmppJsEntity): void {
+    const { intervalMs, timeoutMs } = this.#options.keepalive;
+    if (intervalMs <= 0) return;
+    let waiting = false;
+    const to = this.#driver.pingTarget;
+    this.#pingTimer = setInterval(async () => {
+      if (waiting || entity !== this.#entity || !this.#online) return;
+      waiting = true;
+      try {
+        const ping = xml("iq", { type: "get", to, id: crypto.randomUUID() }, buildPing());
+        await entity.iqCaller.request(ping, timeoutMs);
+      } catch (error) {
+        // An error reply still proves the link is alive; only silence means it is dead.
+        if (error instanceof Error && error.name === "TimeoutError") {
+          this.#log.warn(`No answer to keepalive ping within ${timeoutMs} ms: link is dead`);
+          destroySocket(entity.socket);
+        }
+      } finally {
+        waiting = false;
+      }
+    }, intervalMs);
+  }
+
+  #build(action: Exclude<XmppAction, { type: "join" | "leave" }>): XmlElement {
+    const id = crypto.randomUUID();
+    switch (action.type) {
+      case "message": {
+        const stanzaId = action.id ?? id;
+        if (action.messageType === "groupchat") this.#rooms.rememberSent(action.to, stanzaId);
+        return buildMessage(action, stanzaId);
+      }
+      case "chat_state":
+        return buildChatStateMessage(action, id);
+      case "subscribe":
+      case "subscribed":
+        return xml("presence", { to: action.to, from: action.from, type: action.type });
+      case "raw":
+        return parseRawStanza(action.xml);
+    }
+  }
+}
+
+/** Turns anything thrown into one line. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function setNoDelay(socket: XmppJsSocket | null): void {
+  try {
+    socket?.setNoDelay?.(true);
+    socket?.socket?.setNoDelay?.(true);
+  } catch {
+    // Not every transport exposes the option; latency is then the kernel's.
+  }
+}
+
+/** Closes a library socket without waiting for the peer. */
+export function destroySocket(socket: XmppJsSocket | null): void {
+  try {
+    socket?.socket?.destroy?.();
+    socket?.destroy?.();
+  } catch {
+    // Already gone.
+  }
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("Timed out")), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * The agent as an external component (XEP-0114): it owns a whole domain, so users talk to
+ * `anything@agent.example.org` (or the bare domain) and the agent answers from the address
+ * they wrote to. The component owns presence too: it answers probes, and follows an accepted
+ * subscription with its available presence. Reconnection, outbox, keepalive and rooms are
+ * shared with the client connection ({@linkcode XmppSession}).
+ *
+ * Rooms are joined from {@linkcode ComponentConnectionOptions.roomJid} (`agent@<domain>` by
+ * default): a room needs one stable real JID for the agent's occupant.
+ *
+ * @see https://xmpp.org/extensions/xep-0114.html
+ * @module
+ */
+import type { Logger } from "../log/mod.ts";
+import type { Backoff } from "./backoff.ts";
+import type { XmppAction, XmppEvent } from "./events.ts";
+import { parseJid } from "./jid.ts";
+import type { RoomStatus } from "./muc_rooms.ts";
+import { buildDiscoInfo, NS_DISCO_INFO } from "./xep_0030_disco.ts";
+import { buildLeavePresence } from "./xep_0045_muc.ts";
+import { NS_CHAT_STATES } from "./xep_0085_chat_states.ts";
+import { buildVersion, NS_VERSION } from "./xep_0092_version.ts";
+import { NS_PING } from "./xep_0199_ping.ts";
+import { NS_STANZA_ID } from "./xep_0359_stanza_ids.ts";
+import { type SessionDriver, XmppSession } from "./_session.ts";
+import { xml, type XmlElement } from "./_xml.ts";
+import type { XmppJsEntity } from "./_xmpp_client.ts";
+import { createXmppJsComponent } from "./_xmpp_component.ts";
+
+/** Options for {@linkcode ComponentConnection}. */
+export interface ComponentConnectionOptions {
+  /** Address of the server's component port. */
+  host: string;
+  /** The component port (Prosody's default is 5347). */
+  port: number;
+  /** The component's domain, e.g. `agent.example.org`. */
+  domain: string;
+  /** The shared secret configured for the domain on the server. */
+  secret: string;
+  /** The address rooms are joined from. @default {`agent@${domain}`} */
+  roomJid?: string;
+  /** Keepalive pings (sent to the component's own domain, a round trip through the server). */
+  keepalive: { intervalMs: number; timeoutMs: number };
+  /** Name and version answered to XEP-0092 and shown in disco#info. */
+  software: { name: string; version: string };
+  /** Where the connection logs. */
+  logger: Logger;
+  /** Reconnection delays. @default {new Backoff()} */
+  backoff?: Backoff;
+}
+
+const FEATURES = [NS_PING, NS_VERSION, NS_CHAT_STATES, NS_STANZA_ID];
+const NS_DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
+
+/**
+ * One logical component session that survives disconnections; same surface as
+ * {@linkcode ClientConnection}.
+ *
+ * @example
+ * ```ts
+ * const connection = new ComponentConnection(options);
+ * connection.onEvent((event) => console.log(event.type));
+ * await connection.run(); // resolves after stop(), rejects on a wrong secret
+ * ```
+ */
+export class ComponentConnection {
+  #options: ComponentConnectionOptions;
+  #domain: string;
+  #roomJid: string;
+  #session: XmppSession;
+
+  /** @throws {TypeError} When `domain` or `roomJid` is not a valid JID. */
+  constructor(options: ComponentConnectionOptions) {
+    this.#options = options;
+    this.#domain = parseJid(options.domain).bare;
+    this.#roomJid = parseJid(options.roomJid ?? `agent@${this.#domain}`).bare;
+    const driver: SessionDriver = {
+      create: () =>
+        createXmppJsComponent({
+          service: `xmpp://${options.host}:${options.port}`,
+          domain: this.#domain,
+          password: options.secret,
+        }),
+      fatalReason: (error) => this.#fatalReason(error),
+      answerIqs: (entity) => this.#answerIqs(entity),
+      started: () => {
+        options.logger.info(`Online as component ${this.#domain}`);
+        return Promise.resolve(this.#domain);
+      },
+      address: `${options.host}:${options.port}`,
+      pingTarget: this.#domain,
+      outbound: (action, element) => this.#outbound(action, element),
+      otherPresence: (stanza, send) => {
+        // RFC 6121 §4.3.2: a probe is answered with the probed address's presence.
+        const { from, to, type } = stanza.attrs;
+        if (type === "probe" && from && to) send(xml("presence", { from: to, to: from }));
+      },
+      goodbye: (rooms) =>
+        rooms.filter((r) => r.joined).map((r) => buildLeavePresence(r.room, r.nick, this.#roomJid)),
+    };
+    this.#session = new XmppSession(driver, {
+      logger: options.logger,
+      keepalive: options.keepalive,
+      backoff: options.backoff,
+      roomFrom: this.#roomJid,
+    });
+  }
+
+  /** The address rooms are joined from. */
+  get roomJid(): string {
+    return this.#roomJid;
+  }
+
+  /** Sets the function that receives every event. */
+  onEvent(handler: (event: XmppEvent) => void): void {
+    this.#session.onEvent(handler);
+  }
+
+  /** True while the component is connected. */
+  get online(): boolean {
+    return this.#session.online;
+  }
+
+  /**
+   * Connects and keeps the component up until {@linkcode stop}.
+   *
+   * @returns A promise that resolves after `stop()`.
+   * @throws {XmppFatalError} When the server refuses the secret or does not know the domain.
+   */
+  run(): Promise<void> {
+    return this.#session.run();
+  }
+
+  /**
+   * Sends an action now, or keeps it until the component is back. Every stanza carries
+   * `from`: the action's, else the component domain (room traffic: {@linkcode roomJid}).
+   *
+   * @throws {TypeError} For a raw action that is not one stanza, or a join to an invalid room.
+   */
+  send(action: XmppAction): void {
+    this.#session.send(action);
+  }
+
+  /** The rooms the agent wants to be in, and whether it is in each now. */
+  rooms(): RoomStatus[] {
+    return this.#session.rooms();
+  }
+
+  /** Stops reconnecting and closes the stream after leaving the rooms. */
+  stop(): Promise<void> {
+    return this.#session.stop();
+  }
+
+  #outbound(action: XmppAction, element: XmlElement): XmlElement[] {
+    const room = (action.type === "message" || action.type === "chat_state") &&
+      action.messageType === "groupchat";
+    const from = ("from" in action ? action.from : undefined) ??
+      (room ? this.#roomJid : this.#domain);
+    if (action.type === "raw") return [element];
+    element.attrs.from = from;
+    // A component has no server-side presence: approving a subscription must be followed by
+    // the presence the user just subscribed to, or the contact stays offline in their roster.
+    if (action.type === "subscribed") return [element, xml("presence", { from, to: action.to })];
+    return [element];
+  }
+
+  #answerIqs(entity: XmppJsEntity): void {
+    const { name, version } = this.#options.software;
+    entity.iqCallee.get(NS_DISCO_INFO, "query", (ctx) => {
+      const user = (ctx.stanza.attrs.to ?? "").includes("@");
+      const identity = user
+        ? { category: "client", type: "bot", name }
+        : { category: "component", type: "generic", name };
+      return buildDiscoInfo(identity, FEATURES);
+    });
+    entity.iqCallee.get(NS_DISCO_ITEMS, "query", () => xml("query", { xmlns: NS_DISCO_ITEMS }));
+    entity.iqCallee.get(NS_VERSION, "query", () => buildVersion(name, version));
+    entity.iqCallee.get(NS_PING, "ping", () => ({}));
+  }
+
+  #fatalReason(error: unknown): string | undefined {
+    if (!(error instanceof Error)) return undefined;
+    const condition = (error as Error & { condition?: string }).condition;
+    if (condition === "not-authorized") {
+      return `The server refused the component secret for "${this.#domain}": ` +
+        "check the component's secret against the server's component_secret";
+    }
+    if (condition === "host-unknown" || condition === "improper-addressing") {
+      return `The server does not serve the component domain "${this.#domain}" (${condition})`;
+    }
+    return undefined;
+  }
+}
