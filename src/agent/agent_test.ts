@@ -2,8 +2,9 @@ import { assertEquals, assertIncludes, assertTrue } from "../../tests/support/as
 import { type ChatRequest, type ChatResponse, type LlmClient, LlmError } from "../llm/mod.ts";
 import { silentLogger } from "../log/mod.ts";
 import { InMemoryFs, MemoryStore } from "../memory/mod.ts";
-import type { RosterItem, XmppAction } from "../xmpp/mod.ts";
-import { Agent } from "./agent.ts";
+import type { GroupchatEvent, RosterItem, XmppAction } from "../xmpp/mod.ts";
+import { Agent, type RoomSettings } from "./agent.ts";
+import { memoryRoomBookStorage, RoomBook } from "./room_book.ts";
 
 class ScriptedLlm implements LlmClient {
   readonly provider = "fake";
@@ -26,8 +27,15 @@ class ScriptedLlm implements LlmClient {
 }
 
 function setup(
-  options: { roster?: RosterItem[]; idleTimeoutMs?: number; maxHistoryMessages?: number } = {},
+  options: {
+    roster?: RosterItem[];
+    idleTimeoutMs?: number;
+    maxHistoryMessages?: number;
+    rooms?: RoomSettings[];
+    respondToReactions?: boolean;
+  } = {},
 ) {
+  const book = new RoomBook(memoryRoomBookStorage());
   const clock = { now: new Date("2026-11-27T10:00:00Z") };
   const sent: XmppAction[] = [];
   const llm = new ScriptedLlm();
@@ -46,6 +54,9 @@ function setup(
     maxHistoryMessages: options.maxHistoryMessages ?? 20,
     maxTokens: 1000,
     idleTimeoutMs: options.idleTimeoutMs ?? 0,
+    rooms: options.rooms ?? [],
+    roomBook: book,
+    respondToReactions: options.respondToReactions ?? false,
     status: () => ({
       startedAt: new Date(),
       mode: "client",
@@ -64,21 +75,43 @@ function setup(
     });
     return agent.idle();
   };
-  return { agent, sent, llm, memory, say, clock };
+  const room = (body: string, extra: Partial<GroupchatEvent> = {}) => {
+    agent.handle({
+      type: "groupchat",
+      room: "dev@conference.localhost",
+      nick: "carol",
+      from: "dev@conference.localhost/carol",
+      body,
+      own: false,
+      delayed: false,
+      ...extra,
+    });
+    return agent.idle();
+  };
+  return { agent, sent, llm, memory, say, clock, room, book };
 }
 
 Deno.test("Agent answers an allowed user: composing, then the reply with active", async () => {
   const { sent, say, memory } = setup();
   await say("hello");
+  const reply = sent[1];
+  assertTrue(reply?.type === "message" && reply.id !== undefined, "the reply has an id");
   assertEquals(sent, [
-    { type: "chat_state", to: "Alice@localhost/phone", state: "composing" },
-    { type: "message", to: "Alice@localhost/phone", body: "echo: hello", chatState: "active" },
+    { type: "chat_state", to: "Alice@localhost/phone", state: "composing", messageType: "chat" },
+    {
+      type: "message",
+      to: "Alice@localhost/phone",
+      body: "echo: hello",
+      chatState: "active",
+      messageType: "chat",
+      id: reply.id,
+    },
   ]);
   const stored = await memory.recent("alice@localhost", 10);
-  assertEquals(stored.map((e) => [e.role, e.content]), [["user", "hello"], [
-    "assistant",
-    "echo: hello",
-  ]]);
+  assertEquals(stored.map((e) => [e.role, e.content, e.msg_id]), [
+    ["user", "hello", undefined],
+    ["assistant", "echo: hello", reply.id],
+  ]);
 });
 
 Deno.test("Agent ignores a stranger without calling the LLM", async () => {
@@ -92,7 +125,9 @@ Deno.test("Agent ignores a stranger without calling the LLM", async () => {
 Deno.test("Agent answers commands without the LLM or a chat state", async () => {
   const { sent, say, llm } = setup();
   await say("/ping");
-  assertEquals(sent, [{ type: "message", to: "Alice@localhost/phone", body: "pong" }]);
+  assertEquals(sent, [
+    { type: "message", to: "Alice@localhost/phone", body: "pong", messageType: "chat" },
+  ]);
   assertEquals(llm.requests.length, 0);
 });
 
@@ -149,4 +184,112 @@ Deno.test("Agent shows the LLM only the most recent messages", async () => {
     "echo: two",
     "three",
   ]);
+});
+
+const DEV_ROOM: RoomSettings = {
+  jid: "dev@conference.localhost",
+  nick: "bot",
+  activation: "mention",
+  historyOnJoin: 0,
+  downloadAttachments: false,
+};
+
+Deno.test("Agent stores every room message with its sender and answers only when addressed", async () => {
+  const { room, sent, llm, memory } = setup({ rooms: [DEV_ROOM] });
+  await room("morning all", { stanzaId: "s1" });
+  await room("ask @botanist", { stanzaId: "s2" });
+  assertEquals(llm.requests.length, 0);
+  await room("bot: what is XMPP?", { stanzaId: "s3" });
+  assertEquals(llm.requests.length, 1);
+  const request = llm.requests[0];
+  assertEquals(request?.messages, [{
+    role: "user",
+    content: "carol: morning all\n\ncarol: ask @botanist\n\ncarol: bot: what is XMPP?",
+  }]);
+  const reply = sent.find((a) => a.type === "message");
+  assertEquals(reply?.type === "message" && [reply.to, reply.messageType], [
+    "dev@conference.localhost",
+    "groupchat",
+  ]);
+  const stored = await memory.recent("dev@conference.localhost", 10);
+  assertEquals(stored[0]?.sender, "carol@muc");
+  assertEquals(stored[0]?.msg_id, "s1");
+});
+
+Deno.test("Agent ignores its own reflected room messages", async () => {
+  const { room, llm } = setup({ rooms: [{ ...DEV_ROOM, activation: "all" }] });
+  await room("bot: echo of myself", { nick: "bot", own: true, originId: "o1", stanzaId: "s9" });
+  assertEquals(llm.requests.length, 0);
+});
+
+Deno.test("Agent refuses /forget in a room without an allowed real JID", async () => {
+  const { room, sent, memory } = setup({ rooms: [DEV_ROOM] });
+  await room("hello");
+  await room("bot: /forget");
+  const reply = sent.at(-1);
+  assertTrue(reply?.type === "message");
+  assertIncludes(reply.body, "real JID");
+  assertEquals(await memory.messageCount("dev@conference.localhost"), 2);
+  await room("bot: /forget", { realJid: "alice@localhost" });
+  assertIncludes((sent.at(-1) as { body: string }).body, "forgot");
+});
+
+Deno.test("Agent stores a reaction and shows it in the next turn", async () => {
+  const { agent, say, llm, sent } = setup();
+  await say("tell me a joke");
+  const reply = sent.find((a) => a.type === "message");
+  assertTrue(reply?.type === "message" && reply.id !== undefined);
+  agent.handle({
+    type: "reaction",
+    from: "alice@localhost/phone",
+    bare: "alice@localhost",
+    messageId: reply.id,
+    emojis: ["😂"],
+  });
+  await agent.idle();
+  assertEquals(llm.requests.length, 1, "a reaction does not call the LLM by default");
+  await say("another one");
+  const last = llm.requests.at(-1)?.messages.at(-1)?.content;
+  assertIncludes(String(last), 'The user reacted 😂 to your message "echo: tell me a joke"');
+});
+
+Deno.test("Agent keeps a thread's conversation apart and /new archives only that thread", async () => {
+  const { agent, llm, memory, sent } = setup();
+  const inThread = (body: string) => {
+    agent.handle({
+      type: "message",
+      from: "alice@localhost/phone",
+      bare: "alice@localhost",
+      body,
+      kind: "chat",
+      thread: "t1",
+    });
+    return agent.idle();
+  };
+  const { say } = { say: (body: string) => inThread(body) };
+  await say("in the thread");
+  assertEquals(llm.requests.at(-1)?.messages, [{ role: "user", content: "in the thread" }]);
+  assertEquals(sent.filter((a) => a.type === "message").every((a) => a.thread === "t1"), true);
+  await inThread("/new");
+  assertEquals(await memory.archivedSessions({ jid: "alice@localhost", thread: "t1" }), 1);
+  assertEquals(await memory.archivedSessions("alice@localhost"), 0);
+});
+
+Deno.test("Agent joins a room an allowed JID invites it to, and remembers it", async () => {
+  const { agent, sent, book } = setup();
+  agent.handle({
+    type: "invite",
+    room: "fun@conference.localhost",
+    inviter: "eve@localhost",
+    direct: true,
+  });
+  agent.handle({
+    type: "invite",
+    room: "team@conference.localhost",
+    inviter: "alice@localhost",
+    direct: false,
+  });
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assertEquals(sent, [{ type: "join", room: "team@conference.localhost", nick: "fluux-agent" }]);
+  assertEquals((await book.list()).map((r) => r.jid), ["team@conference.localhost"]);
 });

@@ -1,23 +1,28 @@
 /**
  * One conversational turn: store the user's message first (a failed call loses nothing),
- * show `composing`, ask the LLM with the recent history, store and send the answer with
- * `active`. On failure: `paused`, then a short explanation that leaks nothing of the API.
+ * show `composing`, ask the LLM with the recent history, send the answer with `active` and
+ * store it. On failure: `paused`, then a short explanation that leaks nothing of the API.
+ *
+ * The same turn serves one-to-one chats, threads and rooms: what differs is the memory
+ * key ({@linkcode ConversationRef}) and where the reply goes ({@linkcode ReplyTarget}).
  *
  * @module
  */
-import { type LlmClient, LlmError } from "../llm/mod.ts";
+import { type ContentBlock, type LlmClient, LlmError } from "../llm/mod.ts";
 import type { Logger } from "../log/mod.ts";
-import type { HistoryEntry, NewHistoryEntry, PromptParts } from "../memory/mod.ts";
-import type { MessageEvent, XmppAction } from "../xmpp/mod.ts";
+import type { ConversationRef, HistoryEntry, NewHistoryEntry, PromptParts } from "../memory/mod.ts";
+import type { XmppAction } from "../xmpp/mod.ts";
 import { historyMessages } from "./history_messages.ts";
 import { buildSystemPrompt } from "./system_prompt.ts";
 
 /** The memory operations a turn uses. */
 export interface TurnMemory {
-  append(jid: string, entry: NewHistoryEntry): Promise<unknown>;
-  recent(jid: string, n: number): Promise<HistoryEntry[]>;
-  lastActivity(jid: string): Promise<Date | null>;
-  archive(jid: string): Promise<string | null>;
+  append(ref: ConversationRef, entry: NewHistoryEntry): Promise<unknown>;
+  recent(ref: ConversationRef, n: number, options?: { include?: "messages" | "all" }): Promise<
+    HistoryEntry[]
+  >;
+  lastActivity(ref: ConversationRef): Promise<Date | null>;
+  archive(ref: ConversationRef): Promise<string | null>;
   promptParts(jid: string): Promise<PromptParts>;
 }
 
@@ -37,60 +42,120 @@ export interface TurnContext {
   idleTimeoutMs: number;
 }
 
+/** Where a turn's chat states and reply go. */
+export interface ReplyTarget {
+  /** A full JID (one-to-one) or a room's bare JID. */
+  to: string;
+  messageType: "chat" | "groupchat";
+  /** The address to answer from (component mode). */
+  from?: string;
+  thread?: string;
+}
+
+/** One turn to run. */
+export interface TurnInput {
+  /** The session: a bare JID or room, with a thread when the message had one. */
+  conversation: ConversationRef;
+  /** The folder whose prompt parts apply (the JID or the room). */
+  promptJid: string;
+  reply: ReplyTarget;
+  /** The user's entry to store first; absent when the caller stored it already (rooms). */
+  entry?: NewHistoryEntry;
+  /** Extra content for the last user message (attachments), not stored as such. */
+  attachments?: ContentBlock[];
+  /** Extra instructions for this turn's system prompt (e.g. "you are in a group chat"). */
+  situation?: string;
+}
+
 /**
- * Answers one chat message through the LLM.
+ * Answers through the LLM.
  *
- * @param message The user's message (already allowed by policy).
+ * @param input What to answer and where.
  * @param context The turn's collaborators.
  */
-export async function runTurn(message: MessageEvent, context: TurnContext): Promise<void> {
-  const { memory, llm, send, log, now } = context;
-  const jid = message.bare;
-  const reply = (body: string, chatState: "active" | "paused") =>
-    send({ type: "message", to: message.from, body, chatState, ...thread(message) });
+export async function runTurn(input: TurnInput, context: TurnContext): Promise<void> {
+  const { memory, llm, log, now } = context;
+  const { conversation } = input;
+  const send = (body: string, chatState: "active" | "paused", id?: string) =>
+    context.send({
+      type: "message",
+      body,
+      chatState,
+      ...target(input.reply),
+      ...(id ? { id } : {}),
+    });
+  const state = (value: "composing" | "paused") =>
+    context.send({ type: "chat_state", state: value, ...target(input.reply) });
 
-  await startNewSessionIfIdle(jid, context);
-  await memory.append(jid, {
-    type: "message",
-    role: "user",
-    content: message.body,
-    ...(message.id === undefined ? {} : { msg_id: message.id }),
-  });
-  send({ type: "chat_state", to: message.from, state: "composing", ...thread(message) });
+  await startNewSessionIfIdle(conversation, context);
+  if (input.entry !== undefined) await memory.append(conversation, input.entry);
+  state("composing");
 
   let answer: string;
   try {
     const [entries, parts] = await Promise.all([
-      memory.recent(jid, context.maxHistoryMessages),
-      memory.promptParts(jid),
+      memory.recent(conversation, context.maxHistoryMessages, { include: "all" }),
+      memory.promptParts(input.promptJid),
     ]);
+    const messages = historyMessages(entries, { limit: context.maxHistoryMessages });
+    if (input.attachments !== undefined && input.attachments.length > 0) {
+      attachTo(messages, input.attachments);
+    }
+    const system = buildSystemPrompt(parts, { name: context.name, now: now() });
     const response = await llm.chat({
-      system: buildSystemPrompt(parts, { name: context.name, now: now() }),
-      messages: historyMessages(entries),
+      system: input.situation ? `${system}\n\n${input.situation}` : system,
+      messages,
       max_tokens: context.maxTokens,
     });
     answer = response.text.trim() || "(The language model returned an empty answer.)";
   } catch (error) {
-    log.warn(`LLM call for ${jid} failed: ${describe(error)}`);
-    send({ type: "chat_state", to: message.from, state: "paused", ...thread(message) });
-    reply(userFacingError(error), "paused");
+    log.warn(`LLM call for ${describeRef(conversation)} failed: ${describe(error)}`);
+    state("paused");
+    send(userFacingError(error), "paused");
     return;
   }
-  await memory.append(jid, { type: "message", role: "assistant", content: answer });
-  reply(answer, "active");
+  const id = crypto.randomUUID();
+  send(answer, "active", id);
+  await memory.append(conversation, {
+    type: "message",
+    role: "assistant",
+    content: answer,
+    msg_id: id,
+  });
 }
 
-async function startNewSessionIfIdle(jid: string, context: TurnContext): Promise<void> {
+function target(reply: ReplyTarget) {
+  return {
+    to: reply.to,
+    messageType: reply.messageType,
+    ...(reply.from === undefined ? {} : { from: reply.from }),
+    ...(reply.thread === undefined ? {} : { thread: reply.thread }),
+  };
+}
+
+/** Adds attachment blocks to the last user message. */
+function attachTo(messages: ReturnType<typeof historyMessages>, blocks: ContentBlock[]): void {
+  const last = messages.at(-1);
+  if (last === undefined || last.role !== "user") return;
+  const text: ContentBlock[] = typeof last.content === "string"
+    ? (last.content === "" ? [] : [{ type: "text", text: last.content }])
+    : last.content;
+  last.content = [...text, ...blocks];
+}
+
+async function startNewSessionIfIdle(ref: ConversationRef, context: TurnContext): Promise<void> {
   if (context.idleTimeoutMs <= 0) return;
-  const last = await context.memory.lastActivity(jid);
+  const last = await context.memory.lastActivity(ref);
   if (last === null) return;
   if (context.now().getTime() - last.getTime() < context.idleTimeoutMs) return;
-  const archived = await context.memory.archive(jid);
-  if (archived !== null) context.log.info(`Idle session of ${jid} archived; starting a new one`);
+  const archived = await context.memory.archive(ref);
+  if (archived !== null) {
+    context.log.info(`Idle session of ${describeRef(ref)} archived; starting a new one`);
+  }
 }
 
-function thread(message: MessageEvent): { thread?: string } {
-  return message.thread === undefined ? {} : { thread: message.thread };
+function describeRef(ref: ConversationRef): string {
+  return typeof ref === "string" ? ref : `${ref.jid}${ref.thread ? ` (thread ${ref.thread})` : ""}`;
 }
 
 function describe(error: unknown): string {

@@ -5,16 +5,38 @@
  * @module
  */
 
+/** A session: a bare JID or room, or one of its XEP-0201 threads. */
+export type SessionRef = string | { jid: string; thread?: string | undefined };
+
 /** The memory operations commands use. */
 export interface CommandMemory {
   /** Archives the current session; the archive's path, or `null` when it was empty. */
-  archive(jid: string): Promise<string | null>;
+  archive(ref: SessionRef): Promise<string | null>;
   /** Erases the current session and the profile; archives are kept. */
-  forget(jid: string): Promise<unknown>;
+  forget(ref: SessionRef): Promise<unknown>;
   /** Messages in the current session. */
-  messageCount(jid: string): Promise<number>;
+  messageCount(ref: SessionRef): Promise<number>;
   /** Archived sessions. */
-  archivedSessions(jid: string): Promise<number>;
+  archivedSessions(ref: SessionRef): Promise<number>;
+  /** The last entries of the session (for `/history`). */
+  recent(
+    ref: SessionRef,
+    n: number,
+    options?: { include?: "messages" | "all" },
+  ): Promise<{ type: string; role?: string; content?: string; ts?: string; sender?: string }[]>;
+  /** The profile and prompt files (for `/context`). */
+  promptParts(jid: string): Promise<{ user?: string }>;
+}
+
+/** What the sender of a command may do. */
+export interface CommandRights {
+  /** Developer commands (`agent.dev_command_jids`). */
+  dev: boolean;
+  /**
+   * Erasing or archiving this conversation's memory. Always true one-to-one; in a room only
+   * for an occupant whose real JID is allowed.
+   */
+  erase: boolean;
 }
 
 /** Facts about the running agent, for `/status`. */
@@ -29,8 +51,13 @@ export interface AgentStatus {
 
 /** What a command runs with. */
 export interface CommandContext {
-  /** The conversation: the sender's bare JID. */
+  /** The conversation: the sender's bare JID, or the room. */
   jid: string;
+  /** The session the command acts on (the thread's own session inside a thread). */
+  session: SessionRef;
+  rights: CommandRights;
+  /** Sends a raw stanza (`/raw`); returns an error message when it is not valid. */
+  sendRaw: (xml: string) => string | undefined;
   /** The text after the command name, trimmed. */
   args: string;
   memory: CommandMemory;
@@ -48,6 +75,10 @@ export interface Command {
   aliases?: string[];
   /** One line for `/help`. */
   summary: string;
+  /** Needs {@linkcode CommandRights.dev}. */
+  dev?: boolean;
+  /** Needs {@linkcode CommandRights.erase}. */
+  erases?: boolean;
   /** Runs the command and returns the reply. */
   run(context: CommandContext): Promise<string>;
 }

@@ -57,6 +57,17 @@ export class CommandRegistry {
       const shown = line.name === "" ? "/" : `/${line.name}`;
       return Promise.resolve(`Unknown command ${shown}. Send /help for the list of commands.`);
     }
+    if (command.dev && !context.rights.dev) {
+      return Promise.resolve(
+        `/${command.name} is a developer command: only the JIDs in agent.dev_command_jids may use it.`,
+      );
+    }
+    if (command.erases && !context.rights.erase) {
+      return Promise.resolve(
+        `/${command.name} erases this room's memory: only an occupant whose real JID is ` +
+          "allowed (agent.allowed_jids, visible in a non-anonymous room) may use it.",
+      );
+    }
     return command.run({ ...context, args: line.args, commands: this.#commands });
   }
 }

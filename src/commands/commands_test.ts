@@ -12,16 +12,33 @@ function fakeMemory(count = 3) {
     forget: (jid) => Promise.resolve(void calls.push(`forget ${jid}`)),
     messageCount: () => Promise.resolve(count),
     archivedSessions: () => Promise.resolve(2),
+    recent: () =>
+      Promise.resolve([
+        { type: "message", role: "user", content: "hi", ts: "2026-11-27T10:00:00Z" },
+      ]),
+    promptParts: () => Promise.resolve({ user: "Alice, gardener" }),
   };
   return { memory, calls };
 }
 
-function run(text: string, memory: CommandMemory) {
+function run(
+  text: string,
+  memory: CommandMemory,
+  rights = { dev: false, erase: true },
+  raw: string[] = [],
+) {
   const registry = new CommandRegistry(builtinCommands());
   const line = parseCommandLine(text);
   if (line === undefined) throw new Error("not a command");
   return registry.execute(line, {
     jid: "alice@localhost",
+    session: "alice@localhost",
+    rights,
+    sendRaw: (xml) => {
+      if (!xml.startsWith("<message")) return "expected a stanza";
+      raw.push(xml);
+      return undefined;
+    },
     memory,
     now: () => new Date("2026-11-27T10:00:00Z"),
     status: () => ({
@@ -92,4 +109,37 @@ Deno.test("an unknown command points to /help", async () => {
 Deno.test("formatDuration() omits leading zero units", () => {
   assertEquals(formatDuration(5_000), "5s");
   assertEquals(formatDuration(3_725_000), "1h 2m 5s");
+});
+
+Deno.test("developer commands are refused to a normal user, with the reason", async () => {
+  for (const command of ["/debug", "/context", "/history 3", "/raw <message/>"]) {
+    assertIncludes(await run(command, fakeMemory().memory), "agent.dev_command_jids");
+  }
+});
+
+Deno.test("developer commands work for a developer", async () => {
+  const dev = { dev: true, erase: true };
+  const { memory } = fakeMemory();
+  assertIncludes(await run("/debug", memory, dev), "Messages in this session: 3");
+  assertEquals(await run("/context", memory, dev), "Alice, gardener");
+  assertIncludes(await run("/history 1", memory, dev), "user: hi");
+  assertIncludes(await run("/history x", memory, dev), "Usage: /history");
+  const sent: string[] = [];
+  assertEquals(await run("/raw <message to='a@b'/>", memory, dev, sent), "Sent.");
+  assertEquals(sent, ["<message to='a@b'/>"]);
+  assertEquals(await run("/raw <bogus/>", memory, dev, sent), "Not sent: expected a stanza");
+});
+
+Deno.test("/help lists developer commands only to developers", async () => {
+  const { memory } = fakeMemory();
+  assertEquals((await run("/help", memory)).includes("/raw"), false);
+  assertIncludes(await run("/help", memory, { dev: true, erase: true }), "/raw");
+});
+
+Deno.test("commands that erase memory are refused without the right", async () => {
+  const { memory, calls } = fakeMemory();
+  for (const command of ["/new", "/forget"]) {
+    assertIncludes(await run(command, memory, { dev: false, erase: false }), "real JID");
+  }
+  assertEquals(calls, []);
 });

@@ -16,8 +16,8 @@ export const pingCommand: Command = {
 export const helpCommand: Command = {
   name: "help",
   summary: "List the commands",
-  run({ commands }) {
-    const lines = commands.map((command) => {
+  run({ commands, rights }) {
+    const lines = commands.filter((command) => !command.dev || rights.dev).map((command) => {
       const names = [command.name, ...(command.aliases ?? [])].map((n) => `/${n}`).join(", ");
       return `${names} — ${command.summary}`;
     });
@@ -29,11 +29,11 @@ export const helpCommand: Command = {
 export const statusCommand: Command = {
   name: "status",
   summary: "Show uptime, connection mode, LLM and this conversation's counts",
-  async run({ jid, memory, status, now }) {
+  async run({ session, memory, status, now }) {
     const info = status();
     const [messages, archived] = await Promise.all([
-      memory.messageCount(jid),
-      memory.archivedSessions(jid),
+      memory.messageCount(session),
+      memory.archivedSessions(session),
     ]);
     return [
       `Uptime: ${formatDuration(now().getTime() - info.startedAt.getTime())}`,

@@ -4,15 +4,33 @@
  * @module
  */
 import type { Command } from "./command.ts";
+import { contextCommand, debugCommand, historyCommand, rawCommand } from "./dev_commands.ts";
 import { helpCommand, pingCommand, statusCommand } from "./info_commands.ts";
 import { forgetCommand, newCommand } from "./session_commands.ts";
 
 export { CommandRegistry, parseCommandLine } from "./command_registry.ts";
 export type { CommandLine } from "./command_registry.ts";
-export type { AgentStatus, Command, CommandContext, CommandMemory } from "./command.ts";
+export type {
+  AgentStatus,
+  Command,
+  CommandContext,
+  CommandMemory,
+  CommandRights,
+  SessionRef,
+} from "./command.ts";
 export { formatDuration } from "./info_commands.ts";
 
 /** The commands every agent has, in the order `/help` lists them. */
 export function builtinCommands(): Command[] {
-  return [helpCommand, statusCommand, newCommand, forgetCommand, pingCommand];
+  return [
+    helpCommand,
+    statusCommand,
+    newCommand,
+    forgetCommand,
+    pingCommand,
+    debugCommand,
+    contextCommand,
+    historyCommand,
+    rawCommand,
+  ];
 }

@@ -10,10 +10,11 @@ import type { Command } from "./command.ts";
 export const newCommand: Command = {
   name: "new",
   aliases: ["reset"],
-  summary: "Archive this conversation and start a new session",
-  async run({ jid, memory }) {
-    const count = await memory.messageCount(jid);
-    const archived = await memory.archive(jid);
+  summary: "Archive this conversation (or this thread) and start a new session",
+  erases: true,
+  async run({ session, memory }) {
+    const count = await memory.messageCount(session);
+    const archived = await memory.archive(session);
     if (archived === null) return "Nothing to archive: this session is already empty.";
     return `New session started. The previous one (${plural(count, "message")}) is archived.`;
   },
@@ -23,8 +24,9 @@ export const newCommand: Command = {
 export const forgetCommand: Command = {
   name: "forget",
   summary: "Erase this conversation's history and your profile (archives are kept)",
-  async run({ jid, memory }) {
-    await memory.forget(jid);
+  erases: true,
+  async run({ session, memory }) {
+    await memory.forget(session);
     return "Done: I forgot this conversation and your profile. Archived sessions are kept.";
   },
 };
