@@ -104,15 +104,15 @@ export async function safeFetch(
   const fail = (error: unknown): never => {
     if (error instanceof BlockedUrlError || error instanceof SafeFetchError) throw error;
     if (total.signal.aborted) {
-      throw new SafeFetchError("timeout", current, `"${current}" took longer than ${ms(totalMs)}`);
+      throw new SafeFetchError("timeout", current, `took longer than ${ms(totalMs)}`);
     }
     if (options.signal?.aborted) {
-      throw new SafeFetchError("aborted", current, `Fetch of "${current}" was aborted`, {
+      throw new SafeFetchError("aborted", current, "aborted", {
         cause: options.signal.reason,
       });
     }
     const detail = error instanceof Error ? error.message : String(error);
-    throw new SafeFetchError("network", current, `Cannot fetch "${current}": ${detail}`, {
+    throw new SafeFetchError("network", current, detail, {
       cause: error,
     });
   };
@@ -123,7 +123,7 @@ export async function safeFetch(
     const info = { url: current, status: response.status, headers: response.headers };
     const declared = Number(response.headers.get("content-length") ?? NaN);
     const refusal = (options.requireOk ?? true) && !response.ok
-      ? new SafeFetchError("status", current, `"${current}" answered HTTP ${response.status}`, {
+      ? new SafeFetchError("status", current, `HTTP ${response.status}`, {
         status: response.status,
       })
       : declared > maxBytes
@@ -150,7 +150,7 @@ export async function safeFetch(
     } catch (cause) {
       await body.cancel().catch(() => {});
       const detail = cause instanceof Error ? cause.message : String(cause);
-      throw new SafeFetchError("file", current, `Cannot create "${path}": ${detail}`, { cause });
+      throw new SafeFetchError("file", current, `cannot create "${path}": ${detail}`, { cause });
     }
     const writer = writable.getWriter();
     const head: Uint8Array[] = [];
@@ -200,7 +200,7 @@ async function followRedirects(
       });
     } catch (error) {
       if (connect.signal.aborted && !signal.aborted) {
-        throw new SafeFetchError("timeout", url, `"${url}" did not answer within ${ms(connectMs)}`);
+        throw new SafeFetchError("timeout", url, `no answer within ${ms(connectMs)}`);
       }
       throw error;
     } finally {
@@ -210,16 +210,12 @@ async function followRedirects(
     if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
     await response.body?.cancel().catch(() => {});
     if (redirects >= maxRedirects) {
-      throw new SafeFetchError(
-        "redirects",
-        url,
-        `"${start}" redirected more than ${maxRedirects} times`,
-      );
+      throw new SafeFetchError("redirects", url, `more than ${maxRedirects} redirects`);
     }
     try {
       url = new URL(location, url).href;
     } catch (cause) {
-      throw new SafeFetchError("redirects", url, `"${url}" redirected to a bad URL "${location}"`, {
+      throw new SafeFetchError("redirects", url, `redirect to a bad URL "${location}"`, {
         cause,
       });
     }
@@ -260,7 +256,7 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 function tooLarge(url: string, maxBytes: number): SafeFetchError {
-  return new SafeFetchError("too_large", url, `"${url}" is larger than ${mib(maxBytes)}`);
+  return new SafeFetchError("too_large", url, `larger than ${limitText(maxBytes)}`);
 }
 
 function concat(chunks: Uint8Array[], size: number): Uint8Array {
@@ -277,7 +273,7 @@ function ms(value: number): string {
   return value % 1000 === 0 ? `${value / 1000} s` : `${value} ms`;
 }
 
-function mib(bytes: number): string {
+function limitText(bytes: number): string {
   const value = bytes / (1024 * 1024);
   return value >= 1 ? `the ${Number(value.toFixed(1))} MiB limit` : `the ${bytes}-byte limit`;
 }

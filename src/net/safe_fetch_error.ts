@@ -29,29 +29,36 @@ export interface SafeFetchErrorOptions {
   cause?: unknown;
 }
 
-/** A failed fetch: the message says what happened, `code` says it for programs. */
+/**
+ * A failed fetch. The message reads `Cannot fetch "<url>": <reason>`, e.g.
+ * `Cannot fetch "https://x.example/a.png": larger than the 25 MiB limit`; `code` says it for
+ * programs.
+ */
 export class SafeFetchError extends Error {
   override name = "SafeFetchError";
   /** What went wrong. */
   readonly code: SafeFetchErrorCode;
   /** The URL of the hop that failed. */
   readonly url: string;
+  /** What happened, without the URL, e.g. `"no answer within 10 s"` or `"HTTP 404"`. */
+  readonly reason: string;
   /** The final HTTP status, when there was one. */
   readonly status: number | undefined;
 
   /**
    * @param code What went wrong.
    * @param url The URL of the hop that failed.
-   * @param message A sentence for people, e.g. `Body of "https://x/y" is over the 25 MiB limit`.
+   * @param reason What happened, e.g. `"larger than the 25 MiB limit"`.
    * @param options The status and cause.
    */
   constructor(
     code: SafeFetchErrorCode,
     url: string,
-    message: string,
+    reason: string,
     options: SafeFetchErrorOptions = {},
   ) {
-    super(message, { cause: options.cause });
+    super(`Cannot fetch "${url}": ${reason}`, { cause: options.cause });
+    this.reason = reason;
     this.code = code;
     this.url = url;
     this.status = options.status;
