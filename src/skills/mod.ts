@@ -1,0 +1,67 @@
+/**
+ * Skills: tools the LLM can call, each a manifest (TOML: name, description, JSON Schema
+ * parameters, capabilities) plus code, run in a sandbox holding exactly the permissions
+ * its manifest declares.
+ *
+ * @module
+ */
+export {
+  type AuditEntry,
+  type AuditOutcome,
+  type AuditSink,
+  JsonlAuditLog,
+  redactArguments,
+} from "./audit_log.ts";
+export {
+  credentialEnvName,
+  credentialFilePath,
+  type CredentialOrigin,
+  type CredentialSources,
+  resolveCredential,
+  type ResolvedCredential,
+  storeCredential,
+  type StoreCredentialOptions,
+} from "./credentials.ts";
+export { type JsonSchema, unsupportedSchemaKeywords, validateJsonSchema } from "./json_schema.ts";
+export { loadUserSkills, type UserSkills } from "./load_user_skills.ts";
+export {
+  ANY_HOST,
+  ISOLATION_MODES,
+  loadSkillManifest,
+  type ManifestIssue,
+  parseSkillManifest,
+  type SkillCapabilities,
+  type SkillManifest,
+  SkillManifestError,
+} from "./manifest.ts";
+export {
+  processPermissionFlags,
+  type SkillGrant,
+  skillGrant,
+  type SkillGrantOptions,
+  workerPermissions,
+} from "./skill_grant.ts";
+export type {
+  HostMessage,
+  SkillContext,
+  SkillMessage,
+  SkillOutput,
+  SkillRun,
+} from "./skill_protocol.ts";
+export {
+  missingCredentialHint,
+  type SkillEntry,
+  SkillRegistry,
+  type SkillRegistryOptions,
+  type SkillSource,
+  type SkillStatus,
+} from "./skill_registry.ts";
+export {
+  type CallContext,
+  SkillRunner,
+  type SkillRunnerOptions,
+  type ToolCall,
+  type ToolResult,
+} from "./skill_runner.ts";
+export { memorySkillState, skillStateFile, type SkillStateStore } from "./skill_state_file.ts";
+export { UNTRUSTED_TAG, wrapUntrusted } from "./untrusted.ts";

@@ -1,0 +1,112 @@
+/**
+ * The messages between the agent and a running skill, shared by the Web Worker and the
+ * process-isolated child. Messages are a union keyed on `type`. The skill side imports the
+ * skill module and calls its exported `run(input, context)`.
+ *
+ * @module
+ */
+
+/** What a skill's `run` receives besides its input. */
+export interface SkillContext {
+  /** The credentials its manifest names, by name; nothing else. */
+  credentials: Record<string, string>;
+  /** Its own state folder (absolute); relative `read`/`write` paths resolve against it. */
+  stateDir: string;
+  /** Non-secret settings the config gives this skill (built-ins use them). */
+  settings: Record<string, unknown>;
+}
+
+/** What `run` returns: text, or text marked as coming from outside. */
+export type SkillOutput = string | {
+  content: string;
+  /** The content came from outside (a page, a search); the host wraps it as untrusted. */
+  untrusted?: boolean;
+  /** Names where it came from, for the untrusted wrapper. @default the skill's name */
+  source?: string;
+};
+
+/** The function a skill module exports as `run`. */
+export type SkillRun = (
+  input: Record<string, unknown>,
+  context: SkillContext,
+) => SkillOutput | Promise<SkillOutput>;
+
+/** Agent → skill. */
+export type HostMessage = {
+  type: "run";
+  input: Record<string, unknown>;
+  context: SkillContext;
+};
+
+/** Skill → agent. */
+export type SkillMessage =
+  | { type: "result"; content: string; untrusted: boolean; source?: string }
+  | { type: "error"; message: string }
+  /** A Deno permission check refused something the manifest did not declare. */
+  | { type: "denied"; permission: string; target: string; message: string };
+
+/** A permission denial read from a Deno error, e.g. `{permission: "net", target: "x:443"}`. */
+export interface Denial {
+  permission: string;
+  target: string;
+}
+
+const PERMISSION_ERRORS = new Set(["NotCapable", "PermissionDenied", "TypeError"]);
+const DENIAL = /Requires (\w+) access to (.+?)(?:, run again|, specify|$)/;
+
+/**
+ * Reads the permission and target from a Deno permission error (`NotCapable`, or the
+ * `TypeError` fetch rejects with), looking through `cause` chains.
+ *
+ * @returns The denial, or `undefined` when the error is not a permission denial.
+ */
+export function classifyDenial(error: unknown): Denial | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    const match = DENIAL.exec(current.message);
+    if (match !== null && PERMISSION_ERRORS.has(current.name)) {
+      return { permission: match[1] ?? "unknown", target: unquote(match[2] ?? "") };
+    }
+    current = current.cause;
+  }
+  return undefined;
+}
+
+/**
+ * Runs a skill module's `run` for one message and turns every outcome into a message.
+ *
+ * @param module The imported skill module (must export `run`).
+ * @param message The request.
+ */
+export async function executeSkill(module: unknown, message: HostMessage): Promise<SkillMessage> {
+  const run = (module as { run?: unknown } | null)?.run;
+  if (typeof run !== "function") {
+    return { type: "error", message: 'The skill module does not export a "run" function' };
+  }
+  try {
+    const output = await (run as SkillRun)(message.input, message.context);
+    if (typeof output === "string") return { type: "result", content: output, untrusted: false };
+    if (typeof output?.content !== "string") {
+      return { type: "error", message: "The skill returned neither text nor {content}" };
+    }
+    return {
+      type: "result",
+      content: output.content,
+      untrusted: output.untrusted === true,
+      ...(typeof output.source === "string" ? { source: output.source } : {}),
+    };
+  } catch (error) {
+    const denial = classifyDenial(error);
+    if (denial !== undefined) {
+      return { type: "denied", ...denial, message: messageOf(error) };
+    }
+    return { type: "error", message: messageOf(error) };
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function unquote(text: string): string {
+  return text.replace(/^"(.*)"$/, "$1");
+}

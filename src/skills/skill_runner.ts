@@ -1,0 +1,243 @@
+import { join } from "node:path";
+import { secretScrubber } from "../config/mod.ts";
+import type { Logger } from "../log/mod.ts";
+import { type AuditOutcome, type AuditSink, JsonlAuditLog, redactArguments } from "./audit_log.ts";
+import type { EngineOutcome, EngineRequest } from "./_engine.ts";
+import { runInProcess } from "./_process_engine.ts";
+import { runInWorker } from "./_worker_engine.ts";
+import { validateJsonSchema } from "./json_schema.ts";
+import { Semaphore } from "./_semaphore.ts";
+import { processPermissionFlags, skillGrant, workerPermissions } from "./skill_grant.ts";
+import type { SkillEntry, SkillRegistry } from "./skill_registry.ts";
+import { wrapUntrusted } from "./untrusted.ts";
+import { childEnvironment, defaultDenoConfig } from "./_runtime.ts";
+
+/** A tool call from the LLM. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+}
+
+/** The answer to a tool call, ready to go back to the LLM as a `tool_result` block. */
+export interface ToolResult {
+  type: "tool_result";
+  tool_use_id: string;
+  content: string;
+  is_error: boolean;
+}
+
+/** What a call belongs to. */
+export interface CallContext {
+  /** The conversation (bare JID or room), for the audit log. */
+  conversation: string;
+}
+
+/** Options for {@linkcode SkillRunner}. */
+export interface SkillRunnerOptions {
+  /** The data directory: state folders go to `{dataDir}/skills/{name}/`. */
+  dataDir: string;
+  /** Where every call is recorded. @default {JSONL at `{dataDir}/audit/tools.jsonl`} */
+  audit?: AuditSink;
+  /** Calls running at once; more wait their turn. @default {4} */
+  maxConcurrent?: number;
+  /** Heap limit of a process-isolated call, unless its manifest sets `memory_mb`. @default {256} */
+  memoryLimitMb?: number;
+  /** Absolute folders manifests may name in `read`/`write`. @default {[]} */
+  allowedAbsolutePaths?: readonly string[];
+  /** The `deno` executable for process isolation. @default {Deno.execPath()} */
+  denoPath?: string;
+  /** The deno.json (import map) process-isolated skills load with. @default the project's */
+  denoConfig?: string;
+  /** Results longer than this are cut, with a note. @default {100000} */
+  maxResultChars?: number;
+  /** @default silent */
+  logger?: Logger;
+  /** @default {() => new Date()} */
+  now?: () => Date;
+}
+
+/**
+ * Runs tool calls: checks the tool and its arguments, runs the skill in its sandbox (a
+ * Web Worker with exactly its manifest's permissions, or a `deno run` child for
+ * process-isolated skills) under a time limit and a concurrency limit, and turns every
+ * outcome — success, skill error, permission denial, timeout, memory limit — into a tool
+ * result. Every call is written to the audit log with secrets redacted.
+ */
+export class SkillRunner {
+  #registry: SkillRegistry;
+  #options: SkillRunnerOptions;
+  #audit: AuditSink;
+  #slots: Semaphore;
+  #now: () => Date;
+
+  /** @param registry The skills. @param options See {@linkcode SkillRunnerOptions}. */
+  constructor(registry: SkillRegistry, options: SkillRunnerOptions) {
+    this.#registry = registry;
+    this.#options = options;
+    this.#audit = options.audit ?? new JsonlAuditLog(join(options.dataDir, "audit", "tools.jsonl"));
+    this.#slots = new Semaphore(options.maxConcurrent ?? 4);
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * Runs one tool call. Never throws for anything the skill or the LLM did: unknown tool,
+   * invalid arguments, skill error, denial and timeout all come back with `is_error`.
+   */
+  async call(toolUse: ToolCall, context: CallContext): Promise<ToolResult> {
+    const started = this.#now();
+    const scrub = secretScrubber(this.#registry.secrets());
+    const finish = async (outcome: AuditOutcome, content: string, detail?: string) => {
+      const text = scrub(content);
+      await this.#audit.record({
+        time: started.toISOString(),
+        conversation: context.conversation,
+        tool_use_id: toolUse.id,
+        skill: toolUse.name,
+        arguments: redactArguments(toolUse.input, scrub),
+        outcome,
+        duration_ms: Math.max(0, this.#now().getTime() - started.getTime()),
+        ...(detail === undefined ? {} : { detail: scrub(detail) }),
+      }).catch((error) => this.#options.logger?.error(`Cannot write the audit log: ${error}`));
+      return {
+        type: "tool_result" as const,
+        tool_use_id: toolUse.id,
+        content: text,
+        is_error: outcome !== "ok",
+      };
+    };
+
+    const entry = this.#registry.get(toolUse.name);
+    if (entry === undefined || entry.status !== "enabled") {
+      const available = this.#registry.enabled().map((skill) => skill.manifest.name);
+      const why = entry === undefined ? "Unknown tool" : "Disabled tool";
+      return await finish(
+        "unknown_tool",
+        `${why} ${JSON.stringify(toolUse.name)}. Available tools: ${
+          available.join(", ") || "none"
+        }`,
+      );
+    }
+    const problems = validateJsonSchema(entry.manifest.parameters, toolUse.input);
+    if (problems.length > 0) {
+      return await finish(
+        "invalid_arguments",
+        `Invalid arguments for ${JSON.stringify(toolUse.name)}: ${problems.join("; ")}`,
+      );
+    }
+
+    const release = await this.#slots.acquire();
+    let outcome: EngineOutcome;
+    try {
+      outcome = await this.#run(entry, toolUse.input);
+    } catch (error) {
+      outcome = { type: "error", message: error instanceof Error ? error.message : String(error) };
+    } finally {
+      release();
+    }
+    return await this.#report(entry, outcome, finish);
+  }
+
+  async #run(entry: SkillEntry, input: Record<string, unknown>): Promise<EngineOutcome> {
+    const { manifest } = entry;
+    const stateDir = join(this.#options.dataDir, "skills", manifest.name);
+    await Deno.mkdir(stateDir, { recursive: true, mode: 0o700 });
+    const grant = skillGrant(manifest, {
+      stateDir,
+      allowedAbsolutePaths: this.#options.allowedAbsolutePaths ?? [],
+    });
+    const request: EngineRequest = {
+      module: entry.module,
+      timeoutMs: manifest.capabilities.timeout_secs * 1000,
+      message: {
+        type: "run",
+        input,
+        context: {
+          credentials: this.#registry.credentialsFor(manifest.name),
+          stateDir,
+          settings: entry.settings,
+        },
+      },
+    };
+    if (manifest.isolation === "worker") {
+      return await runInWorker(request, workerPermissions(grant));
+    }
+    return await runInProcess(request, {
+      denoPath: this.#options.denoPath ?? Deno.execPath(),
+      flags: processPermissionFlags(grant),
+      memoryMb: manifest.capabilities.memory_mb ?? this.#options.memoryLimitMb ?? 256,
+      env: childEnvironment(),
+      ...withConfig(this.#options.denoConfig ?? defaultDenoConfig()),
+    });
+  }
+
+  #report(
+    entry: SkillEntry,
+    outcome: EngineOutcome,
+    finish: (outcome: AuditOutcome, content: string, detail?: string) => Promise<ToolResult>,
+  ): Promise<ToolResult> {
+    const name = JSON.stringify(entry.manifest.name);
+    const { timeout_secs } = entry.manifest.capabilities;
+    switch (outcome.type) {
+      case "result": {
+        const content = this.#cap(outcome.content);
+        return finish(
+          "ok",
+          outcome.untrusted
+            ? wrapUntrusted(outcome.source ?? entry.manifest.name, content)
+            : content,
+        );
+      }
+      case "denied": {
+        const capability = CAPABILITY[outcome.permission] ?? outcome.permission;
+        const detail = `${outcome.permission} access to ${JSON.stringify(outcome.target)}`;
+        this.#options.logger?.warn(
+          `Skill ${name} was denied ${detail}: not in its manifest (capability "${capability}")`,
+        );
+        return finish(
+          "denied",
+          `Permission denied: skill ${name} tried ${detail}, which its manifest does not ` +
+            `declare (capability "${capability}"). The call was stopped.`,
+          detail,
+        );
+      }
+      case "timeout":
+        return finish(
+          "timeout",
+          `Skill ${name} timed out after ${timeout_secs} s and was stopped`,
+          `time limit ${timeout_secs} s`,
+        );
+      case "memory":
+        return finish(
+          "memory",
+          `Skill ${name} ${outcome.message} and was stopped`,
+          outcome.message,
+        );
+      case "error":
+      case "crashed":
+        return finish("error", `Skill ${name} failed: ${outcome.message}`, outcome.message);
+    }
+  }
+
+  #cap(content: string): string {
+    const max = this.#options.maxResultChars ?? 100_000;
+    if (content.length <= max) return content;
+    return `${content.slice(0, max)}\n[Result cut at ${max} of ${content.length} characters]`;
+  }
+}
+
+/** Manifest capability names for Deno permission names. */
+const CAPABILITY: Record<string, string> = {
+  net: "network",
+  read: "read",
+  write: "write",
+  env: "env",
+  run: "run (never granted to skills)",
+  ffi: "ffi (never granted to skills)",
+  sys: "sys (never granted to skills)",
+  import: "import (never granted to skills)",
+};
+
+function withConfig(path: string | undefined): { configPath?: string } {
+  return path === undefined ? {} : { configPath: path };
+}

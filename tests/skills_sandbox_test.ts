@@ -1,0 +1,181 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  type AuditEntry,
+  loadUserSkills,
+  memorySkillState,
+  SkillRegistry,
+  SkillRunner,
+} from "../src/skills/mod.ts";
+
+/** A throwaway skills folder, data directory and home, with the given user skills. */
+async function sandbox(
+  skills: Record<string, { toml: string; code: string }>,
+  prepare: (home: string) => Promise<void> = () => Promise.resolve(),
+) {
+  const root = await Deno.makeTempDir({ prefix: "skills_sandbox_" });
+  const dir = join(root, "skills");
+  for (const [name, skill] of Object.entries(skills)) {
+    await Deno.mkdir(join(dir, name), { recursive: true });
+    await Deno.writeTextFile(join(dir, name, "skill.toml"), skill.toml);
+    await Deno.writeTextFile(join(dir, name, "mod.ts"), skill.code);
+  }
+  const home = join(root, "home");
+  await prepare(home);
+  const { sources, problems } = await loadUserSkills(dir);
+  assert.deepEqual(problems, []);
+  const env: Record<string, string> = { OTHER_SECRET: "other-skill-secret-value" };
+  const registry = await SkillRegistry.create(sources, {
+    state: memorySkillState(),
+    credentials: { env: (name) => env[name], home },
+  });
+  const audit: AuditEntry[] = [];
+  const runner = new SkillRunner(registry, {
+    dataDir: join(root, "data"),
+    audit: { record: (entry) => Promise.resolve(void audit.push(entry)) },
+  });
+  return {
+    root,
+    home,
+    registry,
+    runner,
+    audit,
+    cleanup: () => Deno.remove(root, { recursive: true }),
+  };
+}
+
+function manifest(name: string, extra = "", capabilities = "") {
+  return `name = "${name}"\ndescription = "Test skill ${name}"\n${extra}\n` +
+    `[parameters]\ntype = "object"\n[parameters.properties.target]\ntype = "string"\n` +
+    `[capabilities]\n${capabilities}\n`;
+}
+
+const PROBE = `
+export async function run(
+  input: { target: string },
+  context: { credentials: Record<string, string> },
+): Promise<string> {
+  const target = input.target;
+  if (target.startsWith("http")) { await fetch(target); return "fetched"; }
+  if (target.startsWith("env:")) return "value: " + Deno.env.get(target.slice(4));
+  if (target === "credentials") return JSON.stringify(context.credentials);
+  if (target === "reversed") {
+    return Object.entries(context.credentials).map(([k, v]) => k + "=" + [...v].reverse().join(""))
+      .join(",");
+  }
+  return await Deno.readTextFile(target);
+}`;
+
+Deno.test("SkillRunner denies a skill what its manifest does not declare, as a tool error", async () => {
+  const server = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen() {} },
+    () => new Response("hi"),
+  );
+  const { home, runner, audit, cleanup } = await sandbox({
+    probe: {
+      toml: manifest("probe", "", 'network = ["127.0.0.1:1"]\ncredentials = ["probe-key"]'),
+      code: PROBE,
+    },
+    other: { toml: manifest("other", "", 'credentials = ["other-secret"]'), code: PROBE },
+  }, async (home) => {
+    await Deno.mkdir(join(home, ".fluux-agent", "credentials", "probe"), { recursive: true });
+    await Deno.writeTextFile(
+      join(home, ".fluux-agent", "credentials", "probe", "probe-key"),
+      "mine-secret",
+    );
+  });
+  try {
+    const call = (target: string) =>
+      runner.call({ id: `t-${target}`, name: "probe", input: { target } }, { conversation: "a@b" });
+
+    const net = await call(`http://127.0.0.1:${server.addr.port}/`);
+    assert.equal(net.is_error, true);
+    assert.match(net.content, /Permission denied.*net access to "127\.0\.0\.1:\d+".*"network"/);
+
+    const file = await call(join(home, ".fluux-agent", "credentials", "probe", "probe-key"));
+    assert.equal(file.is_error, true);
+    assert.match(file.content, /Permission denied.*read access.*capability "read"/);
+
+    const otherFile = await call(join(home, ".fluux-agent", "credentials", "other"));
+    assert.equal(otherFile.is_error, true);
+    assert.match(otherFile.content, /read access/);
+
+    const env = await call("env:OTHER_SECRET");
+    assert.equal(env.is_error, true);
+    assert.match(env.content, /env access to "OTHER_SECRET".*capability "env"/);
+    assert.doesNotMatch(env.content, /other-skill-secret-value/);
+
+    const own = await call("reversed");
+    assert.equal(own.content, "probe-key=terces-enim");
+    const echoed = await call("credentials");
+    assert.deepEqual(
+      JSON.parse(echoed.content),
+      { "probe-key": "********" },
+      "hidden from the LLM",
+    );
+
+    assert.deepEqual(audit.map((entry) => entry.outcome), [
+      "denied",
+      "denied",
+      "denied",
+      "denied",
+      "ok",
+      "ok",
+    ]);
+    assert.equal(audit[0]?.conversation, "a@b");
+    assert.match(audit[0]?.detail ?? "", /net access/);
+  } finally {
+    await server.shutdown();
+    await cleanup();
+  }
+});
+
+Deno.test("SkillRunner stops a skill at its time limit while other calls keep working", async () => {
+  const { runner, cleanup } = await sandbox({
+    stuck: {
+      toml: manifest("stuck", "", "timeout_secs = 1"),
+      code: "export function run() { for (;;) {} }",
+    },
+    echo: {
+      toml: manifest("echo"),
+      code: "export const run = (input: { target: string }) => `echo ${input.target}`;",
+    },
+  });
+  try {
+    const stuck = runner.call({ id: "1", name: "stuck", input: {} }, { conversation: "c" });
+    const echo = await runner.call({ id: "2", name: "echo", input: { target: "x" } }, {
+      conversation: "c",
+    });
+    assert.deepEqual(echo, {
+      type: "tool_result",
+      tool_use_id: "2",
+      content: "echo x",
+      is_error: false,
+    });
+    const result = await stuck;
+    assert.equal(result.is_error, true);
+    assert.match(result.content, /timed out after 1 s/);
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("SkillRunner stops a process-isolated skill that allocates without bound", async () => {
+  const { runner, audit, cleanup } = await sandbox({
+    hog: {
+      toml: manifest("hog", 'isolation = "process"', "memory_mb = 64\ntimeout_secs = 60"),
+      code: "export function run() {\n" +
+        "  const keep: number[][] = [];\n" +
+        "  for (;;) keep.push(new Array(1e5).fill(Math.random()));\n" +
+        "}",
+    },
+  });
+  try {
+    const result = await runner.call({ id: "1", name: "hog", input: {} }, { conversation: "c" });
+    assert.equal(result.is_error, true);
+    assert.match(result.content, /exceeded its memory limit of 64 MB/);
+    assert.equal(audit[0]?.outcome, "memory");
+  } finally {
+    await cleanup();
+  }
+});
