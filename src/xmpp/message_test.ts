@@ -1,5 +1,5 @@
 import { assertEquals, assertIncludes } from "../../tests/support/assert.ts";
-import { buildChatStateMessage, buildMessage, parseMessage } from "./message.ts";
+import { buildChatStateMessage, buildMessage, parseMessage, parseReaction } from "./message.ts";
 import { chatStateOf } from "./xep_0085_chat_states.ts";
 import { parseXml } from "./_xml.ts";
 
@@ -12,6 +12,7 @@ Deno.test("parseMessage() gives the trimmed body, bare sender, id and thread", (
     type: "message",
     from: "Alice@Localhost/phone",
     bare: "alice@localhost",
+    to: "bot@localhost",
     id: "m1",
     body: "hello",
     thread: "t-1",
@@ -53,5 +54,80 @@ Deno.test("buildMessage() carries the id, an origin-id, the thread and the chat 
 Deno.test("buildChatStateMessage() has no body", () => {
   const el = buildChatStateMessage({ type: "chat_state", to: "a@b", state: "composing" }, "x");
   assertEquals(el.getChild("body"), undefined);
+  assertEquals(chatStateOf(el), "composing");
+});
+
+Deno.test("parseMessage() keeps the origin-id and several attachments, dropping a body that repeats a URL", () => {
+  const stanza = parseXml(
+    `<message from="a@b/c" to="x@agent.localhost" type="chat">
+       <body>https://files/cat.png</body>
+       <origin-id xmlns="urn:xmpp:sid:0" id="o-1"/>
+       <x xmlns="jabber:x:oob"><url>https://files/cat.png</url><desc>A cat</desc></x>
+       <x xmlns="jabber:x:oob"><url>https://files/dog.png</url></x></message>`,
+  );
+  assertEquals(parseMessage(stanza), {
+    type: "message",
+    from: "a@b/c",
+    bare: "a@b",
+    to: "x@agent.localhost",
+    originId: "o-1",
+    body: "",
+    kind: "chat",
+    attachments: [
+      { url: "https://files/cat.png", description: "A cat" },
+      { url: "https://files/dog.png" },
+    ],
+  });
+});
+
+Deno.test("parseMessage() keeps a body that says more than the attachment URL", () => {
+  const stanza = parseXml(
+    `<message from="a@b/c"><body>look at this</body>
+       <x xmlns="jabber:x:oob"><url>https://files/cat.png</url></x></message>`,
+  );
+  assertEquals(parseMessage(stanza)?.body, "look at this");
+});
+
+Deno.test("parseReaction() gives the reacted message id and the deduplicated emojis", () => {
+  const stanza = parseXml(
+    `<message from="a@b/c" to="bot@b" type="chat"><reactions id="m-7" xmlns="urn:xmpp:reactions:0">
+       <reaction>👍</reaction><reaction>🎉</reaction><reaction>👍</reaction></reactions></message>`,
+  );
+  assertEquals(parseReaction(stanza), {
+    type: "reaction",
+    from: "a@b/c",
+    bare: "a@b",
+    to: "bot@b",
+    messageId: "m-7",
+    emojis: ["👍", "🎉"],
+  });
+  const removed = parseXml(
+    `<message from="a@b/c"><reactions id="m-7" xmlns="urn:xmpp:reactions:0"/></message>`,
+  );
+  assertEquals(parseReaction(removed)?.emojis, []);
+  assertEquals(
+    parseReaction(parseXml(`<message from="a@b/c"><body>x</body></message>`)),
+    undefined,
+  );
+});
+
+Deno.test("buildMessage() sends a groupchat message to the room with from and an origin-id", () => {
+  const el = buildMessage(
+    { type: "message", to: "room@muc", body: "hi", messageType: "groupchat", from: "bot@agent" },
+    "g-1",
+  );
+  assertEquals(
+    el.toString(),
+    '<message to="room@muc" from="bot@agent" type="groupchat" id="g-1"><body>hi</body>' +
+      '<origin-id xmlns="urn:xmpp:sid:0" id="g-1"/></message>',
+  );
+});
+
+Deno.test("buildChatStateMessage() can address a room", () => {
+  const el = buildChatStateMessage(
+    { type: "chat_state", to: "room@muc", state: "composing", messageType: "groupchat" },
+    "x",
+  );
+  assertEquals(el.attrs.type, "groupchat");
   assertEquals(chatStateOf(el), "composing");
 });

@@ -21,9 +21,9 @@ import {
   buildJoinPresence,
   buildLeavePresence,
   explainDeparture,
+  type MucPresence,
   MucStatus,
   parseMucPresence,
-  type MucPresence,
 } from "./xep_0045_muc.ts";
 import { parseReactions } from "./xep_0444_reactions.ts";
 import type { XmlElement } from "./_xml.ts";

@@ -183,7 +183,11 @@ export function explainDeparture(presence: MucPresence): Departure {
     if (hopeless === undefined) {
       return { reason: "error", detail: `join refused: ${condition}`, retry: true };
     }
-    return { reason: condition === "forbidden" ? "banned" : "error", detail: hopeless, retry: false };
+    return {
+      reason: condition === "forbidden" ? "banned" : "error",
+      detail: hopeless,
+      retry: false,
+    };
   }
   const by = presence.reason === undefined ? "" : `: ${presence.reason}`;
   const has = (code: number) => presence.statuses.includes(code);
