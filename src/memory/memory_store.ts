@@ -18,6 +18,10 @@ import { conversationDir, normaliseJid } from "./paths.ts";
 import type { MemoryFs } from "./memory_fs.ts";
 import { denoMemoryFs } from "./deno_memory_fs.ts";
 import { KeyedQueue } from "./_keyed_queue.ts";
+import { LruMap } from "./_lru.ts";
+import { AppendHandles } from "./_append_handles.ts";
+import { loadSessionTail, SessionTail } from "./_session_tail.ts";
+import { type PromptParts, PromptPartsCache } from "./_prompt_parts.ts";
 import {
   countMessages,
   hasEntries,
@@ -28,20 +32,10 @@ import {
 } from "./_history_file.ts";
 
 export type { TornTailRepair } from "./_history_file.ts";
+export type { PromptParts } from "./_prompt_parts.ts";
 
 /** An entry to append; `ts` defaults to the store's clock. */
 export type NewHistoryEntry = (Omit<MessageEntry, "ts"> & { ts?: string }) | OtherEntry;
-
-/** The prompt parts of a conversation; a part is absent when its file is missing or blank. */
-export interface PromptParts {
-  identity?: string;
-  personality?: string;
-  instructions?: string;
-  /** The user profile: `user.md`, else the legacy `context.md`. */
-  user?: string;
-  /** Long-term notes: `memory.md`. */
-  memory?: string;
-}
 
 /** Options of {@linkcode MemoryStore.recent}. */
 export interface RecentOptions {
@@ -68,17 +62,53 @@ export interface MemoryStoreOptions {
   durability?: "datasync" | "none";
   /** Called when a torn last line left by a crash is repaired. @default {no-op} */
   onRepair?: (repair: TornTailRepair) => void;
+  /**
+   * How many of its last entries each session keeps in memory, so `recent()` reads no
+   * file unless it asks for more messages than these hold (0: always read the file).
+   * @default {200}
+   */
+  cacheEntries?: number;
+  /**
+   * How many sessions keep their state (cached entries, counts) and prompt parts in
+   * memory, least recently used forgotten first: this bounds the memory of the caches.
+   * @default {1000}
+   */
+  cacheSessions?: number;
+  /**
+   * How long prompt files are reused before being read again, by the `now` clock: a
+   * hand edit of `user.md`, `instructions.md`, … is seen within this time (0: read them
+   * on every call). The store's own changes (`forget()`) are seen at once.
+   * @default {2000}
+   */
+  promptTtlMs?: number;
+  /**
+   * How many history files stay open between appends, least recently used closed
+   * first (0: open and close the file on every append). While a file is open the store
+   * must be its only writer: do not move or delete `history.jsonl` by hand meanwhile.
+   * @default {64}
+   */
+  openFiles?: number;
 }
 
 interface FileState {
   repaired: boolean;
   messages?: number;
   lastTs?: string | null;
+  /** The last entries, once `recent()` has needed them. */
+  tail?: SessionTail;
 }
 
 const HISTORY = "history.jsonl";
 const PROFILE_FILES = ["user.md", "context.md", "memory.md"];
 const encoder = new TextEncoder();
+
+function count(value: number | undefined, fallback: number, name: string): number {
+  const n = value ?? fallback;
+  if (!Number.isInteger(n) || n < 0) {
+    throw new RangeError(`Invalid memory store option ${name}: expected a count, got ${n}`);
+  }
+  return n;
+}
 
 function archiveStamp(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, "0");
@@ -86,14 +116,11 @@ function archiveStamp(date: Date): string {
     `${pad(date.getUTCHours())}${pad(date.getUTCMinutes())}${pad(date.getUTCSeconds())}`;
 }
 
-function nonBlank(text: string | null): string | undefined {
-  return text === null || text.trim() === "" ? undefined : text;
-}
-
 /**
  * Per-conversation history, archives and prompt files. Every method validates the JID
  * before touching the disk (TypeError if invalid). Operations on one conversation run
- * one at a time; different conversations run concurrently.
+ * one at a time; different conversations run concurrently. Call {@linkcode close} when
+ * done, to close the history files it keeps open.
  *
  * @example
  * ```ts
@@ -109,18 +136,41 @@ export class MemoryStore {
   #sync: boolean;
   #onRepair: (repair: TornTailRepair) => void;
   #queue = new KeyedQueue();
-  #files = new Map<string, FileState>();
+  #files: LruMap<string, FileState>;
+  #tailEntries: number;
+  #handles: AppendHandles;
+  #prompts: PromptPartsCache;
 
   /**
    * @param root The data directory (created on the first append).
-   * @param options Filesystem, clock, durability and repair hook.
+   * @param options Filesystem, clock, durability, repair hook and cache sizes.
+   * @throws {RangeError} If a cache size or the TTL is not a non-negative integer.
    */
   constructor(root: string, options: MemoryStoreOptions = {}) {
     this.#root = root;
     this.#fs = options.fs ?? denoMemoryFs();
-    this.#now = options.now ?? (() => new Date());
+    const now = options.now ?? (() => new Date());
+    this.#now = now;
     this.#sync = (options.durability ?? "datasync") === "datasync";
     this.#onRepair = options.onRepair ?? (() => {});
+    this.#tailEntries = count(options.cacheEntries, 200, "cacheEntries");
+    const sessions = count(options.cacheSessions, 1000, "cacheSessions");
+    this.#files = new LruMap(sessions);
+    this.#handles = new AppendHandles(this.#fs, count(options.openFiles, 64, "openFiles"));
+    this.#prompts = new PromptPartsCache(this.#fs, root, {
+      ttlMs: count(options.promptTtlMs, 2000, "promptTtlMs"),
+      capacity: sessions,
+      now: () => now().getTime(),
+    });
+  }
+
+  /**
+   * Closes the history files kept open, once the operations under way have finished.
+   * The store stays usable afterwards, opening and closing files on each append.
+   */
+  async close(): Promise<void> {
+    this.#handles.closeAll();
+    await this.#queue.drain();
   }
 
   /** The folder holding a session's `history.jsonl` and `sessions/`. */
@@ -171,12 +221,13 @@ export class MemoryStore {
     if (written.type === "message" && !isMessage) {
       throw new TypeError(`Invalid message entry: role must be "user" or "assistant"`);
     }
-    const line = JSON.stringify(written) + "\n";
+    const json = JSON.stringify(written);
     return await this.#withHistory(ref, async (path, state) => {
-      const appender = await this.#fs.openAppend(path);
+      const file = await this.#handles.acquire(path);
+      const fresh = file.size === 0;
       try {
-        let text = line;
-        if (appender.size === 0) {
+        let text = json + "\n";
+        if (fresh) {
           const header: SessionHeader = {
             type: "session",
             version: 1,
@@ -184,14 +235,24 @@ export class MemoryStore {
             jid: bare,
             ...(thread ? { thread } : {}),
           };
-          text = JSON.stringify(header) + "\n" + line;
-          state.messages = 0;
+          text = JSON.stringify(header) + "\n" + text;
         }
-        await appender.write(encoder.encode(text));
-        if (this.#sync) await appender.syncData();
-      } finally {
-        appender.close();
+        const bytes = encoder.encode(text);
+        await file.appender.write(bytes);
+        file.size += bytes.length;
+        if (this.#sync) await file.appender.syncData();
+      } catch (error) {
+        file.appender.close();
+        // Whatever reached the file is reread, and a torn line repaired, on next access.
+        this.#files.delete(path);
+        throw error;
       }
+      this.#handles.release(path, file);
+      if (fresh) {
+        state.messages = 0;
+        if (this.#tailEntries > 0) state.tail = new SessionTail(this.#tailEntries);
+      }
+      state.tail?.push(json, isMessage);
       if (isMessage && state.messages !== undefined) state.messages++;
       state.lastTs = written.ts ?? null;
       return written;
@@ -199,8 +260,10 @@ export class MemoryStore {
   }
 
   /**
-   * The last `n` messages of the current session, oldest first. Reads the file from its
-   * end and stops once it has them, so the cost does not grow with the session.
+   * The last `n` messages of the current session, oldest first. Answered from the
+   * entries kept in memory (see `cacheEntries`) when they reach back far enough, else
+   * read from the file's end, stopping once it has them: the cost does not grow with
+   * the session.
    *
    * @param jid The conversation's bare JID.
    * @param n How many messages (a non-negative integer).
@@ -218,7 +281,14 @@ export class MemoryStore {
       );
     }
     const include = options.include ?? "messages";
-    return await this.#withHistory(jid, (path) => readRecent(this.#fs, path, n, include));
+    return await this.#withHistory(jid, async (path, state) => {
+      if (this.#tailEntries > 0) {
+        state.tail ??= await loadSessionTail(this.#fs, path, this.#tailEntries);
+        const cached = state.tail.recent(n, include);
+        if (cached !== null) return cached;
+      }
+      return await readRecent(this.#fs, path, n, include);
+    });
   }
 
   /**
@@ -250,14 +320,15 @@ export class MemoryStore {
   async archive(jid: ConversationRef): Promise<string | null> {
     const dir = await this.#sessionDir(jid);
     return await this.#withHistory(jid, async (path, state) => {
-      if (!await hasEntries(this.#fs, path)) return null;
+      if (!(state.tail?.hasEntries || await hasEntries(this.#fs, path))) return null;
+      this.#handles.close(path);
       const sessions = join(dir, "sessions");
       await this.#fs.mkdirp(sessions);
       const stamp = archiveStamp(this.#now());
       for (let n = 0;; n++) {
         const target = join(sessions, n === 0 ? `${stamp}.jsonl` : `${stamp}-${n}.jsonl`);
         if (await this.#fs.renameNoReplace(path, target)) {
-          Object.assign(state, { messages: 0, lastTs: null });
+          this.#reset(state);
           return target;
         }
       }
@@ -275,10 +346,17 @@ export class MemoryStore {
       const dir = conversationDir(this.#root, refJid(jid));
       const names = [HISTORY, `${HISTORY}.torn`, "history.md", ...PROFILE_FILES];
       const removed: string[] = [];
-      for (const name of names) {
-        if (await this.#fs.remove(name === HISTORY ? path : join(dir, name))) removed.push(name);
+      this.#handles.close(path);
+      try {
+        for (const name of names) {
+          if (await this.#fs.remove(name === HISTORY ? path : join(dir, name))) {
+            removed.push(name);
+          }
+        }
+      } finally {
+        this.#prompts.invalidate(dir);
       }
-      Object.assign(state, { messages: 0, lastTs: null });
+      this.#reset(state);
       return removed;
     });
   }
@@ -293,26 +371,17 @@ export class MemoryStore {
    * The prompt parts of a conversation: identity, personality and instructions from the
    * conversation's folder if present, else from the root; the user profile from
    * `user.md`, else `context.md`; notes from `memory.md`. Blank files count as absent.
+   * Files are reread at most every `promptTtlMs`, so a hand edit shows within that time.
    */
   async promptParts(jid: string): Promise<PromptParts> {
-    const dir = conversationDir(this.#root, jid);
-    const read = async (path: string) => nonBlank(await this.#fs.readText(path));
-    const either = async (name: string, fallback: string) =>
-      (await read(join(dir, name))) ?? (await read(fallback));
-    const [identity, personality, instructions, user, memory] = await Promise.all([
-      either("identity.md", join(this.#root, "identity.md")),
-      either("personality.md", join(this.#root, "personality.md")),
-      either("instructions.md", join(this.#root, "instructions.md")),
-      either("user.md", join(dir, "context.md")),
-      read(join(dir, "memory.md")),
-    ]);
-    const parts: PromptParts = {};
-    if (identity !== undefined) parts.identity = identity;
-    if (personality !== undefined) parts.personality = personality;
-    if (instructions !== undefined) parts.instructions = instructions;
-    if (user !== undefined) parts.user = user;
-    if (memory !== undefined) parts.memory = memory;
-    return parts;
+    return await this.#prompts.get(conversationDir(this.#root, jid));
+  }
+
+  /** Marks a session as having no entry, after its file was moved or removed. */
+  #reset(state: FileState): void {
+    state.messages = 0;
+    state.lastTs = null;
+    if (this.#tailEntries > 0) state.tail = new SessionTail(this.#tailEntries);
   }
 }
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { MemoryStore } from "./memory_store.ts";
-import { denoMemoryFs } from "./deno_memory_fs.ts";
+import { countingFs } from "./_test_fs.ts";
 import type { MemoryFs } from "./memory_fs.ts";
 import type { TornTailRepair } from "./_history_file.ts";
 
@@ -12,11 +12,15 @@ async function withStore(
   options: { fs?: MemoryFs; now?: () => Date; onRepair?: (r: TornTailRepair) => void } = {},
 ) {
   const root = await Deno.makeTempDir({ prefix: "memory_store_test_" });
+  const fs = countingFs(options.fs);
+  const store = new MemoryStore(root, { ...options, fs, durability: "none" });
   try {
-    await test(new MemoryStore(root, { ...options, durability: "none" }), root);
+    await test(store, root);
   } finally {
+    await store.close();
     await Deno.remove(root, { recursive: true });
   }
+  assert.equal(fs.open, 0, "close() leaves no file open");
 }
 
 function historyOf(root: string, jid = JID): string {
@@ -222,6 +226,7 @@ Deno.test("forget() erases history and profile but keeps archives and identity",
     for (const name of ["user.md", "context.md", "memory.md", "identity.md"]) {
       await Deno.writeTextFile(join(dir, name), `${name} text`);
     }
+    assert.equal((await store.promptParts(JID)).user, "user.md text");
     const removed = await store.forget(JID);
     assert.deepEqual(removed.sort(), ["context.md", "history.jsonl", "memory.md", "user.md"]);
     assert.deepEqual(await store.recent(JID, 10), []);
@@ -231,6 +236,7 @@ Deno.test("forget() erases history and profile but keeps archives and identity",
 });
 
 Deno.test("promptParts() prefers the conversation's files, then the global ones", async () => {
+  let clock = new Date("2025-01-01T10:00:00Z");
   await withStore(async (store, root) => {
     const dir = join(root, JID);
     await Deno.mkdir(dir);
@@ -248,35 +254,14 @@ Deno.test("promptParts() prefers the conversation's files, then the global ones"
       memory: "likes tea",
     });
     await Deno.writeTextFile(join(dir, "user.md"), "current profile");
+    clock = new Date("2025-01-01T10:00:02Z");
     assert.equal((await store.promptParts(JID)).user, "current profile");
     assert.deepEqual(await store.promptParts("bob@example.org"), {
       identity: "global identity",
       personality: "global personality",
     });
-  });
+  }, { now: () => clock });
 });
-
-function countingFs(): MemoryFs & { bytesRead: number } {
-  const inner = denoMemoryFs();
-  const fs = {
-    ...inner,
-    bytesRead: 0,
-    async openRead(path: string) {
-      const reader = await inner.openRead(path);
-      if (reader === null) return null;
-      return {
-        size: reader.size,
-        close: () => reader.close(),
-        async read(offset: number, length: number) {
-          const bytes = await reader.read(offset, length);
-          fs.bytesRead += bytes.length;
-          return bytes;
-        },
-      };
-    },
-  };
-  return fs;
-}
 
 Deno.test("recent() on a 100,000-entry session reads only the end of the file", async () => {
   const fs = countingFs();
