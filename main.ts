@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Agent } from "./src/agent/mod.ts";
+import { Agent, RoomBook } from "./src/agent/mod.ts";
 import {
   compileArgs,
   ConfigError,
@@ -18,10 +18,16 @@ import {
   secretScrubber,
 } from "./src/config/mod.ts";
 import { createLlmClient, UsageMeter } from "./src/llm/mod.ts";
-import { createLogger } from "./src/log/mod.ts";
+import { createLogger, type Logger } from "./src/log/mod.ts";
 import { denoMemoryFs, MemoryStore } from "./src/memory/mod.ts";
 import { VERSION } from "./src/version.ts";
-import { ClientConnection, parseJid, XmppFatalError } from "./src/xmpp/mod.ts";
+import {
+  ClientConnection,
+  ComponentConnection,
+  parseJid,
+  validateRawStanza,
+  XmppFatalError,
+} from "./src/xmpp/mod.ts";
 
 const USAGE = `Fluux Agent ${VERSION}: an AI agent that lives on XMPP
 
@@ -91,32 +97,42 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
   const usage = new UsageMeter();
   const llm = createLlmClient(config.llm, { usage });
   const memory = new MemoryStore(loaded.dataDir, { fs: denoMemoryFs() });
-  const connection = new ClientConnection({
-    host: config.server.host,
-    port: config.server.port,
-    jid: config.server.jid,
-    password: config.server.password,
-    resource: config.server.resource,
-    allowPlaintext: config.server.allow_plaintext,
-    tlsVerify: config.server.tls_verify,
-    keepalive: {
-      intervalMs: config.keepalive.enabled ? config.keepalive.ping_interval_secs * 1000 : 0,
-      timeoutMs: config.keepalive.ping_timeout_secs * 1000,
-    },
-    software: { name: config.agent.name, version: VERSION },
-    logger: log.child("xmpp"),
-  });
+  const connection = connect(loaded, log);
   const startedAt = new Date();
   const agent = new Agent({
     name: config.agent.name,
     memory,
     llm,
-    xmpp: connection,
+    xmpp: {
+      send: (action) => connection.send(action),
+      roster: () =>
+        connection instanceof ClientConnection ? connection.roster() : Promise.resolve([]),
+      validateRaw: (xml) => {
+        try {
+          validateRawStanza(xml);
+          return undefined;
+        } catch (error) {
+          return error instanceof Error ? error.message : String(error);
+        }
+      },
+    },
+    mode: config.server.mode,
     rules: {
       allowedJids: config.agent.allowed_jids,
       allowedDomains: config.agent.allowed_domains,
       ownDomain: parseJid(config.server.jid).domain,
     },
+    rooms: config.rooms.map((room) => ({
+      jid: room.jid,
+      nick: room.nick,
+      activation: room.activation,
+      historyOnJoin: room.history_on_join,
+      downloadAttachments: room.download_attachments,
+      ...(room.password === undefined ? {} : { password: room.password }),
+    })),
+    roomBook: new RoomBook(jsonFile(`${loaded.dataDir}/rooms.json`)),
+    devJids: config.agent.dev_command_jids,
+    respondToReactions: config.agent.respond_to_reactions,
     log: log.child("agent"),
     now: () => new Date(),
     maxHistoryMessages: config.llm.max_history_messages,
@@ -152,6 +168,48 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
   await Promise.race([agent.idle(), new Promise((resolve) => setTimeout(resolve, 3000))]);
   log.info("Stopped");
   return 0;
+}
+
+/** The XMPP connection the config asks for: a client account or a component. */
+function connect(loaded: LoadedConfig, log: Logger): ClientConnection | ComponentConnection {
+  const { server, keepalive, agent } = loaded.config;
+  const common = {
+    host: server.host,
+    port: server.port,
+    keepalive: {
+      intervalMs: keepalive.enabled ? keepalive.ping_interval_secs * 1000 : 0,
+      timeoutMs: keepalive.ping_timeout_secs * 1000,
+    },
+    software: { name: agent.name, version: VERSION },
+    logger: log.child("xmpp"),
+  };
+  if (server.mode === "component") {
+    return new ComponentConnection({
+      ...common,
+      domain: server.jid,
+      secret: server.component_secret ?? "",
+    });
+  }
+  return new ClientConnection({
+    ...common,
+    jid: server.jid,
+    password: server.password,
+    resource: server.resource,
+    allowPlaintext: server.allow_plaintext,
+    tlsVerify: server.tls_verify,
+  });
+}
+
+/** A small JSON file in the data directory (the invited rooms). */
+function jsonFile(path: string) {
+  return {
+    read: () => Deno.readTextFile(path).catch(() => undefined),
+    write: async (text: string) => {
+      await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+      await Deno.writeTextFile(`${path}.tmp`, text);
+      await Deno.rename(`${path}.tmp`, path);
+    },
+  };
 }
 
 /** Runs `main.ts run` in a child process holding exactly the permissions the config needs. */

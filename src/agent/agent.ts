@@ -305,6 +305,13 @@ export class Agent {
 
   async #onInvite(event: InviteEvent): Promise<void> {
     const { log, rules, roomBook, xmpp } = this.#options;
+    if (event.inviter === event.room) {
+      log.info(
+        `Ignored an invitation to ${event.room}: the room hides who sent it ` +
+          "(invite from a non-anonymous room, or send a direct invitation, XEP-0249)",
+      );
+      return;
+    }
     const decision = checkSender(event.inviter, rules);
     if (!decision.allowed) {
       log.info(`Ignored an invitation to ${event.room} from ${event.inviter}: ${decision.reason}`);

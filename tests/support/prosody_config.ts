@@ -92,6 +92,8 @@ export function renderProsodyConfig(options: ProsodyConfigOptions): string {
     "",
     `Component ${lua(TEST_MUC_DOMAIN)} "muc"`,
     "  muc_room_locking = false",
+    // Non-anonymous rooms: occupants see real JIDs, as the room-policy tests need.
+    "  muc_room_default_public_jids = true",
     "",
     `Component ${lua(TEST_COMPONENT_DOMAIN)}`,
     `  component_secret = ${lua(componentSecret)}`,

@@ -1,0 +1,171 @@
+/**
+ * The agent in rooms (XEP-0045), end to end: real Prosody MUC, slixmpp occupants, the agent
+ * as a child process, a fake LLM at the HTTP wire level.
+ */
+import { assertEquals, assertIncludes, assertTrue } from "./support/assert.ts";
+import { startAgent } from "./support/agent_process.ts";
+import { startFakeLlm, waitForRequests } from "./support/fake_llm.ts";
+import { connectHuman, type HumanMessage } from "./support/human.ts";
+import { startProsody } from "./support/prosody.ts";
+
+const ROOM = "dev@conference.localhost";
+const LOUD = "all@conference.localhost";
+
+function fromAgent(room: string) {
+  return (event: { kind: string; from?: string; body?: string }): event is HumanMessage =>
+    event.kind === "message" && event.from === `${room}/bot` && event.body !== undefined;
+}
+
+Deno.test("rooms: join, activation, own echo, rejoin and invitations", async (t) => {
+  await using prosody = await startProsody();
+  await prosody.register("bot", "botpass");
+  await prosody.register("alice", "alicepass");
+  await prosody.register("eve", "evepass");
+  await using llm = await startFakeLlm();
+  // Alice creates both rooms first, so she owns them (and may kick).
+  await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
+  await alice.joinRoom(ROOM, "alice");
+  await alice.joinRoom(LOUD, "alice");
+  await using agent = await startAgent({
+    prosody,
+    llmUrl: llm.url,
+    extraToml: `
+[[rooms]]
+jid = "${ROOM}"
+nick = "bot"
+
+[[rooms]]
+jid = "${LOUD}"
+nick = "bot"
+activation = "all"
+`,
+  });
+  await agent.waitForLog(new RegExp(`Joined ${ROOM}`));
+  await agent.waitForLog(new RegExp(`Joined ${LOUD}`));
+
+  await t.step("a message that does not mention the agent is stored but not answered", async () => {
+    await alice.send(ROOM, "morning everyone", { type: "groupchat" });
+    await alice.send(ROOM, "ask @botanist about plants", { type: "groupchat" });
+    await alice.expectSilence(`${ROOM}/bot`, 1500, { withBody: true });
+    assertEquals(llm.request_count, 0);
+    const history = await Deno.readTextFile(`${agent.dataDir}/${ROOM}/history.jsonl`);
+    assertIncludes(history, '"sender":"alice@muc"');
+    assertIncludes(history, "morning everyone");
+  });
+
+  await t.step(
+    "a mention gets an answer in the room, with the room history attributed",
+    async () => {
+      await alice.send(ROOM, "bot: what did I say?", { type: "groupchat" });
+      const reply = await alice.waitFor(fromAgent(ROOM));
+      assertEquals(reply.type, "groupchat");
+      const body = llm.requests.at(-1)?.body as { messages: { content: unknown }[] };
+      assertIncludes(JSON.stringify(body.messages), "alice: morning everyone");
+      assertIncludes(JSON.stringify(body.messages), "alice: bot: what did I say?");
+    },
+  );
+
+  await t.step(
+    "the agent's own reflected message is neither answered nor stored twice",
+    async () => {
+      await alice.expectSilence(`${ROOM}/bot`, 1000, { withBody: true });
+      assertEquals(llm.request_count, 1);
+      const lines = (await Deno.readTextFile(`${agent.dataDir}/${ROOM}/history.jsonl`)).trim()
+        .split("\n").map((line) => JSON.parse(line));
+      assertEquals(lines.filter((l) => l.role === "assistant").length, 1);
+    },
+  );
+
+  await t.step("activation all answers every message", async () => {
+    await alice.send(LOUD, "anyone here?", { type: "groupchat" });
+    assertEquals((await alice.waitFor(fromAgent(LOUD))).body, "echo: alice: anyone here?");
+  });
+
+  await t.step("the agent rejoins after the server restarts", async () => {
+    await prosody.restart();
+    await agent.waitForLog(new RegExp(`Joined ${ROOM}`), 20_000);
+    await using bob = await connectHuman(prosody, { user: "alice", password: "alicepass" });
+    await bob.joinRoom(ROOM, "alice");
+    // Either the agent is already in (its presence came with the room roster) or it arrives.
+    await bob.waitFor((e) => e.kind === "presence" && e.from === `${ROOM}/bot`, 20_000);
+    const before = llm.request_count;
+    await bob.send(ROOM, "@bot are you back?", { type: "groupchat" });
+    await bob.waitFor(fromAgent(ROOM), 15_000);
+    assertEquals(llm.request_count, before + 1);
+  });
+
+  await t.step("the agent rejoins after a kick", async () => {
+    await using owner = await connectHuman(prosody, { user: "alice", password: "alicepass" });
+    await owner.joinRoom(ROOM, "alice2");
+    await owner.sendRaw(
+      `<iq type="set" to="${ROOM}" id="kick1"><query xmlns="http://jabber.org/protocol/muc#admin">` +
+        `<item nick="bot" role="none"><reason>testing</reason></item></query></iq>`,
+    );
+    await agent.waitForLog(new RegExp(`Left ${ROOM} \\(kicked`), 10_000);
+    await agent.waitForLog(new RegExp(`Joined ${ROOM}`), 20_000);
+  });
+
+  await t.step("an invitation from an allowed JID is accepted, a stranger's ignored", async () => {
+    await using eve = await connectHuman(prosody, { user: "eve", password: "evepass" });
+    await eve.joinRoom("eves@conference.localhost", "eve");
+    await eve.sendRaw(
+      `<message to="bot@localhost"><x xmlns="jabber:x:conference" jid="eves@conference.localhost"/></message>`,
+    );
+    await agent.waitForLog(/Ignored an invitation to eves@conference\.localhost/);
+    await using carol = await connectHuman(prosody, { user: "alice", password: "alicepass" });
+    await carol.joinRoom("team@conference.localhost", "alice");
+    await carol.sendRaw(
+      `<message to="team@conference.localhost"><x xmlns="http://jabber.org/protocol/muc#user">` +
+        `<invite to="bot@localhost"><reason>join us</reason></invite></x></message>`,
+    );
+    await agent.waitForLog(/Joined team@conference\.localhost/, 10_000);
+    const book = JSON.parse(await Deno.readTextFile(`${agent.dataDir}/rooms.json`));
+    assertEquals(book.rooms.map((r: { jid: string }) => r.jid), ["team@conference.localhost"]);
+  });
+});
+
+Deno.test("one-to-one: a reaction is stored and shown next turn; a thread is a session of its own", async () => {
+  await using prosody = await startProsody();
+  await prosody.register("bot", "botpass");
+  await prosody.register("alice", "alicepass");
+  await using llm = await startFakeLlm();
+  await using agent = await startAgent({ prosody, llmUrl: llm.url });
+  await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
+  await alice.send("bot@localhost", "tell me a joke");
+  const joke = await alice.nextMessage({ from: "bot@localhost", withBody: true });
+  await alice.sendRaw(
+    `<message to="bot@localhost" type="chat"><reactions xmlns="urn:xmpp:reactions:0" id="${joke.id}">` +
+      `<reaction>😂</reaction></reactions></message>`,
+  );
+  await agent.waitForLog(/./, 500).catch(() => {});
+  await alice.send("bot@localhost", "another one");
+  await alice.nextMessage({ from: "bot@localhost", withBody: true });
+  assertEquals(llm.request_count, 2, "the reaction itself did not call the LLM");
+  const last = JSON.stringify((llm.requests.at(-1)?.body as { messages: unknown }).messages);
+  assertIncludes(last, "reacted 😂 to your message");
+
+  await alice.send("bot@localhost", "a side topic", { thread: "side-1" });
+  const inThread = await alice.nextMessage({ from: "bot@localhost", withBody: true });
+  assertEquals(inThread.thread, "side-1");
+  const body = llm.requests.at(-1)?.body as { messages: unknown[] };
+  assertEquals(body.messages, [{ role: "user", content: "a side topic" }]);
+  await waitForRequests(llm, 3);
+  assertTrue(
+    (await Deno.stat(`${agent.dataDir}/alice@localhost/threads/side-1/history.jsonl`)).isFile,
+  );
+});
+
+Deno.test("developer commands are refused to a normal user", async () => {
+  await using prosody = await startProsody();
+  await prosody.register("bot", "botpass");
+  await prosody.register("alice", "alicepass");
+  await using llm = await startFakeLlm();
+  await using _agent = await startAgent({ prosody, llmUrl: llm.url });
+  await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
+  for (const command of ["/debug", "/history", "/raw <message to='alice@localhost'/>"]) {
+    await alice.send("bot@localhost", command);
+    const reply = await alice.nextMessage({ from: "bot@localhost", withBody: true });
+    assertIncludes(reply.body ?? "", "dev_command_jids");
+  }
+  assertEquals(llm.request_count, 0);
+});
