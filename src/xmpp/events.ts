@@ -93,7 +93,10 @@ export interface SubscribeEvent {
 export interface InviteEvent {
   type: "invite";
   room: string;
-  /** The inviter's bare JID. */
+  /**
+   * The inviter's bare JID; for a mediated invitation from a room that hides real JIDs, the
+   * inviter's occupant JID `room/nick` (which matches no allow-list of people).
+   */
   inviter: string;
   password?: string;
   reason?: string;
