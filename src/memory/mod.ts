@@ -1,7 +1,9 @@
 /**
  * The memory of the agent: one folder per conversation under the data directory, in the
  * layout of the Rust Fluux Agent (JSON Lines history, archived sessions, markdown
- * profiles and prompt parts). Everything goes through {@linkcode MemoryStore}.
+ * profiles and prompt parts). Everything goes through {@linkcode MemoryStore}, which keeps
+ * each session's last entries, its prompt files (for `promptTtlMs`) and a bounded number of
+ * open history files in memory; call its `close()` on shutdown.
  *
  * @module
  */
