@@ -65,3 +65,17 @@ export {
 } from "./skill_runner.ts";
 export { memorySkillState, skillStateFile, type SkillStateStore } from "./skill_state_file.ts";
 export { UNTRUSTED_TAG, wrapUntrusted } from "./untrusted.ts";
+export {
+  type PermissionNeeds,
+  permissionNeeds,
+  type PermissionNeedsOptions,
+} from "./permission_needs.ts";
+export {
+  type BuiltinSkillsConfig,
+  builtinSkillSources,
+  type UrlFetchConfig,
+  WEB_SEARCH_DEFAULT_HOSTS,
+  WEB_SEARCH_PROVIDERS,
+  type WebSearchConfig,
+  type WebSearchProvider,
+} from "./builtin/mod.ts";

@@ -1,0 +1,76 @@
+import { isAbsolute, join } from "node:path";
+import { credentialEnvName } from "./credentials.ts";
+import { ANY_HOST, type SkillManifest } from "./manifest.ts";
+
+/** Permissions the agent process needs on top of its own so its skills can run. */
+export interface PermissionNeeds {
+  /** Hosts of worker-isolated skills (a worker can only hold what the agent holds). */
+  net: string[];
+  /** Absolute `read` paths of worker skills, and the credentials folder. */
+  read: string[];
+  /** Absolute `write` paths of worker skills. */
+  write: string[];
+  /** Worker skills' `env`, credential variables, and what a `deno` child needs. */
+  env: string[];
+  /** The `deno` executable, when a skill is process-isolated. */
+  run: string[];
+  /** Unstable features: `worker-options` (per-worker permissions). */
+  unstable: string[];
+}
+
+/** Options for {@linkcode permissionNeeds}. */
+export interface PermissionNeedsOptions {
+  /** The `deno` executable process-isolated skills run with. */
+  denoPath: string;
+  /** The home directory (for `~/.fluux-agent/credentials`). @default none */
+  home?: string;
+}
+
+/** Variables a `deno` child reads to find its cache and registry. */
+const CHILD_ENV = ["DENO_DIR", "XDG_CACHE_HOME", "NPM_CONFIG_REGISTRY"];
+
+/**
+ * The extra permissions the agent needs for these skills. Pass every skill the config
+ * enables, including those an admin disabled (`/skill enable` works without a restart).
+ * A process-isolated skill adds no network host: its child gets its own flags, so a skill
+ * that may fetch any URL (`network = ["*"]`) never widens the agent's grant; it costs
+ * `--allow-run=<deno>` instead.
+ *
+ * @example
+ * ```ts
+ * const needs = permissionNeeds(registry.list(), { denoPath: Deno.execPath() });
+ * // needs.net: ["api.tavily.com:443"], needs.run: ["/usr/bin/deno"]
+ * ```
+ */
+export function permissionNeeds(
+  skills: readonly { manifest: SkillManifest }[],
+  options: PermissionNeedsOptions,
+): PermissionNeeds {
+  const needs: PermissionNeeds = { net: [], read: [], write: [], env: [], run: [], unstable: [] };
+  for (const { manifest } of skills) {
+    const caps = manifest.capabilities;
+    needs.env.push(...caps.credentials.map(credentialEnvName));
+    if (caps.credentials.length > 0 && options.home !== undefined) {
+      needs.read.push(join(options.home, ".fluux-agent", "credentials"));
+    }
+    if (manifest.isolation === "process") {
+      needs.run.push(options.denoPath);
+      needs.env.push(...CHILD_ENV);
+      continue;
+    }
+    needs.unstable.push("worker-options");
+    needs.net.push(...caps.network.filter((host) => host !== ANY_HOST));
+    needs.read.push(...caps.read.filter((path) => isAbsolute(path)));
+    needs.write.push(...caps.write.filter((path) => isAbsolute(path)));
+    needs.env.push(...caps.env);
+  }
+  const unique = (values: string[]) => [...new Set(values)].sort();
+  return {
+    net: unique(needs.net),
+    read: unique(needs.read),
+    write: unique(needs.write),
+    env: unique(needs.env),
+    run: unique(needs.run),
+    unstable: unique(needs.unstable),
+  };
+}
