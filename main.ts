@@ -96,7 +96,11 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
   });
   const usage = new UsageMeter();
   const llm = createLlmClient(config.llm, { usage });
-  const memory = new MemoryStore(loaded.dataDir, { fs: denoMemoryFs() });
+  const memory = new MemoryStore(loaded.dataDir, {
+    fs: denoMemoryFs(),
+    // Room for the history a turn reads plus the tool entries between its messages.
+    cacheEntries: Math.max(200, config.llm.max_history_messages * 4),
+  });
   const connection = connect(loaded, log);
   const startedAt = new Date();
   const agent = new Agent({
@@ -166,6 +170,7 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
     for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.removeSignalListener(signal, stop);
   }
   await Promise.race([agent.idle(), new Promise((resolve) => setTimeout(resolve, 3000))]);
+  await memory.close();
   log.info("Stopped");
   return 0;
 }

@@ -1,0 +1,120 @@
+import { assertEquals, assertIncludes } from "../../tests/support/assert.ts";
+import type { ChatRequest, ChatResponse, LlmClient } from "../llm/mod.ts";
+import { silentLogger } from "../log/mod.ts";
+import { InMemoryFs, MemoryStore } from "../memory/mod.ts";
+import type { XmppAction } from "../xmpp/mod.ts";
+import { runTurn, type ToolRunner, UNTRUSTED_CONTENT_NOTICE } from "./turn.ts";
+
+/** An LLM that calls `lookup` while tools are allowed and it has not seen `enough` results. */
+class ToolHappyLlm implements LlmClient {
+  readonly provider = "fake";
+  readonly model = "fake";
+  requests: ChatRequest[] = [];
+  constructor(readonly enough: number) {}
+  chat(request: ChatRequest): Promise<ChatResponse> {
+    const { signal: _signal, ...copy } = request;
+    this.requests.push(structuredClone(copy));
+    const results =
+      request.messages.filter((m) =>
+        Array.isArray(m.content) && m.content.some((b) => b.type === "tool_result")
+      ).length;
+    const usage = { input_tokens: 1, output_tokens: 1 };
+    if (request.tool_choice !== "none" && results < this.enough) {
+      return Promise.resolve({
+        content: [
+          { type: "tool_use", id: `t${results}a`, name: "lookup", input: { q: `${results}` } },
+          { type: "tool_use", id: `t${results}b`, name: "lookup", input: { q: "again" } },
+        ],
+        text: "",
+        stop_reason: "tool_use",
+        usage,
+        model: "fake",
+      });
+    }
+    const text = `final after ${results} rounds`;
+    return Promise.resolve({
+      content: [{ type: "text", text }],
+      text,
+      stop_reason: "end_turn",
+      usage,
+      model: "fake",
+    });
+  }
+}
+
+function tools(calls: string[]): ToolRunner {
+  return {
+    definitions:
+      () => [{ name: "lookup", description: "Look up", input_schema: { type: "object" } }],
+    call: (call) => {
+      calls.push(`${call.id}:${JSON.stringify(call.input)}`);
+      return Promise.resolve({
+        tool_use_id: call.id,
+        content: `result of ${call.id}`,
+        is_error: false,
+      });
+    },
+  };
+}
+
+async function turn(llm: LlmClient, runner: ToolRunner, maxToolRounds: number) {
+  const memory = new MemoryStore("/data", { fs: new InMemoryFs() });
+  const sent: XmppAction[] = [];
+  await runTurn({
+    conversation: "alice@localhost",
+    promptJid: "alice@localhost",
+    reply: { to: "alice@localhost/x", messageType: "chat" },
+    entry: { type: "message", role: "user", content: "find it" },
+  }, {
+    name: "Agent",
+    memory,
+    llm,
+    send: (action) => sent.push(action),
+    log: silentLogger(),
+    now: () => new Date(),
+    maxHistoryMessages: 20,
+    maxTokens: 100,
+    idleTimeoutMs: 0,
+    tools: runner,
+    maxToolRounds,
+  });
+  return { sent, memory };
+}
+
+Deno.test("runTurn() runs tool calls, feeds the results back and answers", async () => {
+  const llm = new ToolHappyLlm(2);
+  const calls: string[] = [];
+  const { sent, memory } = await turn(llm, tools(calls), 10);
+  assertEquals(calls, ['t0a:{"q":"0"}', 't0b:{"q":"again"}', 't1a:{"q":"1"}', 't1b:{"q":"again"}']);
+  assertEquals((sent.at(-1) as { body: string }).body, "final after 2 rounds");
+  const third = llm.requests[2];
+  assertEquals(third?.messages.map((m) => m.role), [
+    "user",
+    "assistant",
+    "user",
+    "assistant",
+    "user",
+  ]);
+  assertIncludes(third?.system ?? "", UNTRUSTED_CONTENT_NOTICE);
+  const types = (await memory.recent("alice@localhost", 10, { include: "all" })).map((e) => e.type);
+  assertEquals(types, [
+    "message",
+    "tool_calls",
+    "tool_results",
+    "tool_calls",
+    "tool_results",
+    "message",
+  ]);
+});
+
+Deno.test("runTurn() asks for a final answer without tools after the last round", async () => {
+  const llm = new ToolHappyLlm(100);
+  const calls: string[] = [];
+  const { sent } = await turn(llm, tools(calls), 10);
+  assertEquals(llm.requests.length, 11);
+  assertEquals(calls.length, 20);
+  const last = llm.requests.at(-1);
+  assertEquals(last?.tool_choice, "none");
+  assertEquals(last?.tools?.map((t) => t.name), ["lookup"], "tool definitions are kept");
+  assertEquals((sent.at(-1) as { body: string }).body, "final after 10 rounds");
+});
