@@ -94,8 +94,8 @@ export interface InviteEvent {
   type: "invite";
   room: string;
   /**
-   * The inviter's bare JID; for a mediated invitation from a room that hides real JIDs, the
-   * inviter's occupant JID `room/nick` (which matches no allow-list of people).
+   * The inviter's bare JID. Equal to `room` for a mediated invitation from a room that hides
+   * real JIDs (the room names the inviter `room/nick`): who invited cannot be known.
    */
   inviter: string;
   password?: string;

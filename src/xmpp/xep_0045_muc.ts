@@ -134,8 +134,8 @@ export function parseMucPresence(stanza: XmlElement): MucPresence | undefined {
 
 /**
  * Parses a mediated invitation (§7.8.2): a message from the room holding
- * `<x xmlns='…muc#user'><invite from='inviter'/></x>`. The inviter is a bare JID, or the
- * occupant JID `room/nick` when the room does not disclose the inviter's real JID.
+ * `<x xmlns='…muc#user'><invite from='inviter'/></x>`. The inviter is a bare JID: the
+ * room's own when the room hides real JIDs (it then names the inviter `room/nick`).
  *
  * @param stanza A `<message/>`.
  * @returns The invitation, or `undefined` when the message holds none.
@@ -145,11 +145,8 @@ export function parseMediatedInvite(stanza: XmlElement): InviteEvent | undefined
   const invite = x?.getChild("invite");
   if (x === undefined || invite === undefined) return undefined;
   const room = bareJid(stanza.attrs.from ?? "");
-  let inviter = bareJid(invite.attrs.from ?? "");
+  const inviter = bareJid(invite.attrs.from ?? "");
   if (room === undefined || inviter === undefined) return undefined;
-  // A room that hides real JIDs names the inviter by occupant JID (Prosody does): keep
-  // `room/nick`, which no allow-list of people matches.
-  if (inviter === room) inviter = invite.attrs.from ?? room;
   const event: InviteEvent = { type: "invite", room, inviter, direct: false };
   const password = x.getChildText("password");
   if (password) event.password = password;
