@@ -98,6 +98,7 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
   const llm = createLlmClient(config.llm, { usage });
   const memory = new MemoryStore(loaded.dataDir, {
     fs: denoMemoryFs(),
+    durability: config.memory.fsync ? "datasync" : "none",
     // Room for the history a turn reads plus the tool entries between its messages.
     cacheEntries: Math.max(200, config.llm.max_history_messages * 4),
   });

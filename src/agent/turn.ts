@@ -126,15 +126,24 @@ export async function runTurn(input: TurnInput, context: TurnContext): Promise<v
     context.send({ type: "chat_state", state: value, ...target(input.reply) });
 
   await startNewSessionIfIdle(conversation, context);
-  if (input.entry !== undefined) await memory.append(conversation, input.entry);
+  // The history is read before the user's entry is written, so that writing it (a flush to
+  // disk) runs alongside the LLM call instead of before it. No reply goes out before the
+  // entry is on disk, so a failed call still loses nothing.
+  const [earlier, parts] = await Promise.all([
+    memory.recent(conversation, context.maxHistoryMessages, { include: "all" }),
+    memory.promptParts(input.promptJid),
+  ]);
+  const stored = input.entry === undefined
+    ? Promise.resolve(undefined)
+    : memory.append(conversation, input.entry);
+  stored.catch(() => {});
   state("composing");
 
   let answer: string;
   try {
-    const [entries, parts] = await Promise.all([
-      memory.recent(conversation, context.maxHistoryMessages, { include: "all" }),
-      memory.promptParts(input.promptJid),
-    ]);
+    const entries = input.entry === undefined
+      ? earlier
+      : [...earlier, { ...input.entry, ts: now().toISOString() } as HistoryEntry];
     const messages = historyMessages(entries, { limit: context.maxHistoryMessages });
     if (input.attachments !== undefined && input.attachments.length > 0) {
       attachTo(messages, input.attachments);
@@ -145,8 +154,13 @@ export async function runTurn(input: TurnInput, context: TurnContext): Promise<v
       input.situation,
       tools.length > 0 ? UNTRUSTED_CONTENT_NOTICE : undefined,
     ].filter((part) => part !== undefined).join("\n\n");
-    answer = await converse(system, messages, tools, conversation, context);
+    const [reply] = await Promise.all([
+      converse(system, messages, tools, conversation, context, stored),
+      stored,
+    ]);
+    answer = reply;
   } catch (error) {
+    await stored;
     log.warn(`LLM call for ${describeRef(conversation)} failed: ${describe(error)}`);
     state("paused");
     send(userFacingError(error), "paused");
@@ -173,6 +187,7 @@ async function converse(
   tools: ToolDefinition[],
   conversation: ConversationRef,
   context: TurnContext,
+  stored: Promise<unknown>,
 ): Promise<string> {
   const { llm, memory } = context;
   const maxRounds = context.maxToolRounds ?? 10;
@@ -190,6 +205,7 @@ async function converse(
     if (calls.length === 0 || tools.length === 0 || round >= maxRounds) {
       return response.text.trim() || "(The language model returned an empty answer.)";
     }
+    await stored; // tool entries come after the user's message in the file
     await memory.append(conversation, {
       type: "tool_calls",
       round: round + 1,

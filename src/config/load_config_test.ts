@@ -46,7 +46,7 @@ Deno.test("loadConfig() fills in every default", async () => {
       dev_command_jids: [],
       respond_to_reactions: false,
     },
-    memory: { path: "./data/memory" },
+    memory: { path: "./data/memory", fsync: false },
     keepalive: { enabled: true, ping_interval_secs: 60, ping_timeout_secs: 10 },
     session: { idle_timeout_mins: 0 },
     log: { level: "info" },
@@ -198,7 +198,7 @@ Deno.test("loadConfig() lists the allowed keys when no key is close", async () =
   const error = await rejection(loadToml(`${MINIMAL_TOML}\n[memory]\ndirectory = "x"\n`));
   assert.equal(
     error.message,
-    'Invalid config "config/agent.toml": memory.directory: unknown key; allowed keys: path',
+    'Invalid config "config/agent.toml": memory.directory: unknown key; allowed keys: path, fsync',
   );
 });
 

@@ -157,7 +157,10 @@ const agentSchema = table({
   respond_to_reactions: bool().default(false),
 });
 
-const memorySchema = table({ path: text().default("./data/memory") });
+const memorySchema = table({
+  path: text().default("./data/memory"),
+  fsync: bool().default(false),
+});
 
 /** How a room activates the agent. */
 export const ROOM_ACTIVATIONS = ["mention", "all"] as const;
