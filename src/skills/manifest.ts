@@ -192,6 +192,8 @@ export function loadSkillManifest(tomlText: string, source: string): SkillManife
 function stripUndefined(manifest: z.infer<typeof manifestSchema>): SkillManifest {
   const { tier, capabilities, ...rest } = manifest;
   const { memory_mb, ...caps } = capabilities;
+  // TOML tables parse to null-prototype objects; plain JSON is what tool definitions carry.
+  rest.parameters = JSON.parse(JSON.stringify(rest.parameters));
   return {
     ...rest,
     capabilities: memory_mb === undefined ? caps : { ...caps, memory_mb },

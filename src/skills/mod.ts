@@ -79,3 +79,9 @@ export {
   type WebSearchConfig,
   type WebSearchProvider,
 } from "./builtin/mod.ts";
+export {
+  formatSkillInfo,
+  formatSkillList,
+  skillCommands,
+  type SkillCommandsOptions,
+} from "./skill_commands.ts";

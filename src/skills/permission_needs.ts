@@ -1,4 +1,5 @@
-import { isAbsolute, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { credentialEnvName } from "./credentials.ts";
 import { ANY_HOST, type SkillManifest } from "./manifest.ts";
 
@@ -6,7 +7,10 @@ import { ANY_HOST, type SkillManifest } from "./manifest.ts";
 export interface PermissionNeeds {
   /** Hosts of worker-isolated skills (a worker can only hold what the agent holds). */
   net: string[];
-  /** Absolute `read` paths of worker skills, and the credentials folder. */
+  /**
+   * The code of worker skills (Deno checks a worker's module loads against the agent's
+   * read permission), their absolute `read` paths, and the credentials folder.
+   */
   read: string[];
   /** Absolute `write` paths of worker skills. */
   write: string[];
@@ -26,6 +30,9 @@ export interface PermissionNeedsOptions {
   home?: string;
 }
 
+/** This folder: the worker side of the protocol, loaded into every worker. */
+const SKILLS_SOURCE = dirname(fileURLToPath(import.meta.url));
+
 /** Variables a `deno` child reads to find its cache and registry. */
 const CHILD_ENV = ["DENO_DIR", "XDG_CACHE_HOME", "NPM_CONFIG_REGISTRY"];
 
@@ -43,11 +50,11 @@ const CHILD_ENV = ["DENO_DIR", "XDG_CACHE_HOME", "NPM_CONFIG_REGISTRY"];
  * ```
  */
 export function permissionNeeds(
-  skills: readonly { manifest: SkillManifest }[],
+  skills: readonly { manifest: SkillManifest; module: URL }[],
   options: PermissionNeedsOptions,
 ): PermissionNeeds {
   const needs: PermissionNeeds = { net: [], read: [], write: [], env: [], run: [], unstable: [] };
-  for (const { manifest } of skills) {
+  for (const { manifest, module } of skills) {
     const caps = manifest.capabilities;
     needs.env.push(...caps.credentials.map(credentialEnvName));
     if (caps.credentials.length > 0 && options.home !== undefined) {
@@ -59,6 +66,9 @@ export function permissionNeeds(
       continue;
     }
     needs.unstable.push("worker-options");
+    if (module.protocol === "file:") {
+      needs.read.push(dirname(fileURLToPath(module)), SKILLS_SOURCE);
+    }
     needs.net.push(...caps.network.filter((host) => host !== ANY_HOST));
     needs.read.push(...caps.read.filter((path) => isAbsolute(path)));
     needs.write.push(...caps.write.filter((path) => isAbsolute(path)));

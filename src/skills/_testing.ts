@@ -1,0 +1,21 @@
+import { loadSkillManifest } from "./manifest.ts";
+import type { SkillSource } from "./skill_registry.ts";
+
+/** A user-skill source whose manifest is built from a few fields, for tests. */
+export function testSkill(
+  name: string,
+  options: { capabilities?: string; module?: URL } = {},
+): SkillSource {
+  const manifest = loadSkillManifest(
+    `name = "${name}"\ndescription = "The ${name} skill"\n` +
+      `[parameters]\ntype = "object"\nrequired = ["text"]\n` +
+      `[parameters.properties.text]\ntype = "string"\n` +
+      `[capabilities]\n${options.capabilities ?? ""}\n`,
+    `test:${name}`,
+  );
+  return {
+    manifest,
+    module: options.module ?? new URL(`file:///nonexistent/${name}/mod.ts`),
+    builtin: false,
+  };
+}

@@ -1,0 +1,30 @@
+import assert from "node:assert/strict";
+import { builtinSkillSources } from "./builtin/mod.ts";
+import { testSkill } from "./_testing.ts";
+import { permissionNeeds } from "./permission_needs.ts";
+
+Deno.test("permissionNeeds() adds worker skills' hosts but never url_fetch's any-host", () => {
+  const needs = permissionNeeds([
+    ...builtinSkillSources({
+      web_search: { provider: "tavily" },
+      url_fetch: { enabled: true },
+    }),
+    testSkill("notes", { capabilities: 'env = ["NOTES_DIR"]' }),
+  ], { denoPath: "/usr/bin/deno", home: "/home/u" });
+  assert.deepEqual(needs.net, ["api.tavily.com:443"]);
+  assert.deepEqual(needs.run, ["/usr/bin/deno"]);
+  assert.deepEqual(needs.unstable, ["worker-options"]);
+  assert(needs.env.includes("TAVILY_API_KEY"));
+  assert(needs.env.includes("NOTES_DIR"));
+  assert(needs.read.includes("/home/u/.fluux-agent/credentials"));
+});
+
+Deno.test("permissionNeeds() follows the web_search host override", () => {
+  const needs = permissionNeeds(
+    builtinSkillSources({ web_search: { provider: "perplexity", host: "http://proxy.lan:8080" } }),
+    { denoPath: "deno" },
+  );
+  assert.deepEqual(needs.net, ["proxy.lan:8080"]);
+  assert.deepEqual(needs.env, ["PERPLEXITY_API_KEY"]);
+  assert.deepEqual(needs.run, []);
+});
