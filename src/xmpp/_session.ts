@@ -19,7 +19,8 @@ import { buildPing } from "./xep_0199_ping.ts";
 import { parseDirectInvite } from "./xep_0249_direct_invite.ts";
 import { XmppFatalError } from "./xmpp_fatal_error.ts";
 import { xml, type XmlElement } from "./_xml.ts";
-import type { XmppJsEntity, XmppJsSocket } from "./_xmpp_client.ts";
+import type { XmppJsEntity } from "./_xmpp_client.ts";
+import { destroySocket, errorText, setNoDelay, withTimeout } from "./_socket_util.ts";
 
 /** What differs between connection kinds. */
 export interface SessionDriver {
@@ -203,9 +204,11 @@ export class XmppSession {
       return;
     }
     if (this.#entity !== entity || !this.#online) return;
+    // Rooms first: a queued groupchat message needs the room joined, and the server
+    // processes this session's stanzas in order.
+    this.#rooms.online();
     this.#flush();
     this.#startKeepalive(entity);
-    this.#rooms.online();
     this.#handler({ type: "online", jid });
   }
 
@@ -309,43 +312,5 @@ export class XmppSession {
       case "raw":
         return parseRawStanza(action.xml);
     }
-  }
-}
-
-/** Turns anything thrown into one line. */
-export function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-function setNoDelay(socket: XmppJsSocket | null): void {
-  try {
-    socket?.setNoDelay?.(true);
-    socket?.socket?.setNoDelay?.(true);
-  } catch {
-    // Not every transport exposes the option; latency is then the kernel's.
-  }
-}
-
-/** Closes a library socket without waiting for the peer. */
-export function destroySocket(socket: XmppJsSocket | null): void {
-  try {
-    socket?.socket?.destroy?.();
-    socket?.destroy?.();
-  } catch {
-    // Already gone.
-  }
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error("Timed out")), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
   }
 }
