@@ -85,3 +85,4 @@ export {
   skillCommands,
   type SkillCommandsOptions,
 } from "./skill_commands.ts";
+export { loadCredentialSources, type LoadCredentialSourcesOptions } from "./credential_sources.ts";
