@@ -13,13 +13,24 @@ import {
   formatEffectiveConfig,
   loadConfig,
   type LoadedConfig,
-  permissionFlags,
   resolveConfigPath,
   secretScrubber,
 } from "./src/config/mod.ts";
 import { createLlmClient, UsageMeter } from "./src/llm/mod.ts";
 import { createLogger, type Logger } from "./src/log/mod.ts";
 import { denoMemoryFs, MemoryStore } from "./src/memory/mod.ts";
+import {
+  agentPermissionFlags,
+  agentSkillPermissions,
+  configuredSkills,
+  loadCredentialSources,
+  skillCommands,
+  skillPermissions,
+  SkillRegistry,
+  SkillRunner,
+  skillStateFile,
+  type ToolCall,
+} from "./src/skills/mod.ts";
 import { VERSION } from "./src/version.ts";
 import {
   ClientConnection,
@@ -76,7 +87,7 @@ async function main(args: string[]): Promise<number> {
       console.log(formatEffectiveConfig(loaded));
       return 0;
     case "permissions":
-      console.log(permissionFlags(loaded).join(" "));
+      console.log((await agentPermissionFlags(loaded, skillOptions())).join(" "));
       return 0;
     case "compile":
       return await compile(loaded, rest);
@@ -90,10 +101,14 @@ async function main(args: string[]): Promise<number> {
 /** Runs the agent in this process until SIGINT/SIGTERM. */
 async function runAgent(loaded: LoadedConfig): Promise<number> {
   const { config } = loaded;
+  const secrets = [...loaded.secrets];
+  let scrub = secretScrubber(secrets);
   const log = createLogger("fluux-agent", {
     level: config.log.level,
-    scrub: secretScrubber(loaded.secrets),
+    scrub: (text) => scrub(text),
   });
+  const skills = await setUpSkills(loaded, log.child("skills"), secrets);
+  scrub = secretScrubber(secrets);
   const usage = new UsageMeter();
   const llm = createLlmClient(config.llm, { usage });
   const memory = new MemoryStore(loaded.dataDir, {
@@ -105,6 +120,9 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
   const connection = connect(loaded, log);
   const startedAt = new Date();
   const agent = new Agent({
+    commands: skills.commands,
+    ...(skills.tools === undefined ? {} : { tools: skills.tools }),
+    maxToolRounds: config.agent.max_tool_rounds,
     name: config.agent.name,
     memory,
     llm,
@@ -176,6 +194,40 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
   return 0;
 }
 
+function skillOptions() {
+  const home = Deno.env.get("HOME");
+  return { denoPath: Deno.execPath(), ...(home === undefined ? {} : { home }) };
+}
+
+/** The skill registry and runner, with the tools adapter the agent's turns use. */
+async function setUpSkills(loaded: LoadedConfig, log: Logger, scrub: string[]) {
+  const { config, dataDir } = loaded;
+  const { sources, problems } = await configuredSkills(config.skills);
+  for (const problem of problems) log.warn(problem);
+  const home = Deno.env.get("HOME");
+  const registry = await SkillRegistry.create(sources, {
+    state: skillStateFile(`${dataDir}/skills/state.json`),
+    credentials: await loadCredentialSources(home === undefined ? {} : { home }),
+    logger: log,
+  });
+  scrub.push(...registry.secrets());
+  const runner = new SkillRunner(registry, {
+    dataDir,
+    maxConcurrent: config.skills.max_concurrent,
+    memoryLimitMb: config.skills.memory_limit_mb,
+    allowedAbsolutePaths: config.skills.allowed_paths,
+    logger: log,
+  });
+  const admins = new Set(config.agent.admin_jids);
+  return {
+    commands: skillCommands(registry, { isAdmin: (jid) => admins.has(jid) }),
+    tools: sources.length === 0 ? undefined : {
+      definitions: () => registry.toolDefinitions(),
+      call: (call: ToolCall, context: { conversation: string }) => runner.call(call, context),
+    },
+  };
+}
+
 /** The XMPP connection the config asks for: a client account or a component. */
 function connect(loaded: LoadedConfig, log: Logger): ClientConnection | ComponentConnection {
   const { server, keepalive, agent } = loaded.config;
@@ -222,7 +274,14 @@ function jsonFile(path: string) {
 async function start(loaded: LoadedConfig): Promise<number> {
   const entry = new URL(import.meta.url).pathname;
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...permissionFlags(loaded), entry, "run", "--config", loaded.path],
+    args: [
+      "run",
+      ...await agentPermissionFlags(loaded, skillOptions()),
+      entry,
+      "run",
+      "--config",
+      loaded.path,
+    ],
     stdin: "null",
   }).spawn();
   const forward = (signal: Deno.Signal) => () => child.kill(signal);
@@ -244,6 +303,7 @@ async function compile(loaded: LoadedConfig, args: string[]): Promise<number> {
   };
   const target = option("--target");
   const compileCommand = compileArgs(loaded, {
+    extra: await agentSkillPermissions(loaded, skillOptions()),
     output: option("--output") ?? "dist/fluux-agent",
     entry: new URL(import.meta.url).pathname,
     ...(target === undefined ? {} : { target }),

@@ -118,7 +118,11 @@ Deno.test("permissions prints exactly the hosts, files and variables the config 
     const run = await cli(["permissions", "--config", file], { env: { ...ENV, HOME: dir } });
     assertEquals(run.code, 0, run.stderr);
     const flags = run.stdout.trim().split(" ");
-    assertEquals(flags[0], "--allow-net=api.anthropic.com:443,xmpp.example.org:5222");
+    assertEquals(
+      flags[0],
+      "--allow-net=api.anthropic.com:443,example.org,files.example.org,share.example.org," +
+        "upload.example.org,xmpp.example.org,xmpp.example.org:5222",
+    );
     assertIncludes(run.stdout, `--allow-write=${dir}/memory`);
     assertIncludes(run.stdout, "ANTHROPIC_API_KEY,ANTHROPIC_CUSTOM_HEADERS,BOT_PASSWORD");
     assertTrue(!run.stdout.includes("--allow-all") && !run.stdout.includes(" -A"), "never -A");

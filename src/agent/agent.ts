@@ -7,6 +7,7 @@
 import {
   type AgentStatus,
   builtinCommands,
+  type Command,
   type CommandMemory,
   CommandRegistry,
   type CommandRights,
@@ -67,6 +68,8 @@ export interface AgentOptions extends Omit<TurnContext, "memory" | "send"> {
   respondToReactions?: boolean;
   /** Downloads attachments and turns them into LLM content. */
   attachments?: AttachmentIntake;
+  /** More slash commands (e.g. `/skills`), after the built-in ones. @default {[]} */
+  commands?: Command[];
 }
 
 const INVITED_NICK = "fluux-agent";
@@ -83,13 +86,14 @@ const INVITED_NICK = "fluux-agent";
 export class Agent {
   #options: AgentOptions;
   #queue = new ConversationQueue();
-  #commands = new CommandRegistry(builtinCommands());
+  #commands: CommandRegistry;
   #rooms = new Map<string, RoomSettings>();
   #nicks = new Map<string, string>();
   #joinedOnce = false;
 
   constructor(options: AgentOptions) {
     this.#options = options;
+    this.#commands = new CommandRegistry([...builtinCommands(), ...(options.commands ?? [])]);
     for (const room of options.rooms ?? []) this.#rooms.set(room.jid, room);
   }
 

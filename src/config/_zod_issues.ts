@@ -5,7 +5,12 @@ import type { ConfigIssue } from "./config_error.ts";
 import { CONFIG_KEYS } from "./schema.ts";
 
 /** Keys whose values are never quoted back in a message. */
-const SECRET_KEYS = new Set(["server.password", "server.component_secret", "llm.api_key"]);
+const SECRET_KEYS = new Set([
+  "server.password",
+  "server.component_secret",
+  "llm.api_key",
+  "skills.web_search.api_key",
+]);
 
 /**
  * Turns zod's issues into one {@linkcode ConfigIssue} per problem: the key path, what was
@@ -50,7 +55,11 @@ export function describeZodIssues(
 
 function unknownKey(path: PropertyKey[]): ConfigIssue {
   const key = formatKeyPath(path);
-  const section = path.length === 1 ? "" : String(path[0]);
+  // The table the key sits in: "" (top level), "server", "skills.web_search", "rooms"…
+  const tables = path.slice(0, -1).filter((part) => typeof part === "string").map(String);
+  const section = CONFIG_KEYS[tables.join(".")] !== undefined
+    ? tables.join(".")
+    : String(tables[0] ?? "");
   const allowed = CONFIG_KEYS[section] ?? [];
   const suggestion = closestKey(String(path[path.length - 1]), allowed);
   const hint = suggestion === undefined

@@ -123,6 +123,8 @@ export async function loadConfig(
   if (config.server.password !== "") secrets.add(config.server.password);
   if (config.server.component_secret !== undefined) secrets.add(config.server.component_secret);
   if (config.llm.api_key !== undefined) secrets.add(config.llm.api_key);
+  const searchKey = config.skills.web_search?.api_key;
+  if (searchKey !== undefined) secrets.add(searchKey);
   return {
     config,
     path: absolute,

@@ -45,6 +45,8 @@ Deno.test("loadConfig() fills in every default", async () => {
       allowed_domains: ["localhost"],
       dev_command_jids: [],
       respond_to_reactions: false,
+      admin_jids: [],
+      max_tool_rounds: 10,
     },
     memory: { path: "./data/memory", fsync: false },
     keepalive: { enabled: true, ping_interval_secs: 60, ping_timeout_secs: 10 },
@@ -63,6 +65,7 @@ Deno.test("loadConfig() fills in every default", async () => {
       allow_private_hosts: false,
       max_size_mb: 25,
     },
+    skills: { allowed_paths: [], max_concurrent: 4, memory_limit_mb: 256 },
   });
   assert.equal(loaded.path, "/srv/agent/config/agent.toml");
   assert.equal(loaded.dataDir, "/srv/agent/data/memory");
@@ -324,4 +327,22 @@ Deno.test("loadConfig() accepts config/agent.example.toml as shipped", async () 
   assert.equal(loaded.config.server.password, "pw-example");
   assert.deepEqual(loaded.config.agent.allowed_jids, ["admin@localhost"]);
   assert.deepEqual(loaded.variables, ["ANTHROPIC_API_KEY", "BOT_PASSWORD"]);
+});
+
+Deno.test("loadConfig() reads the skills sections and names a misspelt key in them", async () => {
+  const { config, secrets } = await loadToml(
+    `${MINIMAL_TOML}\n[skills.web_search]\nprovider = "tavily"\napi_key = "tvly-secret-123"\n` +
+      `[skills.url_fetch]\nenabled = true\n`,
+  );
+  assert.equal(config.skills.web_search?.max_results, 5);
+  assert.equal(config.skills.url_fetch?.enabled, true);
+  assert.ok(secrets.includes("tvly-secret-123"));
+  const error = await rejection(
+    loadToml(`${MINIMAL_TOML}\n[skills.web_search]\nprovider = "tavily"\nmax_result = 3\n`),
+  );
+  assert.equal(
+    error.message,
+    'Invalid config "config/agent.toml": skills.web_search.max_result: unknown key; ' +
+      'did you mean "max_results"?',
+  );
 });

@@ -24,6 +24,7 @@ export {
 export { formatEffectiveConfig } from "./format_effective_config.ts";
 export { loadConfig, type LoadConfigOptions, type LoadedConfig } from "./load_config.ts";
 export {
+  type ExtraPermissions,
   LIBRARY_ENV,
   permissionFlags,
   type PermissionFlagsOptions,

@@ -27,6 +27,23 @@ export interface PermissionFlagsOptions {
    * @default {LIBRARY_ENV}
    */
   libraryEnv?: readonly string[];
+  /**
+   * What enabled skills need on top of the agent's own set (hosts of worker skills, their
+   * code folders, the `deno` executable for process-isolated ones, unstable features).
+   * @default {{}}
+   */
+  extra?: ExtraPermissions;
+}
+
+/** Permissions added to the config's own (see {@linkcode PermissionFlagsOptions.extra}). */
+export interface ExtraPermissions {
+  net?: readonly string[];
+  read?: readonly string[];
+  write?: readonly string[];
+  env?: readonly string[];
+  run?: readonly string[];
+  /** Unstable features, e.g. `worker-options`. */
+  unstable?: readonly string[];
 }
 
 /** The parts of {@linkcode LoadedConfig} the permission set depends on. */
@@ -66,12 +83,15 @@ export function permissionFlags(
     ...(PROVIDER_ENV[llm.provider] ?? []),
     ...(options.libraryEnv ?? LIBRARY_ENV),
   ];
+  const extra = options.extra ?? {};
   const flags = [
-    flag("--allow-net", net),
-    flag("--allow-read", read),
-    flag("--allow-write", [loaded.dataDir]),
-    flag("--allow-env", env),
+    flag("--allow-net", [...net, ...(extra.net ?? [])]),
+    flag("--allow-read", [...read, ...(extra.read ?? [])]),
+    flag("--allow-write", [loaded.dataDir, ...(extra.write ?? [])]),
+    flag("--allow-env", [...env, ...(extra.env ?? [])]),
   ];
+  if (extra.run !== undefined && extra.run.length > 0) flags.push(flag("--allow-run", extra.run));
+  for (const feature of new Set(extra.unstable ?? [])) flags.push(`--unstable-${feature}`);
   return flags;
 }
 

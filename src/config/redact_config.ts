@@ -33,6 +33,10 @@ export function redactConfig(config: Config, options: RedactConfigOptions = {}):
       ...(config.server.component_secret === undefined ? {} : { component_secret: REDACTED }),
     },
     llm: { ...copy.llm, api_key: config.llm.api_key === undefined ? UNSET : REDACTED },
+    skills: copy.skills.web_search?.api_key === undefined ? copy.skills : {
+      ...copy.skills,
+      web_search: { ...copy.skills.web_search, api_key: REDACTED },
+    },
   };
 }
 

@@ -155,6 +155,12 @@ const agentSchema = table({
     { error: "expected an array of bare JIDs" },
   ).default([]),
   respond_to_reactions: bool().default(false),
+  admin_jids: z.array(
+    z.string({ error: BARE_JID }).refine(isBareJid, { error: BARE_JID })
+      .transform((jid) => jid.toLowerCase()),
+    { error: "expected an array of bare JIDs" },
+  ).default([]),
+  max_tool_rounds: integer(1, 100).default(10),
 });
 
 const memorySchema = table({
@@ -174,6 +180,33 @@ const roomSchema = table({
   history_on_join: integer(0, 1000).default(0),
   password: text().optional(),
   download_attachments: bool().default(false),
+});
+
+/** Web search providers of the built-in `web_search` skill. */
+export const WEB_SEARCH_PROVIDERS = ["tavily", "perplexity"] as const;
+
+const webSearchSchema = table({
+  provider: z.enum(WEB_SEARCH_PROVIDERS, { error: oneOf(WEB_SEARCH_PROVIDERS) }),
+  api_key: text().optional(),
+  max_results: integer(1, 50).default(5),
+  host: text("expected an http:// or https:// URL")
+    .refine(isHttpUrl, { error: "expected an http:// or https:// URL" }).optional(),
+  model: text().optional(),
+});
+
+const urlFetchSchema = table({
+  enabled: bool().default(false),
+  allow_private_hosts: bool().default(false),
+  max_chars: integer(100, 1_000_000).default(20_000),
+});
+
+const skillsSchema = table({
+  dir: text().optional(),
+  allowed_paths: z.array(text(), { error: "expected an array of absolute paths" }).default([]),
+  max_concurrent: integer(1, 64).default(4),
+  memory_limit_mb: integer(16, 16_384).default(256),
+  web_search: webSearchSchema.optional(),
+  url_fetch: urlFetchSchema.optional(),
 });
 
 const HOST_OR_PORT = 'expected a host name like "upload.example.com" (optionally ":port")';
@@ -209,6 +242,7 @@ const configTable = table({
   log: logSchema.prefault({}),
   rooms: z.array(roomSchema, { error: "expected [[rooms]] tables" }).default([]),
   attachments: attachmentsSchema.prefault({}),
+  skills: skillsSchema.prefault({}),
 });
 
 /**
@@ -272,4 +306,7 @@ export const CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = {
   log: Object.keys(logSchema.shape),
   rooms: Object.keys(roomSchema.shape),
   attachments: Object.keys(attachmentsSchema.shape),
+  skills: Object.keys(skillsSchema.shape),
+  "skills.web_search": Object.keys(webSearchSchema.shape),
+  "skills.url_fetch": Object.keys(urlFetchSchema.shape),
 };

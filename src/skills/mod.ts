@@ -86,3 +86,11 @@ export {
   type SkillCommandsOptions,
 } from "./skill_commands.ts";
 export { loadCredentialSources, type LoadCredentialSourcesOptions } from "./credential_sources.ts";
+export {
+  agentPermissionFlags,
+  agentSkillPermissions,
+  type ConfiguredSkills,
+  configuredSkills,
+  skillPermissions,
+  type SkillPermissionsOptions,
+} from "./configured_skills.ts";

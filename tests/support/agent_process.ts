@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { loadConfig, permissionFlags } from "../../src/config/mod.ts";
+import { loadConfig } from "../../src/config/mod.ts";
+import { agentPermissionFlags } from "../../src/skills/mod.ts";
 import { EventBuffer } from "./event_buffer.ts";
 import type { ProsodyHandle } from "./prosody.ts";
 
@@ -74,7 +75,13 @@ export async function startAgent(options: AgentProcessOptions): Promise<AgentPro
     env: (name) => env[name] ?? Deno.env.get(name),
     cwd: dir,
   });
-  const flags = [...permissionFlags(loaded), ...(options.extraFlags ?? [])];
+  const flags = [
+    ...await agentPermissionFlags(loaded, {
+      denoPath: Deno.execPath(),
+      ...(Deno.env.get("HOME") === undefined ? {} : { home: Deno.env.get("HOME")! }),
+    }),
+    ...(options.extraFlags ?? []),
+  ];
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",

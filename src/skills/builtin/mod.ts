@@ -20,29 +20,29 @@ export { WEB_SEARCH_DEFAULT_HOSTS, WEB_SEARCH_PROVIDERS, type WebSearchProvider 
 export interface WebSearchConfig {
   provider: WebSearchProvider;
   /** The provider's API key (a credential: may also come from the environment or files). */
-  api_key?: string;
+  api_key?: string | undefined;
   /** Results returned per search. @default {5} */
-  max_results?: number;
+  max_results?: number | undefined;
   /** API base URL (a proxy, a test server). @default the provider's */
-  host?: string;
+  host?: string | undefined;
   /** Perplexity model. @default {"sonar"} */
-  model?: string;
+  model?: string | undefined;
 }
 
 /** `[skills.url_fetch]`. */
 export interface UrlFetchConfig {
   /** @default {false} */
-  enabled?: boolean;
+  enabled?: boolean | undefined;
   /** Allow private, loopback and link-local addresses. @default {false} */
-  allow_private_hosts?: boolean;
+  allow_private_hosts?: boolean | undefined;
   /** Longest text returned, in characters. @default {20000} */
-  max_chars?: number;
+  max_chars?: number | undefined;
 }
 
 /** The config sections of the built-in skills. */
 export interface BuiltinSkillsConfig {
-  web_search?: WebSearchConfig;
-  url_fetch?: UrlFetchConfig;
+  web_search?: WebSearchConfig | undefined;
+  url_fetch?: UrlFetchConfig | undefined;
 }
 
 /**

@@ -1,0 +1,92 @@
+/**
+ * The skills a config declares — built-ins from `[skills.*]` and user skills from
+ * `[skills] dir` — and the permissions the agent process needs to run them. The same list
+ * feeds `main.ts permissions` and the running agent, so the two cannot disagree.
+ *
+ * @module
+ */
+import {
+  type Config,
+  type ExtraPermissions,
+  type LoadedConfig,
+  permissionFlags,
+} from "../config/mod.ts";
+import { builtinSkillSources } from "./builtin/mod.ts";
+import { loadUserSkills } from "./load_user_skills.ts";
+import { permissionNeeds } from "./permission_needs.ts";
+import type { SkillSource } from "./skill_registry.ts";
+
+/** The skills of a config. */
+export interface ConfiguredSkills {
+  sources: SkillSource[];
+  /** Why some user skills could not be loaded (logged as warnings). */
+  problems: string[];
+}
+
+/**
+ * Loads every skill the config declares, enabled or not (so `/skill enable` needs no restart).
+ *
+ * @param skills The `[skills]` section.
+ */
+export async function configuredSkills(skills: Config["skills"]): Promise<ConfiguredSkills> {
+  const builtin = builtinSkillSources({
+    ...(skills.web_search === undefined ? {} : { web_search: skills.web_search }),
+    ...(skills.url_fetch === undefined ? {} : { url_fetch: skills.url_fetch }),
+  });
+  if (skills.dir === undefined) return { sources: builtin, problems: [] };
+  const user = await loadUserSkills(skills.dir);
+  return { sources: [...builtin, ...user.sources], problems: user.problems };
+}
+
+/** Options for {@linkcode skillPermissions}. */
+export interface SkillPermissionsOptions {
+  /** The `deno` executable process-isolated skills run with. */
+  denoPath: string;
+  /** The home directory (credential files). */
+  home?: string;
+}
+
+/**
+ * What the agent process needs on top of its own permissions to run these skills: the
+ * hosts of worker skills, their code, the `deno` executable for process-isolated ones.
+ * Nothing when no skill is configured.
+ */
+export function skillPermissions(
+  skills: Config["skills"],
+  sources: readonly SkillSource[],
+  options: SkillPermissionsOptions,
+): ExtraPermissions {
+  if (sources.length === 0) return {};
+  const needs = permissionNeeds(sources, {
+    denoPath: options.denoPath,
+    ...(options.home === undefined ? {} : { home: options.home }),
+  });
+  return {
+    net: needs.net,
+    read: [...needs.read, ...(skills.dir === undefined ? [] : [skills.dir])],
+    write: needs.write,
+    env: [...needs.env, "HOME"],
+    run: needs.run,
+    unstable: needs.unstable,
+  };
+}
+
+/**
+ * The Deno flags the agent process needs: what its config needs, plus what the configured
+ * skills need. `main.ts permissions`, `start` and `compile` all use this.
+ */
+export async function agentPermissionFlags(
+  loaded: LoadedConfig,
+  options: SkillPermissionsOptions,
+): Promise<string[]> {
+  return permissionFlags(loaded, { extra: await agentSkillPermissions(loaded, options) });
+}
+
+/** {@linkcode skillPermissions} for a loaded config's skills (user skills read from disk). */
+export async function agentSkillPermissions(
+  loaded: LoadedConfig,
+  options: SkillPermissionsOptions,
+): Promise<ExtraPermissions> {
+  const { sources } = await configuredSkills(loaded.config.skills);
+  return skillPermissions(loaded.config.skills, sources, options);
+}
