@@ -161,7 +161,10 @@ export async function safeFetch(
           head.push(chunk.subarray(0, HEAD_BYTES - headSize));
           headSize += Math.min(chunk.length, HEAD_BYTES - headSize);
         }
-        await writer.write(chunk);
+        await writer.write(chunk).catch((cause: unknown) => {
+          const detail = cause instanceof Error ? cause.message : String(cause);
+          throw new SafeFetchError("file", current, `cannot write "${path}": ${detail}`, { cause });
+        });
       }).catch(fail);
       await writer.close();
       return { ...info, contentType, size, path, head: concat(head, headSize) };

@@ -235,3 +235,28 @@ Deno.test("safeFetch() fetches over https from a server whose certificate the cl
   assert.equal(new TextDecoder().decode(result.bytes), "secret");
   await failure(safeFetch(`${server.origin}/s`, { ...options, fetch }), "network");
 });
+
+Deno.test("safeFetch() reports a failed write as a file error and removes the file", async () => {
+  await using server = startTestServer(() => new Response("data"));
+  const removed: string[] = [];
+  const files = {
+    create: () =>
+      Promise.resolve(
+        new WritableStream<Uint8Array>({
+          write() {
+            throw new Error("No space left on device");
+          },
+        }),
+      ),
+    remove: (path: string) => {
+      removed.push(path);
+      return Promise.resolve();
+    },
+  };
+  const error = await failure(
+    safeFetch(`${server.origin}/d`, { ...LOCAL, writeTo: "/x/d", files }),
+    "file",
+  );
+  assert.equal(error.reason, 'cannot write "/x/d": No space left on device');
+  assert.deepEqual(removed, ["/x/d"]);
+});
