@@ -18,7 +18,8 @@ import {
 } from "./src/config/mod.ts";
 import { createLlmClient, UsageMeter } from "./src/llm/mod.ts";
 import { createLogger, type Logger } from "./src/log/mod.ts";
-import { denoMemoryFs, MemoryStore } from "./src/memory/mod.ts";
+import { AttachmentDownloader, AttachmentIntake } from "./src/attachments/mod.ts";
+import { conversationDir, denoMemoryFs, MemoryStore } from "./src/memory/mod.ts";
 import {
   agentPermissionFlags,
   agentSkillPermissions,
@@ -119,7 +120,18 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
   });
   const connection = connect(loaded, log);
   const startedAt = new Date();
+  const attachments = config.attachments.enabled
+    ? new AttachmentIntake(
+      new AttachmentDownloader({
+        allowedHosts: config.attachments.hosts,
+        allowPrivateHosts: config.attachments.allow_private_hosts,
+        maxBytes: config.attachments.max_size_mb * 1024 * 1024,
+      }),
+      (jid) => `${conversationDir(loaded.dataDir, jid)}/files`,
+    )
+    : undefined;
   const agent = new Agent({
+    ...(attachments === undefined ? {} : { attachments }),
     commands: skills.commands,
     ...(skills.tools === undefined ? {} : { tools: skills.tools }),
     maxToolRounds: config.agent.max_tool_rounds,

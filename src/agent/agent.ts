@@ -160,6 +160,12 @@ export class Agent {
     const intake = message.attachments?.length
       ? await this.#options.attachments?.receive(message.bare, message.attachments)
       : undefined;
+    if (intake !== undefined && intake.failures.length > 0) {
+      this.#options.xmpp.send({ type: "message", body: intake.failures.join("\n"), ...reply });
+    }
+    if (message.attachments?.length && this.#options.attachments === undefined) {
+      this.#options.log.info(`Attachments from ${message.bare} ignored: attachments are disabled`);
+    }
     await runTurn({
       conversation: session,
       promptJid: message.bare,

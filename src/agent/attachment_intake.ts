@@ -14,6 +14,8 @@ export interface ReceivedAttachments {
   stored: Attachment[];
   /** Content for the LLM: images, documents, text, or notes about refused downloads. */
   blocks: ContentBlock[];
+  /** One short line per refused or failed download, told to the user. */
+  failures: string[];
 }
 
 /** Receives attachments for a conversation; never throws for a refused or failed download. */

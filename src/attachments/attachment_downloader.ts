@@ -129,7 +129,8 @@ export class AttachmentDownloader {
       ? {}
       : { description: attachment.description };
     const filename = filenameFromUrl(attachment.url);
-    const path = join(filesDir, `${(this.#options.randomId ?? crypto.randomUUID)()}_${filename}`);
+    const id = this.#options.randomId?.() ?? crypto.randomUUID();
+    const path = join(filesDir, `${id}_${filename}`);
     if (resolve(path, "..") !== filesDir) {
       return { ok: false, url: attachment.url, reason: "unsafe file name", ...described };
     }

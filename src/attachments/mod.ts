@@ -28,3 +28,5 @@ export { filenameFromUrl, sanitiseFilename } from "./sanitise_filename.ts";
 export type { SanitiseFilenameOptions } from "./sanitise_filename.ts";
 export { denoAttachmentFs } from "./attachment_fs.ts";
 export type { AttachmentFs } from "./attachment_fs.ts";
+export { AttachmentIntake } from "./attachment_intake.ts";
+export type { ReceivedAttachments } from "./attachment_intake.ts";

@@ -79,7 +79,24 @@ export async function agentPermissionFlags(
   loaded: LoadedConfig,
   options: SkillPermissionsOptions,
 ): Promise<string[]> {
-  return permissionFlags(loaded, { extra: await agentSkillPermissions(loaded, options) });
+  const extra = await agentSkillPermissions(loaded, options);
+  // Attachment downloads check where a host name resolves before connecting, which asks the
+  // system's name servers directly.
+  const dns = loaded.config.attachments.enabled ? await nameservers() : [];
+  return permissionFlags(loaded, { extra: { ...extra, net: [...(extra.net ?? []), ...dns] } });
+}
+
+/** The name servers of `/etc/resolv.conf`, as `ip:53` (none when it cannot be read). */
+async function nameservers(): Promise<string[]> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile("/etc/resolv.conf");
+  } catch {
+    return [];
+  }
+  return [...text.matchAll(/^\s*nameserver\s+(\S+)/gm)].map(([, ip]) =>
+    ip!.includes(":") ? `[${ip}]:53` : `${ip}:53`
+  );
 }
 
 /** {@linkcode skillPermissions} for a loaded config's skills (user skills read from disk). */

@@ -94,6 +94,8 @@ export function renderProsodyConfig(options: ProsodyConfigOptions): string {
     "  muc_room_locking = false",
     // Non-anonymous rooms: occupants see real JIDs, as the room-policy tests need.
     "  muc_room_default_public_jids = true",
+    // Rooms stamp every message with a XEP-0359 stanza-id, as real services do.
+    '  modules_enabled = { "muc_mam" }',
     "",
     `Component ${lua(TEST_COMPONENT_DOMAIN)}`,
     `  component_secret = ${lua(componentSecret)}`,
