@@ -26,7 +26,6 @@ import {
   configuredSkills,
   loadCredentialSources,
   skillCommands,
-  skillPermissions,
   SkillRegistry,
   SkillRunner,
   skillStateFile,

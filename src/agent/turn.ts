@@ -112,7 +112,7 @@ export interface TurnInput {
  * @param context The turn's collaborators.
  */
 export async function runTurn(input: TurnInput, context: TurnContext): Promise<void> {
-  const { memory, llm, log, now } = context;
+  const { memory, log, now } = context;
   const { conversation } = input;
   const send = (body: string, chatState: "active" | "paused", id?: string) =>
     context.send({
