@@ -29,7 +29,13 @@ import { ConversationQueue } from "./conversation_queue.ts";
 import { checkSender, type PolicyRules } from "./policy.ts";
 import { addressedText, type RoomActivation } from "./room_activation.ts";
 import type { RoomBook } from "./room_book.ts";
-import { type ReplyTarget, runTurn, type TurnContext, type TurnMemory } from "./turn.ts";
+import {
+  type ReplyTarget,
+  runTurn,
+  startNewSessionIfIdle,
+  type TurnContext,
+  type TurnMemory,
+} from "./turn.ts";
 
 /** The XMPP operations the agent uses. */
 export interface AgentXmpp {
@@ -208,6 +214,7 @@ export class Agent {
     const intake = event.attachments?.length && room.downloadAttachments
       ? await this.#options.attachments?.receive(event.room, event.attachments)
       : undefined;
+    if (!event.delayed) await startNewSessionIfIdle(session, this.#options);
     const notes = event.attachments?.length && !room.downloadAttachments
       ? event.attachments.map((a) => `[attachment: ${a.url}]`).join("\n")
       : "";

@@ -293,3 +293,15 @@ Deno.test("Agent joins a room an allowed JID invites it to, and remembers it", a
   assertEquals(sent, [{ type: "join", room: "team@conference.localhost", nick: "fluux-agent" }]);
   assertEquals((await book.list()).map((r) => r.jid), ["team@conference.localhost"]);
 });
+
+Deno.test("Agent applies the idle timeout in rooms too", async () => {
+  const { room, llm, memory, clock } = setup({ rooms: [DEV_ROOM], idleTimeoutMs: 30 * 60_000 });
+  await room("old chatter");
+  clock.now = new Date(clock.now.getTime() + 31 * 60_000);
+  await room("bot: fresh question");
+  assertEquals(llm.requests.at(-1)?.messages, [{
+    role: "user",
+    content: "carol: bot: fresh question",
+  }]);
+  assertEquals(await memory.archivedSessions("dev@conference.localhost"), 1);
+});

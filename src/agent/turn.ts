@@ -242,7 +242,14 @@ function attachTo(messages: ReturnType<typeof historyMessages>, blocks: ContentB
   last.content = [...text, ...blocks];
 }
 
-async function startNewSessionIfIdle(ref: ConversationRef, context: TurnContext): Promise<void> {
+/**
+ * Archives the session when its last entry is older than the idle timeout, so the next
+ * message starts a new one. Call it before storing the message that arrived.
+ */
+export async function startNewSessionIfIdle(
+  ref: ConversationRef,
+  context: Pick<TurnContext, "idleTimeoutMs" | "memory" | "now" | "log">,
+): Promise<void> {
   if (context.idleTimeoutMs <= 0) return;
   const last = await context.memory.lastActivity(ref);
   if (last === null) return;
