@@ -21,8 +21,8 @@ import { createLogger, type Logger } from "./src/log/mod.ts";
 import { AttachmentDownloader, AttachmentIntake } from "./src/attachments/mod.ts";
 import { conversationDir, denoMemoryFs, MemoryStore } from "./src/memory/mod.ts";
 import {
+  agentExtraPermissions,
   agentPermissionFlags,
-  agentSkillPermissions,
   configuredSkills,
   loadCredentialSources,
   skillCommands,
@@ -314,7 +314,7 @@ async function compile(loaded: LoadedConfig, args: string[]): Promise<number> {
   };
   const target = option("--target");
   const compileCommand = compileArgs(loaded, {
-    extra: await agentSkillPermissions(loaded, skillOptions()),
+    extra: await agentExtraPermissions(loaded, skillOptions()),
     output: option("--output") ?? "dist/fluux-agent",
     entry: new URL(import.meta.url).pathname,
     ...(target === undefined ? {} : { target }),

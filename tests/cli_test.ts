@@ -186,10 +186,11 @@ Deno.test("compile --dry-run bakes the permission flags, and deno run with them 
       flags.every((flag) => flag.startsWith("--allow-") || flag.startsWith("--unsafely")),
       flags.join(" "),
     );
-    assertTrue(
-      flags.some((flag) => flag.startsWith(`--allow-net=127.0.0.1:${prosody.c2sPort}`)),
-      flags.join(" "),
-    );
+    const net = flags.find((flag) => flag.startsWith("--allow-net="))?.split(/[=,]/) ?? [];
+    assertTrue(net.includes(`127.0.0.1:${prosody.c2sPort}`), flags.join(" "));
+    assertTrue(net.includes(`127.0.0.1:${llm.port}`), flags.join(" "));
+    const printed = await cli(["permissions", "--config", file], { env, cwd: dir });
+    assertEquals(flags, printed.stdout.trim().split(" "), "compile bakes what permissions prints");
 
     const child = new Deno.Command(Deno.execPath(), {
       args: ["run", ...flags, "--cert", prosody.certFile, MAIN, "run", "--config", file],

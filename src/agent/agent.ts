@@ -335,13 +335,7 @@ export class Agent {
       return;
     }
     const nick = this.#roomSettings(event.room).nick;
-    xmpp.send({
-      type: "join",
-      room: event.room,
-      nick,
-      ...(event.password === undefined ? {} : { password: event.password }),
-    });
-    log.info(`Joining ${event.room}, invited by ${event.inviter}`);
+    // Remembered first, so a restart right after the join still knows the room.
     await roomBook?.add({
       jid: event.room,
       nick,
@@ -349,6 +343,13 @@ export class Agent {
       ...(event.password === undefined ? {} : { password: event.password }),
       joined: this.#options.now().toISOString(),
     });
+    xmpp.send({
+      type: "join",
+      room: event.room,
+      nick,
+      ...(event.password === undefined ? {} : { password: event.password }),
+    });
+    log.info(`Joining ${event.room}, invited by ${event.inviter}`);
   }
 
   async #onOnline(): Promise<void> {

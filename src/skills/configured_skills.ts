@@ -79,11 +79,21 @@ export async function agentPermissionFlags(
   loaded: LoadedConfig,
   options: SkillPermissionsOptions,
 ): Promise<string[]> {
+  return permissionFlags(loaded, { extra: await agentExtraPermissions(loaded, options) });
+}
+
+/**
+ * What the agent needs beyond its config's own set: its skills' needs, and — when
+ * attachments are on — the system's name servers, since attachment downloads check where
+ * a host name resolves before connecting.
+ */
+export async function agentExtraPermissions(
+  loaded: LoadedConfig,
+  options: SkillPermissionsOptions,
+): Promise<ExtraPermissions> {
   const extra = await agentSkillPermissions(loaded, options);
-  // Attachment downloads check where a host name resolves before connecting, which asks the
-  // system's name servers directly.
   const dns = loaded.config.attachments.enabled ? await nameservers() : [];
-  return permissionFlags(loaded, { extra: { ...extra, net: [...(extra.net ?? []), ...dns] } });
+  return { ...extra, net: [...(extra.net ?? []), ...dns] };
 }
 
 /** The name servers of `/etc/resolv.conf`, as `ip:53` (none when it cannot be read). */

@@ -87,6 +87,7 @@ export {
 } from "./skill_commands.ts";
 export { loadCredentialSources, type LoadCredentialSourcesOptions } from "./credential_sources.ts";
 export {
+  agentExtraPermissions,
   agentPermissionFlags,
   agentSkillPermissions,
   type ConfiguredSkills,
