@@ -5,15 +5,7 @@
  *
  * @module
  */
-
-/** The prompt parts read from the data directory; absent parts fall back to defaults. */
-export interface PromptParts {
-  identity?: string;
-  personality?: string;
-  instructions?: string;
-  user?: string;
-  memory?: string;
-}
+import type { PromptParts } from "../memory/mod.ts";
 
 /** Options for {@linkcode buildSystemPrompt}. */
 export interface SystemPromptOptions {
