@@ -17,10 +17,17 @@ interface Run {
   stderr: string;
 }
 
+/**
+ * Deno's cache folder, passed on explicitly: the tests give the agent a temporary HOME, and
+ * Deno would otherwise look for (and download) its packages under it.
+ */
+const DENO_DIR = Deno.env.get("DENO_DIR") ??
+  `${Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME")}/.cache`}/deno`;
+
 async function cli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) {
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-read", "--allow-env", "--allow-run", MAIN, ...args],
-    env: options.env ?? {},
+    env: { DENO_DIR, ...options.env },
     cwd: options.cwd ?? ROOT,
     stdin: "null",
   }).output();
@@ -156,7 +163,7 @@ Deno.test("compile --dry-run bakes the permission flags, and deno run with them 
       file,
       config.replace(/\[memory\]\npath = ".*"/, `[memory]\npath = "${dir}/memory"`),
     );
-    const env = { BOT_PASSWORD: "botpass", HOME: dir };
+    const env = { BOT_PASSWORD: "botpass", HOME: dir, DENO_DIR };
     const run = await cli([
       "compile",
       "--dry-run",
@@ -237,7 +244,7 @@ Deno.test("deno task start runs the agent under its derived permissions and stop
     );
     const task = new Deno.Command(Deno.execPath(), {
       args: ["task", "--quiet", "--cwd", ROOT, "start", "--config", file],
-      env: { BOT_PASSWORD: "botpass", HOME: dir },
+      env: { BOT_PASSWORD: "botpass", HOME: dir, DENO_DIR },
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
