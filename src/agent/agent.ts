@@ -215,16 +215,21 @@ export class Agent {
       ? await this.#options.attachments?.receive(event.room, event.attachments)
       : undefined;
     if (!event.delayed) await startNewSessionIfIdle(session, this.#options);
-    const notes = event.attachments?.length && !room.downloadAttachments
+    const listed = event.attachments?.length && !room.downloadAttachments
+      ? this.#options.attachments?.describe(event.attachments)
+      : undefined;
+    const stored = intake?.stored.length ? intake.stored : listed;
+    // Without an attachment service the links themselves are all there is to keep.
+    const links = event.attachments?.length && stored === undefined
       ? event.attachments.map((a) => `[attachment: ${a.url}]`).join("\n")
       : "";
     await memory.append(session, {
       type: "message",
       role: "user",
-      content: [event.body, notes].filter((part) => part !== "").join("\n"),
+      content: [event.body, links].filter((part) => part !== "").join("\n"),
       sender: `${event.nick}@muc`,
       ...(msgId === undefined ? {} : { msg_id: msgId }),
-      ...(intake?.stored.length ? { attachments: intake.stored } : {}),
+      ...(stored?.length ? { attachments: stored } : {}),
     });
     if (event.delayed) return;
     const nick = this.#nicks.get(event.room) ?? room.nick;

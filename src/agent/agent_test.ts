@@ -4,6 +4,7 @@ import { silentLogger } from "../log/mod.ts";
 import { InMemoryFs, MemoryStore } from "../memory/mod.ts";
 import type { GroupchatEvent, RosterItem, XmppAction } from "../xmpp/mod.ts";
 import { Agent, type RoomSettings } from "./agent.ts";
+import type { AttachmentIntake } from "./attachment_intake.ts";
 import { memoryRoomBookStorage, RoomBook } from "./room_book.ts";
 
 class ScriptedLlm implements LlmClient {
@@ -33,6 +34,7 @@ function setup(
     maxHistoryMessages?: number;
     rooms?: RoomSettings[];
     respondToReactions?: boolean;
+    attachments?: AttachmentIntake;
   } = {},
 ) {
   const book = new RoomBook(memoryRoomBookStorage());
@@ -57,6 +59,7 @@ function setup(
     rooms: options.rooms ?? [],
     roomBook: book,
     respondToReactions: options.respondToReactions ?? false,
+    ...(options.attachments === undefined ? {} : { attachments: options.attachments }),
     status: () => ({
       startedAt: new Date(),
       mode: "client",
@@ -304,4 +307,31 @@ Deno.test("Agent applies the idle timeout in rooms too", async () => {
     content: "carol: bot: fresh question",
   }]);
   assertEquals(await memory.archivedSessions("dev@conference.localhost"), 1);
+});
+
+Deno.test("Agent records room attachments as metadata without downloading them", async () => {
+  const downloads: string[] = [];
+  const attachments: AttachmentIntake = {
+    receive: (_jid, list) => {
+      downloads.push(...list.map((a) => a.url));
+      return Promise.resolve({ stored: [], blocks: [], failures: [] });
+    },
+    describe: (list) =>
+      list.map((a) => ({
+        filename: "cat.png",
+        mime_type: "image/png",
+        size: "unknown",
+        url: a.url,
+      })),
+  };
+  const { room, memory } = setup({ rooms: [DEV_ROOM], attachments });
+  await room("", { attachments: [{ url: "https://upload.localhost/cat.png" }] });
+  assertEquals(downloads, []);
+  const [entry] = await memory.recent("dev@conference.localhost", 1);
+  assertEquals(entry?.attachments, [{
+    filename: "cat.png",
+    mime_type: "image/png",
+    size: "unknown",
+    url: "https://upload.localhost/cat.png",
+  }]);
 });

@@ -21,4 +21,6 @@ export interface ReceivedAttachments {
 /** Receives attachments for a conversation; never throws for a refused or failed download. */
 export interface AttachmentIntake {
   receive(jid: string, attachments: readonly OobAttachment[]): Promise<ReceivedAttachments>;
+  /** Metadata of attachments that are not downloaded (name and type from the link). */
+  describe(attachments: readonly OobAttachment[]): Attachment[];
 }

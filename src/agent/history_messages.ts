@@ -59,7 +59,9 @@ function render(entry: MessageEntry, byId: Map<string, MessageEntry>): string {
     return `[${who ?? "The user"} ${action} ${what}]`;
   }
   const notes = (entry.attachments ?? []).map((file) =>
-    `[attachment: ${file.filename} (${file.mime_type}, ${file.size} bytes)]`
+    file.url === undefined
+      ? `[attachment: ${file.filename} (${file.mime_type}, ${file.size} bytes)]`
+      : `[attachment, not downloaded: ${file.filename} (${file.mime_type}) ${file.url}]`
   );
   const body = [entry.content, ...notes].filter((part) => part !== "").join("\n");
   if (body === "") return "";

@@ -9,6 +9,8 @@ import type { ContentBlock } from "../llm/mod.ts";
 import type { Attachment } from "../memory/mod.ts";
 import type { AttachmentDownloader } from "./attachment_downloader.ts";
 import type { IncomingAttachment } from "./attachment_result.ts";
+import { mimeTypeFromFilename } from "./mime_type.ts";
+import { filenameFromUrl } from "./sanitise_filename.ts";
 
 /** What {@linkcode AttachmentIntake.receive} returns. */
 export interface ReceivedAttachments {
@@ -40,6 +42,22 @@ export class AttachmentIntake {
   constructor(downloader: AttachmentDownloader, filesDir: (jid: string) => string) {
     this.#downloader = downloader;
     this.#filesDir = filesDir;
+  }
+
+  /**
+   * Metadata of attachments that are not downloaded (rooms without
+   * `download_attachments`): the name and type the link suggests, the size unknown.
+   */
+  describe(attachments: readonly IncomingAttachment[]): Attachment[] {
+    return attachments.map(({ url }) => {
+      const filename = filenameFromUrl(url);
+      return {
+        filename,
+        mime_type: mimeTypeFromFilename(filename) ?? "application/octet-stream",
+        size: "unknown",
+        url,
+      };
+    });
   }
 
   /** Downloads every attachment (at most a few at once); never throws for a failed one. */

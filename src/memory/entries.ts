@@ -24,6 +24,8 @@ export interface Attachment {
   filename: string;
   mime_type: string;
   size: string;
+  /** Where it came from, when it was not downloaded (room attachments by default). */
+  url?: string;
 }
 
 /** A reaction (XEP-0444) to an earlier message, as the Rust agent stores it. */
