@@ -25,7 +25,7 @@ import type {
 } from "../xmpp/mod.ts";
 import { isSubscribedTo } from "../xmpp/mod.ts";
 import type { AttachmentIntake } from "./attachment_intake.ts";
-import { ConversationQueue } from "./conversation_queue.ts";
+import { KeyedQueue } from "../async/mod.ts";
 import { checkSender, type PolicyRules } from "./policy.ts";
 import { addressedText, type RoomActivation } from "./room_activation.ts";
 import type { RoomBook } from "./room_book.ts";
@@ -91,7 +91,8 @@ const INVITED_NICK = "fluux-agent";
  */
 export class Agent {
   #options: AgentOptions;
-  #queue = new ConversationQueue();
+  /** One serial queue per conversation (a bare JID or a room). */
+  #queue = new KeyedQueue();
   #commands: CommandRegistry;
   #rooms = new Map<string, RoomSettings>();
   #nicks = new Map<string, string>();

@@ -9,7 +9,6 @@ export { RoomBook } from "./room_book.ts";
 export type { BookedRoom, RoomBookStorage } from "./room_book.ts";
 export type { AttachmentIntake, ReceivedAttachments } from "./attachment_intake.ts";
 export type { AgentOptions, AgentXmpp, RoomSettings } from "./agent.ts";
-export { ConversationQueue } from "./conversation_queue.ts";
 export { checkSender } from "./policy.ts";
 export type { PolicyDecision, PolicyRules } from "./policy.ts";
 export { buildSystemPrompt } from "./system_prompt.ts";

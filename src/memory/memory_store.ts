@@ -17,7 +17,7 @@ import { isMessageEntry } from "./entries.ts";
 import { conversationDir, normaliseJid } from "./paths.ts";
 import type { MemoryFs } from "./memory_fs.ts";
 import { denoMemoryFs } from "./deno_memory_fs.ts";
-import { KeyedQueue } from "./_keyed_queue.ts";
+import { KeyedQueue } from "../async/mod.ts";
 import { LruMap } from "./_lru.ts";
 import { AppendHandles } from "./_append_handles.ts";
 import { loadSessionTail, SessionTail } from "./_session_tail.ts";
@@ -170,7 +170,7 @@ export class MemoryStore {
    */
   async close(): Promise<void> {
     this.#handles.closeAll();
-    await this.#queue.drain();
+    await this.#queue.idle();
   }
 
   /** The folder holding a session's `history.jsonl` and `sessions/`. */

@@ -1,12 +1,12 @@
 import { assertEquals } from "../../tests/support/assert.ts";
-import { ConversationQueue } from "./conversation_queue.ts";
+import { KeyedQueue } from "./keyed_queue.ts";
 
 function deferred() {
   return Promise.withResolvers<void>();
 }
 
-Deno.test("ConversationQueue runs one conversation's tasks in order", async () => {
-  const queue = new ConversationQueue();
+Deno.test("KeyedQueue runs one key's tasks in order", async () => {
+  const queue = new KeyedQueue();
   const order: number[] = [];
   const gate = deferred();
   const first = queue.run("a", async () => {
@@ -19,8 +19,8 @@ Deno.test("ConversationQueue runs one conversation's tasks in order", async () =
   assertEquals(order, [1, 2]);
 });
 
-Deno.test("ConversationQueue lets another conversation pass a slow one", async () => {
-  const queue = new ConversationQueue();
+Deno.test("KeyedQueue lets another key pass a slow one", async () => {
+  const queue = new KeyedQueue();
   const order: string[] = [];
   const gate = deferred();
   const slow = queue.run("a", async () => {
@@ -33,8 +33,8 @@ Deno.test("ConversationQueue lets another conversation pass a slow one", async (
   assertEquals(order, ["b", "a"]);
 });
 
-Deno.test("ConversationQueue keeps going after a failed task", async () => {
-  const queue = new ConversationQueue();
+Deno.test("KeyedQueue keeps going after a failed task", async () => {
+  const queue = new KeyedQueue();
   const failed = queue.run("a", () => Promise.reject(new Error("boom")));
   const next = queue.run("a", () => Promise.resolve("ok"));
   await failed.catch(() => {});

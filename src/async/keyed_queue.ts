@@ -1,7 +1,7 @@
 /**
- * One serial queue per conversation: messages of one conversation are handled in order,
- * different conversations run concurrently, so one user's slow LLM call never delays
- * another user's reply.
+ * One serial queue per key: tasks with the same key run in order, tasks with different
+ * keys run concurrently. The agent keys it by conversation (one user's slow LLM call never
+ * delays another user's reply), the memory store by file (appends never interleave).
  *
  * @module
  */
@@ -11,14 +11,14 @@
  *
  * @example
  * ```ts
- * const queue = new ConversationQueue();
- * queue.run("alice@localhost", async () => {});
+ * const queue = new KeyedQueue();
+ * queue.run("alice@example.org", async () => {});
  * ```
  */
-export class ConversationQueue {
+export class KeyedQueue {
   #tails = new Map<string, Promise<void>>();
 
-  /** Number of conversations with queued or running work. */
+  /** Number of keys with queued or running work. */
   get active(): number {
     return this.#tails.size;
   }
