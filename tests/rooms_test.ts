@@ -169,3 +169,62 @@ Deno.test("developer commands are refused to a normal user", async () => {
   }
   assertEquals(llm.request_count, 0);
 });
+
+Deno.test("rooms: a reaction to the agent's message is matched by the room's stanza-id", async () => {
+  await using prosody = await startProsody();
+  await prosody.register("bot", "botpass");
+  await prosody.register("alice", "alicepass");
+  await using llm = await startFakeLlm();
+  await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
+  await alice.joinRoom(ROOM, "alice");
+  await using agent = await startAgent({
+    prosody,
+    llmUrl: llm.url,
+    extraToml: `[[rooms]]\njid = "${ROOM}"\nnick = "bot"\n`,
+  });
+  await agent.waitForLog(new RegExp(`Joined ${ROOM}`));
+  await alice.send(ROOM, "bot: tell me a joke", { type: "groupchat" });
+  const joke = await alice.waitFor(fromAgent(ROOM));
+  const stanzaId = /<stanza-id[^>]*\sid="([^"]+)"/.exec(joke.xml)?.[1];
+  assertTrue(stanzaId !== undefined, `the room stamps a stanza-id: ${joke.xml}`);
+  await alice.sendRaw(
+    `<message to="${ROOM}" type="groupchat"><reactions xmlns="urn:xmpp:reactions:0" ` +
+      `id="${stanzaId}"><reaction>👍</reaction></reactions></message>`,
+  );
+  await alice.send(ROOM, "bot: another one", { type: "groupchat" });
+  await alice.waitFor(fromAgent(ROOM));
+  assertEquals(llm.request_count, 2, "the reaction did not call the LLM");
+  const last = JSON.stringify((llm.requests.at(-1)?.body as { messages: unknown }).messages);
+  assertIncludes(last, 'alice reacted 👍 to your message \\"echo: alice: bot: tell me a joke\\"');
+});
+
+Deno.test("rooms: /forget needs an occupant whose real JID is allowed", async () => {
+  await using prosody = await startProsody();
+  await prosody.register("bot", "botpass");
+  await prosody.register("alice", "alicepass");
+  await prosody.register("eve", "evepass");
+  await using llm = await startFakeLlm();
+  await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
+  await alice.joinRoom(ROOM, "alice");
+  await using eve = await connectHuman(prosody, { user: "eve", password: "evepass" });
+  await eve.joinRoom(ROOM, "eve");
+  await using agent = await startAgent({
+    prosody,
+    llmUrl: llm.url,
+    extraToml: `[[rooms]]\njid = "${ROOM}"\nnick = "bot"\n`,
+  });
+  await agent.waitForLog(new RegExp(`Joined ${ROOM}`));
+  await eve.send(ROOM, "bot: hello from eve", { type: "groupchat" });
+  assertEquals((await eve.waitFor(fromAgent(ROOM))).body, "echo: eve: bot: hello from eve");
+  await eve.send(ROOM, "bot: /forget", { type: "groupchat" });
+  assertIncludes((await eve.waitFor(fromAgent(ROOM))).body ?? "", "real JID");
+  assertIncludes(
+    await Deno.readTextFile(`${agent.dataDir}/${ROOM}/history.jsonl`),
+    "hello from eve",
+  );
+  await alice.send(ROOM, "bot: /forget", { type: "groupchat" });
+  const done = await alice.waitFor((e): e is HumanMessage =>
+    fromAgent(ROOM)(e) && (e.body ?? "").includes("forgot")
+  );
+  assertIncludes(done.body ?? "", "forgot");
+});
