@@ -3,7 +3,7 @@
  * `compile --dry-run`, and the errors for a missing or broken config.
  */
 import { assertEquals, assertExcludes, assertIncludes, assertTrue } from "./support/assert.ts";
-import { startAgent } from "./support/agent_process.ts";
+import { agentConfigToml } from "./support/agent_process.ts";
 import { startFakeLlm } from "./support/fake_llm.ts";
 import { connectHuman } from "./support/human.ts";
 import { startProsody } from "./support/prosody.ts";
@@ -152,17 +152,11 @@ Deno.test("compile --dry-run bakes the permission flags, and deno run with them 
   await prosody.register("bot", "botpass");
   await prosody.register("alice", "alicepass");
   await using llm = await startFakeLlm();
-  // The same config the integration tests use, written by startAgent (not started here).
-  const probe = await startAgent({ prosody, llmUrl: llm.url, waitOnline: false });
-  const config = await Deno.readTextFile(probe.configFile);
-  await probe.stop();
   const dir = await Deno.makeTempDir({ prefix: "fluux-compile-" });
   try {
+    // The same config the integration tests use.
     const file = `${dir}/agent.toml`;
-    await Deno.writeTextFile(
-      file,
-      config.replace(/\[memory\]\npath = ".*"/, `[memory]\npath = "${dir}/memory"`),
-    );
+    await Deno.writeTextFile(file, agentConfigToml({ prosody, llmUrl: llm.url }, `${dir}/memory`));
     const env = { BOT_PASSWORD: "botpass", HOME: dir, DENO_DIR };
     const run = await cli([
       "compile",
@@ -231,17 +225,12 @@ Deno.test("deno task start runs the agent under its derived permissions and stop
   await prosody.register("bot", "botpass");
   await prosody.register("alice", "alicepass");
   await using llm = await startFakeLlm();
-  const probe = await startAgent({ prosody, llmUrl: llm.url, waitOnline: false });
-  const config = await Deno.readTextFile(probe.configFile);
-  await probe.stop();
   const dir = await Deno.makeTempDir({ prefix: "fluux-start-" });
   try {
     const file = `${dir}/agent.toml`;
-    await Deno.writeTextFile(
-      file,
-      config.replace("[server]", "[server]\ntls_verify = false")
-        .replace(/\[memory\]\npath = ".*"/, `[memory]\npath = "${dir}/memory"`),
-    );
+    const config = agentConfigToml({ prosody, llmUrl: llm.url }, `${dir}/memory`);
+    // `deno task start` cannot pass --cert: the agent accepts the test certificate unchecked.
+    await Deno.writeTextFile(file, config.replace("[server]", "[server]\ntls_verify = false"));
     const task = new Deno.Command(Deno.execPath(), {
       args: ["task", "--quiet", "--cwd", ROOT, "start", "--config", file],
       env: { BOT_PASSWORD: "botpass", HOME: dir, DENO_DIR },

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { endProcess } from "../../tests/support/end_process.ts";
 import type { ProsodyHandle } from "../../tests/support/prosody.ts";
 import { onCleanUp } from "./cleanup.ts";
 
@@ -44,20 +45,7 @@ export async function startFloorBot(
     stderr: "inherit",
   }).spawn();
   const stop = onCleanUp(async () => {
-    try {
-      child.kill("SIGTERM");
-    } catch {
-      // Already gone.
-    }
-    const timer = setTimeout(() => {
-      try {
-        child.kill("SIGKILL");
-      } catch {
-        // Already gone.
-      }
-    }, 3000);
-    await child.status;
-    clearTimeout(timer);
+    await endProcess(child, { signal: "SIGTERM", graceMs: 3000 });
   });
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   const timer = setTimeout(() => void stop(), 15_000);

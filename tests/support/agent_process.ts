@@ -6,6 +6,7 @@
  */
 import { loadConfig } from "../../src/config/mod.ts";
 import { agentPermissionFlags } from "../../src/skills/mod.ts";
+import { endProcess } from "./end_process.ts";
 import { EventBuffer } from "./event_buffer.ts";
 import type { ProsodyHandle } from "./prosody.ts";
 
@@ -66,7 +67,7 @@ export async function startAgent(options: AgentProcessOptions): Promise<AgentPro
   const dir = await Deno.makeTempDir({ prefix: "fluux-agent-test-" });
   const dataDir = options.dataDir ?? `${dir}/memory`;
   const configFile = `${dir}/agent.toml`;
-  await Deno.writeTextFile(configFile, options.configToml ?? renderConfig(options, dataDir));
+  await Deno.writeTextFile(configFile, options.configToml ?? agentConfigToml(options, dataDir));
   const env: Record<string, string> = {
     BOT_PASSWORD: options.password ?? "botpass",
     ...options.env,
@@ -116,23 +117,10 @@ export async function startAgent(options: AgentProcessOptions): Promise<AgentPro
   });
   let stopped = false;
   const stop = async () => {
-    if (!stopped) {
-      stopped = true;
-      try {
-        child.kill("SIGTERM");
-      } catch {
-        // Already gone.
-      }
-    }
-    const timer = setTimeout(() => {
-      try {
-        child.kill("SIGKILL");
-      } catch {
-        // Already gone.
-      }
-    }, 5000);
+    const signal = stopped ? undefined : "SIGTERM";
+    stopped = true;
+    await endProcess(child, signal === undefined ? {} : { signal });
     const code = await exited;
-    clearTimeout(timer);
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     return code;
   };
@@ -163,7 +151,11 @@ export async function startAgent(options: AgentProcessOptions): Promise<AgentPro
   return agent;
 }
 
-function renderConfig(options: AgentProcessOptions, dataDir: string): string {
+/**
+ * The config {@linkcode startAgent} writes for these options, for tests that run the agent
+ * another way (through `deno task start`, or with flags they derive themselves).
+ */
+export function agentConfigToml(options: AgentProcessOptions, dataDir: string): string {
   const provider = options.provider ?? "anthropic";
   const allowed = JSON.stringify(options.allowedJids ?? ["alice@localhost"]);
   return `

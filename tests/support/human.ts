@@ -12,6 +12,7 @@
  * @module
  */
 
+import { endProcess } from "./end_process.ts";
 import { EventBuffer } from "./event_buffer.ts";
 import {
   type ChatState,
@@ -305,14 +306,7 @@ export class Human implements AsyncDisposable {
     if (!this.#closed) {
       this.#closed = true;
       await this.#writer.close().catch(() => {});
-      const timer = setTimeout(() => {
-        try {
-          this.#child.kill("SIGKILL");
-        } catch {
-          // Exited meanwhile.
-        }
-      }, 5_000);
-      await this.#child.status.finally(() => clearTimeout(timer));
+      await endProcess(this.#child);
     }
     await this.#done;
     return await this.#child.status;
