@@ -18,6 +18,7 @@ import type {
   GroupchatEvent,
   InviteEvent,
   MessageEvent,
+  OobAttachment,
   ReactionEvent,
   RosterItem,
   XmppAction,
@@ -180,7 +181,7 @@ export class Agent {
       entry: {
         type: "message",
         role: "user",
-        content: message.body,
+        content: withLinks(message.body, intake === undefined ? message.attachments : undefined),
         ...(message.id === undefined ? {} : { msg_id: message.id }),
         ...(intake?.stored.length ? { attachments: intake.stored } : {}),
       },
@@ -220,14 +221,10 @@ export class Agent {
       ? this.#options.attachments?.describe(event.attachments)
       : undefined;
     const stored = intake?.stored.length ? intake.stored : listed;
-    // Without an attachment service the links themselves are all there is to keep.
-    const links = event.attachments?.length && stored === undefined
-      ? event.attachments.map((a) => `[attachment: ${a.url}]`).join("\n")
-      : "";
     await memory.append(session, {
       type: "message",
       role: "user",
-      content: [event.body, links].filter((part) => part !== "").join("\n"),
+      content: withLinks(event.body, stored === undefined ? event.attachments : undefined),
       sender: `${event.nick}@muc`,
       ...(msgId === undefined ? {} : { msg_id: msgId }),
       ...(stored?.length ? { attachments: stored } : {}),
@@ -429,4 +426,13 @@ export class Agent {
       this.#options.log.error(`Failed to handle an event for ${key}: ${String(error)}`);
     });
   }
+}
+
+/**
+ * The body, followed by the links of attachments that nothing else records (no attachment
+ * service, or nothing downloaded): then the links themselves are all there is to keep.
+ */
+function withLinks(body: string, attachments: readonly OobAttachment[] | undefined): string {
+  const links = (attachments ?? []).map((attachment) => `[attachment: ${attachment.url}]`);
+  return [body, ...links].filter((part) => part !== "").join("\n");
 }

@@ -335,3 +335,22 @@ Deno.test("Agent records room attachments as metadata without downloading them",
     url: "https://upload.localhost/cat.png",
   }]);
 });
+
+Deno.test("Agent keeps the link of an attachment it cannot download", async () => {
+  const { agent, llm, memory } = setup();
+  agent.handle({
+    type: "message",
+    from: "alice@localhost/phone",
+    bare: "alice@localhost",
+    body: "",
+    kind: "chat",
+    attachments: [{ url: "https://upload.localhost/cat.png" }],
+  });
+  await agent.idle();
+  const [entry] = await memory.recent("alice@localhost", 2);
+  assertEquals(entry?.content, "[attachment: https://upload.localhost/cat.png]");
+  assertEquals(llm.requests[0]?.messages, [{
+    role: "user",
+    content: "[attachment: https://upload.localhost/cat.png]",
+  }]);
+});
