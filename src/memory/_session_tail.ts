@@ -1,8 +1,8 @@
 /**
  * The last entries of one session kept in memory, so the recent history a turn needs
- * costs no read. Entries are kept as their JSON lines and parsed on every read, so a
- * caller that mutates what it got cannot change what the next caller sees, and what
- * comes back is exactly what parsing the file would give.
+ * costs no read. Entries are kept as their JSON lines and parsed once, when first read;
+ * what comes back is exactly what parsing the file would give, deeply frozen, so that no
+ * caller can change what the next one sees.
  *
  * @module
  */
@@ -14,6 +14,8 @@ import type { MemoryFs } from "./memory_fs.ts";
 interface TailLine {
   line: string;
   message: boolean;
+  /** The parsed line, once read. */
+  entry?: HistoryEntry;
 }
 
 /** The last entries of a session (the header left out), oldest first. */
@@ -53,16 +55,18 @@ export class SessionTail {
    */
   recent(n: number, include: "messages" | "all"): HistoryEntry[] | null {
     if (n === 0) return [];
-    const picked: string[] = [];
+    const picked: TailLine[] = [];
     let messages = 0;
     let i = this.#lines.length - 1;
     for (; i >= 0; i--) {
-      const { line, message } = this.#lines[i] as TailLine;
-      if (message || include === "all") picked.push(line);
-      if (message && ++messages === n) break;
+      const kept = this.#lines[i] as TailLine;
+      if (kept.message || include === "all") picked.push(kept);
+      if (kept.message && ++messages === n) break;
     }
     if (i < 0 && !this.#complete) return null;
-    return picked.reverse().map((line) => parseLine(line) as HistoryEntry);
+    return picked.reverse().map((kept) =>
+      kept.entry ??= deepFreeze(parseLine(kept.line) as HistoryEntry)
+    );
   }
 }
 
@@ -90,4 +94,13 @@ export async function loadSessionTail(
     reader.close();
   }
   return new SessionTail(capacity, lines.reverse(), complete);
+}
+
+/** Freezes a parsed JSON value and everything in it. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }

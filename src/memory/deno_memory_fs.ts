@@ -8,6 +8,13 @@
 import { dirname } from "node:path";
 import type { MemoryAppender, MemoryFs, MemoryReader } from "./memory_fs.ts";
 
+/**
+ * Appends up to this size are written synchronously: a small write to the page cache takes
+ * microseconds, far less than handing it to a worker thread and back. Larger ones go async
+ * so that the event loop never stalls on them.
+ */
+const SYNC_WRITE_MAX = 64 * 1024;
+
 function isNotFound(error: unknown): boolean {
   return error instanceof Deno.errors.NotFound;
 }
@@ -52,6 +59,10 @@ async function openAppend(path: string): Promise<MemoryAppender> {
     size,
     async write(data) {
       let written = 0;
+      if (data.length <= SYNC_WRITE_MAX) {
+        while (written < data.length) written += file.writeSync(data.subarray(written));
+        return;
+      }
       while (written < data.length) written += await file.write(data.subarray(written));
     },
     syncData: () => file.syncData(),

@@ -14,7 +14,8 @@
 import { join } from "node:path";
 import type { HistoryEntry, MessageEntry, OtherEntry, SessionHeader } from "./entries.ts";
 import { isMessageEntry } from "./entries.ts";
-import { conversationDir, normaliseJid } from "./paths.ts";
+import { normaliseJid } from "./paths.ts";
+import { ConversationPaths, type ConversationRef, refJid } from "./_conversation_paths.ts";
 import type { MemoryFs } from "./memory_fs.ts";
 import { denoMemoryFs } from "./deno_memory_fs.ts";
 import { KeyedQueue } from "../async/mod.ts";
@@ -130,7 +131,7 @@ function archiveStamp(date: Date): string {
  * ```
  */
 export class MemoryStore {
-  #root: string;
+  #paths: ConversationPaths;
   #fs: MemoryFs;
   #now: () => Date;
   #sync: boolean;
@@ -147,7 +148,6 @@ export class MemoryStore {
    * @throws {RangeError} If a cache size or the TTL is not a non-negative integer.
    */
   constructor(root: string, options: MemoryStoreOptions = {}) {
-    this.#root = root;
     this.#fs = options.fs ?? denoMemoryFs();
     const now = options.now ?? (() => new Date());
     this.#now = now;
@@ -155,6 +155,7 @@ export class MemoryStore {
     this.#onRepair = options.onRepair ?? (() => {});
     this.#tailEntries = count(options.cacheEntries, 200, "cacheEntries");
     const sessions = count(options.cacheSessions, 1000, "cacheSessions");
+    this.#paths = new ConversationPaths(root, sessions);
     this.#files = new LruMap(sessions);
     this.#handles = new AppendHandles(this.#fs, count(options.openFiles, 64, "openFiles"));
     this.#prompts = new PromptPartsCache(this.#fs, root, {
@@ -173,21 +174,12 @@ export class MemoryStore {
     await this.#queue.idle();
   }
 
-  /** The folder holding a session's `history.jsonl` and `sessions/`. */
-  async #sessionDir(ref: ConversationRef): Promise<string> {
-    const { jid, thread } = typeof ref === "string" ? { jid: ref, thread: undefined } : ref;
-    const dir = conversationDir(this.#root, jid);
-    return thread === undefined || thread === ""
-      ? dir
-      : join(dir, "threads", await threadFolder(thread));
-  }
-
   /** Runs `task` on a conversation's history file, after repairing it on first access. */
   async #withHistory<T>(
     ref: ConversationRef,
     task: (path: string, state: FileState) => Promise<T>,
   ): Promise<T> {
-    const path = join(await this.#sessionDir(ref), HISTORY);
+    const path = `${await this.#paths.sessionDir(ref)}/${HISTORY}`;
     return await this.#queue.run(path, async () => {
       let state = this.#files.get(path);
       if (!state) this.#files.set(path, state = { repaired: false });
@@ -211,7 +203,6 @@ export class MemoryStore {
    * `"session"`, or is a message without a valid role and string content.
    */
   async append(ref: ConversationRef, entry: NewHistoryEntry): Promise<HistoryEntry> {
-    const bare = normaliseJid(refJid(ref));
     const thread = typeof ref === "string" ? undefined : ref.thread;
     const written = { ...entry, ts: entry.ts ?? this.#now().toISOString() } as HistoryEntry;
     if (typeof written.type !== "string" || written.type === "" || written.type === "session") {
@@ -232,7 +223,7 @@ export class MemoryStore {
             type: "session",
             version: 1,
             created: this.#now().toISOString(),
-            jid: bare,
+            jid: normaliseJid(refJid(ref)),
             ...(thread ? { thread } : {}),
           };
           text = JSON.stringify(header) + "\n" + text;
@@ -263,7 +254,7 @@ export class MemoryStore {
    * The last `n` messages of the current session, oldest first. Answered from the
    * entries kept in memory (see `cacheEntries`) when they reach back far enough, else
    * read from the file's end, stopping once it has them: the cost does not grow with
-   * the session.
+   * the session. Entries served from memory are shared and frozen: copy one to change it.
    *
    * @param jid The conversation's bare JID.
    * @param n How many messages (a non-negative integer).
@@ -318,7 +309,7 @@ export class MemoryStore {
    * @returns The archive's path, or `null` if the session had no entry (nothing moved).
    */
   async archive(jid: ConversationRef): Promise<string | null> {
-    const dir = await this.#sessionDir(jid);
+    const dir = await this.#paths.sessionDir(jid);
     return await this.#withHistory(jid, async (path, state) => {
       if (!(state.tail?.hasEntries || await hasEntries(this.#fs, path))) return null;
       this.#handles.close(path);
@@ -343,7 +334,7 @@ export class MemoryStore {
    */
   async forget(jid: ConversationRef): Promise<string[]> {
     return await this.#withHistory(jid, async (path, state) => {
-      const dir = conversationDir(this.#root, refJid(jid));
+      const dir = this.#paths.dir(refJid(jid));
       const names = [HISTORY, `${HISTORY}.torn`, "history.md", ...PROFILE_FILES];
       const removed: string[] = [];
       this.#handles.close(path);
@@ -363,7 +354,7 @@ export class MemoryStore {
 
   /** Number of archived sessions (`.jsonl`, and the Rust agent's legacy `.md`). */
   async archivedSessions(jid: ConversationRef): Promise<number> {
-    const names = await this.#fs.listFiles(join(await this.#sessionDir(jid), "sessions"));
+    const names = await this.#fs.listFiles(join(await this.#paths.sessionDir(jid), "sessions"));
     return names.filter((name) => name.endsWith(".jsonl") || name.endsWith(".md")).length;
   }
 
@@ -374,7 +365,7 @@ export class MemoryStore {
    * Files are reread at most every `promptTtlMs`, so a hand edit shows within that time.
    */
   async promptParts(jid: string): Promise<PromptParts> {
-    return await this.#prompts.get(conversationDir(this.#root, jid));
+    return await this.#prompts.get(this.#paths.dir(jid));
   }
 
   /** Marks a session as having no entry, after its file was moved or removed. */
@@ -385,25 +376,4 @@ export class MemoryStore {
   }
 }
 
-/**
- * A conversation's current session: a bare JID for the default session, or a JID and a
- * XEP-0201 thread for that thread's own session (kept under `threads/`).
- */
-export type ConversationRef = string | { jid: string; thread?: string | undefined };
-
-function refJid(ref: ConversationRef): string {
-  return typeof ref === "string" ? ref : ref.jid;
-}
-
-const SAFE_THREAD = /^[A-Za-z0-9_-]{1,64}$/;
-
-/**
- * The folder name of a thread's session: the thread id when it is plainly safe, else a
- * hash of it (thread ids come from senders and may hold anything).
- */
-async function threadFolder(thread: string): Promise<string> {
-  if (SAFE_THREAD.test(thread)) return thread;
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(thread));
-  const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `h-${hex.slice(0, 32)}`;
-}
+export type { ConversationRef };

@@ -5,6 +5,7 @@ import type { ConversationRef } from "./memory_store.ts";
 import { type CountingFs, countingFs } from "./_test_fs.ts";
 import type { MemoryFs } from "./memory_fs.ts";
 import type { TornTailRepair } from "./_history_file.ts";
+import type { MessageEntry } from "./entries.ts";
 
 const JID = "alice@example.org";
 
@@ -109,13 +110,20 @@ Deno.test("recent() reads no file once a session's last entries are in memory", 
   }, { cacheEntries: 10 });
 });
 
-Deno.test("recent() hands out copies: changing one does not change the next answer", async () => {
+Deno.test("recent() answers cannot be changed by a caller: the next answer is the same", async () => {
   await withStore(async (store) => {
-    await store.append(JID, user("original"));
+    await store.append(JID, {
+      ...user("original"),
+      attachments: [{ filename: "a.png", mime_type: "image/png", size: "1" }],
+    });
     const [first] = await store.recent(JID, 1);
-    assert.ok(first);
-    first.content = "changed";
-    assert.equal((await store.recent(JID, 1))[0]?.content, "original");
+    assert.ok(first && first.type === "message");
+    const entry = first as MessageEntry;
+    assert.throws(() => entry.content = "changed", TypeError);
+    assert.throws(() => entry.attachments![0]!.filename = "b.png", TypeError);
+    const [again] = await store.recent(JID, 1) as MessageEntry[];
+    assert.equal(again?.content, "original");
+    assert.equal(again?.attachments?.[0]?.filename, "a.png");
   });
 });
 

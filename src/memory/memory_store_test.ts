@@ -71,6 +71,28 @@ Deno.test("append() rejects a bad entry or JID without writing", async () => {
   });
 });
 
+Deno.test("append() writes every entry whole, small ones and ones of hundreds of KiB", async () => {
+  await withStore(async (store, root) => {
+    const long = "x".repeat(300 * 1024);
+    await store.append(JID, user("before"));
+    await store.append(JID, bot(long));
+    await store.append(JID, user("after"));
+    const lines = await linesOf(historyOf(root)) as { content?: string }[];
+    assert.deepEqual(lines.slice(1).map((line) => line.content?.length), [6, long.length, 5]);
+  });
+});
+
+Deno.test("a JID refused once is refused every time, by every method", async () => {
+  await withStore(async (store, root) => {
+    for (let i = 0; i < 2; i++) {
+      await assert.rejects(store.append("../etc@x", user("x")), TypeError);
+      await assert.rejects(store.recent("../etc@x", 1), TypeError);
+      await assert.rejects(store.promptParts("../etc@x"), TypeError);
+    }
+    assert.deepEqual([...Deno.readDirSync(root)], []);
+  });
+});
+
 Deno.test("recent() returns the last n messages, oldest first, skipping other types", async () => {
   await withStore(async (store, root) => {
     for (let i = 0; i < 5; i++) {
