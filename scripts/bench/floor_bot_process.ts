@@ -10,14 +10,15 @@ import { onCleanUp } from "./cleanup.ts";
 const SCRIPT = decodeURIComponent(new URL("./floor_bot.ts", import.meta.url).pathname);
 
 /**
- * Starts the floor bot on account `user` (password `user`).
+ * Starts the floor bot on account `user` (password `user`), with the extras asked for
+ * (see {@link ./floor_bot.ts}; none by default).
  *
  * @returns A function that stops it.
  * @throws {Error} When it exits or does not come online within 15 s.
  */
 export async function startFloorBot(
   prosody: ProsodyHandle,
-  options: { user: string; llmUrl: string },
+  options: { user: string; llmUrl: string; composing?: boolean; sdk?: boolean },
 ): Promise<() => Promise<void>> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -36,6 +37,8 @@ export async function startFloorBot(
         user: options.user,
         password: options.user,
         llmUrl: options.llmUrl,
+        composing: options.composing ?? false,
+        sdk: options.sdk ?? false,
       }),
       // The bench itself runs with TLS checks off (see main.ts); this child trusts the cert.
       NODE_TLS_REJECT_UNAUTHORIZED: "1",

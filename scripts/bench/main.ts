@@ -33,7 +33,9 @@ const HELP = `Usage: deno task bench [--quick] [--json FILE]
 
 Measures the Fluux Agent against a bare bot on the same machine (a throwaway Prosody on
 loopback, a local fake LLM) and prints a table of figures with their targets:
-  1. reply overhead: sequential round trips, agent vs the floor bot (instant LLM)
+  1. reply overhead: sequential round trips, agent vs the floor bot (instant LLM); then
+     a bare bot that also sends <composing/> and uses the Anthropic SDK vs the floor,
+     which tells what of the overhead any bot doing those two things pays
   2. long history: round trips with a 10-entry vs a 100,000-entry session on disk
   3. concurrent users: many users at once against an LLM taking 200 ms per call
   4. start-up to visible presence, and peak RSS idle / after the concurrent run
@@ -135,10 +137,11 @@ async function run(args: Args): Promise<BenchReport> {
   onCleanUp(() => Deno.remove(dataDir, { recursive: true }));
   const bot = `bot@${prosody.domain}`;
   const floor = `floor@${prosody.domain}`;
+  const required = `required@${prosody.domain}`;
   const crowd = Array.from({ length: size.concurrent_users }, (_, i) => `user${i}`);
   const humans = ["alice", "short", "long", "flooder", "carol", ...crowd];
   for (const name of ["bot", "starter"]) await prosody.register(name, "botpass");
-  const accounts = ["floor", ...humans];
+  const accounts = ["floor", "required", ...humans];
   for (let i = 0; i < accounts.length; i += 10) {
     await Promise.all(accounts.slice(i, i + 10).map((name) => prosody.register(name, name)));
   }
@@ -164,12 +167,22 @@ async function run(args: Args): Promise<BenchReport> {
   progress("starting the agent and the floor bot");
   const agent = await startBenchAgent(prosody, { llmUrl: llm.url, dataDir: `${dataDir}/main` });
   await startFloorBot(prosody, { user: "floor", llmUrl: llm.url });
+  await startFloorBot(prosody, { user: "required", llmUrl: llm.url, composing: true, sdk: true });
   await waitAnswering(agent, alice, { jid: bot });
 
   progress(`reply overhead: ${size.overhead_messages} messages each to the floor and the agent`);
   const [floorTimes, agentTimes] = await interleavedRoundTrips(
     [{ driver: alice, to: floor }, { driver: alice, to: bot }],
     { count: size.overhead_messages, warmUp: size.warm_up_messages, label: "overhead" },
+  ) as [number[], number[]];
+
+  progress(
+    `reply overhead: ${size.overhead_messages} messages each to the floor and a bot ` +
+      "with typing and the SDK",
+  );
+  const [floorTimes2, requiredTimes] = await interleavedRoundTrips(
+    [{ driver: alice, to: floor }, { driver: alice, to: required }],
+    { count: size.overhead_messages, warmUp: size.warm_up_messages, label: "required" },
   ) as [number[], number[]];
 
   progress(`long history: ${size.history_messages} messages each`);
@@ -195,6 +208,9 @@ async function run(args: Args): Promise<BenchReport> {
 
   const floorS = summarize(floorTimes);
   const agentS = summarize(agentTimes);
+  const requiredS = summarize(requiredTimes);
+  const requiredFloorS = summarize(floorTimes2);
+  const required_ratio = requiredS.p50 / requiredFloorS.p50;
   const shortS = summarize(shortTimes);
   const longS = summarize(longTimes);
   const crowdS = summarize(concurrent.times);
@@ -205,6 +221,10 @@ async function run(args: Args): Promise<BenchReport> {
     overhead_p99_ms: agentS.p99,
     echo_p50_ms: floorS.p50,
     echo_p99_ms: floorS.p99,
+    required_p50_ms: requiredS.p50,
+    required_floor_p50_ms: requiredFloorS.p50,
+    required_ratio,
+    own_ratio: agentS.p50 / floorS.p50 / required_ratio,
     concurrent_ratio: concurrent.total_ms / ideal,
     concurrent_total_ms: concurrent.total_ms,
     concurrent_ideal_ms: ideal,

@@ -14,6 +14,18 @@ export interface BenchFigures {
   /** The floor bot's median round trip. */
   echo_p50_ms: number;
   echo_p99_ms: number;
+  /**
+   * The median round trip of a bare bot that also does what the agent must do on every
+   * answer whatever its code: send a `<composing/>` chat state and ask through
+   * `@anthropic-ai/sdk`; measured against the floor in a run of its own.
+   */
+  required_p50_ms: number;
+  /** The floor's median in that run. */
+  required_floor_p50_ms: number;
+  /** That bot's median / the floor's median, from the same run. */
+  required_ratio: number;
+  /** `overhead_ratio / required_ratio`: what the agent's own work adds on top. */
+  own_ratio: number;
   /** Wall time of the concurrent-users run / the ideal (messages per user × LLM delay). */
   concurrent_ratio: number;
   concurrent_total_ms: number;
@@ -64,6 +76,19 @@ export function formatReport(report: BenchReport): string {
     [
       "  p99 agent / floor",
       `${ms(report.overhead_p99_ms)} / ${ms(report.echo_p99_ms)}`,
+      "",
+      undefined,
+    ],
+    [
+      "  required anyway: bot with typing + SDK / floor",
+      `${ms(report.required_p50_ms)} / ${ms(report.required_floor_p50_ms)} = ` +
+      x(report.required_ratio),
+      "",
+      undefined,
+    ],
+    [
+      "  the agent's own work on top of that",
+      `${x(report.overhead_ratio)} / ${x(report.required_ratio)} = ${x(report.own_ratio)}`,
       "",
       undefined,
     ],
