@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Agent, RoomBook } from "./src/agent/mod.ts";
+import { Agent, ContactBook, RoomBook } from "./src/agent/mod.ts";
 import {
   compileArgs,
   ConfigError,
@@ -165,6 +165,9 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
       ...(room.password === undefined ? {} : { password: room.password }),
     })),
     roomBook: new RoomBook(jsonFile(`${loaded.dataDir}/rooms.json`)),
+    ...(config.server.mode === "component"
+      ? { contactBook: new ContactBook(jsonFile(`${loaded.dataDir}/contacts.json`)) }
+      : {}),
     devJids: config.agent.dev_command_jids,
     respondToReactions: config.agent.respond_to_reactions,
     log: log.child("agent"),
@@ -269,7 +272,7 @@ function connect(loaded: LoadedConfig, log: Logger): ClientConnection | Componen
   });
 }
 
-/** A small JSON file in the data directory (the invited rooms). */
+/** A small JSON file in the data directory (the invited rooms, the component's contacts). */
 function jsonFile(path: string) {
   return {
     read: () => Deno.readTextFile(path).catch(() => undefined),

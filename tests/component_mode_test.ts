@@ -5,7 +5,7 @@
 import { assertEquals, assertIncludes } from "./support/assert.ts";
 import { startAgent } from "./support/agent_process.ts";
 import { startFakeLlm } from "./support/fake_llm.ts";
-import { connectHuman } from "./support/human.ts";
+import { connectHuman, type HumanEvent } from "./support/human.ts";
 import { startProsody } from "./support/prosody.ts";
 
 function componentToml(port: number, llmUrl: string, dataDir: string, secret: string): string {
@@ -70,6 +70,37 @@ Deno.test("component mode: a conversation with anything@agent.localhost, presenc
     await eve.expectSilence("helper@agent.localhost", 1000);
     const history = await Deno.readTextFile(`${dataDir}/alice@localhost/history.jsonl`);
     assertIncludes(history, "hello component");
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("component mode: a contact is told when the agent leaves and when it is back", async () => {
+  await using prosody = await startProsody();
+  await prosody.register("alice", "alicepass");
+  await using llm = await startFakeLlm();
+  const dataDir = await Deno.makeTempDir({ prefix: "fluux-component-" });
+  const config = componentToml(prosody.componentPort, llm.url, dataDir, prosody.componentSecret);
+  const fromAgent = (type: string) => (e: HumanEvent) =>
+    e.kind === "presence" && e.from === "agent.localhost" && e.type === type;
+  try {
+    await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
+    const first = await startAgent({ prosody, llmUrl: llm.url, configToml: config });
+    await alice.subscribe("agent.localhost");
+    await alice.waitFor((e) => e.kind === "subscribed" && e.from === "agent.localhost");
+    await alice.waitFor(fromAgent("available"));
+
+    await first.stop();
+    await alice.waitFor(fromAgent("unavailable"));
+    const contacts = JSON.parse(await Deno.readTextFile(`${dataDir}/contacts.json`));
+    assertEquals(
+      contacts.contacts.map((c: { jid: string; address: string }) => [c.jid, c.address]),
+      [["alice@localhost", "agent.localhost"]],
+    );
+
+    // Alice stays online: nothing probes the agent, it must come and say it is back.
+    await using _second = await startAgent({ prosody, llmUrl: llm.url, configToml: config });
+    await alice.waitFor(fromAgent("available"));
   } finally {
     await Deno.remove(dataDir, { recursive: true });
   }

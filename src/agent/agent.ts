@@ -30,6 +30,7 @@ import { KeyedQueue } from "../async/mod.ts";
 import { checkSender, type PolicyRules } from "./policy.ts";
 import { addressedText, type RoomActivation } from "./room_activation.ts";
 import type { RoomBook } from "./room_book.ts";
+import { type ContactBook, contactKey } from "./contact_book.ts";
 import {
   type ReplyTarget,
   runTurn,
@@ -69,6 +70,11 @@ export interface AgentOptions extends Omit<TurnContext, "memory" | "send"> {
   rooms?: RoomSettings[];
   /** Rooms joined on invitation, remembered across restarts. */
   roomBook?: RoomBook;
+  /**
+   * Component mode: the contacts who subscribed to the agent's presence, told on every
+   * connect that it is available (a component has no roster on the server).
+   */
+  contactBook?: ContactBook;
   /** Bare JIDs allowed to use developer commands. @default {[]} */
   devJids?: readonly string[];
   /** Answer reactions through the LLM (they are always stored). @default {false} */
@@ -80,6 +86,8 @@ export interface AgentOptions extends Omit<TurnContext, "memory" | "send"> {
 }
 
 const INVITED_NICK = "fluux-agent";
+/** The queue of changes to the contact book (a space: never a conversation's JID). */
+const CONTACTS = " contacts";
 
 /**
  * Routes events to commands and LLM turns.
@@ -116,6 +124,8 @@ export class Agent {
         return this.#onReaction(event);
       case "subscribe":
         return this.#onSubscribe(event.bare, event.to);
+      case "unsubscribe":
+        return this.#onUnsubscribe(event.bare, event.to);
       case "invite":
         return void this.#onInvite(event);
       case "room_joined":
@@ -321,6 +331,18 @@ export class Agent {
     }
     xmpp.send({ type: "subscribed", to: bare, ...this.#from(to) });
     log.info(`Accepted the subscription request of ${bare}`);
+    const { contactBook, mode, now } = this.#options;
+    if (mode !== "component" || contactBook === undefined || to === undefined) return;
+    this.#enqueue(
+      CONTACTS,
+      () => contactBook.put({ jid: bare, address: to, since: now().toISOString() }),
+    );
+  }
+
+  #onUnsubscribe(bare: string, to: string | undefined): void {
+    const { contactBook, mode } = this.#options;
+    if (mode !== "component" || contactBook === undefined || to === undefined) return;
+    this.#enqueue(CONTACTS, () => contactBook.delete(contactKey({ jid: bare, address: to })));
   }
 
   async #onInvite(event: InviteEvent): Promise<void> {
@@ -339,7 +361,7 @@ export class Agent {
     }
     const nick = this.#roomSettings(event.room).nick;
     // Remembered first, so a restart right after the join still knows the room.
-    await roomBook?.add({
+    await roomBook?.put({
       jid: event.room,
       nick,
       inviter: event.inviter,
@@ -366,6 +388,20 @@ export class Agent {
       }
     }
     if ((this.#options.mode ?? "client") === "client") await this.#subscribeToAllowed();
+    else await this.#announceToContacts();
+  }
+
+  /** Component mode: tells each remembered contact, still allowed, that the agent is back. */
+  async #announceToContacts(): Promise<void> {
+    const { contactBook, log, rules, xmpp } = this.#options;
+    try {
+      for (const contact of await contactBook?.list() ?? []) {
+        if (!checkSender(contact.jid, rules).allowed) continue;
+        xmpp.send({ type: "announce", to: contact.jid, from: contact.address });
+      }
+    } catch (error) {
+      log.warn(`Could not read the contacts: ${String(error)}`);
+    }
   }
 
   #join(room: RoomSettings): void {

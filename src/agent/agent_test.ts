@@ -5,7 +5,9 @@ import { InMemoryFs, MemoryStore } from "../memory/mod.ts";
 import type { GroupchatEvent, RosterItem, XmppAction } from "../xmpp/mod.ts";
 import { Agent, type RoomSettings } from "./agent.ts";
 import type { AttachmentIntake } from "./attachment_intake.ts";
-import { memoryRoomBookStorage, RoomBook } from "./room_book.ts";
+import { memoryBookStorage } from "./json_book.ts";
+import { RoomBook } from "./room_book.ts";
+import { ContactBook } from "./contact_book.ts";
 
 class ScriptedLlm implements LlmClient {
   readonly provider = "fake";
@@ -35,9 +37,11 @@ function setup(
     rooms?: RoomSettings[];
     respondToReactions?: boolean;
     attachments?: AttachmentIntake;
+    mode?: "client" | "component";
+    contacts?: ContactBook;
   } = {},
 ) {
-  const book = new RoomBook(memoryRoomBookStorage());
+  const book = new RoomBook(memoryBookStorage());
   const clock = { now: new Date("2026-11-27T10:00:00Z") };
   const sent: XmppAction[] = [];
   const llm = new ScriptedLlm();
@@ -58,6 +62,8 @@ function setup(
     idleTimeoutMs: options.idleTimeoutMs ?? 0,
     rooms: options.rooms ?? [],
     roomBook: book,
+    ...(options.mode === undefined ? {} : { mode: options.mode }),
+    ...(options.contacts === undefined ? {} : { contactBook: options.contacts }),
     respondToReactions: options.respondToReactions ?? false,
     ...(options.attachments === undefined ? {} : { attachments: options.attachments }),
     status: () => ({
@@ -353,4 +359,29 @@ Deno.test("Agent keeps the link of an attachment it cannot download", async () =
     role: "user",
     content: "[attachment: https://upload.localhost/cat.png]",
   }]);
+});
+
+Deno.test("Agent as a component remembers who subscribed and tells them, if allowed, it is back", async () => {
+  const storage = memoryBookStorage(JSON.stringify({
+    contacts: [{ jid: "mallory@elsewhere", address: "agent.localhost", since: "2026-01-01" }],
+  }));
+  const contacts = new ContactBook(storage);
+  const { agent, sent } = setup({ mode: "component", contacts });
+  agent.handle({ type: "subscribe", bare: "alice@localhost", to: "helper@agent.localhost" });
+  await agent.idle();
+  assertEquals(sent.splice(0), [
+    { type: "subscribed", to: "alice@localhost", from: "helper@agent.localhost" },
+  ]);
+  assertIncludes(storage.text ?? "", '"alice@localhost"');
+
+  agent.handle({ type: "online", jid: "agent.localhost" });
+  await agent.idle();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assertEquals(sent.splice(0), [
+    { type: "announce", to: "alice@localhost", from: "helper@agent.localhost" },
+  ], "a contact no longer allowed is not told");
+
+  agent.handle({ type: "unsubscribe", bare: "alice@localhost", to: "helper@agent.localhost" });
+  await agent.idle();
+  assertEquals((await contacts.list()).map((c) => c.jid), ["mallory@elsewhere"]);
 });

@@ -6,7 +6,10 @@
  */
 export { Agent } from "./agent.ts";
 export { RoomBook } from "./room_book.ts";
-export type { BookedRoom, RoomBookStorage } from "./room_book.ts";
+export type { BookedRoom } from "./room_book.ts";
+export { ContactBook } from "./contact_book.ts";
+export type { BookedContact } from "./contact_book.ts";
+export type { BookStorage } from "./json_book.ts";
 export type { AttachmentIntake, ReceivedAttachments } from "./attachment_intake.ts";
 export type { AgentOptions, AgentXmpp, RoomSettings } from "./agent.ts";
 export { checkSender } from "./policy.ts";

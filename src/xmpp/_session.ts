@@ -38,7 +38,7 @@ export interface SessionDriver {
   pingTarget: string;
   /** The stanzas that carry out an action built as `element` (adds `from`, follow-ups). */
   outbound(action: XmppAction, element: XmlElement): XmlElement[];
-  /** Handles a presence that is neither about a room nor a subscription request. */
+  /** Handles a presence that is neither about a room nor a subscription request (`unsubscribe` is also reported as an event). */
   otherPresence(stanza: XmlElement, send: (element: XmlElement) => void): void;
   /** What to send before closing the stream. */
   goodbye(rooms: RoomStatus[]): XmlElement[];
@@ -111,7 +111,8 @@ export class XmppSession {
   }
 
   /**
-   * Sends an action now, or keeps it until the session is back (chat states are dropped).
+   * Sends an action now, or keeps it until the session is back (chat states and
+   * announcements are dropped: they are stale by then, and the agent announces anew).
    *
    * @throws {TypeError} For a raw action that is not one stanza, or a join to an invalid room.
    */
@@ -120,14 +121,15 @@ export class XmppSession {
     if (action.type === "leave") return this.#rooms.leave(action.room);
     if (action.type === "raw") parseRawStanza(action.xml);
     const entity = this.#entity;
+    const keep = action.type !== "chat_state" && action.type !== "announce";
     if (!this.#online || entity === undefined) {
-      if (action.type !== "chat_state") this.#outbox.push(action);
+      if (keep) this.#outbox.push(action);
       return;
     }
     const elements = this.#driver.outbound(action, this.#build(action));
     Promise.all(elements.map((element) => entity.send(element))).catch((error: unknown) => {
       this.#log.warn(`Send failed, keeping it for the next session: ${errorText(error)}`);
-      if (action.type !== "chat_state") this.#outbox.push(action);
+      if (keep) this.#outbox.push(action);
     });
   }
 
@@ -238,12 +240,13 @@ export class XmppSession {
       if (event !== undefined) this.#handler(event);
     } else if (stanza.is("presence")) {
       if (this.#rooms.handlePresence(stanza)) return;
-      if (stanza.attrs.type === "subscribe") {
+      const type = stanza.attrs.type;
+      if (type === "subscribe" || type === "unsubscribe") {
         const bare = bareJid(stanza.attrs.from ?? "");
         if (bare === undefined) return;
         const to = stanza.attrs.to;
-        this.#handler(to ? { type: "subscribe", bare, to } : { type: "subscribe", bare });
-        return;
+        this.#handler(to ? { type, bare, to } : { type, bare });
+        if (type === "subscribe") return;
       }
       this.#driver.otherPresence(stanza, (element) => this.#write(element));
     }
@@ -309,6 +312,8 @@ export class XmppSession {
       case "subscribe":
       case "subscribed":
         return xml("presence", { to: action.to, from: action.from, type: action.type });
+      case "announce":
+        return xml("presence", { to: action.to, from: action.from });
       case "raw":
         return parseRawStanza(action.xml);
     }

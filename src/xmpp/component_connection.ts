@@ -1,9 +1,10 @@
 /**
  * The agent as an external component (XEP-0114): it owns a whole domain, so users talk to
  * `anything@agent.example.org` (or the bare domain) and the agent answers from the address
- * they wrote to. The component owns presence too: it answers probes, and follows an accepted
- * subscription with its available presence. Reconnection, outbox, keepalive and rooms are
- * shared with the client connection ({@linkcode XmppSession}).
+ * they wrote to. The component owns presence too: it answers probes, follows an accepted
+ * subscription with its available presence, sends it to whom the agent asks (`announce`), and
+ * when it stops tells everyone it told so that it leaves. Reconnection, outbox, keepalive and
+ * rooms are shared with the client connection ({@linkcode XmppSession}).
  *
  * Rooms are joined from {@linkcode ComponentConnectionOptions.roomJid} (`agent@<domain>` by
  * default): a room needs one stable real JID for the agent's occupant.
@@ -14,7 +15,7 @@
 import type { Logger } from "../log/mod.ts";
 import type { Backoff } from "./backoff.ts";
 import type { XmppAction, XmppEvent } from "./events.ts";
-import { parseJid } from "./jid.ts";
+import { bareJid, parseJid } from "./jid.ts";
 import type { RoomStatus } from "./muc_rooms.ts";
 import { buildDiscoInfo, NS_DISCO_INFO } from "./xep_0030_disco.ts";
 import { buildLeavePresence } from "./xep_0045_muc.ts";
@@ -68,6 +69,8 @@ export class ComponentConnection {
   #domain: string;
   #roomJid: string;
   #session: XmppSession;
+  /** Who was told the component is available, and by which address: told it leaves on stop. */
+  #announced = new Map<string, { to: string; from: string }>();
 
   /** @throws {TypeError} When `domain` or `roomJid` is not a valid JID. */
   constructor(options: ComponentConnectionOptions) {
@@ -91,12 +94,26 @@ export class ComponentConnection {
       pingTarget: this.#domain,
       outbound: (action, element) => this.#outbound(action, element),
       otherPresence: (stanza, send) => {
-        // RFC 6121 §4.3.2: a probe is answered with the probed address's presence.
         const { from, to, type } = stanza.attrs;
-        if (type === "probe" && from && to) send(xml("presence", { from: to, to: from }));
+        if (!from || !to) return;
+        if (type === "probe") {
+          // RFC 6121 §4.3.2: a probe is answered with the probed address's presence.
+          send(this.#announce(from, to));
+        } else if (type === "unsubscribe") {
+          const contact = bareJid(from);
+          for (const [key, told] of this.#announced) {
+            if (told.from === to && bareJid(told.to) === contact) this.#announced.delete(key);
+          }
+        }
       },
-      goodbye: (rooms) =>
-        rooms.filter((r) => r.joined).map((r) => buildLeavePresence(r.room, r.nick, this.#roomJid)),
+      goodbye: (rooms) => [
+        ...rooms.filter((r) => r.joined).map((r) =>
+          buildLeavePresence(r.room, r.nick, this.#roomJid)
+        ),
+        ...[...this.#announced.values()].map(({ to, from }) =>
+          xml("presence", { from, to, type: "unavailable" })
+        ),
+      ],
     };
     this.#session = new XmppSession(driver, {
       logger: options.logger,
@@ -158,10 +175,17 @@ export class ComponentConnection {
       (room ? this.#roomJid : this.#domain);
     if (action.type === "raw") return [element];
     element.attrs.from = from;
+    if (action.type === "announce") return [this.#announce(action.to, from)];
     // A component has no server-side presence: approving a subscription must be followed by
     // the presence the user just subscribed to, or the contact stays offline in their roster.
-    if (action.type === "subscribed") return [element, xml("presence", { from, to: action.to })];
+    if (action.type === "subscribed") return [element, this.#announce(action.to, from)];
     return [element];
+  }
+
+  /** The available presence of `from` for `to`, remembered for the goodbye. */
+  #announce(to: string, from: string): XmlElement {
+    this.#announced.set(announcedKey(to, from), { to, from });
+    return xml("presence", { from, to });
   }
 
   #answerIqs(entity: XmppJsEntity): void {
@@ -190,4 +214,8 @@ export class ComponentConnection {
     }
     return undefined;
   }
+}
+
+function announcedKey(to: string, from: string): string {
+  return `${to} ${from}`;
 }

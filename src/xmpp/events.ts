@@ -89,6 +89,14 @@ export interface SubscribeEvent {
   to?: string;
 }
 
+/** Someone no longer wants to see the agent's presence. */
+export interface UnsubscribeEvent {
+  type: "unsubscribe";
+  bare: string;
+  /** The address the request was sent to. */
+  to?: string;
+}
+
 /** An invitation to a room: mediated (XEP-0045 §7.8.2) or direct (XEP-0249). */
 export interface InviteEvent {
   type: "invite";
@@ -138,6 +146,7 @@ export type XmppEvent =
   | GroupchatEvent
   | ReactionEvent
   | SubscribeEvent
+  | UnsubscribeEvent
   | InviteEvent
   | RoomJoinedEvent
   | RoomLeftEvent
@@ -177,6 +186,16 @@ export interface PresenceAction {
   from?: string;
 }
 
+/**
+ * Tell one contact that the agent is available (component mode, where the server does not
+ * do it). The component connection tells the same contacts it leaves when it stops.
+ */
+export interface AnnounceAction {
+  type: "announce";
+  to: string;
+  from?: string;
+}
+
 /** Join (and keep rejoining) a room. */
 export interface JoinRoomAction {
   type: "join";
@@ -204,6 +223,7 @@ export type XmppAction =
   | SendMessageAction
   | SendChatStateAction
   | PresenceAction
+  | AnnounceAction
   | JoinRoomAction
   | LeaveRoomAction
   | RawAction;

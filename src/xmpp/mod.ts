@@ -12,6 +12,7 @@ export type { ClientConnectionOptions } from "./client_connection.ts";
 export { ComponentConnection } from "./component_connection.ts";
 export type { ComponentConnectionOptions } from "./component_connection.ts";
 export type {
+  AnnounceAction,
   GroupchatEvent,
   InviteEvent,
   JoinRoomAction,
@@ -28,6 +29,7 @@ export type {
   SendChatStateAction,
   SendMessageAction,
   SubscribeEvent,
+  UnsubscribeEvent,
   XmppAction,
   XmppEvent,
 } from "./events.ts";
