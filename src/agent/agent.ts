@@ -16,7 +16,6 @@ import {
 } from "../commands/mod.ts";
 import type {
   GroupchatEvent,
-  InviteEvent,
   MessageEvent,
   OobAttachment,
   ReactionEvent,
@@ -24,13 +23,11 @@ import type {
   XmppAction,
   XmppEvent,
 } from "../xmpp/mod.ts";
-import { isSubscribedTo } from "../xmpp/mod.ts";
 import type { AttachmentIntake } from "./attachment_intake.ts";
 import { KeyedQueue } from "../async/mod.ts";
-import { checkSender, type PolicyRules } from "./policy.ts";
-import { addressedText, type RoomActivation } from "./room_activation.ts";
-import type { RoomBook } from "./room_book.ts";
-import { type ContactBook, contactKey } from "./contact_book.ts";
+import { checkSender } from "./policy.ts";
+import { addressedText } from "./room_activation.ts";
+import { Membership, type MembershipOptions } from "./membership.ts";
 import {
   type ReplyTarget,
   runTurn,
@@ -47,34 +44,12 @@ export interface AgentXmpp {
   validateRaw?(xml: string): string | undefined;
 }
 
-/** A room the agent sits in, from the config. */
-export interface RoomSettings {
-  jid: string;
-  nick: string;
-  activation: RoomActivation;
-  historyOnJoin: number;
-  password?: string;
-  downloadAttachments: boolean;
-}
-
 /** Options for {@linkcode Agent}. */
-export interface AgentOptions extends Omit<TurnContext, "memory" | "send"> {
+export interface AgentOptions extends Omit<TurnContext, "memory" | "send">, MembershipOptions {
   memory: TurnMemory & CommandMemory;
   xmpp: AgentXmpp;
-  rules: PolicyRules;
   /** Facts for `/status`. */
   status: () => AgentStatus;
-  /** `component` answers from the address a message was sent to. @default {"client"} */
-  mode?: "client" | "component";
-  /** Rooms from the config. @default {[]} */
-  rooms?: RoomSettings[];
-  /** Rooms joined on invitation, remembered across restarts. */
-  roomBook?: RoomBook;
-  /**
-   * Component mode: the contacts who subscribed to the agent's presence, told on every
-   * connect that it is available (a component has no roster on the server).
-   */
-  contactBook?: ContactBook;
   /** Bare JIDs allowed to use developer commands. @default {[]} */
   devJids?: readonly string[];
   /** Answer reactions through the LLM (they are always stored). @default {false} */
@@ -84,10 +59,6 @@ export interface AgentOptions extends Omit<TurnContext, "memory" | "send"> {
   /** More slash commands (e.g. `/skills`), after the built-in ones. @default {[]} */
   commands?: Command[];
 }
-
-const INVITED_NICK = "fluux-agent";
-/** The queue of changes to the contact book (a space: never a conversation's JID). */
-const CONTACTS = " contacts";
 
 /**
  * Routes events to commands and LLM turns.
@@ -103,14 +74,12 @@ export class Agent {
   /** One serial queue per conversation (a bare JID or a room). */
   #queue = new KeyedQueue();
   #commands: CommandRegistry;
-  #rooms = new Map<string, RoomSettings>();
-  #nicks = new Map<string, string>();
-  #joinedOnce = false;
+  #membership: Membership;
 
   constructor(options: AgentOptions) {
     this.#options = options;
     this.#commands = new CommandRegistry([...builtinCommands(), ...(options.commands ?? [])]);
-    for (const room of options.rooms ?? []) this.#rooms.set(room.jid, room);
+    this.#membership = new Membership(options, (key, task) => this.#enqueue(key, task));
   }
 
   /** Handles one event; the work it starts runs in the background (see {@linkcode idle}). */
@@ -123,13 +92,16 @@ export class Agent {
       case "reaction":
         return this.#onReaction(event);
       case "subscribe":
-        return this.#onSubscribe(event.bare, event.to);
+        return this.#membership.subscribe(event.bare, event.to);
       case "unsubscribe":
-        return this.#onUnsubscribe(event.bare, event.to);
+        return this.#membership.unsubscribe(event.bare, event.to);
       case "invite":
-        return void this.#onInvite(event);
+        return this.#detach(
+          `handle the invitation to ${event.room}`,
+          () => this.#membership.invite(event),
+        );
       case "room_joined":
-        this.#nicks.set(event.room, event.nick);
+        this.#membership.joined(event.room, event.nick);
         this.#options.log.info(`Joined ${event.room} as "${event.nick}"`);
         return;
       case "room_left":
@@ -138,7 +110,7 @@ export class Agent {
         );
         return;
       case "online":
-        return void this.#onOnline();
+        return this.#detach("set up the session", () => this.#membership.online());
       case "offline":
         return;
     }
@@ -166,7 +138,7 @@ export class Agent {
     const reply: ReplyTarget = {
       to: message.from,
       messageType: "chat",
-      ...this.#from(message.to),
+      ...this.#membership.from(message.to),
       ...(message.thread === undefined ? {} : { thread: message.thread }),
     };
     const line = parseCommandLine(message.body);
@@ -205,7 +177,7 @@ export class Agent {
 
   async #answerRoom(event: GroupchatEvent): Promise<void> {
     const { memory } = this.#options;
-    const room = this.#roomSettings(event.room);
+    const room = this.#membership.room(event.room);
     const session: SessionRef = event.thread === undefined
       ? event.room
       : { jid: event.room, thread: event.thread };
@@ -240,7 +212,7 @@ export class Agent {
       ...(stored?.length ? { attachments: stored } : {}),
     });
     if (event.delayed) return;
-    const nick = this.#nicks.get(event.room) ?? room.nick;
+    const nick = this.#membership.nick(event.room);
     const { addressed, text } = addressedText(event.body, nick, room.activation);
     if (!addressed) return;
     const reply: ReplyTarget = {
@@ -292,7 +264,7 @@ export class Agent {
         conversation: key,
         promptJid: key,
         reply: event.room === undefined
-          ? { to: event.from, messageType: "chat", ...this.#from(event.to) }
+          ? { to: event.from, messageType: "chat", ...this.#membership.from(event.to) }
           : { to: event.room, messageType: "groupchat" },
       }, this.#turnContext());
     });
@@ -322,139 +294,20 @@ export class Agent {
     options.xmpp.send({ type: "message", body, ...reply });
   }
 
-  #onSubscribe(bare: string, to: string | undefined): void {
-    const { log, rules, xmpp } = this.#options;
-    const decision = checkSender(bare, rules);
-    if (!decision.allowed) {
-      log.info(`Ignored a subscription request from ${bare}: ${decision.reason}`);
-      return;
-    }
-    xmpp.send({ type: "subscribed", to: bare, ...this.#from(to) });
-    log.info(`Accepted the subscription request of ${bare}`);
-    const { contactBook, mode, now } = this.#options;
-    if (mode !== "component" || contactBook === undefined || to === undefined) return;
-    this.#enqueue(
-      CONTACTS,
-      () => contactBook.put({ jid: bare, address: to, since: now().toISOString() }),
-    );
-  }
-
-  #onUnsubscribe(bare: string, to: string | undefined): void {
-    const { contactBook, mode } = this.#options;
-    if (mode !== "component" || contactBook === undefined || to === undefined) return;
-    this.#enqueue(CONTACTS, () => contactBook.delete(contactKey({ jid: bare, address: to })));
-  }
-
-  async #onInvite(event: InviteEvent): Promise<void> {
-    const { log, rules, roomBook, xmpp } = this.#options;
-    if (event.inviter === event.room) {
-      log.info(
-        `Ignored an invitation to ${event.room}: the room hides who sent it ` +
-          "(invite from a non-anonymous room, or send a direct invitation, XEP-0249)",
-      );
-      return;
-    }
-    const decision = checkSender(event.inviter, rules);
-    if (!decision.allowed) {
-      log.info(`Ignored an invitation to ${event.room} from ${event.inviter}: ${decision.reason}`);
-      return;
-    }
-    const nick = this.#roomSettings(event.room).nick;
-    // Remembered first, so a restart right after the join still knows the room.
-    await roomBook?.put({
-      jid: event.room,
-      nick,
-      inviter: event.inviter,
-      ...(event.password === undefined ? {} : { password: event.password }),
-      joined: this.#options.now().toISOString(),
-    });
-    xmpp.send({
-      type: "join",
-      room: event.room,
-      nick,
-      ...(event.password === undefined ? {} : { password: event.password }),
-    });
-    log.info(`Joining ${event.room}, invited by ${event.inviter}`);
-  }
-
-  async #onOnline(): Promise<void> {
-    if (!this.#joinedOnce) {
-      // The XMPP layer rejoins every room it was asked to join after each reconnect.
-      this.#joinedOnce = true;
-      for (const room of this.#rooms.values()) this.#join(room);
-      for (const booked of await this.#options.roomBook?.list() ?? []) {
-        if (this.#rooms.has(booked.jid)) continue;
-        this.#join({ ...this.#roomSettings(booked.jid), nick: booked.nick });
-      }
-    }
-    if ((this.#options.mode ?? "client") === "client") await this.#subscribeToAllowed();
-    else await this.#announceToContacts();
-  }
-
-  /** Component mode: tells each remembered contact, still allowed, that the agent is back. */
-  async #announceToContacts(): Promise<void> {
-    const { contactBook, log, rules, xmpp } = this.#options;
-    try {
-      for (const contact of await contactBook?.list() ?? []) {
-        if (!checkSender(contact.jid, rules).allowed) continue;
-        xmpp.send({ type: "announce", to: contact.jid, from: contact.address });
-      }
-    } catch (error) {
-      log.warn(`Could not read the contacts: ${String(error)}`);
-    }
-  }
-
-  #join(room: RoomSettings): void {
-    this.#options.xmpp.send({
-      type: "join",
-      room: room.jid,
-      nick: room.nick,
-      historyMaxStanzas: room.historyOnJoin,
-      ...(room.password === undefined ? {} : { password: room.password }),
-    });
-  }
-
-  async #subscribeToAllowed(): Promise<void> {
-    const { log, rules, xmpp } = this.#options;
-    const wanted = rules.allowedJids.filter((jid) => jid !== "*");
-    if (wanted.length === 0) return;
-    try {
-      const roster = new Map((await xmpp.roster()).map((item) => [item.jid, item]));
-      for (const jid of wanted) {
-        const item = roster.get(jid);
-        if (item !== undefined && isSubscribedTo(item)) continue;
-        xmpp.send({ type: "subscribe", to: jid });
-        log.info(`Asked ${jid} to share presence`);
-      }
-    } catch (error) {
-      log.warn(`Could not read the roster: ${String(error)}`);
-    }
-  }
-
-  /** The settings of a room: configured, else defaults for a room joined on invitation. */
-  #roomSettings(jid: string): RoomSettings {
-    return this.#rooms.get(jid) ?? {
-      jid,
-      nick: INVITED_NICK,
-      activation: "mention",
-      historyOnJoin: 0,
-      downloadAttachments: false,
-    };
-  }
-
   /** Whether a message id is already in the session (history replayed on rejoin). */
   async #seen(session: SessionRef, id: string): Promise<boolean> {
     const entries = await this.#options.memory.recent(session, 200, { include: "all" });
     return entries.some((entry) => (entry as { msg_id?: unknown }).msg_id === id);
   }
 
-  #from(to: string | undefined): { from?: string } {
-    return this.#options.mode === "component" && to !== undefined ? { from: to } : {};
-  }
-
   #turnContext(): TurnContext {
     const options = this.#options;
     return { ...options, send: (action) => options.xmpp.send(action) };
+  }
+
+  /** Starts work nothing waits for, logging its failure. */
+  #detach(what: string, task: () => Promise<void>): void {
+    task().catch((error) => this.#options.log.error(`Failed to ${what}: ${String(error)}`));
   }
 
   #enqueue(key: string, task: () => Promise<void>): void {

@@ -3,7 +3,8 @@ import { type ChatRequest, type ChatResponse, type LlmClient, LlmError } from ".
 import { silentLogger } from "../log/mod.ts";
 import { InMemoryFs, MemoryStore } from "../memory/mod.ts";
 import type { GroupchatEvent, RosterItem, XmppAction } from "../xmpp/mod.ts";
-import { Agent, type RoomSettings } from "./agent.ts";
+import { Agent } from "./agent.ts";
+import type { RoomSettings } from "./membership.ts";
 import type { AttachmentIntake } from "./attachment_intake.ts";
 import { memoryBookStorage } from "./json_book.ts";
 import { RoomBook } from "./room_book.ts";

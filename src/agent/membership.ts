@@ -1,0 +1,209 @@
+/**
+ * What the agent does about presence and rooms: it accepts subscriptions from allowed JIDs
+ * (and, as a component, remembers its contacts and tells them it is back), asks allowed JIDs
+ * to share their presence (client mode), and joins the configured rooms and the rooms it is
+ * invited to by allowed JIDs.
+ *
+ * @module
+ */
+import type { Logger } from "../log/mod.ts";
+import type { InviteEvent, RosterItem, XmppAction } from "../xmpp/mod.ts";
+import { isSubscribedTo } from "../xmpp/mod.ts";
+import { type ContactBook, contactKey } from "./contact_book.ts";
+import { checkSender, type PolicyRules } from "./policy.ts";
+import type { RoomActivation } from "./room_activation.ts";
+import type { RoomBook } from "./room_book.ts";
+
+/** A room the agent sits in, from the config. */
+export interface RoomSettings {
+  jid: string;
+  nick: string;
+  activation: RoomActivation;
+  historyOnJoin: number;
+  password?: string;
+  downloadAttachments: boolean;
+}
+
+/** What {@linkcode Membership} needs. */
+export interface MembershipOptions {
+  xmpp: { send(action: XmppAction): void; roster(): Promise<RosterItem[]> };
+  rules: PolicyRules;
+  log: Logger;
+  now: () => Date;
+  /** `component` answers from the address a message was sent to. @default {"client"} */
+  mode?: "client" | "component";
+  /** Rooms from the config. @default {[]} */
+  rooms?: RoomSettings[];
+  /** Rooms joined on invitation, remembered across restarts. */
+  roomBook?: RoomBook;
+  /**
+   * Component mode: the contacts who subscribed to the agent's presence, told on every
+   * connect that it is available (a component has no roster on the server).
+   */
+  contactBook?: ContactBook;
+}
+
+const INVITED_NICK = "fluux-agent";
+/** The queue of changes to the contact book (a space: never a conversation's JID). */
+const CONTACTS = " contacts";
+
+/** Presence and rooms, for the {@linkcode Agent}. */
+export class Membership {
+  #options: MembershipOptions;
+  #enqueue: (key: string, task: () => Promise<void>) => void;
+  #rooms = new Map<string, RoomSettings>();
+  #nicks = new Map<string, string>();
+  #joinedOnce = false;
+
+  /**
+   * @param options Policy, XMPP, books.
+   * @param enqueue Runs a task on a serial queue the agent waits for when idle.
+   */
+  constructor(
+    options: MembershipOptions,
+    enqueue: (key: string, task: () => Promise<void>) => void,
+  ) {
+    this.#options = options;
+    this.#enqueue = enqueue;
+    for (const room of options.rooms ?? []) this.#rooms.set(room.jid, room);
+  }
+
+  /** The settings of a room: configured, else defaults for a room joined on invitation. */
+  room(jid: string): RoomSettings {
+    return this.#rooms.get(jid) ?? {
+      jid,
+      nick: INVITED_NICK,
+      activation: "mention",
+      historyOnJoin: 0,
+      downloadAttachments: false,
+    };
+  }
+
+  /** The agent's nick in a room: the one the room gave it, else the configured one. */
+  nick(room: string): string {
+    return this.#nicks.get(room) ?? this.room(room).nick;
+  }
+
+  /** Records the nick a room gave the agent. */
+  joined(room: string, nick: string): void {
+    this.#nicks.set(room, nick);
+  }
+
+  /** The `from` to answer with: the address written to, in component mode. */
+  from(to: string | undefined): { from?: string } {
+    return this.#options.mode === "component" && to !== undefined ? { from: to } : {};
+  }
+
+  /** Someone asks to see the agent's presence: allowed JIDs get it (and are remembered). */
+  subscribe(bare: string, to: string | undefined): void {
+    const { contactBook, log, mode, now, rules, xmpp } = this.#options;
+    const decision = checkSender(bare, rules);
+    if (!decision.allowed) {
+      log.info(`Ignored a subscription request from ${bare}: ${decision.reason}`);
+      return;
+    }
+    xmpp.send({ type: "subscribed", to: bare, ...this.from(to) });
+    log.info(`Accepted the subscription request of ${bare}`);
+    if (mode !== "component" || contactBook === undefined || to === undefined) return;
+    const since = now().toISOString();
+    this.#enqueue(CONTACTS, () => contactBook.put({ jid: bare, address: to, since }));
+  }
+
+  /** Someone no longer wants the agent's presence (component mode forgets them). */
+  unsubscribe(bare: string, to: string | undefined): void {
+    const { contactBook, mode } = this.#options;
+    if (mode !== "component" || contactBook === undefined || to === undefined) return;
+    this.#enqueue(CONTACTS, () => contactBook.delete(contactKey({ jid: bare, address: to })));
+  }
+
+  /** An invitation: from an allowed JID, the room is remembered, then joined. */
+  async invite(event: InviteEvent): Promise<void> {
+    const { log, rules, roomBook, xmpp } = this.#options;
+    if (event.inviter === event.room) {
+      log.info(
+        `Ignored an invitation to ${event.room}: the room hides who sent it ` +
+          "(invite from a non-anonymous room, or send a direct invitation, XEP-0249)",
+      );
+      return;
+    }
+    const decision = checkSender(event.inviter, rules);
+    if (!decision.allowed) {
+      log.info(`Ignored an invitation to ${event.room} from ${event.inviter}: ${decision.reason}`);
+      return;
+    }
+    const nick = this.room(event.room).nick;
+    // Remembered first, so a restart right after the join still knows the room.
+    await roomBook?.put({
+      jid: event.room,
+      nick,
+      inviter: event.inviter,
+      ...(event.password === undefined ? {} : { password: event.password }),
+      joined: this.#options.now().toISOString(),
+    });
+    xmpp.send({
+      type: "join",
+      room: event.room,
+      nick,
+      ...(event.password === undefined ? {} : { password: event.password }),
+    });
+    log.info(`Joining ${event.room}, invited by ${event.inviter}`);
+  }
+
+  /**
+   * The session is up: joins the rooms (once; the XMPP layer rejoins them after each
+   * reconnect), then asks allowed JIDs for their presence (client) or tells the remembered
+   * contacts the agent is back (component).
+   */
+  async online(): Promise<void> {
+    if (!this.#joinedOnce) {
+      this.#joinedOnce = true;
+      for (const room of this.#rooms.values()) this.#join(room);
+      for (const booked of await this.#options.roomBook?.list() ?? []) {
+        if (this.#rooms.has(booked.jid)) continue;
+        this.#join({ ...this.room(booked.jid), nick: booked.nick });
+      }
+    }
+    if ((this.#options.mode ?? "client") === "client") await this.#subscribeToAllowed();
+    else await this.#announceToContacts();
+  }
+
+  #join(room: RoomSettings): void {
+    this.#options.xmpp.send({
+      type: "join",
+      room: room.jid,
+      nick: room.nick,
+      historyMaxStanzas: room.historyOnJoin,
+      ...(room.password === undefined ? {} : { password: room.password }),
+    });
+  }
+
+  async #subscribeToAllowed(): Promise<void> {
+    const { log, rules, xmpp } = this.#options;
+    const wanted = rules.allowedJids.filter((jid) => jid !== "*");
+    if (wanted.length === 0) return;
+    try {
+      const roster = new Map((await xmpp.roster()).map((item) => [item.jid, item]));
+      for (const jid of wanted) {
+        const item = roster.get(jid);
+        if (item !== undefined && isSubscribedTo(item)) continue;
+        xmpp.send({ type: "subscribe", to: jid });
+        log.info(`Asked ${jid} to share presence`);
+      }
+    } catch (error) {
+      log.warn(`Could not read the roster: ${String(error)}`);
+    }
+  }
+
+  /** Component mode: tells each remembered contact, still allowed, that the agent is back. */
+  async #announceToContacts(): Promise<void> {
+    const { contactBook, log, rules, xmpp } = this.#options;
+    try {
+      for (const contact of await contactBook?.list() ?? []) {
+        if (!checkSender(contact.jid, rules).allowed) continue;
+        xmpp.send({ type: "announce", to: contact.jid, from: contact.address });
+      }
+    } catch (error) {
+      log.warn(`Could not read the contacts: ${String(error)}`);
+    }
+  }
+}
