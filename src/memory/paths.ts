@@ -27,6 +27,24 @@ const IPV6_LITERAL = /^\[[0-9a-f:.]+\]$/;
 
 const encoder = new TextEncoder();
 
+/**
+ * What the data directory holds beside the conversation folders: the global prompt parts,
+ * the invited rooms and the component's contacts (and their temporary files while they are
+ * rewritten), the tool audit log and the skills' state. A domain-only JID with one of these
+ * names gets no folder.
+ */
+const RESERVED_NAMES = new Set([
+  "identity.md",
+  "personality.md",
+  "instructions.md",
+  "rooms.json",
+  "rooms.json.tmp",
+  "contacts.json",
+  "contacts.json.tmp",
+  "audit",
+  "skills",
+]);
+
 function invalid(jid: string, why: string): TypeError {
   return new TypeError(`Invalid JID ${JSON.stringify(jid)}: ${why}`);
 }
@@ -92,7 +110,8 @@ export function normaliseJid(jid: string): string {
  * @param root The data directory (trusted, from configuration).
  * @param jid A bare JID or a domain; see {@linkcode normaliseJid}.
  * @returns The folder path.
- * @throws {TypeError} If the JID is invalid (see {@linkcode normaliseJid}).
+ * @throws {TypeError} If the JID is invalid (see {@linkcode normaliseJid}), or is a domain
+ * named like one of the data directory's own files (`rooms.json`, `skills`, …).
  * @example
  * ```ts
  * conversationDir("/data/memory", "Bob@Example.org"); // "/data/memory/bob@example.org"
@@ -100,6 +119,9 @@ export function normaliseJid(jid: string): string {
  */
 export function conversationDir(root: string, jid: string): string {
   const name = normaliseJid(jid);
+  if (RESERVED_NAMES.has(name)) {
+    throw invalid(jid, "it names a file or folder the data directory keeps for itself");
+  }
   const dir = join(root, name);
   // Defence in depth: the checks above should make this impossible.
   if (dirname(dir) !== normalize(root).replace(/(.)\/$/, "$1")) {

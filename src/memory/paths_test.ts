@@ -83,3 +83,11 @@ Deno.test("conversationDir() validates before any filesystem call", () => {
   assert.throws(() => conversationDir("/nonexistent/root", "../../etc@x"), TypeError);
   assert.throws(() => conversationDir("/nonexistent/root", "a@b/../../c"), TypeError);
 });
+
+Deno.test("conversationDir() gives no folder to a domain named like the data directory's own files", () => {
+  for (const name of ["rooms.json", "Contacts.JSON", "skills", "audit", "identity.md"]) {
+    assert.throws(() => conversationDir("/data", name), /keeps for itself/);
+  }
+  assert.equal(conversationDir("/data", "skills.example.org"), "/data/skills.example.org");
+  assert.equal(conversationDir("/data", "rooms@json.example"), "/data/rooms@json.example");
+});
