@@ -38,7 +38,10 @@ export interface SessionDriver {
   pingTarget: string;
   /** The stanzas that carry out an action built as `element` (adds `from`, follow-ups). */
   outbound(action: XmppAction, element: XmlElement): XmlElement[];
-  /** Handles a presence that is neither about a room nor a subscription request (`unsubscribe` is also reported as an event). */
+  /**
+   * Handles a presence that is neither about a room nor a subscription request (an
+   * `unsubscribe` comes here too, after its event).
+   */
   otherPresence(stanza: XmlElement, send: (element: XmlElement) => void): void;
   /** What to send before closing the stream. */
   goodbye(rooms: RoomStatus[]): XmlElement[];
