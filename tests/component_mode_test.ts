@@ -8,6 +8,14 @@ import { startFakeLlm } from "./support/fake_llm.ts";
 import { connectHuman, type HumanEvent } from "./support/human.ts";
 import { startProsody } from "./support/prosody.ts";
 
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("The condition did not hold in time");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 function componentToml(port: number, llmUrl: string, dataDir: string, secret: string): string {
   return `
 [server]
@@ -99,8 +107,18 @@ Deno.test("component mode: a contact is told when the agent leaves and when it i
     );
 
     // Alice stays online: nothing probes the agent, it must come and say it is back.
-    await using _second = await startAgent({ prosody, llmUrl: llm.url, configToml: config });
+    const second = await startAgent({ prosody, llmUrl: llm.url, configToml: config });
     await alice.waitFor(fromAgent("available"));
+
+    // Once Alice unsubscribes she is forgotten: not told when the agent leaves.
+    await alice.sendPresence({ to: "agent.localhost", type: "unsubscribe" });
+    await waitUntil(async () =>
+      !(await Deno.readTextFile(`${dataDir}/contacts.json`)).includes("alice")
+    );
+    const mark = alice.events.length;
+    await second.stop();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assertEquals(alice.events.slice(mark).filter(fromAgent("unavailable")), []);
   } finally {
     await Deno.remove(dataDir, { recursive: true });
   }
