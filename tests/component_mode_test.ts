@@ -110,8 +110,10 @@ Deno.test("component mode: a contact is told when the agent leaves and when it i
     const second = await startAgent({ prosody, llmUrl: llm.url, configToml: config });
     await alice.waitFor(fromAgent("available"));
 
-    // Once Alice unsubscribes she is forgotten: not told when the agent leaves.
+    // Once Alice unsubscribes she is told the agent is gone, and is forgotten: not told
+    // again when it leaves.
     await alice.sendPresence({ to: "agent.localhost", type: "unsubscribe" });
+    await alice.waitFor(fromAgent("unavailable"));
     await waitUntil(async () =>
       !(await Deno.readTextFile(`${dataDir}/contacts.json`)).includes("alice")
     );

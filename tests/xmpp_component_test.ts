@@ -111,8 +111,11 @@ Deno.test("component mode: messages, presence, IQs and rooms", async (t) => {
     assertTrue(presence !== undefined);
   });
 
-  await t.step("a presence probe is answered with the probed address's presence", async () => {
+  await t.step("a presence probe is reported, and an announcement answers it", async () => {
     await alice.sendRaw("<presence type='probe' to='probed@agent.localhost'/>");
+    const probe = await component.next("probe");
+    assertEquals([probe.bare, probe.to], ["alice@localhost", "probed@agent.localhost"]);
+    component.connection.send({ type: "announce", to: probe.from, from: probe.to });
     await alice.waitFor((e) =>
       e.kind === "presence" && e.type === "available" && e.from === "probed@agent.localhost"
     );

@@ -54,7 +54,7 @@ peer.onStanza(async (stanza) => {
   if (!stanza.is("message") || stanza.attrs.type !== "chat" || body === null || !from) return;
   if (config.composing) {
     const state = xml("composing", { xmlns: "http://jabber.org/protocol/chatstates" });
-    void peer.send(xml("message", { to: from, type: "chat" }, state));
+    peer.send(xml("message", { to: from, type: "chat" }, state)).catch(() => {});
   }
   const answer = await ask(body);
   await peer.send(xml("message", { to: from, type: "chat" }, xml("body", {}, answer)));

@@ -33,9 +33,10 @@ const HELP = `Usage: deno task bench [--quick] [--json FILE]
 
 Measures the Fluux Agent against a bare bot on the same machine (a throwaway Prosody on
 loopback, a local fake LLM) and prints a table of figures with their targets:
-  1. reply overhead: sequential round trips, agent vs the floor bot (instant LLM); then
-     a bare bot that also sends <composing/> and uses the Anthropic SDK vs the floor,
-     which tells what of the overhead any bot doing those two things pays
+  1. reply overhead: sequential round trips, agent vs the floor bot (instant LLM); then,
+     in one more run, the floor, a bare bot that also sends <composing/> and uses the
+     Anthropic SDK, and the agent: what any bot doing those two things pays, and what the
+     agent adds on top
   2. long history: round trips with a 10-entry vs a 100,000-entry session on disk
   3. concurrent users: many users at once against an LLM taking 200 ms per call
   4. start-up to visible presence, and peak RSS idle / after the concurrent run
@@ -177,13 +178,13 @@ async function run(args: Args): Promise<BenchReport> {
   ) as [number[], number[]];
 
   progress(
-    `reply overhead: ${size.overhead_messages} messages each to the floor and a bot ` +
-      "with typing and the SDK",
+    `reply overhead: ${size.overhead_messages} messages each to the floor, a bot with ` +
+      "typing and the SDK, and the agent",
   );
-  const [floorTimes2, requiredTimes] = await interleavedRoundTrips(
-    [{ driver: alice, to: floor }, { driver: alice, to: required }],
+  const [floorTimes2, requiredTimes, agentTimes2] = await interleavedRoundTrips(
+    [{ driver: alice, to: floor }, { driver: alice, to: required }, { driver: alice, to: bot }],
     { count: size.overhead_messages, warmUp: size.warm_up_messages, label: "required" },
-  ) as [number[], number[]];
+  ) as [number[], number[], number[]];
 
   progress(`long history: ${size.history_messages} messages each`);
   const [shortTimes, longTimes] = await interleavedRoundTrips(
@@ -210,7 +211,7 @@ async function run(args: Args): Promise<BenchReport> {
   const agentS = summarize(agentTimes);
   const requiredS = summarize(requiredTimes);
   const requiredFloorS = summarize(floorTimes2);
-  const required_ratio = requiredS.p50 / requiredFloorS.p50;
+  const requiredAgentS = summarize(agentTimes2);
   const shortS = summarize(shortTimes);
   const longS = summarize(longTimes);
   const crowdS = summarize(concurrent.times);
@@ -223,8 +224,9 @@ async function run(args: Args): Promise<BenchReport> {
     echo_p99_ms: floorS.p99,
     required_p50_ms: requiredS.p50,
     required_floor_p50_ms: requiredFloorS.p50,
-    required_ratio,
-    own_ratio: agentS.p50 / floorS.p50 / required_ratio,
+    required_agent_p50_ms: requiredAgentS.p50,
+    required_ratio: requiredS.p50 / requiredFloorS.p50,
+    own_ratio: requiredAgentS.p50 / requiredS.p50,
     concurrent_ratio: concurrent.total_ms / ideal,
     concurrent_total_ms: concurrent.total_ms,
     concurrent_ideal_ms: ideal,

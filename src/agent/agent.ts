@@ -75,6 +75,7 @@ export class Agent {
   #queue = new KeyedQueue();
   #commands: CommandRegistry;
   #membership: Membership;
+  #detached = new Set<Promise<void>>();
 
   constructor(options: AgentOptions) {
     this.#options = options;
@@ -95,6 +96,8 @@ export class Agent {
         return this.#membership.subscribe(event.bare, event.to);
       case "unsubscribe":
         return this.#membership.unsubscribe(event.bare, event.to);
+      case "probe":
+        return this.#membership.probe(event);
       case "invite":
         return this.#detach(
           `handle the invitation to ${event.room}`,
@@ -116,9 +119,10 @@ export class Agent {
     }
   }
 
-  /** Resolves when every queued conversation is done. */
-  idle(): Promise<void> {
-    return this.#queue.idle();
+  /** Resolves when every queued conversation, invitation and session set-up is done. */
+  async idle(): Promise<void> {
+    while (this.#detached.size > 0) await Promise.all(this.#detached);
+    await this.#queue.idle();
   }
 
   #onMessage(message: MessageEvent): void {
@@ -305,9 +309,12 @@ export class Agent {
     return { ...options, send: (action) => options.xmpp.send(action) };
   }
 
-  /** Starts work nothing waits for, logging its failure. */
+  /** Starts work outside the conversation queues ({@linkcode idle} waits for it too). */
   #detach(what: string, task: () => Promise<void>): void {
-    task().catch((error) => this.#options.log.error(`Failed to ${what}: ${String(error)}`));
+    const running = task().catch((error) => {
+      this.#options.log.error(`Failed to ${what}: ${String(error)}`);
+    }).finally(() => this.#detached.delete(running));
+    this.#detached.add(running);
   }
 
   #enqueue(key: string, task: () => Promise<void>): void {

@@ -362,7 +362,7 @@ Deno.test("Agent keeps the link of an attachment it cannot download", async () =
   }]);
 });
 
-Deno.test("Agent as a component remembers who subscribed and tells them, if allowed, it is back", async () => {
+Deno.test("Agent as a component remembers who subscribed, tells them it is back, answers probes", async () => {
   const storage = memoryBookStorage(JSON.stringify({
     contacts: [{ jid: "mallory@elsewhere", address: "agent.localhost", since: "2026-01-01" }],
   }));
@@ -377,10 +377,17 @@ Deno.test("Agent as a component remembers who subscribed and tells them, if allo
 
   agent.handle({ type: "online", jid: "agent.localhost" });
   await agent.idle();
-  await new Promise((resolve) => setTimeout(resolve, 0));
   assertEquals(sent.splice(0), [
     { type: "announce", to: "alice@localhost", from: "helper@agent.localhost" },
   ], "a contact no longer allowed is not told");
+
+  const probe = (bare: string) =>
+    agent.handle({ type: "probe", from: `${bare}/phone`, bare, to: "agent.localhost" });
+  probe("alice@localhost");
+  probe("mallory@elsewhere");
+  assertEquals(sent.splice(0), [
+    { type: "announce", to: "alice@localhost/phone", from: "agent.localhost" },
+  ], "a probe is answered to allowed JIDs only");
 
   agent.handle({ type: "unsubscribe", bare: "alice@localhost", to: "helper@agent.localhost" });
   await agent.idle();

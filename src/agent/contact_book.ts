@@ -27,14 +27,15 @@ export interface BookedContact {
  * ```
  */
 export class ContactBook extends JsonBook<BookedContact> {
+  /** @param storage Where the list is kept (`contacts.json`). */
   constructor(storage: BookStorage) {
     super(storage, { field: "contacts", key: contactKey, accept: isBookedContact });
   }
 }
 
-/** The key of a contact at one of the agent's addresses. */
+/** The key of a contact at one of the agent's addresses (JIDs compare without case). */
 export function contactKey(contact: Pick<BookedContact, "jid" | "address">): string {
-  return `${contact.jid} ${contact.address}`;
+  return `${contact.jid} ${contact.address}`.toLowerCase();
 }
 
 function isBookedContact(value: unknown): value is BookedContact {

@@ -36,6 +36,10 @@ export class JsonBook<T> {
   #records: Map<string, T> | undefined;
   #saved: Promise<void> = Promise.resolve();
 
+  /**
+   * @param storage Where the list is kept.
+   * @param options The file's field, the records' key and what counts as a record.
+   */
   constructor(storage: BookStorage, options: JsonBookOptions<T>) {
     this.#storage = storage;
     this.#options = options;
@@ -51,13 +55,21 @@ export class JsonBook<T> {
     return (await this.#load()).has(key);
   }
 
-  /** Keeps a record (replacing the one with its key) and saves. */
+  /**
+   * Keeps a record (replacing the one with its key) and saves.
+   *
+   * @throws When the file cannot be written (the record stays kept in memory).
+   */
   async put(record: T): Promise<void> {
     (await this.#load()).set(this.#options.key(record), record);
     await this.#save();
   }
 
-  /** Drops the record with this key, if kept, and saves. */
+  /**
+   * Drops the record with this key, if kept, and saves.
+   *
+   * @throws When the file cannot be written (the record stays dropped in memory).
+   */
   async delete(key: string): Promise<void> {
     if ((await this.#load()).delete(key)) await this.#save();
   }

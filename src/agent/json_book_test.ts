@@ -6,8 +6,9 @@ interface Pet {
   kind: string;
 }
 
-const isPet = (value: unknown): value is Pet =>
-  typeof (value as Pet | null)?.name === "string" && typeof (value as Pet).kind === "string";
+function isPet(value: unknown): value is Pet {
+  return typeof (value as Pet | null)?.name === "string" && typeof (value as Pet).kind === "string";
+}
 
 function petBook(initial?: string) {
   const storage = memoryBookStorage(initial);

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Logger } from "../log/mod.ts";
-import type { InviteEvent, RosterItem, XmppAction } from "../xmpp/mod.ts";
+import type { InviteEvent, ProbeEvent, RosterItem, XmppAction } from "../xmpp/mod.ts";
 import { isSubscribedTo } from "../xmpp/mod.ts";
 import { type ContactBook, contactKey } from "./contact_book.ts";
 import { checkSender, type PolicyRules } from "./policy.ts";
@@ -26,9 +26,12 @@ export interface RoomSettings {
 
 /** What {@linkcode Membership} needs. */
 export interface MembershipOptions {
+  /** Sends stanzas and reads the roster (client mode). */
   xmpp: { send(action: XmppAction): void; roster(): Promise<RosterItem[]> };
+  /** Who may subscribe, probe and invite. */
   rules: PolicyRules;
   log: Logger;
+  /** The clock (when a contact subscribed, when a room was joined). */
   now: () => Date;
   /** `component` answers from the address a message was sent to. @default {"client"} */
   mode?: "client" | "component";
@@ -107,6 +110,21 @@ export class Membership {
     if (mode !== "component" || contactBook === undefined || to === undefined) return;
     const since = now().toISOString();
     this.#enqueue(CONTACTS, () => contactBook.put({ jid: bare, address: to, since }));
+  }
+
+  /**
+   * Component mode: a contact's server asks for an address's presence (RFC 6121 §4.3.2).
+   * Allowed JIDs get it; others get nothing, as if the agent did not know them.
+   */
+  probe(event: ProbeEvent): void {
+    const { log, mode, rules, xmpp } = this.#options;
+    if (mode !== "component") return;
+    const decision = checkSender(event.bare, rules);
+    if (!decision.allowed) {
+      log.debug(`Ignored a presence probe from ${event.bare}: ${decision.reason}`);
+      return;
+    }
+    xmpp.send({ type: "announce", to: event.from, from: event.to });
   }
 
   /** Someone no longer wants the agent's presence (component mode forgets them). */

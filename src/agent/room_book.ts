@@ -27,6 +27,7 @@ export interface BookedRoom {
  * ```
  */
 export class RoomBook extends JsonBook<BookedRoom> {
+  /** @param storage Where the list is kept (`rooms.json`). */
   constructor(storage: BookStorage) {
     super(storage, { field: "rooms", key: (room) => room.jid, accept: isBookedRoom });
   }

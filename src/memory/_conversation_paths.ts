@@ -22,6 +22,8 @@ export function refJid(ref: ConversationRef): string {
 }
 
 const SAFE_THREAD = /^[A-Za-z0-9_-]{1,64}$/;
+/** Thread ids longer than this are hashed every time rather than kept (they come from senders). */
+const MAX_KEPT_THREAD = 256;
 
 /** The folders of conversations under one data directory, recent ones kept. */
 export class ConversationPaths {
@@ -61,11 +63,14 @@ export class ConversationPaths {
     if (typeof ref === "string" || ref.thread === undefined || ref.thread === "") {
       return this.dir(refJid(ref));
     }
-    const key = `${ref.jid}\n${ref.thread}`;
+    // The folder is checked (or found checked) first; it holds no newline, so the key is
+    // unambiguous whatever the thread id holds.
+    const parent = this.dir(ref.jid);
+    const key = `${parent}\n${ref.thread}`;
     const kept = this.#sessions.get(key);
     if (kept !== undefined) return kept;
-    const dir = join(this.dir(ref.jid), "threads", await threadFolder(ref.thread));
-    this.#sessions.set(key, dir);
+    const dir = join(parent, "threads", await threadFolder(ref.thread));
+    if (ref.thread.length <= MAX_KEPT_THREAD) this.#sessions.set(key, dir);
     return dir;
   }
 }

@@ -1,8 +1,8 @@
 /**
  * The last entries of one session kept in memory, so the recent history a turn needs
- * costs no read. Entries are kept as their JSON lines and parsed once, when first read;
- * what comes back is exactly what parsing the file would give, deeply frozen, so that no
- * caller can change what the next one sees.
+ * costs no read. An entry just appended is kept as its JSON line until first read, then as
+ * the parsed entry only; what comes back is exactly what parsing the file would give, deeply
+ * frozen, so that no caller can change what the next one sees.
  *
  * @module
  */
@@ -11,12 +11,8 @@ import { type HistoryEntry, isMessageEntry, isSessionHeader, parseLine } from ".
 import { linesBackward } from "./_lines.ts";
 import type { MemoryFs } from "./memory_fs.ts";
 
-interface TailLine {
-  line: string;
-  message: boolean;
-  /** The parsed line, once read. */
-  entry?: HistoryEntry;
-}
+/** One kept entry: its line until it is first read, then the parsed, frozen entry. */
+type TailLine = { line: string; message: boolean } | { entry: HistoryEntry; message: boolean };
 
 /** The last entries of a session (the header left out), oldest first. */
 export class SessionTail {
@@ -55,18 +51,25 @@ export class SessionTail {
    */
   recent(n: number, include: "messages" | "all"): HistoryEntry[] | null {
     if (n === 0) return [];
-    const picked: TailLine[] = [];
+    const picked: number[] = [];
     let messages = 0;
     let i = this.#lines.length - 1;
     for (; i >= 0; i--) {
-      const kept = this.#lines[i] as TailLine;
-      if (kept.message || include === "all") picked.push(kept);
-      if (kept.message && ++messages === n) break;
+      const { message } = this.#lines[i] as TailLine;
+      if (message || include === "all") picked.push(i);
+      if (message && ++messages === n) break;
     }
     if (i < 0 && !this.#complete) return null;
-    return picked.reverse().map((kept) =>
-      kept.entry ??= deepFreeze(parseLine(kept.line) as HistoryEntry)
-    );
+    return picked.reverse().map((index) => this.#entry(index));
+  }
+
+  /** The parsed entry at `index`, parsed and frozen on first use. */
+  #entry(index: number): HistoryEntry {
+    const kept = this.#lines[index] as TailLine;
+    if ("entry" in kept) return kept.entry;
+    const entry = frozenEntry(parseLine(kept.line) as HistoryEntry);
+    this.#lines[index] = { entry, message: kept.message };
+    return entry;
   }
 }
 
@@ -88,7 +91,7 @@ export async function loadSessionTail(
         complete = false;
         break;
       }
-      lines.push({ line, message: isMessageEntry(entry) });
+      lines.push({ entry: frozenEntry(entry), message: isMessageEntry(entry) });
     }
   } finally {
     reader.close();
@@ -96,10 +99,10 @@ export async function loadSessionTail(
   return new SessionTail(capacity, lines.reverse(), complete);
 }
 
-/** Freezes a parsed JSON value and everything in it. */
-function deepFreeze<T>(value: T): T {
+/** Freezes a parsed entry and everything in it (entries come from JSON: no cycles). */
+export function frozenEntry<T>(value: T): T {
   if (typeof value === "object" && value !== null) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
+    for (const inner of Object.values(value)) frozenEntry(inner);
     Object.freeze(value);
   }
   return value;

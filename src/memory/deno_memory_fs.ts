@@ -9,11 +9,12 @@ import { dirname } from "node:path";
 import type { MemoryAppender, MemoryFs, MemoryReader } from "./memory_fs.ts";
 
 /**
- * Appends up to this size are written synchronously: a small write to the page cache takes
- * microseconds, far less than handing it to a worker thread and back. Larger ones go async
- * so that the event loop never stalls on them.
+ * Appends up to this size (a chat message) are written synchronously: a small write to the
+ * page cache takes microseconds, far less than handing it to a worker thread and back.
+ * Larger ones (tool results, long answers) go async, so that a slow disk stalls the event
+ * loop for one small write at most.
  */
-const SYNC_WRITE_MAX = 64 * 1024;
+const SYNC_WRITE_MAX = 4 * 1024;
 
 function isNotFound(error: unknown): boolean {
   return error instanceof Deno.errors.NotFound;

@@ -21,7 +21,7 @@ import { denoMemoryFs } from "./deno_memory_fs.ts";
 import { KeyedQueue } from "../async/mod.ts";
 import { LruMap } from "./_lru.ts";
 import { AppendHandles } from "./_append_handles.ts";
-import { loadSessionTail, SessionTail } from "./_session_tail.ts";
+import { frozenEntry, loadSessionTail, SessionTail } from "./_session_tail.ts";
 import { type PromptParts, PromptPartsCache } from "./_prompt_parts.ts";
 import {
   countMessages,
@@ -179,6 +179,7 @@ export class MemoryStore {
     ref: ConversationRef,
     task: (path: string, state: FileState) => Promise<T>,
   ): Promise<T> {
+    // Concatenated, not joined: the folder is already normalised, and this runs on every call.
     const path = `${await this.#paths.sessionDir(ref)}/${HISTORY}`;
     return await this.#queue.run(path, async () => {
       let state = this.#files.get(path);
@@ -254,7 +255,8 @@ export class MemoryStore {
    * The last `n` messages of the current session, oldest first. Answered from the
    * entries kept in memory (see `cacheEntries`) when they reach back far enough, else
    * read from the file's end, stopping once it has them: the cost does not grow with
-   * the session. Entries served from memory are shared and frozen: copy one to change it.
+   * the session. Entries are frozen (those served from memory are shared): copy one to
+   * change it.
    *
    * @param jid The conversation's bare JID.
    * @param n How many messages (a non-negative integer).
@@ -278,7 +280,7 @@ export class MemoryStore {
         const cached = state.tail.recent(n, include);
         if (cached !== null) return cached;
       }
-      return await readRecent(this.#fs, path, n, include);
+      return (await readRecent(this.#fs, path, n, include)).map(frozenEntry);
     });
   }
 

@@ -110,22 +110,24 @@ Deno.test("recent() reads no file once a session's last entries are in memory", 
   }, { cacheEntries: 10 });
 });
 
-Deno.test("recent() answers cannot be changed by a caller: the next answer is the same", async () => {
-  await withStore(async (store) => {
-    await store.append(JID, {
-      ...user("original"),
-      attachments: [{ filename: "a.png", mime_type: "image/png", size: "1" }],
-    });
-    const [first] = await store.recent(JID, 1);
-    assert.ok(first && first.type === "message");
-    const entry = first as MessageEntry;
-    assert.throws(() => entry.content = "changed", TypeError);
-    assert.throws(() => entry.attachments![0]!.filename = "b.png", TypeError);
-    const [again] = await store.recent(JID, 1) as MessageEntry[];
-    assert.equal(again?.content, "original");
-    assert.equal(again?.attachments?.[0]?.filename, "a.png");
+for (const cacheEntries of [200, 0]) {
+  const from = cacheEntries === 0 ? "the file" : "memory";
+  Deno.test(`recent() answers from ${from} cannot be changed: the next answer is the same`, async () => {
+    await withStore(async (store) => {
+      await store.append(JID, {
+        ...user("original"),
+        attachments: [{ filename: "a.png", mime_type: "image/png", size: "1" }],
+      });
+      const [first] = await store.recent(JID, 1) as MessageEntry[];
+      assert.ok(first);
+      assert.throws(() => first.content = "changed", TypeError);
+      assert.throws(() => first.attachments![0]!.filename = "b.png", TypeError);
+      const [again] = await store.recent(JID, 1) as MessageEntry[];
+      assert.equal(again?.content, "original");
+      assert.equal(again?.attachments?.[0]?.filename, "a.png");
+    }, { cacheEntries });
   });
-});
+}
 
 Deno.test("a hand edit of user.md or instructions.md is seen once promptTtlMs has passed", async () => {
   let clock = Date.UTC(2025, 0, 1, 10);

@@ -39,7 +39,7 @@ export interface SessionDriver {
   /** The stanzas that carry out an action built as `element` (adds `from`, follow-ups). */
   outbound(action: XmppAction, element: XmlElement): XmlElement[];
   /**
-   * Handles a presence that is neither about a room nor a subscription request (an
+   * Handles a presence that is not about a room, a subscription request or a probe (an
    * `unsubscribe` comes here too, after its event).
    */
   otherPresence(stanza: XmlElement, send: (element: XmlElement) => void): void;
@@ -243,13 +243,17 @@ export class XmppSession {
       if (event !== undefined) this.#handler(event);
     } else if (stanza.is("presence")) {
       if (this.#rooms.handlePresence(stanza)) return;
-      const type = stanza.attrs.type;
+      const { from, to, type } = stanza.attrs;
       if (type === "subscribe" || type === "unsubscribe") {
-        const bare = bareJid(stanza.attrs.from ?? "");
+        const bare = bareJid(from ?? "");
         if (bare === undefined) return;
-        const to = stanza.attrs.to;
         this.#handler(to ? { type, bare, to } : { type, bare });
         if (type === "subscribe") return;
+      }
+      if (type === "probe") {
+        const bare = bareJid(from ?? "");
+        if (bare !== undefined && from && to) this.#handler({ type, from, bare, to });
+        return;
       }
       this.#driver.otherPresence(stanza, (element) => this.#write(element));
     }

@@ -1,9 +1,10 @@
 /**
  * The agent as an external component (XEP-0114): it owns a whole domain, so users talk to
  * `anything@agent.example.org` (or the bare domain) and the agent answers from the address
- * they wrote to. The component owns presence too: it answers probes, follows an accepted
- * subscription with its available presence, sends it to whom the agent asks (`announce`), and
- * when it stops tells everyone it told so that it leaves. Reconnection, outbox, keepalive and
+ * they wrote to. The component owns presence too: it follows an accepted subscription with
+ * its available presence, sends it to whom the agent asks (`announce`: contacts on connect,
+ * answers to probes), tells a contact that unsubscribes that it is gone, and when it stops
+ * tells everyone it told that it leaves. Reconnection, outbox, keepalive and
  * rooms are shared with the client connection ({@linkcode XmppSession}).
  *
  * Rooms are joined from {@linkcode ComponentConnectionOptions.roomJid} (`agent@<domain>` by
@@ -51,6 +52,8 @@ export interface ComponentConnectionOptions {
 }
 
 const FEATURES = [NS_PING, NS_VERSION, NS_CHAT_STATES, NS_STANZA_ID];
+/** The most contacts told "available" that the goodbye remembers. */
+const MAX_ANNOUNCED = 10_000;
 const NS_DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
 
 /**
@@ -69,7 +72,10 @@ export class ComponentConnection {
   #domain: string;
   #roomJid: string;
   #session: XmppSession;
-  /** Who was told the component is available, and by which address: told it leaves on stop. */
+  /**
+   * Who was told the component is available (bare JIDs), and by which address: told it leaves
+   * on stop. Bounded: past {@linkcode MAX_ANNOUNCED} the oldest are dropped.
+   */
   #announced = new Map<string, { to: string; from: string }>();
 
   /** @throws {TypeError} When `domain` or `roomJid` is not a valid JID. */
@@ -95,16 +101,12 @@ export class ComponentConnection {
       outbound: (action, element) => this.#outbound(action, element),
       otherPresence: (stanza, send) => {
         const { from, to, type } = stanza.attrs;
-        if (!from || !to) return;
-        if (type === "probe") {
-          // RFC 6121 §4.3.2: a probe is answered with the probed address's presence.
-          send(this.#announce(from, to));
-        } else if (type === "unsubscribe") {
-          const contact = bareJid(from);
-          for (const [key, told] of this.#announced) {
-            if (told.from === to && bareJid(told.to) === contact) this.#announced.delete(key);
-          }
-        }
+        const contact = bareJid(from ?? "");
+        if (type !== "unsubscribe" || contact === undefined || !to) return;
+        // RFC 6121 §3.3.3: whoever no longer subscribes gets the address's unavailable
+        // presence, and nothing more from it.
+        this.#announced.delete(announcedKey(contact, to));
+        send(xml("presence", { from: to, to: contact, type: "unavailable" }));
       },
       goodbye: (rooms) => [
         ...rooms.filter((r) => r.joined).map((r) =>
@@ -182,9 +184,16 @@ export class ComponentConnection {
     return [element];
   }
 
-  /** The available presence of `from` for `to`, remembered for the goodbye. */
+  /** The available presence of `from` for `to`, remembered (by bare JID) for the goodbye. */
   #announce(to: string, from: string): XmlElement {
-    this.#announced.set(announcedKey(to, from), { to, from });
+    const contact = bareJid(to) ?? to;
+    const key = announcedKey(contact, from);
+    this.#announced.delete(key);
+    this.#announced.set(key, { to: contact, from });
+    for (const oldest of this.#announced.keys()) {
+      if (this.#announced.size <= MAX_ANNOUNCED) break;
+      this.#announced.delete(oldest);
+    }
     return xml("presence", { from, to });
   }
 

@@ -92,9 +92,24 @@ export interface SubscribeEvent {
 /** Someone no longer wants to see the agent's presence. */
 export interface UnsubscribeEvent {
   type: "unsubscribe";
+  /** Who: a bare JID. */
   bare: string;
   /** The address the request was sent to. */
   to?: string;
+}
+
+/**
+ * A contact's server asks for the presence of one of the agent's addresses (component mode:
+ * a client's server answers probes itself). RFC 6121 §4.3.
+ */
+export interface ProbeEvent {
+  type: "probe";
+  /** The full JID that asked. */
+  from: string;
+  /** Its bare JID. */
+  bare: string;
+  /** The address probed. */
+  to: string;
 }
 
 /** An invitation to a room: mediated (XEP-0045 §7.8.2) or direct (XEP-0249). */
@@ -147,6 +162,7 @@ export type XmppEvent =
   | ReactionEvent
   | SubscribeEvent
   | UnsubscribeEvent
+  | ProbeEvent
   | InviteEvent
   | RoomJoinedEvent
   | RoomLeftEvent

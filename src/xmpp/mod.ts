@@ -22,6 +22,7 @@ export type {
   OnlineEvent,
   OobAttachment,
   PresenceAction,
+  ProbeEvent,
   RawAction,
   ReactionEvent,
   RoomJoinedEvent,
