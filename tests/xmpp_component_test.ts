@@ -4,7 +4,7 @@
  */
 import { assertEquals, assertIncludes, assertRejects, assertTrue } from "./support/assert.ts";
 import { EventBuffer } from "./support/event_buffer.ts";
-import { connectHuman } from "./support/human.ts";
+import { connectHuman, type HumanEvent } from "./support/human.ts";
 import { type ProsodyHandle, startProsody } from "./support/prosody.ts";
 import { createLogger } from "../src/log/mod.ts";
 import {
@@ -115,6 +115,10 @@ Deno.test("component mode: messages, presence, IQs and rooms", async (t) => {
     await alice.sendRaw("<presence type='probe' to='probed@agent.localhost'/>");
     const probe = await component.next("probe");
     assertEquals([probe.bare, probe.to], ["alice@localhost", "probed@agent.localhost"]);
+    const fromProbed = (e: HumanEvent) =>
+      e.kind === "presence" && e.type === "available" && e.from === "probed@agent.localhost";
+    // The connection does not answer on its own: the agent decides who may see presence.
+    await assertRejects(() => alice.waitFor(fromProbed, 500), Error, "No a matching event");
     component.connection.send({ type: "announce", to: probe.from, from: probe.to });
     await alice.waitFor((e) =>
       e.kind === "presence" && e.type === "available" && e.from === "probed@agent.localhost"

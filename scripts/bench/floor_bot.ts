@@ -54,6 +54,7 @@ peer.onStanza(async (stanza) => {
   if (!stanza.is("message") || stanza.attrs.type !== "chat" || body === null || !from) return;
   if (config.composing) {
     const state = xml("composing", { xmlns: "http://jabber.org/protocol/chatstates" });
+    // Like the agent, a lost chat state is not worth failing the answer for.
     peer.send(xml("message", { to: from, type: "chat" }, state)).catch(() => {});
   }
   const answer = await ask(body);

@@ -121,8 +121,9 @@ export class Agent {
 
   /** Resolves when every queued conversation, invitation and session set-up is done. */
   async idle(): Promise<void> {
-    while (this.#detached.size > 0) await Promise.all(this.#detached);
-    await this.#queue.idle();
+    do {
+      await Promise.all([...this.#detached, this.#queue.idle()]);
+    } while (this.#detached.size > 0);
   }
 
   #onMessage(message: MessageEvent): void {

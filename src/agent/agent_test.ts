@@ -362,6 +362,18 @@ Deno.test("Agent keeps the link of an attachment it cannot download", async () =
   }]);
 });
 
+Deno.test("Agent in client mode leaves presence probes to the server", async () => {
+  const { agent, sent } = setup();
+  agent.handle({
+    type: "probe",
+    from: "alice@localhost",
+    bare: "alice@localhost",
+    to: "bot@localhost",
+  });
+  await agent.idle();
+  assertEquals(sent, []);
+});
+
 Deno.test("Agent as a component remembers who subscribed, tells them it is back, answers probes", async () => {
   const storage = memoryBookStorage(JSON.stringify({
     contacts: [{ jid: "mallory@elsewhere", address: "agent.localhost", since: "2026-01-01" }],

@@ -113,8 +113,9 @@ export class Membership {
   }
 
   /**
-   * Component mode: a contact's server asks for an address's presence (RFC 6121 §4.3.2).
-   * Allowed JIDs get it; others get nothing, as if the agent did not know them.
+   * Component mode: a contact's server asks for an address's presence (RFC 6121 §4.3).
+   * Allowed JIDs get it, subscribed or not: a contact who subscribed before the agent kept
+   * `contacts.json` must still see it. Others get no presence.
    */
   probe(event: ProbeEvent): void {
     const { log, mode, rules, xmpp } = this.#options;

@@ -7,7 +7,13 @@
  * @module
  */
 
-import { type HistoryEntry, isMessageEntry, isSessionHeader, parseLine } from "./entries.ts";
+import {
+  frozenEntry,
+  type HistoryEntry,
+  isMessageEntry,
+  isSessionHeader,
+  parseLine,
+} from "./entries.ts";
 import { linesBackward } from "./_lines.ts";
 import type { MemoryFs } from "./memory_fs.ts";
 
@@ -97,13 +103,4 @@ export async function loadSessionTail(
     reader.close();
   }
   return new SessionTail(capacity, lines.reverse(), complete);
-}
-
-/** Freezes a parsed entry and everything in it (entries come from JSON: no cycles). */
-export function frozenEntry<T>(value: T): T {
-  if (typeof value === "object" && value !== null) {
-    for (const inner of Object.values(value)) frozenEntry(inner);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -101,3 +101,12 @@ export function parseLine(line: string): SessionHeader | HistoryEntry | null {
   if (entry.type === "message" && !isMessageEntry(entry as HistoryEntry)) return null;
   return entry as SessionHeader | HistoryEntry;
 }
+
+/** Freezes a parsed entry and everything in it (entries come from JSON: no cycles). */
+export function frozenEntry<T>(value: T): T {
+  if (typeof value === "object" && value !== null) {
+    for (const inner of Object.values(value)) frozenEntry(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

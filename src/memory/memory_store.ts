@@ -13,7 +13,7 @@
 
 import { join } from "node:path";
 import type { HistoryEntry, MessageEntry, OtherEntry, SessionHeader } from "./entries.ts";
-import { isMessageEntry } from "./entries.ts";
+import { frozenEntry, isMessageEntry } from "./entries.ts";
 import { normaliseJid } from "./paths.ts";
 import { ConversationPaths, type ConversationRef, refJid } from "./_conversation_paths.ts";
 import type { MemoryFs } from "./memory_fs.ts";
@@ -21,7 +21,7 @@ import { denoMemoryFs } from "./deno_memory_fs.ts";
 import { KeyedQueue } from "../async/mod.ts";
 import { LruMap } from "./_lru.ts";
 import { AppendHandles } from "./_append_handles.ts";
-import { frozenEntry, loadSessionTail, SessionTail } from "./_session_tail.ts";
+import { loadSessionTail, SessionTail } from "./_session_tail.ts";
 import { type PromptParts, PromptPartsCache } from "./_prompt_parts.ts";
 import {
   countMessages,

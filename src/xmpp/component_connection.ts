@@ -103,10 +103,11 @@ export class ComponentConnection {
         const { from, to, type } = stanza.attrs;
         const contact = bareJid(from ?? "");
         if (type !== "unsubscribe" || contact === undefined || !to) return;
-        // RFC 6121 §3.3.3: whoever no longer subscribes gets the address's unavailable
-        // presence, and nothing more from it.
-        this.#announced.delete(announcedKey(contact, to));
-        send(xml("presence", { from: to, to: contact, type: "unavailable" }));
+        // RFC 6121 §3.3.3: a contact who no longer subscribes gets the address's unavailable
+        // presence, and nothing more from it. Others were never told anything.
+        if (this.#announced.delete(announcedKey(contact, to))) {
+          send(xml("presence", { from: to, to: contact, type: "unavailable" }));
+        }
       },
       goodbye: (rooms) => [
         ...rooms.filter((r) => r.joined).map((r) =>
@@ -225,6 +226,7 @@ export class ComponentConnection {
   }
 }
 
+/** The key of a contact told by one address (bare JIDs; addresses compare without case). */
 function announcedKey(to: string, from: string): string {
-  return `${to} ${from}`;
+  return `${to} ${from}`.toLowerCase();
 }

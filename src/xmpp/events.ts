@@ -104,7 +104,7 @@ export interface UnsubscribeEvent {
  */
 export interface ProbeEvent {
   type: "probe";
-  /** The full JID that asked. */
+  /** The JID that asked (a server sends its user's bare JID). */
   from: string;
   /** Its bare JID. */
   bare: string;
