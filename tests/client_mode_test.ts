@@ -3,7 +3,7 @@
  * its derived permissions, a real slixmpp client as the human, and a fake LLM at the HTTP
  * wire level.
  */
-import { assertEquals, assertIncludes, assertTrue } from "./support/assert.ts";
+import { assertEquals, assertIncludes, assertTrue, eventually } from "./support/assert.ts";
 import { startAgent } from "./support/agent_process.ts";
 import { startFakeLlm, waitForRequests } from "./support/fake_llm.ts";
 import { connectHuman, type Human, type HumanMessage } from "./support/human.ts";
@@ -61,9 +61,13 @@ Deno.test("client mode: conversations, commands and policy", async (t) => {
     await alice.nextMessage({ from: BOT, withBody: true });
     const body = llm.requests.at(-1)?.body as AnthropicBody;
     assertEquals(body.messages.map((m) => m.role), ["user", "assistant", "user"]);
-    const lines = readJsonl(
-      await Deno.readTextFile(`${agent.dataDir}/alice@localhost/history.jsonl`),
+    const history = `${agent.dataDir}/alice@localhost/history.jsonl`;
+    // The answer is stored right after it is sent.
+    await eventually(
+      "the answer in history.jsonl",
+      async () => (await Deno.readTextFile(history)).includes("echo: And Jabber?"),
     );
+    const lines = readJsonl(await Deno.readTextFile(history));
     assertEquals(lines[0]?.type, "session");
     assertEquals(lines[0]?.jid, "alice@localhost");
     assertEquals(lines.slice(1).map((l) => [l.role, l.content]), [

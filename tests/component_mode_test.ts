@@ -2,19 +2,11 @@
  * The agent as an XEP-0114 component, end to end: handshake, a conversation with
  * `anything@component`, presence owned by the component, and a wrong secret.
  */
-import { assertEquals, assertIncludes } from "./support/assert.ts";
+import { assertEquals, assertIncludes, eventually } from "./support/assert.ts";
 import { startAgent } from "./support/agent_process.ts";
 import { startFakeLlm } from "./support/fake_llm.ts";
 import { connectHuman, type HumanEvent } from "./support/human.ts";
 import { startProsody } from "./support/prosody.ts";
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("The condition did not hold in time");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 function componentToml(port: number, llmUrl: string, dataDir: string, secret: string): string {
   return `
@@ -114,13 +106,48 @@ Deno.test("component mode: a contact is told when the agent leaves and when it i
     // again when it leaves.
     await alice.sendPresence({ to: "agent.localhost", type: "unsubscribe" });
     await alice.waitFor(fromAgent("unavailable"));
-    await waitUntil(async () =>
-      !(await Deno.readTextFile(`${dataDir}/contacts.json`)).includes("alice")
+    await eventually(
+      "Alice gone from contacts.json",
+      async () => !(await Deno.readTextFile(`${dataDir}/contacts.json`)).includes("alice"),
     );
     const mark = alice.events.length;
     await second.stop();
     await new Promise((resolve) => setTimeout(resolve, 500));
     assertEquals(alice.events.slice(mark).filter(fromAgent("unavailable")), []);
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("component mode: a contact's login probe is answered and the contact remembered", async () => {
+  await using prosody = await startProsody();
+  await prosody.register("alice", "alicepass");
+  await using llm = await startFakeLlm();
+  const dataDir = await Deno.makeTempDir({ prefix: "fluux-component-" });
+  const config = componentToml(prosody.componentPort, llm.url, dataDir, prosody.componentSecret);
+  try {
+    {
+      await using _agent = await startAgent({ prosody, llmUrl: llm.url, configToml: config });
+      await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
+      await alice.subscribe("agent.localhost");
+      await alice.waitFor((e) => e.kind === "subscribed" && e.from === "agent.localhost");
+      await eventually(
+        "contacts.json written",
+        () => Deno.stat(`${dataDir}/contacts.json`).then(() => true, () => false),
+      );
+    }
+    // As if the agent had never written it down: the server's probe at the next login tells.
+    await Deno.remove(`${dataDir}/contacts.json`);
+    await using _agent = await startAgent({ prosody, llmUrl: llm.url, configToml: config });
+    await using again = await connectHuman(prosody, { user: "alice", password: "alicepass" });
+    await again.waitFor((e) =>
+      e.kind === "presence" && e.from === "agent.localhost" && e.type === "available"
+    );
+    await eventually(
+      "Alice in contacts.json",
+      async () =>
+        (await Deno.readTextFile(`${dataDir}/contacts.json`).catch(() => "")).includes("alice"),
+    );
   } finally {
     await Deno.remove(dataDir, { recursive: true });
   }

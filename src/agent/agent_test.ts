@@ -400,8 +400,21 @@ Deno.test("Agent as a component remembers who subscribed, tells them it is back,
   assertEquals(sent.splice(0), [
     { type: "announce", to: "alice@localhost/phone", from: "agent.localhost" },
   ], "a probe is answered to allowed JIDs only");
+  await agent.idle();
+  assertEquals(
+    (await contacts.list()).map((c) => `${c.jid} ${c.address}`),
+    [
+      "mallory@elsewhere agent.localhost",
+      "alice@localhost helper@agent.localhost",
+      "alice@localhost agent.localhost",
+    ],
+    "a probing contact is remembered at the probed address",
+  );
 
   agent.handle({ type: "unsubscribe", bare: "alice@localhost", to: "helper@agent.localhost" });
   await agent.idle();
-  assertEquals((await contacts.list()).map((c) => c.jid), ["mallory@elsewhere"]);
+  assertEquals((await contacts.list()).map((c) => `${c.jid} ${c.address}`), [
+    "mallory@elsewhere agent.localhost",
+    "alice@localhost agent.localhost",
+  ], "an unsubscribe drops the contact at that address only");
 });

@@ -114,11 +114,13 @@ export class Membership {
 
   /**
    * Component mode: a contact's server asks for an address's presence (RFC 6121 §4.3).
-   * Allowed JIDs get it, subscribed or not: a contact who subscribed before the agent kept
-   * `contacts.json` must still see it. Others get no presence.
+   * Allowed JIDs get it. A server probes only for users whose roster subscribes to the
+   * address, so the contact is remembered too: one who subscribed before the agent kept
+   * `contacts.json`, or whose entry was lost, is told again on the next connect. Others
+   * get no presence.
    */
   probe(event: ProbeEvent): void {
-    const { log, mode, rules, xmpp } = this.#options;
+    const { contactBook, log, mode, now, rules, xmpp } = this.#options;
     if (mode !== "component") return;
     const decision = checkSender(event.bare, rules);
     if (!decision.allowed) {
@@ -126,6 +128,12 @@ export class Membership {
       return;
     }
     xmpp.send({ type: "announce", to: event.from, from: event.to });
+    if (contactBook === undefined) return;
+    const contact = { jid: event.bare, address: event.to };
+    this.#enqueue(CONTACTS, async () => {
+      if (await contactBook.has(contactKey(contact))) return;
+      await contactBook.put({ ...contact, since: now().toISOString() });
+    });
   }
 
   /** Someone no longer wants the agent's presence (component mode forgets them). */

@@ -65,3 +65,21 @@ export async function assertRejects(
   }
   throw new assert.AssertionError({ message: "Expected the promise to reject" });
 }
+
+/**
+ * Waits until `check` holds (polling every 20 ms), for what a user would see happen soon
+ * after an answer, e.g. a file written once the reply is out.
+ *
+ * @throws {Error} Naming `what` when it does not hold within `timeoutMs` (5000).
+ */
+export async function eventually(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Not within ${timeoutMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
