@@ -76,7 +76,7 @@ function parseArgs(args: string[]): Args | string {
 function sizes(quick: boolean) {
   return {
     overhead_messages: quick ? 50 : 500,
-    warm_up_messages: quick ? 5 : 20,
+    warm_up_messages: 20,
     history_messages: quick ? 30 : 200,
     history_short_entries: 10,
     history_long_entries: 100_000,
