@@ -165,13 +165,17 @@ Deno.test("Agent keeps the message and says so briefly when the LLM fails", asyn
 Deno.test("Agent subscribes to allowed JIDs missing from the roster and accepts their requests", async () => {
   const { agent, sent } = setup({ roster: [] });
   agent.handle({ type: "online", jid: "bot@localhost/fluux-agent" });
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  await agent.idle();
   agent.handle({ type: "subscribe", bare: "alice@localhost" });
   agent.handle({ type: "subscribe", bare: "eve@localhost" });
-  assertEquals(sent, [
+  assertEquals(sent.splice(0), [
     { type: "subscribe", to: "alice@localhost" },
     { type: "subscribed", to: "alice@localhost" },
   ]);
+  // Alice declined (her roster entry stays unsubscribed): a reconnect does not ask again.
+  agent.handle({ type: "online", jid: "bot@localhost/fluux-agent" });
+  await agent.idle();
+  assertEquals(sent, []);
 });
 
 Deno.test("Agent starts a new session after the idle timeout", async () => {

@@ -57,6 +57,8 @@ export class Membership {
   #rooms = new Map<string, RoomSettings>();
   #nicks = new Map<string, string>();
   #joinedOnce = false;
+  /** Allowed JIDs asked to share their presence by this process (asked once, not per connect). */
+  #asked = new Set<string>();
 
   /**
    * @param options Policy, XMPP, books.
@@ -212,7 +214,9 @@ export class Membership {
       const roster = new Map((await xmpp.roster()).map((item) => [item.jid, item]));
       for (const jid of wanted) {
         const item = roster.get(jid);
-        if (item !== undefined && isSubscribedTo(item)) continue;
+        // Someone who declined is not asked again at every reconnect: once per run at most.
+        if (this.#asked.has(jid) || (item !== undefined && isSubscribedTo(item))) continue;
+        this.#asked.add(jid);
         xmpp.send({ type: "subscribe", to: jid });
         log.info(`Asked ${jid} to share presence`);
       }
