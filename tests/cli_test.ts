@@ -53,7 +53,7 @@ password = "\${BOT_PASSWORD}"
 
 [llm]
 provider = "anthropic"
-model = "claude-sonnet-4-5"
+model = "claude-sonnet-5"
 api_key = "\${ANTHROPIC_API_KEY}"
 
 [memory]
@@ -76,6 +76,15 @@ Deno.test("a missing config says where it looked and how to make one", async () 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("--config without a path is a usage error on one line", async () => {
+  const run = await cli(["check", "--config"]);
+  assertEquals(run.code, 2);
+  assertEquals(
+    run.stderr.trim(),
+    'fluux-agent: Missing value for "--config": pass --config <path>',
+  );
 });
 
 Deno.test("a broken config names the key, what was expected and what was found", async () => {

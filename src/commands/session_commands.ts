@@ -20,7 +20,10 @@ export const newCommand: Command = {
   },
 };
 
-/** `/forget`: erase the current session and the profile, keep the archives. */
+/**
+ * `/forget`: erase the current session (from the default session, every thread's too) and
+ * the profile, keep the archives.
+ */
 export const forgetCommand: Command = {
   name: "forget",
   summary: "Erase this conversation's history and your profile (archives are kept)",

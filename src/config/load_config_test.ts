@@ -93,6 +93,18 @@ Deno.test("loadConfig() lower-cases allowed JIDs and accepts *", async () => {
   assert.deepEqual(loaded.config.agent.allowed_jids, ["admin@localhost", "*"]);
 });
 
+Deno.test('loadConfig() reads a lone "*" as ["*"] in allowed_jids and allowed_domains', async () => {
+  const loaded = await loadToml(
+    `${MINIMAL_TOML}\n[agent]\nallowed_jids = "*"\nallowed_domains = "*"\n`,
+  );
+  assert.deepEqual(loaded.config.agent.allowed_jids, ["*"]);
+  assert.deepEqual(loaded.config.agent.allowed_domains, ["*"]);
+  await assert.rejects(
+    loadToml(`${MINIMAL_TOML}\n[agent]\nallowed_jids = "alice@example.com"\n`),
+    /agent\.allowed_jids: expected an array of bare JIDs, or "\*"/,
+  );
+});
+
 Deno.test("loadConfig() defaults the LLM host by provider", async () => {
   const loaded = await loadToml(WITH_VARIABLES, {
     env: { BOT_PASSWORD: "pw-1234", ANTHROPIC_API_KEY: "sk-ant-1" },

@@ -135,19 +135,29 @@ const llmSchema = llmTable.refine(
 const JID_OR_STAR = 'expected a bare JID like "alice@example.com", or "*"';
 const DOMAIN_OR_STAR = 'expected a domain like "example.com", or "*"';
 
+/** A lone `"*"` is read as `["*"]`: writing the wildcard without brackets is a natural slip. */
+const starAsList = (value: unknown) => value === "*" ? ["*"] : value;
+
 const agentSchema = table({
   name: text().default("Fluux Agent"),
-  allowed_jids: z.array(
-    z.string({ error: JID_OR_STAR }).refine((jid) => jid === "*" || isBareJid(jid), {
-      error: JID_OR_STAR,
-    }).transform((jid) => jid.toLowerCase()),
-    { error: "expected an array of bare JIDs" },
+  allowed_jids: z.preprocess(
+    starAsList,
+    z.array(
+      z.string({ error: JID_OR_STAR }).refine((jid) => jid === "*" || isBareJid(jid), {
+        error: JID_OR_STAR,
+      }).transform((jid) => jid.toLowerCase()),
+      { error: 'expected an array of bare JIDs, or "*"' },
+    ),
   ).default([]),
-  allowed_domains: z.array(
-    z.string({ error: DOMAIN_OR_STAR }).refine((domain) => domain === "*" || isDomain(domain), {
-      error: DOMAIN_OR_STAR,
-    }).transform((domain) => domain.toLowerCase()),
-    { error: "expected an array of domains" },
+  allowed_domains: z.preprocess(
+    starAsList,
+    z.array(
+      z.string({ error: DOMAIN_OR_STAR }).refine(
+        (domain) => domain === "*" || isDomain(domain),
+        { error: DOMAIN_OR_STAR },
+      ).transform((domain) => domain.toLowerCase()),
+      { error: 'expected an array of domains, or "*"' },
+    ),
   ).optional(),
   dev_command_jids: z.array(
     z.string({ error: BARE_JID }).refine(isBareJid, { error: BARE_JID })

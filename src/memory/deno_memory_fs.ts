@@ -71,6 +71,18 @@ async function openAppend(path: string): Promise<MemoryAppender> {
   };
 }
 
+/** The names of a folder's entries that `keep` accepts; `[]` if the folder does not exist. */
+async function list(path: string, keep: (entry: Deno.DirEntry) => boolean): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(path)) if (keep(entry)) names.push(entry.name);
+  } catch (error) {
+    if (isNotFound(error)) return [];
+    throw error;
+  }
+  return names;
+}
+
 /**
  * Creates the filesystem access used in production.
  *
@@ -122,15 +134,7 @@ export function denoMemoryFs(): MemoryFs {
         throw error;
       }
     },
-    async listFiles(path) {
-      const names: string[] = [];
-      try {
-        for await (const entry of Deno.readDir(path)) if (entry.isFile) names.push(entry.name);
-      } catch (error) {
-        if (isNotFound(error)) return [];
-        throw error;
-      }
-      return names;
-    },
+    listFiles: (path) => list(path, (entry) => entry.isFile),
+    listFolders: (path) => list(path, (entry) => entry.isDirectory),
   };
 }

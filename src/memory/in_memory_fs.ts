@@ -95,4 +95,15 @@ export class InMemoryFs implements MemoryFs {
     const names = [...this.files.keys()].filter((file) => dirname(file) === path);
     return Promise.resolve(names.map((file) => file.slice(path.length + 1)));
   }
+
+  /** Folders exist here only as the paths of the files under them. */
+  listFolders(path: string): Promise<string[]> {
+    const names = new Set<string>();
+    for (const file of this.files.keys()) {
+      if (!file.startsWith(`${path}/`)) continue;
+      const rest = file.slice(path.length + 1);
+      if (rest.includes("/")) names.add(rest.slice(0, rest.indexOf("/")));
+    }
+    return Promise.resolve([...names]);
+  }
 }

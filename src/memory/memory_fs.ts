@@ -46,4 +46,6 @@ export interface MemoryFs {
   remove(path: string): Promise<boolean>;
   /** Names of the files in a folder; `[]` if the folder does not exist. */
   listFiles(path: string): Promise<string[]>;
+  /** Names of the folders in a folder; `[]` if the folder does not exist. */
+  listFolders(path: string): Promise<string[]>;
 }

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import type { HistoryEntry, SessionHeader } from "./entries.ts";
 import { frozenEntry, isMessageEntry } from "./entries.ts";
 import { normaliseJid } from "./paths.ts";
@@ -128,7 +128,14 @@ export class MemoryStore {
     task: (path: string, state: FileState) => Promise<T>,
   ): Promise<T> {
     // Concatenated, not joined: the folder is already normalised, and this runs on every call.
-    const path = `${await this.#paths.sessionDir(ref)}/${HISTORY}`;
+    return await this.#withHistoryAt(`${await this.#paths.sessionDir(ref)}/${HISTORY}`, task);
+  }
+
+  /** {@linkcode #withHistory} for a history file's path (already checked). */
+  async #withHistoryAt<T>(
+    path: string,
+    task: (path: string, state: FileState) => Promise<T>,
+  ): Promise<T> {
     return await this.#queue.run(path, async () => {
       let state = this.#files.get(path);
       if (!state) this.#files.set(path, state = { repaired: false });
@@ -278,28 +285,44 @@ export class MemoryStore {
 
   /**
    * Erases the current session and the profile (`user.md`, `context.md`, `memory.md`);
-   * archived sessions and identity files are kept.
+   * for the default session, the current session of every thread too. Archived sessions
+   * and identity files are kept.
    *
-   * @returns The names of the files removed.
+   * @returns The files removed, relative to the conversation's folder.
    */
-  async forget(jid: ConversationRef): Promise<string[]> {
-    return await this.#withHistory(jid, async (path, state) => {
-      const dir = this.#paths.dir(refJid(jid));
-      const names = [HISTORY, `${HISTORY}.torn`, "history.md", ...PROFILE_FILES];
-      const removed: string[] = [];
-      this.#handles.close(path);
+  async forget(ref: ConversationRef): Promise<string[]> {
+    const dir = this.#paths.dir(refJid(ref));
+    const removed = await this.#withHistory(ref, async (path, state) => {
+      const session = relative(dir, dirname(path));
+      const erased = (await this.#eraseSession(path, state)).map((name) => join(session, name));
       try {
-        for (const name of names) {
-          if (await this.#fs.remove(name === HISTORY ? path : join(dir, name))) {
-            removed.push(name);
-          }
+        for (const name of ["history.md", ...PROFILE_FILES]) {
+          if (await this.#fs.remove(join(dir, name))) erased.push(name);
         }
       } finally {
         this.#prompts.invalidate(dir);
       }
-      this.#reset(state);
-      return removed;
+      return erased;
     });
+    if (typeof ref !== "string" && ref.thread) return removed;
+    const threads = join(dir, "threads");
+    for (const folder of await this.#fs.listFolders(threads)) {
+      const path = join(threads, folder, HISTORY);
+      const erased = await this.#withHistoryAt(path, (at, state) => this.#eraseSession(at, state));
+      removed.push(...erased.map((name) => join("threads", folder, name)));
+    }
+    return removed;
+  }
+
+  /** Removes a session's history (and its torn tail, if any); the names removed. */
+  async #eraseSession(path: string, state: FileState): Promise<string[]> {
+    this.#handles.close(path);
+    const erased: string[] = [];
+    for (const file of [path, `${path}.torn`]) {
+      if (await this.#fs.remove(file)) erased.push(basename(file));
+    }
+    this.#reset(state);
+    return erased;
   }
 
   /** Number of archived sessions (`.jsonl`, and the Rust agent's legacy `.md`). */

@@ -257,6 +257,32 @@ Deno.test("forget() erases history and profile but keeps archives and identity",
   });
 });
 
+Deno.test("forget() of the conversation erases every thread's session too; a thread's only its own", async () => {
+  await withStore(async (store) => {
+    const a = { jid: JID, thread: "th-A" };
+    const b = { jid: JID, thread: "odd thread/../id" };
+    await store.append(a, user("thread secret"));
+    await store.archive(a);
+    await store.append(a, user("thread secret 2"));
+    await store.append(b, user("other thread"));
+    await store.append(JID, user("main"));
+
+    const [thread, ...rest] = await store.forget(b);
+    assert.match(thread ?? "", /^threads\/h-[0-9a-f]{32}\/history\.jsonl$/);
+    assert.deepEqual(rest, []);
+    assert.deepEqual((await store.recent(a, 10)).length, 1, "forgetting one thread keeps another");
+
+    const removed = await store.forget(JID);
+    assert.deepEqual(removed.sort(), ["history.jsonl", "threads/th-A/history.jsonl"]);
+    assert.deepEqual(await store.recent(a, 10), []);
+    assert.equal(await store.archivedSessions(a), 1, "a thread's archives are kept");
+    await store.append(a, user("after"));
+    assert.deepEqual((await store.recent(a, 10)).map((e) => (e as { content: string }).content), [
+      "after",
+    ]);
+  });
+});
+
 Deno.test("promptParts() prefers the conversation's files, then the global ones", async () => {
   let clock = new Date("2025-01-01T10:00:00Z");
   await withStore(async (store, root) => {
