@@ -75,9 +75,16 @@ async function main(args: string[]): Promise<number> {
   if (!COMMANDS.includes(command)) {
     return fail(2, `Unknown command "${command}". Run "fluux-agent help" for the commands`);
   }
+  let path: string;
+  try {
+    path = resolveConfigPath(rest, (name) => Deno.env.get(name));
+  } catch (error) {
+    // A usage mistake such as `--config` with no path.
+    return fail(2, error instanceof Error ? error.message : String(error));
+  }
   let loaded: LoadedConfig;
   try {
-    loaded = await loadConfig(resolveConfigPath(rest, (name) => Deno.env.get(name)));
+    loaded = await loadConfig(path);
   } catch (error) {
     if (error instanceof ConfigError) return fail(2, error.message);
     throw error;
