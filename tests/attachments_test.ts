@@ -106,7 +106,7 @@ Deno.test("attachments: a link to a loopback address is refused under the defaul
   await prosody.register("alice", "alicepass");
   await using llm = await startFakeLlm();
   await using plain = serveFiles();
-  await using _agent = await startAgent({
+  await using agent = await startAgent({
     prosody,
     llmUrl: llm.url,
     extraToml: `
@@ -123,4 +123,21 @@ hosts = ["127.0.0.1"]
   const request = JSON.stringify(llm.requests.at(-1)?.body);
   assertIncludes(request, "read this");
   assertIncludes(request, "refused");
+
+  // A message that is only the link (as clients send a shared file) keeps the link, and the
+  // LLM still hears about the refusal.
+  const link = `http://127.0.0.1:${plain.port}/photo.png`;
+  await alice.sendRaw(oob(link, link));
+  assertIncludes(
+    (await alice.nextMessage({ from: "bot@localhost", withBody: true })).body ?? "",
+    "Could not fetch",
+  );
+  await alice.nextMessage({ from: "bot@localhost", withBody: true });
+  const second = JSON.stringify(llm.requests.at(-1)?.body);
+  assertIncludes(second, link);
+  assertIncludes(second, "refused");
+  assertIncludes(
+    await Deno.readTextFile(`${agent.dataDir}/alice@localhost/history.jsonl`),
+    `[attachment: ${link}]`,
+  );
 });

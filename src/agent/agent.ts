@@ -168,7 +168,10 @@ export class Agent {
       entry: {
         type: "message",
         role: "user",
-        content: withLinks(message.body, intake === undefined ? message.attachments : undefined),
+        content: withLinks(
+          message.body,
+          intake === undefined ? message.attachments : intake.failed,
+        ),
         ...(message.id === undefined ? {} : { msg_id: message.id }),
         ...(intake?.stored.length ? { attachments: intake.stored } : {}),
       },
@@ -327,7 +330,7 @@ export class Agent {
 
 /**
  * The body, followed by the links of attachments that nothing else records (no attachment
- * service, or nothing downloaded): then the links themselves are all there is to keep.
+ * service, or the download failed): then the links themselves are all there is to keep.
  */
 function withLinks(body: string, attachments: readonly OobAttachment[] | undefined): string {
   const links = (attachments ?? []).map((attachment) => `[attachment: ${attachment.url}]`);

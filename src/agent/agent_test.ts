@@ -303,9 +303,29 @@ Deno.test("Agent joins a room an allowed JID invites it to, and remembers it", a
     inviter: "alice@localhost",
     direct: false,
   });
-  await new Promise((resolve) => setTimeout(resolve, 10));
+  await agent.idle();
   assertEquals(sent, [{ type: "join", room: "team@conference.localhost", nick: "fluux-agent" }]);
   assertEquals((await book.list()).map((r) => r.jid), ["team@conference.localhost"]);
+});
+
+Deno.test("Agent rejoins an invited room after a restart, with the room's password", async () => {
+  const { agent, sent, book } = setup();
+  await book.put({
+    jid: "secret@conference.localhost",
+    nick: "helper",
+    inviter: "alice@localhost",
+    password: "pw1",
+    joined: "2026-11-27T10:00:00Z",
+  });
+  agent.handle({ type: "online", jid: "bot@localhost/fluux-agent" });
+  await agent.idle();
+  assertEquals(sent.filter((action) => action.type === "join"), [{
+    type: "join",
+    room: "secret@conference.localhost",
+    nick: "helper",
+    historyMaxStanzas: 0,
+    password: "pw1",
+  }]);
 });
 
 Deno.test("Agent applies the idle timeout in rooms too", async () => {
@@ -325,7 +345,7 @@ Deno.test("Agent records room attachments as metadata without downloading them",
   const attachments: AttachmentIntake = {
     receive: (_jid, list) => {
       downloads.push(...list.map((a) => a.url));
-      return Promise.resolve({ stored: [], blocks: [], failures: [] });
+      return Promise.resolve({ stored: [], blocks: [], failures: [], failed: [] });
     },
     describe: (list) =>
       list.map((a) => ({

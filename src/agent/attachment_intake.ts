@@ -16,6 +16,8 @@ export interface ReceivedAttachments {
   blocks: ContentBlock[];
   /** One short line per refused or failed download, told to the user. */
   failures: string[];
+  /** The attachments not downloaded (their links stay in the user's message). */
+  failed: OobAttachment[];
 }
 
 /** Receives attachments for a conversation; never throws for a refused or failed download. */

@@ -189,7 +189,11 @@ export class Membership {
       for (const room of this.#rooms.values()) this.#join(room);
       for (const booked of await this.#options.roomBook?.list() ?? []) {
         if (this.#rooms.has(booked.jid)) continue;
-        this.#join({ ...this.room(booked.jid), nick: booked.nick });
+        this.#join({
+          ...this.room(booked.jid),
+          nick: booked.nick,
+          ...(booked.password === undefined ? {} : { password: booked.password }),
+        });
       }
     }
     if ((this.#options.mode ?? "client") === "client") await this.#subscribeToAllowed();

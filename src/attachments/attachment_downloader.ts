@@ -144,7 +144,7 @@ export class AttachmentDownloader {
         totalTimeoutMs: this.#options.totalTimeoutMs ?? 120_000,
         configKeys: this.#options.configKeys ?? {
           allowPrivate: "attachments.allow_private_hosts",
-          allowedHosts: "attachments.allowed_hosts",
+          allowedHosts: "attachments.hosts",
         },
         writeTo: path,
         files: this.#fs,

@@ -139,7 +139,7 @@ Deno.test("AttachmentDownloader refuses a host that is not in the allow-list", a
     const result = await downloader.download(dir, { url: `${server.origin}/x` });
     assert.equal(
       failed(result),
-      `refused: host "127.0.0.1:${server.port}" is not allowed (add it to attachments.allowed_hosts)`,
+      `refused: host "127.0.0.1:${server.port}" is not allowed (add it to attachments.hosts)`,
     );
     assert.deepEqual(server.paths, [], "nothing was requested");
   });
@@ -168,7 +168,7 @@ Deno.test("AttachmentDownloader refuses a redirect to a host outside the allow-l
     assert.equal(
       failed(result),
       'redirect to "https://elsewhere.example/f.png" refused: host "elsewhere.example" is not allowed ' +
-        "(add it to attachments.allowed_hosts)",
+        "(add it to attachments.hosts)",
     );
   });
 });

@@ -20,6 +20,8 @@ export interface ReceivedAttachments {
   blocks: ContentBlock[];
   /** One short line per download that was refused or failed, for the user. */
   failures: string[];
+  /** The attachments not downloaded (their links stay in the user's message). */
+  failed: IncomingAttachment[];
 }
 
 /**
@@ -69,8 +71,8 @@ export class AttachmentIntake {
     const results = await Promise.all(
       attachments.map((attachment) => this.#downloader.download(dir, attachment)),
     );
-    const received: ReceivedAttachments = { stored: [], blocks: [], failures: [] };
-    for (const result of results) {
+    const received: ReceivedAttachments = { stored: [], blocks: [], failures: [], failed: [] };
+    for (const [index, result] of results.entries()) {
       received.blocks.push(...await this.#downloader.toBlocks(result));
       if (result.ok) {
         received.stored.push({
@@ -80,6 +82,7 @@ export class AttachmentIntake {
         });
       } else {
         received.failures.push(`Could not fetch ${result.url}: ${result.reason}`);
+        received.failed.push(attachments[index]!);
       }
     }
     return received;

@@ -5,7 +5,7 @@
  */
 
 /**
- * The default `attachments.allowed_hosts`: the agent's own XMPP domain and the host names its
+ * The default `attachments.hosts`: the agent's own XMPP domain and the host names its
  * HTTP upload service (XEP-0363) usually has, so files sent through the agent's server are
  * accepted and links to anywhere else are not.
  *
@@ -20,7 +20,7 @@
  * | `files.example.org`    | a separate file host in front of the upload service     |
  *
  * Any port is accepted. Senders on other servers upload to their own server's service, so
- * their files are refused until its host is added to `attachments.allowed_hosts`.
+ * their files are refused until its host is added to `attachments.hosts`.
  *
  * @example
  * ```ts

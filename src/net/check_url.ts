@@ -13,7 +13,7 @@ import { denoResolve, type Resolver } from "./resolver.ts";
 export interface PolicyConfigKeys {
   /** The boolean that allows private hosts, e.g. `"attachments.allow_private_hosts"`. */
   allowPrivate?: string;
-  /** The host list, e.g. `"attachments.allowed_hosts"`. */
+  /** The host list, e.g. `"attachments.hosts"`. */
   allowedHosts?: string;
   /** The boolean that allows plain http, when there is one. */
   allowHttp?: string;

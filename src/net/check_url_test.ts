@@ -4,7 +4,7 @@ import { checkUrl, isHostAllowed, resolveAndCheck } from "./check_url.ts";
 
 const KEYS = {
   allowPrivate: "attachments.allow_private_hosts",
-  allowedHosts: "attachments.allowed_hosts",
+  allowedHosts: "attachments.hosts",
 };
 
 function resolver(table: Record<string, string[]>) {
@@ -121,7 +121,7 @@ Deno.test("checkUrl() refuses a host outside the allow-list before resolving it"
   assert.equal(
     error.message,
     'Refused "https://evil.example/x": host "evil.example" is not allowed ' +
-      "(add it to attachments.allowed_hosts)",
+      "(add it to attachments.hosts)",
   );
   assert.deepEqual(asked, []);
 });

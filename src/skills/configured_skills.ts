@@ -59,6 +59,7 @@ export function skillPermissions(
   if (sources.length === 0) return {};
   const needs = permissionNeeds(sources, {
     denoPath: options.denoPath,
+    allowedAbsolutePaths: skills.allowed_paths,
     ...(options.home === undefined ? {} : { home: options.home }),
   });
   return {

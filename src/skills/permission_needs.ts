@@ -1,7 +1,8 @@
-import { dirname, isAbsolute, join } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { credentialEnvName } from "./credentials.ts";
 import { ANY_HOST, type SkillManifest } from "./manifest.ts";
+import { isInside } from "./skill_grant.ts";
 
 /** Permissions the agent process needs on top of its own so its skills can run. */
 export interface PermissionNeeds {
@@ -28,6 +29,12 @@ export interface PermissionNeedsOptions {
   denoPath: string;
   /** The home directory (for `~/.fluux-agent/credentials`). @default none */
   home?: string;
+  /**
+   * The absolute folders skills may name (`skills.allowed_paths`): an absolute `read` or
+   * `write` path outside them is never granted (the skill's calls are refused anyway).
+   * @default {[]}
+   */
+  allowedAbsolutePaths?: readonly string[];
 }
 
 /** This folder: the worker side of the protocol, loaded into every worker. */
@@ -54,6 +61,9 @@ export function permissionNeeds(
   options: PermissionNeedsOptions,
 ): PermissionNeeds {
   const needs: PermissionNeeds = { net: [], read: [], write: [], env: [], run: [], unstable: [] };
+  const roots = (options.allowedAbsolutePaths ?? []).map((root) => resolve(root));
+  const allowedAbsolute = (path: string) =>
+    isAbsolute(path) && roots.some((root) => isInside(resolve(path), root));
   for (const { manifest, module } of skills) {
     const caps = manifest.capabilities;
     needs.env.push(...caps.credentials.map(credentialEnvName));
@@ -70,8 +80,8 @@ export function permissionNeeds(
       needs.read.push(dirname(fileURLToPath(module)), SKILLS_SOURCE);
     }
     needs.net.push(...caps.network.filter((host) => host !== ANY_HOST));
-    needs.read.push(...caps.read.filter((path) => isAbsolute(path)));
-    needs.write.push(...caps.write.filter((path) => isAbsolute(path)));
+    needs.read.push(...caps.read.filter(allowedAbsolute));
+    needs.write.push(...caps.write.filter(allowedAbsolute));
     needs.env.push(...caps.env);
   }
   const unique = (values: string[]) => [...new Set(values)].sort();

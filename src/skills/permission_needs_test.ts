@@ -28,3 +28,21 @@ Deno.test("permissionNeeds() follows the web_search host override", () => {
   assert.deepEqual(needs.env, ["PERPLEXITY_API_KEY"]);
   assert.deepEqual(needs.run, []);
 });
+
+Deno.test("permissionNeeds() grants a skill's absolute paths only inside skills.allowed_paths", () => {
+  const skill = testSkill("files", {
+    capabilities: 'read = ["/srv/shared/notes.txt", "/etc/hostname"]\nwrite = ["/etc", "logs"]',
+  });
+  const closed = permissionNeeds([skill], { denoPath: "deno" });
+  assert.deepEqual([
+    closed.read.filter((p) => p.startsWith("/etc") || p.startsWith("/srv")),
+    closed.write,
+  ], [[], []]);
+  const open = permissionNeeds([skill], {
+    denoPath: "deno",
+    allowedAbsolutePaths: ["/srv/shared/"],
+  });
+  assert(open.read.includes("/srv/shared/notes.txt"));
+  assert(!open.read.includes("/etc/hostname"));
+  assert.deepEqual(open.write, []);
+});

@@ -107,7 +107,8 @@ function joinFlag(values: readonly string[]): string {
   return [...new Set(values)].sort().join(",");
 }
 
-function isInside(path: string, root: string): boolean {
+/** Whether `path` is `root` or under it (both absolute, resolved). */
+export function isInside(path: string, root: string): boolean {
   const rel = relative(root, path);
   return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
 }
