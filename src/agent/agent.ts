@@ -149,7 +149,14 @@ export class Agent {
     const line = parseCommandLine(message.body);
     if (line !== undefined) {
       const dev = (this.#options.devJids ?? []).includes(message.bare);
-      await this.#command(line, message.bare, session, reply, { dev, erase: true });
+      const rights = { dev, erase: true };
+      await this.#command(line, {
+        jid: message.bare,
+        sender: message.bare,
+        session,
+        reply,
+        rights,
+      });
       return;
     }
     const intake = message.attachments?.length
@@ -235,7 +242,7 @@ export class Agent {
         dev: real !== undefined && (this.#options.devJids ?? []).includes(real),
         erase: real !== undefined && checkSender(real, this.#options.rules).allowed,
       };
-      await this.#command(line, event.room, session, reply, rights);
+      await this.#command(line, { jid: event.room, sender: real, session, reply, rights });
       return;
     }
     await runTurn({
@@ -280,14 +287,19 @@ export class Agent {
 
   async #command(
     line: { name: string; args: string },
-    jid: string,
-    session: SessionRef,
-    reply: ReplyTarget,
-    rights: CommandRights,
+    where: {
+      jid: string;
+      sender: string | undefined;
+      session: SessionRef;
+      reply: ReplyTarget;
+      rights: CommandRights;
+    },
   ): Promise<void> {
     const options = this.#options;
+    const { jid, sender, session, reply, rights } = where;
     const body = await this.#commands.execute(line, {
       jid,
+      ...(sender === undefined ? {} : { sender }),
       session,
       rights,
       memory: options.memory,

@@ -53,6 +53,11 @@ export interface AgentStatus {
 export interface CommandContext {
   /** The conversation: the sender's bare JID, or the room. */
   jid: string;
+  /**
+   * Who sent the command: their bare JID (in a room, the occupant's real JID when the room
+   * tells it; absent otherwise).
+   */
+  sender?: string;
   /** The session the command acts on (the thread's own session inside a thread). */
   session: SessionRef;
   rights: CommandRights;

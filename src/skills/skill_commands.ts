@@ -22,7 +22,7 @@ export function skillCommands(registry: SkillRegistry, options: SkillCommandsOpt
     {
       name: "skill",
       summary: "/skill info <name>; admins: /skill enable <name>, /skill disable <name>",
-      async run({ jid, args }) {
+      async run({ sender, args }) {
         const [action = "", name = "", ...rest] = args.split(/\s+/).filter((part) => part !== "");
         if (!["info", "enable", "disable"].includes(action) || name === "" || rest.length > 0) {
           return "Usage: /skill info <name> | /skill enable <name> | /skill disable <name>";
@@ -33,7 +33,9 @@ export function skillCommands(registry: SkillRegistry, options: SkillCommandsOpt
           return `Unknown skill ${JSON.stringify(name)}. Skills: ${known || "none"}`;
         }
         if (action === "info") return formatSkillInfo(entry);
-        if (!options.isAdmin(jid)) return `Only an admin can ${action} skills`;
+        if (sender === undefined || !options.isAdmin(sender)) {
+          return `Only an admin can ${action} skills`;
+        }
         try {
           if (action === "enable") await registry.enable(name);
           else await registry.disable(name);
