@@ -40,6 +40,8 @@ export interface AgentProcessOptions {
   dataDir?: string;
   /** Extra flags for `deno run`, after the derived permission flags. @default {[]} */
   extraFlags?: string[];
+  /** The port the agent connects to (a proxy in front of the server). @default {prosody.c2sPort} */
+  serverPort?: number;
 }
 
 /** A running agent process. */
@@ -161,7 +163,7 @@ export function agentConfigToml(options: AgentProcessOptions, dataDir: string): 
   return `
 [server]
 host = "127.0.0.1"
-port = ${options.prosody.c2sPort}
+port = ${options.serverPort ?? options.prosody.c2sPort}
 jid = "${options.user ?? "bot"}@localhost"
 password = "\${BOT_PASSWORD}"
 allow_plaintext = ${options.plaintext ?? false}

@@ -28,10 +28,21 @@ export interface ProsodyOptions {
    */
   tls?: boolean;
   /**
-   * Prosody modules loaded on top of the base set, e.g. `["offline", "smacks"]`.
+   * Prosody modules loaded on top of Debian's default set.
    * @default {[]}
    */
   extraModules?: readonly string[];
+  /**
+   * Modules of Debian's default set turned off, e.g. `["limits"]` for a flood (say why
+   * where it is used).
+   * @default {[]}
+   */
+  disabledModules?: readonly string[];
+  /**
+   * New rooms stay locked until configured (status 201), as on a default MUC service.
+   * @default {false}
+   */
+  mucRoomLocking?: boolean;
   /**
    * Lowest level written to the log that `logs()` returns (`"debug"` shows every stanza).
    * @default {"info"}
@@ -116,6 +127,8 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
         componentSecret,
         tls: tls ? { certFile, keyFile } : null,
         extraModules: options.extraModules ?? [],
+        disabledModules: options.disabledModules ?? [],
+        mucRoomLocking: options.mucRoomLocking ?? false,
         logLevel: options.logLevel ?? "info",
       }),
     );
