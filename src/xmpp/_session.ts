@@ -19,11 +19,13 @@ import { parseMediatedInvite } from "./xep_0045_muc.ts";
 import { buildPing } from "./xep_0199_ping.ts";
 import { parseDirectInvite } from "./xep_0249_direct_invite.ts";
 import { XmppFatalError } from "./xmpp_fatal_error.ts";
+import { guardInput } from "./_input_guard.ts";
 import { StreamManager } from "./_stream_manager.ts";
 import { xml, type XmlElement } from "./_xml.ts";
 import type { XmppJsEntity } from "./_xmpp_client.ts";
 import { destroySocket, errorText, setNoDelay, withTimeout } from "./_socket_util.ts";
 import { NS_DELAY } from "./xep_0203_delay.ts";
+import { isCountedStanza } from "./xep_0198_stream_management.ts";
 
 /** What differs between connection kinds. */
 export interface SessionDriver {
@@ -189,10 +191,32 @@ export class XmppSession {
       // peer's delayed ACK (Nagle): set it as soon as the socket exists.
       if (status === "connect") setNoDelay(entity.socket);
     });
+    let seen: XmlElement | undefined;
+    guardInput(entity, {
+      broken: (condition, detail) => {
+        this.#log.warn(
+          `The server sent XML that breaks the stream (${detail}): ` +
+            `closing it with <${condition}/>`,
+        );
+      },
+      dropped: (stanza, reason) => {
+        this.#log.warn(`Dropped a <${stanza.name}/> from the server: ${reason}`);
+        this.#streams.handled();
+      },
+      failed: (element, error) => {
+        this.#log.warn(`Could not handle a <${element.name}/>: ${errorText(error)}`);
+        // Received all the same: the count must match the server's.
+        if (isCountedStanza(element) && seen !== element) this.#streams.handled();
+      },
+    });
     entity.on("stanza", (stanza) => {
-      this.#onStanza(stanza);
-      // Counted once handed on: an acknowledgement covers only what the agent has seen.
-      this.#streams.handled();
+      seen = stanza;
+      try {
+        this.#onStanza(stanza);
+      } finally {
+        // Counted once handed on: an acknowledgement covers only what the agent has seen.
+        this.#streams.handled();
+      }
     });
     entity.on("error", (error) => this.#onError(error));
     entity.on("disconnect", () => end("connection closed"));

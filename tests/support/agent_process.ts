@@ -12,8 +12,8 @@ import type { ProsodyHandle } from "./prosody.ts";
 
 /** Options of {@linkcode startAgent}. */
 export interface AgentProcessOptions {
-  /** The test server. */
-  prosody: ProsodyHandle;
+  /** The test server: where the agent connects, and the certificate it is told to trust. */
+  prosody: Pick<ProsodyHandle, "c2sPort"> & { certFile?: string };
   /** Base URL of the (fake) LLM. */
   llmUrl: string;
   /** LLM provider. @default {"anthropic"} */
@@ -89,8 +89,7 @@ export async function startAgent(options: AgentProcessOptions): Promise<AgentPro
     args: [
       "run",
       ...flags,
-      "--cert",
-      options.prosody.certFile,
+      ...(options.prosody.certFile === undefined ? [] : ["--cert", options.prosody.certFile]),
       MAIN,
       "run",
       "--config",

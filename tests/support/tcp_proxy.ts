@@ -29,6 +29,11 @@ export interface TcpProxy extends AsyncDisposable {
   readonly accepted: number;
   /** Closes every open connection, both sides; new connections are still accepted. */
   cut(): void;
+  /**
+   * Writes `text` to every connected client as if the server had sent it (a plaintext
+   * stream only: a hostile server or a man in the middle).
+   */
+  injectToClients(text: string): Promise<void>;
   /** Stops listening and closes everything. */
   close(): Promise<void>;
 }
@@ -98,6 +103,10 @@ export function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy> {
     },
     cut: () => {
       for (const pair of [...pairs]) closeBoth(pair);
+    },
+    injectToClients: async (text) => {
+      const bytes = new TextEncoder().encode(text);
+      for (const [client] of pairs) await client.write(bytes).catch(() => 0);
     },
     close,
     [Symbol.asyncDispose]: close,
