@@ -261,6 +261,7 @@ function connect(loaded: LoadedConfig, log: Logger): ClientConnection | Componen
     },
     software: { name: agent.name, version: VERSION },
     logger: log.child("xmpp"),
+    maxStanzaBytes: server.max_stanza_bytes,
   };
   if (server.mode === "component") {
     return new ComponentConnection({

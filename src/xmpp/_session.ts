@@ -10,7 +10,7 @@
  */
 import type { Logger } from "../log/mod.ts";
 import { Backoff } from "./backoff.ts";
-import type { XmppAction, XmppEvent } from "./events.ts";
+import type { SendMessageAction, XmppAction, XmppEvent } from "./events.ts";
 import { bareJid } from "./jid.ts";
 import { buildChatStateMessage, buildMessage, parseMessage, parseReaction } from "./message.ts";
 import { RoomRegistry, type RoomStatus } from "./muc_rooms.ts";
@@ -19,6 +19,7 @@ import { parseMediatedInvite } from "./xep_0045_muc.ts";
 import { buildPing } from "./xep_0199_ping.ts";
 import { parseDirectInvite } from "./xep_0249_direct_invite.ts";
 import { XmppFatalError } from "./xmpp_fatal_error.ts";
+import { splitBody } from "./split_body.ts";
 import { guardInput } from "./_input_guard.ts";
 import { StreamManager } from "./_stream_manager.ts";
 import { xml, type XmlElement } from "./_xml.ts";
@@ -65,6 +66,12 @@ export interface SessionOptions {
   /** The address rooms are joined from (component mode). */
   roomFrom?: string | undefined;
   /**
+   * The largest stanza the agent sends: a longer message is split into several. The
+   * server's own limit, when it advertises one (XEP-0478), lowers it.
+   * @default {65536}
+   */
+  maxStanzaBytes?: number | undefined;
+  /**
    * A message that waited this long for a stream (or for the server's acknowledgement) is
    * sent with a XEP-0203 `<delay/>` stamped with the time the agent wrote it.
    * @default {5000}
@@ -84,6 +91,7 @@ export class XmppSession {
   #online = false;
   #stopped = false;
   #streams: StreamManager;
+  #maxStanzaBytes: number;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   #done = Promise.withResolvers<void>();
@@ -94,6 +102,7 @@ export class XmppSession {
     this.#log = options.logger;
     this.#backoff = options.backoff ?? new Backoff();
     this.#streams = new StreamManager({ logger: options.logger });
+    this.#maxStanzaBytes = options.maxStanzaBytes ?? 65_536;
     this.#rooms = new RoomRegistry({
       send: (element) => this.#write(element),
       emit: (event) => this.#handler(event),
@@ -142,11 +151,25 @@ export class XmppSession {
     const keep = action.type !== "chat_state" && action.type !== "announce";
     if (entity === undefined && !keep) return;
     const queuedAt = Date.now();
-    for (const element of this.#driver.outbound(action, this.#build(action))) {
-      const item = { element, queuedAt };
-      if (entity === undefined) this.#streams.queue.hold(item);
-      else this.#writeItem(entity, item);
+    const elements = action.type === "message"
+      ? this.#buildMessages(action)
+      : [this.#build(action)];
+    for (const built of elements) {
+      for (const element of this.#driver.outbound(action, built)) {
+        const item = { element, queuedAt };
+        if (entity === undefined) this.#streams.queue.hold(item);
+        else this.#writeItem(entity, item);
+      }
     }
+  }
+
+  /**
+   * The server advertised its largest stanza (XEP-0478): messages are split to fit it, if
+   * it is below the configured size.
+   */
+  serverLimit(maxBytes: number): void {
+    const configured = this.#options.maxStanzaBytes ?? 65_536;
+    this.#maxStanzaBytes = Math.min(configured, maxBytes);
   }
 
   /** Says goodbye to the server and stops reconnecting. */
@@ -388,14 +411,32 @@ export class XmppSession {
     }, intervalMs);
   }
 
-  #build(action: Exclude<XmppAction, { type: "join" | "leave" }>): XmlElement {
+  /**
+   * The stanzas of a message: one, or several when the body would make a stanza larger
+   * than the server takes (the first keeps the action's id, the last its chat state).
+   */
+  #buildMessages(action: SendMessageAction): XmlElement[] {
+    const envelope = buildMessage({ ...action, body: "" }, crypto.randomUUID());
+    const budget = this.#maxStanzaBytes - utf8Size(envelope.toString()) - STANZA_MARGIN_BYTES;
+    const bodies = splitBody(action.body, Math.max(budget, 1024));
+    if (bodies.length > 1) {
+      this.#log.info(
+        `Sending a long answer as ${bodies.length} messages (stanzas of at most ` +
+          `${this.#maxStanzaBytes} bytes)`,
+      );
+    }
+    return bodies.map((body, i) => {
+      const id = i === 0 && action.id !== undefined ? action.id : crypto.randomUUID();
+      if (action.messageType === "groupchat") this.#rooms.rememberSent(action.to, id);
+      const last = i === bodies.length - 1;
+      const { chatState: _, ...rest } = action;
+      return buildMessage(last ? { ...action, body } : { ...rest, body }, id);
+    });
+  }
+
+  #build(action: Exclude<XmppAction, { type: "join" | "leave" | "message" }>): XmlElement {
     const id = crypto.randomUUID();
     switch (action.type) {
-      case "message": {
-        const stanzaId = action.id ?? id;
-        if (action.messageType === "groupchat") this.#rooms.rememberSent(action.to, stanzaId);
-        return buildMessage(action, stanzaId);
-      }
       case "chat_state":
         return buildChatStateMessage(action, id);
       case "subscribe":
@@ -407,6 +448,16 @@ export class XmppSession {
         return parseRawStanza(action.xml);
     }
   }
+}
+
+/**
+ * Room left in a stanza for what the server adds on the way (a full `from`, a XEP-0359
+ * stanza-id, a delay stamp).
+ */
+const STANZA_MARGIN_BYTES = 512;
+
+function utf8Size(text: string): number {
+  return new TextEncoder().encode(text).length;
 }
 
 /**

@@ -26,6 +26,7 @@ import { errorText } from "./_socket_util.ts";
 import type { StreamManager } from "./_stream_manager.ts";
 import { xml, type XmlElement } from "./_xml.ts";
 import { offersSm } from "./xep_0198_stream_management.ts";
+import { parseStreamLimit } from "./xep_0478_stream_limits.ts";
 import {
   bindResource,
   createXmppJsClient,
@@ -60,6 +61,11 @@ export interface ClientConnectionOptions {
   logger: Logger;
   /** Reconnection delays. @default {new Backoff()} */
   backoff?: Backoff;
+  /**
+   * The largest stanza the agent sends; a longer message goes as several.
+   * @default {65536}
+   */
+  maxStanzaBytes?: number;
 }
 
 /** Features the agent advertises in disco#info. */
@@ -103,6 +109,7 @@ export class ClientConnection {
       logger: options.logger,
       keepalive: options.keepalive,
       backoff: options.backoff,
+      maxStanzaBytes: options.maxStanzaBytes,
     });
   }
 
@@ -178,6 +185,8 @@ export class ClientConnection {
     features: XmlElement,
     streams: StreamManager,
   ): Promise<void> {
+    const limit = parseStreamLimit(features);
+    if (limit !== undefined) this.#session.serverLimit(limit);
     const sm = offersSm(features);
     if (sm && streams.resumable) {
       const jid = await streams.resume(client);
