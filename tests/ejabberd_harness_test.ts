@@ -27,6 +27,8 @@ Deno.test("two humans log in to the shared ejabberd over STARTTLS and exchange a
     aliceClient.jid,
   ]);
   assert.equal(received.chatState, "active");
+  // MAM is on: the receiver's archive stamps the message.
+  assert.match(received.xml, new RegExp(`<stanza-id xmlns="urn:xmpp:sid:0" [^>]*by="${bob.jid}"`));
 
   assert.equal((await aliceClient.iq(ejabberd.domain, "ping")).type, "result");
   assert.equal((await aliceClient.iq(ejabberd.domain, "version")).name, "ejabberd");
@@ -48,6 +50,20 @@ Deno.test("ejabberd offers stream management (XEP-0198) and STARTTLS only before
   assert.match(features[0] ?? "", /<starttls xmlns="urn:ietf:params:xml:ns:xmpp-tls"><required/);
   assert.match(features[1] ?? "", /<mechanism>SCRAM-SHA-1<\/mechanism>/);
   assert.match(features[2] ?? "", /<sm xmlns="urn:xmpp:sm:3"/);
+});
+
+Deno.test("ejabberd bounces a stanza to another server at once: s2s is off", async () => {
+  const ejabberd = await sharedEjabberd();
+  const alice = await registerFresh(ejabberd, "alice");
+  await using human = await connectHuman(ejabberd, alice);
+  const foreign = await human.send("someone@example.org", "hello?");
+  const bounce = await human.nextMessage({ from: "someone@example.org" });
+  assert.deepEqual([bounce.type, bounce.id], ["error", foreign]);
+  assert.match(bounce.xml, /<forbidden /);
+  const local = await human.send(`nobody-${randomHex(4)}@${ejabberd.domain}`, "anyone?");
+  const missing = await human.nextMessage();
+  assert.deepEqual([missing.type, missing.id], ["error", local]);
+  assert.match(missing.xml, /<service-unavailable /);
 });
 
 Deno.test("connectHuman() is refused a wrong password by ejabberd", async () => {

@@ -3,12 +3,22 @@
  * config, spool and logs in a temp directory, on free loopback ports, never the system
  * service. The twin of tests/support/prosody.ts; both return an {@linkcode XmppServerHandle}.
  *
- * What differs from the test Prosody, as deployed ejabberd does:
- * - new MUC rooms are not locked: the creator gets status 201 and the room is open at once;
- * - stream management (XEP-0198) is on, MAM is on, offline storage is on;
+ * What a test meets here that the test Prosody does not do, because deployed ejabberd does it:
+ * - a new MUC room is open at once: its creator gets status 201 (and 110) and others can
+ *   join before any configuration; rooms are semi-anonymous (only moderators see real JIDs),
+ *   and a joiner also gets a presence from the room's bare JID carrying entity caps;
+ * - stream management (XEP-0198) is offered after login (`<enabled resume='true'
+ *   max='300'/>`) and the server asks for an ack (`<r/>`) after each stanza it sends;
+ * - MAM stamps a `<stanza-id/>` on chat and room messages; offline storage is on;
+ *   presences carry `<x xmlns='vcard-temp:x:update'/>`;
+ * - a stanza to another server bounces with `forbidden` (s2s off), to an unknown local user
+ *   with `service-unavailable`; software version name is `"ejabberd"`;
  * - the c2s shaper holds each client to 3000 B/s after a 20 kB burst;
- * - starting takes about a second: share one server per test run with
- *   {@linkcode sharedEjabberd} from tests/support/shared_ejabberd.ts.
+ * - starting takes over a second: share one server per test run with `sharedEjabberd()`
+ *   from tests/support/shared_ejabberd.ts.
+ *
+ * `api()` reaches every ejabberdctl command, e.g. `user_sessions_info` tells how long a
+ * session has been up, which shows whether a client reconnected.
  *
  * @example
  * ```ts

@@ -17,9 +17,10 @@
  *      harness's plaintext mode, as in the Prosody harness).
  *    - The direct-TLS c2s port (5223) is left out: the handle reports one client port, as the
  *      Prosody harness does.
- *    - s2s (5269) is left out and `s2s_access: none` added: the tests run one server with no
- *      network, so s2s is off and a stanza to a foreign server bounces at once instead of
- *      waiting on DNS.
+ *    - s2s (5269) is left out and `s2s_access: none` added: s2s is off, so that no test
+ *      reaches a real server when the machine has a network; a stanza to another server
+ *      bounces at once with `forbidden` (with s2s on it would be `remote-server-not-found`
+ *      after a DNS lookup, or a connection attempt).
  *    - The HTTP listener of `/api`, `/bosh`, `/ws` (5443) is kept without TLS: the harness calls
  *      `/api` (mod_http_api) on loopback to register users, in milliseconds.
  *    - The web admin and ACME listener (5280), STUN/TURN on UDP 3478 and MQTT (1883) are left

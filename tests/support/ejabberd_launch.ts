@@ -59,6 +59,17 @@ export async function findErlangInstall(): Promise<ErlangInstall> {
       cause,
     });
   }
+  return parseErlangInstall(script);
+}
+
+/**
+ * Finds the `ERL=` and `ERL_LIBS=` assignments in the text of an ejabberdctl script.
+ *
+ * @param script The script's text.
+ * @returns The install paths (`erl` defaults to `/usr/bin/erl`).
+ * @throws {Error} When the script sets no `ERL_LIBS`.
+ */
+export function parseErlangInstall(script: string): ErlangInstall {
   const value = (name: string) =>
     script.match(new RegExp(`^${name}=["']?([^"'\\s]+)["']?\\s*$`, "m"))?.[1];
   const erlLibs = value("ERL_LIBS");
@@ -81,12 +92,9 @@ export function ejabberdCommand(options: EjabberdCommandOptions): LaunchCommand 
       throw new TypeError(`Cannot pass "${path}" to Erlang as a string`);
     }
   }
-  // Runs once ejabberd has started. The console handler repeats the whole log on stdout:
-  // drop it, console.log then keeps what the log cannot hold (boot failures, VM crashes).
   // The watchdog makes a server whose test process died (even by SIGKILL) remove its
   // directory and halt, so no test ever leaves one behind.
   const watchdog = [
-    "logger:set_handler_config(default, level, none),",
     "spawn(fun Watch() ->",
     "  receive after 200 -> ok end,",
     `  case filelib:is_dir("/proc/${ownerPid}") of`,
@@ -110,6 +118,12 @@ export function ejabberdCommand(options: EjabberdCommandOptions): LaunchCommand 
       "ERL_CRASH_DUMP_BYTES",
       "0",
       "-noinput",
+      // As `ejabberdctl foreground-quiet`: the console, which would repeat the whole log, only
+      // shows critical messages, so console.log keeps what the log cannot (boot failures,
+      // VM crashes).
+      "-ejabberd",
+      "quiet",
+      "true",
       "-mnesia",
       "dir",
       `"${dir}/spool"`,
