@@ -107,20 +107,23 @@ export class EjabberdServer implements EjabberdHandle {
     child.status.then(() => exited = true);
     await Deno.writeTextFile(this.#stateFile, JSON.stringify(this.#state(child.pid)));
     const deadline = Date.now() + this.#startTimeoutMs;
-    const checks = [
-      () => this.api("status").then(() => true, () => false),
-      () => answersStream(this.c2sPort, this.domain),
-      () => accepts(this.componentPort),
-    ];
-    for (const check of checks) {
+    // Each check loads code the others do not: run them side by side.
+    const until = async (check: () => Promise<boolean>) => {
       while (!(await check())) {
-        if (exited || Date.now() > deadline) {
-          const why = exited ? "exited" : "did not start in time";
-          signalPid(child.pid, "SIGKILL");
-          throw new Error(`ejabberd ${why}:\n${await this.logs()}`);
-        }
+        if (exited || Date.now() > deadline) return false;
         await sleep(20);
       }
+      return true;
+    };
+    const ready = await Promise.all([
+      until(() => this.api("status").then(() => true, () => false)),
+      until(() => answersStream(this.c2sPort, this.domain)),
+      until(() => accepts(this.componentPort)),
+    ]);
+    if (!ready.every(Boolean)) {
+      const why = exited ? "exited" : "did not start in time";
+      signalPid(child.pid, "SIGKILL");
+      throw new Error(`ejabberd ${why}:\n${await this.logs()}`);
     }
   }
 
