@@ -18,6 +18,7 @@ import {
   TEST_MUC_DOMAIN,
 } from "./prosody_config.ts";
 import { testCertificate } from "./test_certificate.ts";
+import type { XmppServerHandle } from "./xmpp_server.ts";
 
 /** Options of {@linkcode startProsody}. */
 export interface ProsodyOptions {
@@ -55,44 +56,11 @@ export interface ProsodyOptions {
   startTimeoutMs?: number;
 }
 
-/** A running test Prosody. Stop it in a `finally`, or hold it with `await using`. */
-export interface ProsodyHandle extends AsyncDisposable {
-  /** The VirtualHost users live on: `"localhost"`. */
-  readonly domain: string;
-  /** The loopback address every port listens on: `"127.0.0.1"`. */
-  readonly host: string;
-  /** Client port (STARTTLS required unless started with `tls: false`). */
-  readonly c2sPort: number;
-  /** XEP-0114 external component port. */
-  readonly componentPort: number;
-  /** The MUC service: `"conference.localhost"` (rooms are created unlocked). */
-  readonly mucDomain: string;
-  /** The external component domain: `"agent.localhost"`. */
-  readonly componentDomain: string;
-  /** Secret of {@linkcode ProsodyHandle.componentDomain}. */
-  readonly componentSecret: string;
-  /** Whether the server offers (and requires) STARTTLS. */
-  readonly tls: boolean;
-  /** PEM certificate the server presents; trust it with `deno --cert FILE` (exists even without TLS). */
-  readonly certFile: string;
-  /** Private key of {@linkcode ProsodyHandle.certFile}. */
-  readonly keyFile: string;
-  /** The generated `prosody.cfg.lua`. */
-  readonly configFile: string;
-  /** Temp directory holding config, pidfile, log and data; removed by `stop()`. */
-  readonly dir: string;
-  /**
-   * Creates an account with `prosodyctl register` (works while the server runs).
-   * @throws {Error} When prosodyctl fails.
-   */
-  register(user: string, password: string, domain?: string): Promise<void>;
-  /** SIGTERM, wait for the pidfile to go, start again on the same ports, wait until listening. */
-  restart(): Promise<void>;
-  /** Kills the server and removes {@linkcode ProsodyHandle.dir}. Safe to call twice. */
-  stop(): Promise<void>;
-  /** The server log so far, followed by anything it printed to stdout/stderr. */
-  logs(): Promise<string>;
-}
+/**
+ * A running test Prosody (new rooms are unlocked; accounts made with `prosodyctl register`).
+ * Stop it in a `finally`, or hold it with `await using`.
+ */
+export type ProsodyHandle = XmppServerHandle;
 
 const HOST = "127.0.0.1";
 const live = new Set<Server>();
