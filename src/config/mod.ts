@@ -35,6 +35,7 @@ export {
   type ExtraPermissions,
   formatPermissionFlags,
   LIBRARY_ENV,
+  netGrant,
   permissionFlags,
   type PermissionFlagsOptions,
   type PermissionInput,

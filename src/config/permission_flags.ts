@@ -103,7 +103,7 @@ export function permissionSet(
   const { server, llm } = loaded.config;
   const { attachments } = loaded.config;
   const net = [
-    hostPort(server.host, server.port),
+    netGrant(server.host, server.port),
     urlHostPort(llm.host),
     // Attachment downloads reach only these hosts (any port: upload services vary). A host
     // grant without a port also lets the system resolver look the name up, so no name
@@ -154,7 +154,15 @@ function unique(name: string, values: readonly string[]): string[] {
   return [...new Set(values)].sort();
 }
 
-function hostPort(host: string, port: number): string {
+/**
+ * How `--allow-net` names a host and port: lower-case, an IPv6 address in brackets.
+ *
+ * @example
+ * ```ts
+ * netGrant("::1", 5222); // "[::1]:5222"
+ * ```
+ */
+export function netGrant(host: string, port: number): string {
   const bracketed = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
   return `${bracketed.toLowerCase()}:${port}`;
 }
@@ -162,5 +170,5 @@ function hostPort(host: string, port: number): string {
 function urlHostPort(endpoint: string): string {
   const url = new URL(endpoint);
   const port = url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port);
-  return hostPort(url.hostname, port);
+  return netGrant(url.hostname, port);
 }

@@ -35,6 +35,14 @@ export interface PermissionNeedsOptions {
    * @default {[]}
    */
   allowedAbsolutePaths?: readonly string[];
+  /**
+   * Grant read on the code folders of worker skills (and of the worker side of the
+   * protocol). A compiled executable reads its own modules from inside itself and user
+   * skills through `skills.dir`, so `compile` leaves them out: they would name folders of
+   * the build machine.
+   * @default {true}
+   */
+  codeFolders?: boolean;
 }
 
 /** This folder: the worker side of the protocol, loaded into every worker. */
@@ -76,7 +84,7 @@ export function permissionNeeds(
       continue;
     }
     needs.unstable.push("worker-options");
-    if (module.protocol === "file:") {
+    if (module.protocol === "file:" && (options.codeFolders ?? true)) {
       needs.read.push(dirname(fileURLToPath(module)), SKILLS_SOURCE);
     }
     needs.net.push(...caps.network.filter((host) => host !== ANY_HOST));
