@@ -78,6 +78,7 @@ export function skillPermissions(
     denoPath: options.denoPath,
     allowedAbsolutePaths: skills.allowed_paths,
     codeFolders: !portable,
+    childHoldsAgentPermissions: portable,
     ...(options.home === undefined || portable ? {} : { home: options.home }),
   });
   const processIsolated = needs.run.length > 0;
@@ -87,8 +88,7 @@ export function skillPermissions(
     write: needs.write,
     env: [...needs.env, "HOME"],
     run: portable && processIsolated ? [...(options.selfCommands ?? [])] : needs.run,
-    // In an executable, a process-isolated skill's child confines the skill in a worker.
-    unstable: portable && processIsolated ? [...needs.unstable, "worker-options"] : needs.unstable,
+    unstable: needs.unstable,
   };
 }
 

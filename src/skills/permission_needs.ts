@@ -43,6 +43,14 @@ export interface PermissionNeedsOptions {
    * @default {true}
    */
   codeFolders?: boolean;
+  /**
+   * Whether a process-isolated skill's child holds the agent's own permissions, as the
+   * child a compiled executable re-runs of itself does (Deno applies no flag given to an
+   * executable): it confines the skill in a worker, so the skill needs in the agent what a
+   * worker skill needs (any host excepted, which no worker can be given).
+   * @default {false}
+   */
+  childHoldsAgentPermissions?: boolean;
 }
 
 /** This folder: the worker side of the protocol, loaded into every worker. */
@@ -81,7 +89,7 @@ export function permissionNeeds(
     if (manifest.isolation === "process") {
       needs.run.push(options.denoPath);
       needs.env.push(...CHILD_ENV);
-      continue;
+      if (options.childHoldsAgentPermissions !== true) continue;
     }
     needs.unstable.push("worker-options");
     if (module.protocol === "file:" && (options.codeFolders ?? true)) {
