@@ -15,6 +15,8 @@ export interface ProcessEngineOptions {
   configPath?: string;
   /** Variables the child's Deno needs to find its cache (the skill cannot read them). */
   env: Record<string, string>;
+  /** Whether this is a compiled executable, which re-runs itself. @default {Deno.build.standalone} */
+  standalone?: boolean;
 }
 
 const MAX_STDOUT = 8 * 1024 * 1024;
