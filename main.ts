@@ -63,6 +63,11 @@ Exit codes: 0 clean stop, 1 runtime failure (e.g. authentication), 2 config or u
 
 const COMMANDS = ["run", "start", "check", "permissions", "compile", "help", "version"];
 
+/** The signals that stop the agent (Windows has no SIGTERM to listen to: Deno throws there). */
+const STOP_SIGNALS: readonly Deno.Signal[] = Deno.build.os === "windows"
+  ? ["SIGINT", "SIGBREAK"]
+  : ["SIGINT", "SIGTERM"];
+
 /** Commands that may run with secrets unset: they need the variables' names only. */
 const NO_SECRETS_COMMANDS = ["check", "permissions", "compile"];
 
@@ -222,7 +227,7 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
     log.info("Stopping");
     void connection.stop();
   };
-  for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(signal, stop);
+  for (const signal of STOP_SIGNALS) Deno.addSignalListener(signal, stop);
   log.info(
     `Fluux Agent ${VERSION} starting: ${config.server.jid} via ${config.server.host}:` +
       `${config.server.port}, LLM ${config.llm.provider}/${config.llm.model}`,
@@ -233,7 +238,7 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
     if (error instanceof XmppFatalError) return fail(1, error.message);
     throw error;
   } finally {
-    for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.removeSignalListener(signal, stop);
+    for (const signal of STOP_SIGNALS) Deno.removeSignalListener(signal, stop);
   }
   await Promise.race([agent.idle(), new Promise((resolve) => setTimeout(resolve, 3000))]);
   await memory.close();
@@ -348,14 +353,10 @@ async function start(loaded: LoadedConfig): Promise<number> {
     ],
     stdin: "null",
   }).spawn();
-  const forward = (signal: Deno.Signal) => () => child.kill(signal);
-  const onInt = forward("SIGINT");
-  const onTerm = forward("SIGTERM");
-  Deno.addSignalListener("SIGINT", onInt);
-  Deno.addSignalListener("SIGTERM", onTerm);
+  const forwards = STOP_SIGNALS.map((signal) => [signal, () => child.kill(signal)] as const);
+  for (const [signal, forward] of forwards) Deno.addSignalListener(signal, forward);
   const status = await child.status;
-  Deno.removeSignalListener("SIGINT", onInt);
-  Deno.removeSignalListener("SIGTERM", onTerm);
+  for (const [signal, forward] of forwards) Deno.removeSignalListener(signal, forward);
   return status.code;
 }
 
