@@ -140,7 +140,7 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
     level: config.log.level,
     scrub: (text) => scrub(text),
   });
-  const held = await permissionReport(loaded, skillOptions(loaded));
+  const held = await permissionReport(loaded, heldOptions(loaded));
   if (held.essential.length > 0) {
     return fail(2, [NOT_HELD, ...held.essential, ...held.other].join("\n  "));
   }
@@ -258,9 +258,19 @@ function skillOptions(loaded: LoadedConfig) {
   return { denoPath: Deno.execPath(), ...(readable ? { home } : {}) };
 }
 
+/**
+ * What to check the held permissions against: in a compiled executable, the set `compile`
+ * bakes (its process-isolated skills' children are itself and need what worker skills need).
+ */
+function heldOptions(loaded: LoadedConfig) {
+  return Deno.build.standalone
+    ? { ...skillOptions(loaded), portable: true, selfCommands: [Deno.execPath()] }
+    : skillOptions(loaded);
+}
+
 /** In a compiled executable, `check` also says what the config needs that it does not hold. */
 async function checkHeld(loaded: LoadedConfig): Promise<number> {
-  const held = await permissionReport(loaded, skillOptions(loaded));
+  const held = await permissionReport(loaded, heldOptions(loaded));
   const missing = [...held.essential, ...held.other];
   return missing.length === 0 ? 0 : fail(2, [NOT_HELD, ...missing].join("\n  "));
 }

@@ -33,10 +33,10 @@ export async function permissionReport(
 ): Promise<PermissionReport> {
   const missing = missingPermissions(await agentPermissionSet(loaded, options), options);
   const { server } = loaded.config;
+  const dataDirs = [loaded.dataDir, loaded.portable.dataDir];
   const essential = new Set([
     `--allow-net=${netGrant(server.host, server.port)}`,
-    `--allow-read=${loaded.dataDir}`,
-    `--allow-write=${loaded.dataDir}`,
+    ...dataDirs.flatMap((dir) => [`--allow-read=${dir}`, `--allow-write=${dir}`]),
   ]);
   return {
     essential: missing.filter((flag) => essential.has(flag)),
