@@ -1,4 +1,5 @@
-import { bootModule, type EngineOutcome, type EngineRequest } from "./_engine.ts";
+import type { EngineOutcome, EngineRequest } from "./_engine.ts";
+import { childCommand } from "./_child_command.ts";
 import type { SkillMessage } from "./skill_protocol.ts";
 import { crashOutcome } from "./_worker_engine.ts";
 
@@ -14,6 +15,8 @@ export interface ProcessEngineOptions {
   configPath?: string;
   /** Variables the child's Deno needs to find its cache (the skill cannot read them). */
   env: Record<string, string>;
+  /** Whether this is a compiled executable, which re-runs itself. @default {Deno.build.standalone} */
+  standalone?: boolean;
 }
 
 const MAX_STDOUT = 8 * 1024 * 1024;
@@ -28,17 +31,8 @@ export async function runInProcess(
   request: EngineRequest,
   options: ProcessEngineOptions,
 ): Promise<EngineOutcome> {
-  const url = bootModule(request.module, "./child_main.ts", "serveProcess");
-  const args = [
-    "run",
-    "--quiet",
-    "--no-prompt",
-    ...(options.configPath === undefined ? [] : ["--config", options.configPath]),
-    `--v8-flags=--max-old-space-size=${options.memoryMb}`,
-    ...options.flags,
-    url,
-  ];
-  const child = new Deno.Command(options.denoPath, {
+  const { command, args } = childCommand(request, options);
+  const child = new Deno.Command(command, {
     args,
     stdin: "piped",
     stdout: "piped",
