@@ -8,6 +8,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import type { ContentBlock } from "../llm/mod.ts";
 import {
   BlockedUrlError,
+  type Connector,
   type PolicyConfigKeys,
   type Resolver,
   safeFetch,
@@ -37,8 +38,10 @@ export interface AttachmentDownloaderOptions {
   totalTimeoutMs?: number;
   /** Downloads running at once across all conversations; others wait. @default {3} */
   maxConcurrent?: number;
-  /** The fetch implementation. @default {globalThis.fetch} */
-  fetch?: typeof fetch;
+  /** Extra root certificates (PEM) trusted for https. @default {the system's} */
+  caCerts?: string[];
+  /** Opens each connection (tests). @default {denoConnect} */
+  connect?: Connector;
   /** Resolves host names for the address check. @default {denoResolve} */
   resolve?: Resolver;
   /** File operations. @default {denoAttachmentFs} */
@@ -148,7 +151,8 @@ export class AttachmentDownloader {
         },
         writeTo: path,
         files: this.#fs,
-        ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
+        ...(this.#options.caCerts ? { caCerts: this.#options.caCerts } : {}),
+        ...(this.#options.connect ? { connect: this.#options.connect } : {}),
         ...(this.#options.resolve ? { resolve: this.#options.resolve } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { AttachmentDownloader, type AttachmentDownloaderOptions } from "./attachment_downloader.ts";
 import type { AttachmentResult } from "./attachment_result.ts";
+import { testCertificate } from "../../tests/support/test_certificate.ts";
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 9, 9]);
 
@@ -174,28 +175,45 @@ Deno.test("AttachmentDownloader refuses a redirect to a host outside the allow-l
 });
 
 Deno.test("AttachmentDownloader refuses a public host's redirect to a loopback address", async () => {
-  await using server = serve(() =>
-    new Response(null, {
-      status: 302,
-      headers: { location: `http://127.0.0.1:${server.port}/secret` },
-    })
+  const certificate = await testCertificate("upload.example.org");
+  const paths: string[] = [];
+  let port = 0;
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {}, ...certificate },
+    (request) => {
+      paths.push(new URL(request.url).pathname);
+      return new Response(null, {
+        status: 302,
+        headers: { location: `http://127.0.0.1:${port}/secret` },
+      });
+    },
   );
-  await withFolder(async (dir) => {
-    const downloader = local({
-      allowPrivateHosts: false,
-      allowedHosts: ["upload.example.org", "127.0.0.1"],
-      resolve: (host) => Promise.resolve(host === "upload.example.org" ? ["93.184.215.14"] : []),
-      // upload.example.org stands for a public server: its requests go to the local one.
-      fetch: (input, init) => fetch(`${server.origin}${new URL(String(input)).pathname}`, init),
+  port = server.addr.port;
+  try {
+    await withFolder(async (dir) => {
+      const downloader = local({
+        allowPrivateHosts: false,
+        allowedHosts: ["upload.example.org", "127.0.0.1"],
+        resolve: (host) => Promise.resolve(host === "upload.example.org" ? ["93.184.215.14"] : []),
+        caCerts: [certificate.cert],
+        // upload.example.org stands for a public server: its connection goes to the local one.
+        connect: async (host, _port, signal) => {
+          assert.equal(host, "upload.example.org");
+          const conn = await Deno.connect({ hostname: "127.0.0.1", port, signal });
+          return { conn, address: "93.184.215.14" };
+        },
+      });
+      const result = await downloader.download(dir, { url: "https://upload.example.org/f.png" });
+      assert.equal(
+        failed(result),
+        `redirect to "http://127.0.0.1:${port}/secret" refused: loopback address 127.0.0.1 ` +
+          "(set attachments.allow_private_hosts = true to allow private hosts)",
+      );
+      assert.deepEqual(paths, ["/f.png"]);
     });
-    const result = await downloader.download(dir, { url: "https://upload.example.org/f.png" });
-    assert.equal(
-      failed(result),
-      `redirect to "http://127.0.0.1:${server.port}/secret" refused: loopback address 127.0.0.1 ` +
-        "(set attachments.allow_private_hosts = true to allow private hosts)",
-    );
-    assert.deepEqual(server.paths, ["/f.png"]);
-  });
+  } finally {
+    await server.shutdown();
+  }
 });
 
 Deno.test("AttachmentDownloader runs at most three downloads at once", async () => {

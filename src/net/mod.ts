@@ -11,7 +11,9 @@ export { classifyAddress, isPrivateAddress } from "./address_policy.ts";
 export type { AddressKind } from "./address_policy.ts";
 export { BlockedUrlError } from "./blocked_url_error.ts";
 export type { BlockedUrlErrorOptions } from "./blocked_url_error.ts";
-export { checkUrl, isHostAllowed, resolveAndCheck } from "./check_url.ts";
+export { checkPeerAddress, checkUrl, isHostAllowed, resolveAndCheck } from "./check_url.ts";
+export { checkedGet, denoConnect } from "./checked_get.ts";
+export type { CheckedGetOptions, Connected, Connector } from "./checked_get.ts";
 export type {
   CheckedUrl,
   PolicyConfigKeys,
