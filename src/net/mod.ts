@@ -7,7 +7,7 @@
  * @module
  */
 
-export { classifyAddress, isPrivateAddress } from "./address_policy.ts";
+export { classifyAddress, isPrivateAddress, NON_PUBLIC_IPV4_RANGES } from "./address_policy.ts";
 export type { AddressKind } from "./address_policy.ts";
 export { BlockedUrlError } from "./blocked_url_error.ts";
 export type { BlockedUrlErrorOptions } from "./blocked_url_error.ts";
