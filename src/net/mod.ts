@@ -21,7 +21,9 @@ export type {
   ResolvedHost,
   UrlPolicy,
 } from "./check_url.ts";
-export { denoResolve } from "./resolver.ts";
+export { createResolver, denoResolve } from "./resolver.ts";
+export { nameServerPermissions, parseNameServer, resolvConfNameServers } from "./name_servers.ts";
+export type { NameServer } from "./name_servers.ts";
 export type { Resolver } from "./resolver.ts";
 export { denoFileSink } from "./file_sink.ts";
 export type { FileSink } from "./file_sink.ts";

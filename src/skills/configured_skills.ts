@@ -11,6 +11,7 @@ import {
   type LoadedConfig,
   permissionFlags,
 } from "../config/mod.ts";
+import { nameServerPermissions } from "../net/mod.ts";
 import { builtinSkillSources } from "./builtin/mod.ts";
 import { loadUserSkills } from "./load_user_skills.ts";
 import { permissionNeeds } from "./permission_needs.ts";
@@ -85,29 +86,18 @@ export async function agentPermissionFlags(
 
 /**
  * What the agent needs beyond its config's own set: its skills' needs, and — when
- * attachments are on — the system's name servers, since attachment downloads check where
- * a host name resolves before connecting.
+ * attachments are on — the name servers (`network.nameservers`, else the system's), since
+ * attachment downloads check where a host name resolves before connecting.
  */
 export async function agentExtraPermissions(
   loaded: LoadedConfig,
   options: SkillPermissionsOptions,
 ): Promise<ExtraPermissions> {
   const extra = await agentSkillPermissions(loaded, options);
-  const dns = loaded.config.attachments.enabled ? await nameservers() : [];
+  const dns = loaded.config.attachments.enabled
+    ? await nameServerPermissions(loaded.config.network.nameservers)
+    : [];
   return { ...extra, net: [...(extra.net ?? []), ...dns] };
-}
-
-/** The name servers of `/etc/resolv.conf`, as `ip:53` (none when it cannot be read). */
-async function nameservers(): Promise<string[]> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile("/etc/resolv.conf");
-  } catch {
-    return [];
-  }
-  return [...text.matchAll(/^\s*nameserver\s+(\S+)/gm)].map(([, ip]) =>
-    ip!.includes(":") ? `[${ip}]:53` : `${ip}:53`
-  );
 }
 
 /** {@linkcode skillPermissions} for a loaded config's skills (user skills read from disk). */

@@ -1,0 +1,26 @@
+import assert from "node:assert/strict";
+import { nameServerPermissions, parseNameServer, resolvConfNameServers } from "./name_servers.ts";
+
+Deno.test("parseNameServer() reads an address with or without a port", () => {
+  assert.deepEqual(parseNameServer("192.0.2.53"), { ipAddr: "192.0.2.53", port: 53 });
+  assert.deepEqual(parseNameServer("127.0.0.1:5353"), { ipAddr: "127.0.0.1", port: 5353 });
+  assert.deepEqual(parseNameServer("2001:db8::53"), { ipAddr: "2001:db8::53", port: 53 });
+  assert.deepEqual(parseNameServer("[::1]:5353"), { ipAddr: "::1", port: 5353 });
+  for (const bad of ["dns.example", "127.0.0.1:0", "127.0.0.1:70000", "[127.0.0.1]:53", ""]) {
+    assert.equal(parseNameServer(bad), undefined, bad);
+  }
+});
+
+Deno.test("nameServerPermissions() grants the configured servers, else resolv.conf's", async () => {
+  const conf = "# generated\nnameserver 10.0.0.53\nnameserver fe80::1%eth0\nsearch lan\n";
+  assert.deepEqual(resolvConfNameServers(conf).map((s) => s.ipAddr), ["10.0.0.53", "fe80::1"]);
+  assert.deepEqual(await nameServerPermissions([], () => Promise.resolve(conf)), [
+    "10.0.0.53:53",
+    "[fe80::1]:53",
+  ]);
+  assert.deepEqual(
+    await nameServerPermissions(["127.0.0.1:5353"], () => Promise.reject(new Error("unused"))),
+    ["127.0.0.1:5353"],
+  );
+  assert.deepEqual(await nameServerPermissions([], () => Promise.reject(new Error("ENOENT"))), []);
+});
