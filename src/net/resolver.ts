@@ -9,11 +9,14 @@ import { type NameServer, parseNameServer } from "./name_servers.ts";
 export type Resolver = (host: string) => Promise<string[]>;
 
 /**
- * Resolves a host name's A and AAAA records with `Deno.resolveDns`.
+ * Resolves a host name's A and AAAA records with `Deno.resolveDns` and the system's name
+ * servers.
  *
- * `Deno.resolveDns` asks the system's name server directly, so it needs net permission for
- * that server (e.g. `--allow-net=10.0.0.53:53`) and does not read `/etc/hosts`; `fetch`
- * uses the system resolver, which does.
+ * `Deno.resolveDns` asks the name server directly, so it needs net permission for that
+ * server (e.g. `--allow-net=10.0.0.53:53`). Measured on Deno 2.9.6: it reads `/etc/hosts`
+ * first, like the system resolver `Deno.connect` uses, even when given a name server. The
+ * two can still disagree (a name server answers each its own way, TTL 0 lets it change its
+ * mind), which is why the connection's peer address is checked too (`checkedGet()`).
  *
  * @param host A host name (not an IP literal).
  * @returns Every address of either family; empty when the name has none.

@@ -40,6 +40,13 @@ export interface AgentProcessOptions {
   dataDir?: string;
   /** Extra flags for `deno run`, after the derived permission flags. @default {[]} */
   extraFlags?: string[];
+  /**
+   * The `/etc/resolv.conf` the agent alone sees: it then runs in its own mount namespace
+   * (`unshare --mount`, which needs root) with this file bound over the system's, so the
+   * system resolver can be pointed at a test name server.
+   * @default {the system's}
+   */
+  resolvConf?: string;
 }
 
 /** A running agent process. */
@@ -83,17 +90,13 @@ export async function startAgent(options: AgentProcessOptions): Promise<AgentPro
     }),
     ...(options.extraFlags ?? []),
   ];
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      ...flags,
-      "--cert",
-      options.prosody.certFile,
-      MAIN,
-      "run",
-      "--config",
-      configFile,
-    ],
+  const denoArgs = ["run", ...flags, "--cert", options.prosody.certFile, MAIN, "run", "--config"]
+    .concat(configFile);
+  const [program, args] = options.resolvConf === undefined
+    ? [Deno.execPath(), denoArgs]
+    : await withResolvConf(options.resolvConf, dir, [Deno.execPath(), ...denoArgs]);
+  const child = new Deno.Command(program, {
+    args,
     env: { ...env, ...options.runEnv },
     cwd: dir,
     stdin: "null",
@@ -149,6 +152,20 @@ export async function startAgent(options: AgentProcessOptions): Promise<AgentPro
     }
   }
   return agent;
+}
+
+/** `unshare` running `command` with `/etc/resolv.conf` replaced by `text`. */
+async function withResolvConf(
+  text: string,
+  dir: string,
+  command: string[],
+): Promise<[string, string[]]> {
+  const file = `${dir}/resolv.conf`;
+  await Deno.writeTextFile(file, text);
+  // The mount is private to the new namespace (unshare's default propagation), and `exec`
+  // keeps the agent's process id the one the test stops.
+  const script = 'mount --bind "$0" /etc/resolv.conf && exec "$@"';
+  return ["unshare", ["--mount", "--", "sh", "-c", script, file, ...command]];
 }
 
 /**
