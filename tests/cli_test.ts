@@ -138,14 +138,16 @@ Deno.test("permissions prints exactly the hosts, files and variables the config 
     const expected = [
       "api.anthropic.com:443",
       "xmpp.example.org:5222",
-      // Attachment downloads: the domain and its usual upload hosts.
-      "example.org",
-      "upload.example.org",
+      // Attachment downloads: the domain and its usual upload hosts, on upload ports only.
+      "example.org:443",
+      "upload.example.org:5281",
     ];
     for (const host of expected) assertTrue(net.includes(host), `${host} in ${flags[0]}`);
-    // Everything else granted is a name server (attachments check where hosts resolve).
+    // Everything else granted is an upload port or a name server (attachments check where
+    // hosts resolve).
     const others = net.filter((host) =>
-      !expected.includes(host) && !/^(files|share|xmpp)\.example\.org$/.test(host)
+      !expected.includes(host) &&
+      !/^((files|share|upload|xmpp)\.)?example\.org:(443|5281|5443|7443)$/.test(host)
     );
     assertTrue(others.every((host) => host.endsWith(":53")), others.join(","));
     assertIncludes(run.stdout, `--allow-write=${dir}/memory`);

@@ -6,10 +6,7 @@ export class Semaphore {
 
   /** @param slots How many tasks may hold the semaphore at once (at least 1). */
   constructor(slots: number) {
-    if (!Number.isInteger(slots) || slots < 1) {
-      throw new RangeError(`Concurrency must be a positive integer: "${slots}"`);
-    }
-    this.#free = slots;
+    this.#free = checkedSlots(slots);
   }
 
   /** Whether nothing holds or waits for the semaphore. */
@@ -72,8 +69,7 @@ export class KeyedSemaphore {
 
   /** @param slots How many tasks may hold each key at once (at least 1). */
   constructor(slots: number) {
-    new Semaphore(slots); // validates
-    this.#slots = slots;
+    this.#slots = checkedSlots(slots);
   }
 
   /** Waits for a slot of `key`; see {@linkcode Semaphore.acquire}. */
@@ -98,4 +94,11 @@ export class KeyedSemaphore {
       throw error;
     }
   }
+}
+
+function checkedSlots(slots: number): number {
+  if (!Number.isInteger(slots) || slots < 1) {
+    throw new RangeError(`Concurrency must be a positive integer: "${slots}"`);
+  }
+  return slots;
 }

@@ -236,7 +236,9 @@ function describedOf(attachment: IncomingAttachment): { description?: string } {
 function hostKey(url: string): string {
   try {
     const parsed = new URL(url);
-    return `${parsed.hostname.toLowerCase()}:${parsed.port || parsed.protocol}`;
+    return `${parsed.hostname.toLowerCase()}:${
+      parsed.port || (parsed.protocol === "http:" ? 80 : 443)
+    }`;
   } catch {
     return url;
   }
