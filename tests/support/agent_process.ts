@@ -32,6 +32,13 @@ export interface AgentProcessOptions {
   runEnv?: Record<string, string>;
   /** Set `server.allow_plaintext = true`. @default {false} */
   plaintext?: boolean;
+  /**
+   * The `/etc/resolv.conf` the agent alone sees: it then runs in its own mount namespace
+   * (`unshare --mount`, which needs root) with this file bound over the system's, so the
+   * system resolver can be pointed at a test name server.
+   * @default {the system's}
+   */
+  resolvConf?: string;
   /** Replaces the config file entirely (the other options are then ignored). */
   configToml?: string;
   /** Wait for the agent to be online. @default {true} */
@@ -40,13 +47,6 @@ export interface AgentProcessOptions {
   dataDir?: string;
   /** Extra flags for `deno run`, after the derived permission flags. @default {[]} */
   extraFlags?: string[];
-  /**
-   * The `/etc/resolv.conf` the agent alone sees: it then runs in its own mount namespace
-   * (`unshare --mount`, which needs root) with this file bound over the system's, so the
-   * system resolver can be pointed at a test name server.
-   * @default {the system's}
-   */
-  resolvConf?: string;
 }
 
 /** A running agent process. */
@@ -90,13 +90,18 @@ export async function startAgent(options: AgentProcessOptions): Promise<AgentPro
     }),
     ...(options.extraFlags ?? []),
   ];
-  const denoArgs = ["run", ...flags, "--cert", options.prosody.certFile, MAIN, "run", "--config"]
-    .concat(configFile);
-  const [program, args] = options.resolvConf === undefined
-    ? [Deno.execPath(), denoArgs]
-    : await withResolvConf(options.resolvConf, dir, [Deno.execPath(), ...denoArgs]);
-  const child = new Deno.Command(program, {
-    args,
+  const launch = await launcher(options.resolvConf, dir);
+  const child = new Deno.Command(launch.program, {
+    args: launch.args([
+      "run",
+      ...flags,
+      "--cert",
+      options.prosody.certFile,
+      MAIN,
+      "run",
+      "--config",
+      configFile,
+    ]),
     env: { ...env, ...options.runEnv },
     cwd: dir,
     stdin: "null",
@@ -154,18 +159,23 @@ export async function startAgent(options: AgentProcessOptions): Promise<AgentPro
   return agent;
 }
 
-/** `unshare` running `command` with `/etc/resolv.conf` replaced by `text`. */
-async function withResolvConf(
-  text: string,
-  dir: string,
-  command: string[],
-): Promise<[string, string[]]> {
+/**
+ * How the agent is started: `deno` itself, or — with a `resolvConf` — `unshare` running it
+ * with `/etc/resolv.conf` replaced by that text.
+ */
+async function launcher(resolvConf: string | undefined, dir: string) {
+  if (resolvConf === undefined) {
+    return { program: Deno.execPath(), args: (args: string[]) => args };
+  }
   const file = `${dir}/resolv.conf`;
-  await Deno.writeTextFile(file, text);
+  await Deno.writeTextFile(file, resolvConf);
   // The mount is private to the new namespace (unshare's default propagation), and `exec`
   // keeps the agent's process id the one the test stops.
   const script = 'mount --bind "$0" /etc/resolv.conf && exec "$@"';
-  return ["unshare", ["--mount", "--", "sh", "-c", script, file, ...command]];
+  return {
+    program: "unshare",
+    args: (args: string[]) => ["--mount", "--", "sh", "-c", script, file, Deno.execPath(), ...args],
+  };
 }
 
 /**
