@@ -21,6 +21,7 @@ import {
 import { createLlmClient, UsageMeter } from "./src/llm/mod.ts";
 import { createLogger, type Logger } from "./src/log/mod.ts";
 import { AttachmentDownloader, AttachmentIntake } from "./src/attachments/mod.ts";
+import { createResolver } from "./src/net/mod.ts";
 import { conversationDir, denoMemoryFs, MemoryStore } from "./src/memory/mod.ts";
 import {
   agentPermissionFlags,
@@ -163,6 +164,11 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
         allowedHosts: config.attachments.hosts,
         allowPrivateHosts: config.attachments.allow_private_hosts,
         maxBytes: config.attachments.max_size_mb * 1024 * 1024,
+        maxConcurrent: config.attachments.max_concurrent,
+        maxPerHost: config.attachments.max_per_host,
+        maxPerConversation: config.attachments.max_per_conversation,
+        totalTimeoutMs: config.attachments.timeout_secs * 1000,
+        resolve: createResolver(config.network.nameservers),
       }),
       (jid) => `${conversationDir(loaded.dataDir, jid)}/files`,
     )

@@ -60,12 +60,18 @@ Deno.test("loadConfig() fills in every default", async () => {
         "localhost",
         "upload.localhost",
         "share.localhost",
-        "files.localhost",
         "xmpp.localhost",
-      ],
+        "files.localhost",
+      ]
+        .flatMap((host) => [443, 5281, 5443, 7443].map((port) => `${host}:${port}`)),
       allow_private_hosts: false,
       max_size_mb: 25,
+      max_concurrent: 3,
+      max_per_host: 2,
+      max_per_conversation: 2,
+      timeout_secs: 60,
     },
+    network: { nameservers: [] },
     skills: { allowed_paths: [], max_concurrent: 4, memory_limit_mb: 256 },
   });
   assert.equal(loaded.path, "/srv/agent/config/agent.toml");
@@ -243,7 +249,7 @@ model = "llama3"
   assert.equal(config.server.port, 5347);
   assert.equal(config.server.jid, "agent.localhost");
   assert.deepEqual(config.agent.allowed_domains, ["agent.localhost", "localhost"]);
-  assert.deepEqual(config.attachments.hosts.slice(0, 2), ["localhost", "upload.localhost"]);
+  assert.deepEqual(config.attachments.hosts.slice(0, 2), ["localhost:443", "localhost:5281"]);
 });
 
 Deno.test("loadConfig() reads [[rooms]] with defaults and rejects a bad activation", async () => {

@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { isBareJid, isDomain, jidDomain } from "./_jid.ts";
+// The one list of default upload hosts and ports, and the one parser of name servers.
+import { defaultAttachmentHosts } from "../attachments/default_attachment_hosts.ts";
+import { parseNameServer } from "../net/name_servers.ts";
 
 // Every message a user can see starts with "expected …": the loader appends what it found.
 
@@ -232,6 +235,21 @@ const attachmentsSchema = table({
   ).optional(),
   allow_private_hosts: bool().default(false),
   max_size_mb: integer(1, 1024).default(25),
+  max_concurrent: integer(1, 64).default(3),
+  max_per_host: integer(1, 64).default(2),
+  max_per_conversation: integer(1, 64).default(2),
+  timeout_secs: integer(1, 3600).default(60),
+});
+
+const NAME_SERVER = 'expected a name server address like "192.0.2.53" or "127.0.0.1:5353"';
+
+const networkSchema = table({
+  nameservers: z.array(
+    text(NAME_SERVER).refine((value) => parseNameServer(value) !== undefined, {
+      error: NAME_SERVER,
+    }),
+    { error: "expected an array of name server addresses" },
+  ).default([]),
 });
 const keepaliveSchema = table({
   enabled: bool().default(true),
@@ -254,6 +272,7 @@ const configTable = table({
   rooms: z.array(roomSchema, { error: "expected [[rooms]] tables" }).default([]),
   attachments: attachmentsSchema.prefault({}),
   skills: skillsSchema.prefault({}),
+  network: networkSchema.prefault({}),
 });
 
 /**
@@ -294,14 +313,6 @@ function defaultDomains(server: { mode: string; jid: string }): string[] {
   return parent === server.jid ? [server.jid] : [server.jid, parent];
 }
 
-/**
- * Hosts attachments may be downloaded from by default: the XMPP domain and the names its
- * HTTP upload service (XEP-0363) usually has.
- */
-export function defaultAttachmentHosts(domain: string): string[] {
-  return [domain, `upload.${domain}`, `share.${domain}`, `files.${domain}`, `xmpp.${domain}`];
-}
-
 /** The validated configuration, with defaults filled in. */
 export type Config = z.output<typeof configSchema>;
 
@@ -320,4 +331,5 @@ export const CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = {
   skills: Object.keys(skillsSchema.shape),
   "skills.web_search": Object.keys(webSearchSchema.shape),
   "skills.url_fetch": Object.keys(urlFetchSchema.shape),
+  network: Object.keys(networkSchema.shape),
 };

@@ -4,10 +4,11 @@ import type { SkillSource } from "./skill_registry.ts";
 /** A user-skill source whose manifest is built from a few fields, for tests. */
 export function testSkill(
   name: string,
-  options: { capabilities?: string; module?: URL } = {},
+  options: { capabilities?: string; module?: URL; isolation?: "worker" | "process" } = {},
 ): SkillSource {
   const manifest = loadSkillManifest(
     `name = "${name}"\ndescription = "The ${name} skill"\n` +
+      (options.isolation === undefined ? "" : `isolation = "${options.isolation}"\n`) +
       `[parameters]\ntype = "object"\nrequired = ["text"]\n` +
       `[parameters.properties.text]\ntype = "string"\n` +
       `[capabilities]\n${options.capabilities ?? ""}\n`,

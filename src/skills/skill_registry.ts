@@ -14,6 +14,11 @@ export interface SkillSource {
   settings?: Record<string, unknown>;
   /** Credential values the config gives, by credential name. @default {{}} */
   credentialValues?: Record<string, string>;
+  /**
+   * With `network = ["*"]`, may the skill also reach private, loopback and link-local
+   * addresses (only a built-in's config sets this). @default {false}
+   */
+  allowPrivateNetwork?: boolean;
 }
 
 /** Whether a skill is offered to the LLM, and why not. */
@@ -25,6 +30,8 @@ export interface SkillEntry {
   module: URL;
   builtin: boolean;
   settings: Record<string, unknown>;
+  /** See {@linkcode SkillSource.allowPrivateNetwork}. */
+  allowPrivateNetwork: boolean;
   /** `disabled`: by an admin; `unavailable`: cannot run (see `reason`). */
   status: SkillStatus;
   reason?: string;
@@ -95,6 +102,7 @@ export class SkillRegistry {
         module: source.module,
         builtin: source.builtin,
         settings: source.settings ?? {},
+        allowPrivateNetwork: source.allowPrivateNetwork ?? false,
         status: disabled.has(name) ? "disabled" : "enabled",
       };
       if (missing.length > 0) {

@@ -145,6 +145,7 @@ export class SkillRunner {
     const grant = skillGrant(manifest, {
       stateDir,
       allowedAbsolutePaths: this.#options.allowedAbsolutePaths ?? [],
+      allowPrivateNetwork: entry.allowPrivateNetwork,
     });
     const request: EngineRequest = {
       module: entry.module,
