@@ -228,3 +228,58 @@ Deno.test("rooms: /forget needs an occupant whose real JID is allowed", async ()
   );
   assertIncludes(done.body ?? "", "forgot");
 });
+
+Deno.test("rooms: on a server that locks new rooms, the agent unlocks the rooms it creates", async () => {
+  await using prosody = await startProsody({ mucRoomLocking: true });
+  await prosody.register("bot", "botpass");
+  await prosody.register("alice", "alicepass");
+  await prosody.register("carol", "carolpass");
+  await using llm = await startFakeLlm();
+  // Carol creates a room and never configures it: it stays locked, and it is hers.
+  await using carol = await connectHuman(prosody, { user: "carol", password: "carolpass" });
+  await carol.sendRaw(
+    `<presence to="stuck@conference.localhost/carol"><x xmlns="http://jabber.org/protocol/muc"/></presence>`,
+  );
+  await carol.waitFor((e) => e.kind === "presence" && e.xml.includes('code="201"'));
+  await using agent = await startAgent({
+    prosody,
+    llmUrl: llm.url,
+    extraToml: `
+[[rooms]]
+jid = "fresh@conference.localhost"
+nick = "bot"
+
+[[rooms]]
+jid = "kept@conference.localhost"
+nick = "bot"
+[rooms.create]
+name = "Kept room"
+persistent = true
+whois = "anyone"
+
+[[rooms]]
+jid = "stuck@conference.localhost"
+nick = "bot"
+`,
+  });
+  await agent.waitForLog(/Created fresh@conference\.localhost with the service's default/);
+  await agent.waitForLog(
+    /Created kept@conference\.localhost and configured it \(name "Kept room", persistent, real JIDs visible to anyone\)/,
+  );
+  await agent.waitForLog(/Left stuck@conference\.localhost \(error: .*locked until its creator/);
+
+  await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
+  for (const room of ["fresh@conference.localhost", "kept@conference.localhost"]) {
+    await alice.joinRoom(room, "alice");
+    await alice.send(room, "bot: can I come in?", { type: "groupchat" });
+    const reply = await alice.waitFor(fromAgent(room));
+    assertEquals(reply.body, "echo: alice: bot: can I come in?");
+  }
+  const kept = await alice.iq("kept@conference.localhost", "disco_info");
+  assertTrue(kept.features?.includes("muc_persistent"), JSON.stringify(kept.features));
+  assertTrue(kept.features?.includes("muc_nonanonymous"), JSON.stringify(kept.features));
+  assertEquals(kept.identities?.[0]?.name, "Kept room");
+  const fresh = await alice.iq("fresh@conference.localhost", "disco_info");
+  assertTrue(fresh.features?.includes("muc_temporary"), "the service's default: temporary");
+  assertEquals(llm.request_count, 2);
+});

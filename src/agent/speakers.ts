@@ -50,25 +50,25 @@ export class Speakers {
     what: string,
   ): string | undefined {
     const { log, rules } = this.#options;
-    let sender = event.bare;
-    if (event.occupant !== undefined) {
-      const who = occupantIdentity(event.occupant, this.#options.serverDomain);
-      if ("reason" in who) {
-        log.info(`Ignored a private ${what} from ${event.from}: ${who.reason}`);
-        return undefined;
-      }
-      sender = who.jid;
-    } else if (this.#options.isRoom(event.bare)) {
+    if (event.occupant === undefined && this.#options.isRoom(event.bare)) {
       log.info(`Ignored a ${what} from the room ${event.bare} itself`);
       return undefined;
     }
-    const decision = checkSender(sender, rules);
-    if (!decision.allowed) {
-      const through = sender === event.bare ? "" : ` through ${event.from}`;
-      log.info(`Ignored a ${what} from ${sender}${through}: ${decision.reason}`);
+    if (event.occupant === undefined) {
+      const decision = checkSender(event.bare, rules);
+      if (decision.allowed) return event.bare;
+      log.info(`Ignored a ${what} from ${event.bare}: ${decision.reason}`);
       return undefined;
     }
-    return sender;
+    const who = occupantIdentity(event.occupant, this.#options.serverDomain);
+    if ("reason" in who) {
+      log.info(`Ignored a private ${what} from ${event.from}: ${who.reason}`);
+      return undefined;
+    }
+    const decision = checkSender(who.jid, rules);
+    if (decision.allowed) return who.jid;
+    log.info(`Ignored a private ${what} from ${who.jid} through ${event.from}: ${decision.reason}`);
+    return undefined;
   }
 
   /**

@@ -222,7 +222,9 @@ export class Human implements AsyncDisposable {
   }
 
   /**
-   * Joins a MUC room (XEP-0045) and waits for the room's self-presence (status 110).
+   * Joins a MUC room (XEP-0045) and waits for the room's self-presence (status 110). A room
+   * the join creates (status 201, locked on a default server) is unlocked with the service's
+   * defaults, as clients do for an instant room (§10.1.2).
    * @returns The occupant JID `room/nick`.
    */
   async joinRoom(
@@ -243,6 +245,16 @@ export class Human implements AsyncDisposable {
       options.timeoutMs ?? 10_000,
     ) as HumanPresence;
     if (self.type === "error") throw new Error(`Cannot join "${occupant}": ${self.xml}`);
+    if (self.xml.includes('code="201"')) {
+      const unlocked = await this.iq(
+        room,
+        `<iq type='set' to='${
+          escapeXml(room)
+        }'><query xmlns='http://jabber.org/protocol/muc#owner'>` +
+          "<x xmlns='jabber:x:data' type='submit'/></query></iq>",
+      );
+      if (unlocked.type !== "result") throw new Error(`Cannot unlock "${room}": ${unlocked.xml}`);
+    }
     return occupant;
   }
 

@@ -42,6 +42,16 @@ export interface ProsodyOptions {
    * @default {20000}
    */
   startTimeoutMs?: number;
+  /**
+   * Lock a new room until its owner configures it, as a default Prosody does.
+   * @default {false}
+   */
+  mucRoomLocking?: boolean;
+  /**
+   * More component domains, sharing {@linkcode ProsodyHandle.componentSecret}.
+   * @default {[]}
+   */
+  extraComponents?: readonly string[];
 }
 
 /** A running test Prosody. Stop it in a `finally`, or hold it with `await using`. */
@@ -117,6 +127,8 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
         tls: tls ? { certFile, keyFile } : null,
         extraModules: options.extraModules ?? [],
         logLevel: options.logLevel ?? "info",
+        mucRoomLocking: options.mucRoomLocking ?? false,
+        extraComponents: options.extraComponents ?? [],
       }),
     );
     server = new Server({

@@ -29,6 +29,16 @@ export interface ProsodyConfigOptions {
    * @default {"info"}
    */
   logLevel?: "debug" | "info" | "warn";
+  /**
+   * Lock a new room until its owner configures it (Prosody's default; status 201).
+   * @default {false}
+   */
+  mucRoomLocking?: boolean;
+  /**
+   * More external component domains (XEP-0114), with the same secret as `agent.localhost`.
+   * @default {[]}
+   */
+  extraComponents?: readonly string[];
 }
 
 /** The XMPP domain every test user lives on. */
@@ -91,15 +101,17 @@ export function renderProsodyConfig(options: ProsodyConfigOptions): string {
     `VirtualHost ${lua(TEST_OTHER_DOMAIN)}`,
     "",
     `Component ${lua(TEST_MUC_DOMAIN)} "muc"`,
-    "  muc_room_locking = false",
+    `  muc_room_locking = ${options.mucRoomLocking ?? false}`,
     // Non-anonymous rooms: occupants see real JIDs, as the room-policy tests need.
     "  muc_room_default_public_jids = true",
     // Rooms stamp every message with a XEP-0359 stanza-id, as real services do.
     '  modules_enabled = { "muc_mam" }',
     "",
-    `Component ${lua(TEST_COMPONENT_DOMAIN)}`,
-    `  component_secret = ${lua(componentSecret)}`,
-    "",
+    ...[TEST_COMPONENT_DOMAIN, ...(options.extraComponents ?? [])].flatMap((domain) => [
+      `Component ${lua(domain)}`,
+      `  component_secret = ${lua(componentSecret)}`,
+      "",
+    ]),
   ].join("\n");
 }
 
