@@ -133,7 +133,11 @@ export interface ProbeEvent {
   to: string;
 }
 
-/** An invitation to a room: mediated (XEP-0045 §7.8.2) or direct (XEP-0249). */
+/**
+ * An invitation to a room: mediated (XEP-0045 §7.8.2) or direct (XEP-0249). Emitted only once
+ * the room's domain has answered disco#info as a MUC service (and, for a mediated one, the
+ * message came from the room's bare JID); whether the inviter may invite is the agent's call.
+ */
 export interface InviteEvent {
   type: "invite";
   room: string;

@@ -24,6 +24,8 @@ export interface InvitationGateOptions {
   logger: Logger;
   /** The occupant behind `room/nick` when `room` is one of the agent's rooms. */
   occupantOf: (from: string) => RoomOccupant | undefined;
+  /** Whether a bare JID is one of the agent's rooms. */
+  isRoom: (jid: string) => boolean;
 }
 
 /**
@@ -82,6 +84,9 @@ export class InvitationGate {
     if (invite === undefined) return this.#drop(from, "the invitation names no valid room");
     if (!invite.room.includes("@")) return this.#drop(from, `"${invite.room}" is not a room JID`);
     const occupant = this.#options.occupantOf(from);
+    if (occupant === undefined && this.#options.isRoom(invite.inviter)) {
+      return this.#drop(from, "a room itself sends no direct invitations (XEP-0249)");
+    }
     this.#verify(occupant === undefined ? invite : { ...invite, occupant }, from);
   }
 

@@ -37,6 +37,7 @@ function setup(answers: Record<string, string> = { "conference.localhost": MUC_I
     services,
     emit: (event) => events.push(event),
     logger: createLogger("xmpp", { level: "debug", write: (line) => logs.push(line) }),
+    isRoom: (jid) => jid === "dev@conference.localhost",
     occupantOf: (from) =>
       from.startsWith("dev@conference.localhost/")
         ? {
@@ -122,8 +123,10 @@ Deno.test("InvitationGate drops a direct invitation whose room is not on a MUC s
   const { gate, events, logs, settle } = setup({ "localhost": SERVER_INFO });
   gate.handle(direct("alice@localhost/phone", "eve@localhost"));
   gate.handle(direct("alice@localhost/phone", "localhost"));
+  gate.handle(direct("dev@conference.localhost", "team@conference.localhost"));
   await settle();
   assertEquals(events, []);
+  assertTrue(logs.some((line) => line.includes("a room itself sends no direct invitations")));
   assertTrue(logs.some((line) => line.includes("eve@localhost is not a room")));
   assertTrue(logs.some((line) => line.includes('"localhost" is not a room JID')));
 });

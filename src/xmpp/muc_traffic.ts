@@ -45,6 +45,7 @@ export class RoomTraffic {
       emit: options.emit,
       logger: options.logger,
       occupantOf: (from) => this.#occupantOf(from),
+      isRoom: (jid) => options.room(jid) !== undefined,
     });
   }
 

@@ -7,7 +7,7 @@
  * Expected: no join presence, no rooms.json entry, no LLM call, no reply, a log line, the
  * agent alive; a genuine invitation relayed by a real room still works.
  */
-import { assertEquals, assertTrue } from "../support/assert.ts";
+import { assertEquals, assertIncludes, assertTrue } from "../support/assert.ts";
 import { type AgentProcess, startAgent } from "../support/agent_process.ts";
 import { startFakeLlm } from "../support/fake_llm.ts";
 import { connectHuman, type Human, type HumanPresence } from "../support/human.ts";
@@ -104,7 +104,7 @@ Deno.test("security: forged mediated invitations from an account, a foreign doma
 });
 
 Deno.test("security: a forged mediated invitation to the agent as a component is dropped", async () => {
-  await using prosody = await startProsody();
+  await using prosody = await startProsody({ mucRoomLocking: true });
   await prosody.register("alice", "alicepass");
   await prosody.register("eve", "evepass");
   await using llm = await startFakeLlm();
@@ -135,8 +135,14 @@ path = "${dataDir}"
 
 [log]
 level = "debug"
+
+[[rooms]]
+jid = "fresh@conference.localhost"
+nick = "bot"
 `,
     });
+    // The component's IQs (disco#info, the owner form) go out from its room address.
+    await agent.waitForLog(/Created fresh@conference\.localhost with the service's default/);
     await using eve = await connectHuman(prosody, {
       user: "eve",
       password: "evepass",
@@ -155,6 +161,15 @@ level = "debug"
       undefined,
     );
     assertTrue(agent.lines.events.every((line) => !line.includes("Joining eve@localhost")));
+
+    // A genuine direct invitation from alice still works.
+    await alice.joinRoom("team@conference.localhost", "alice");
+    await alice.sendRaw(
+      `<message to="helper@agent.localhost"><x xmlns="jabber:x:conference" ` +
+        `jid="team@conference.localhost"/></message>`,
+    );
+    await agent.waitForLog(/Joined team@conference\.localhost/);
+    assertIncludes(await Deno.readTextFile(`${dataDir}/rooms.json`), "team@conference.localhost");
   } finally {
     await Deno.remove(dataDir, { recursive: true });
   }
