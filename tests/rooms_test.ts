@@ -114,6 +114,8 @@ activation = "all"
     await agent.waitForLog(/Ignored an invitation to eves@conference\.localhost/);
     await using carol = await connectHuman(prosody, { user: "alice", password: "alicepass" });
     await carol.joinRoom("team@conference.localhost", "alice");
+    // Non-anonymous, so that the room names the inviter (a semi-anonymous one hides her).
+    await carol.configureRoom("team@conference.localhost", { "muc#roomconfig_whois": "anyone" });
     await carol.sendRaw(
       `<message to="team@conference.localhost"><x xmlns="http://jabber.org/protocol/muc#user">` +
         `<invite to="bot@localhost"><reason>join us</reason></invite></x></message>`,
@@ -206,6 +208,8 @@ Deno.test("rooms: /forget needs an occupant whose real JID is allowed", async ()
   await using llm = await startFakeLlm();
   await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
   await alice.joinRoom(ROOM, "alice");
+  // Non-anonymous: the agent, a participant, must see who is who.
+  await alice.configureRoom(ROOM, { "muc#roomconfig_whois": "anyone" });
   await using eve = await connectHuman(prosody, { user: "eve", password: "evepass" });
   await eve.joinRoom(ROOM, "eve");
   await using agent = await startAgent({

@@ -92,8 +92,10 @@ Deno.test("security: forged mediated invitations from an account, a foreign doma
   );
   assertEquals(await roomsJson(agent), undefined);
 
-  // A genuine invitation, relayed by a real room for alice, still works.
+  // A genuine invitation, relayed by a real room for alice, still works (a room that shows
+  // real JIDs: a semi-anonymous one would name her team@…/alice).
   await alice.joinRoom("team@conference.localhost", "alice");
+  await alice.configureRoom("team@conference.localhost", { "muc#roomconfig_whois": "anyone" });
   await alice.sendRaw(
     `<message to="team@conference.localhost"><x xmlns="http://jabber.org/protocol/muc#user">` +
       `<invite to="bot@localhost"/></x></message>`,

@@ -9,7 +9,7 @@
  * invitation, the impostor's private messages are refused, their room messages get no tools
  * and no rights; the real user's memory is untouched.
  */
-import { assertEquals, assertIncludes, assertTrue } from "../support/assert.ts";
+import { assertEquals, assertIncludes, assertTrue, eventually } from "../support/assert.ts";
 import { startAgent } from "../support/agent_process.ts";
 import { startFakeLlm } from "../support/fake_llm.ts";
 import { connectHuman } from "../support/human.ts";
@@ -34,6 +34,11 @@ Deno.test("security: a lying MUC service cannot speak for an allowed user", asyn
   await alice.send("bot@localhost", "my private note: the code is 1234");
   await alice.nextMessage({ from: "bot@localhost", withBody: true });
   const aliceHistory = `${agent.dataDir}/alice@localhost/history.jsonl`;
+  // The answer is stored just after it is sent.
+  await eventually(
+    "the answer stored",
+    async () => (await Deno.readTextFile(aliceHistory)).includes('"role":"assistant"'),
+  );
   const before = await Deno.readTextFile(aliceHistory);
 
   await evil.sendRaw(

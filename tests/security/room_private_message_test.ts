@@ -95,14 +95,7 @@ Deno.test("security: a private message through a room that hides real JIDs is re
   // agent joins as a participant.
   await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
   await alice.joinRoom(ROOM, "alice");
-  const configured = await alice.iq(
-    ROOM,
-    `<iq type='set' to='${ROOM}'><query xmlns='http://jabber.org/protocol/muc#owner'>` +
-      "<x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE'>" +
-      "<value>http://jabber.org/protocol/muc#roomconfig</value></field>" +
-      "<field var='muc#roomconfig_whois'><value>moderators</value></field></x></query></iq>",
-  );
-  assertEquals(configured.type, "result");
+  await alice.configureRoom(ROOM, { "muc#roomconfig_whois": "moderators" });
   await using agent = await startAgent({
     prosody,
     llmUrl: llm.url,

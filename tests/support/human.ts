@@ -258,6 +258,26 @@ export class Human implements AsyncDisposable {
     return occupant;
   }
 
+  /**
+   * Submits room configuration fields as the room's owner (XEP-0045 §10.2), e.g.
+   * `{ "muc#roomconfig_whois": "anyone" }`.
+   * @throws {Error} When the room refuses.
+   */
+  async configureRoom(room: string, fields: Record<string, string>): Promise<void> {
+    const values = Object.entries(fields).map(([name, value]) =>
+      `<field var='${escapeXml(name)}'><value>${escapeXml(value)}</value></field>`
+    ).join("");
+    const reply = await this.iq(
+      room,
+      `<iq type='set' to='${
+        escapeXml(room)
+      }'><query xmlns='http://jabber.org/protocol/muc#owner'>` +
+        "<x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE'>" +
+        `<value>http://jabber.org/protocol/muc#roomconfig</value></field>${values}</x></query></iq>`,
+    );
+    if (reply.type !== "result") throw new Error(`Cannot configure "${room}": ${reply.xml}`);
+  }
+
   /** Takes the oldest unread message matching the options, waiting for one if needed. */
   nextMessage(options: NextMessageOptions = {}): Promise<HumanMessage> {
     const { from, withBody = false, timeoutMs = 10_000 } = options;
