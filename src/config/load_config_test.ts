@@ -262,6 +262,7 @@ Deno.test("loadConfig() reads [[rooms]] with defaults and rejects a bad activati
     activation: "mention",
     history_on_join: 0,
     download_attachments: false,
+    tools: "allowed",
   }]);
   const error = await rejection(
     loadToml(
@@ -272,6 +273,23 @@ Deno.test("loadConfig() reads [[rooms]] with defaults and rejects a bad activati
     error.message,
     'Invalid config "config/agent.toml": rooms[0].activation: expected one of "mention", "all", found "always"',
   );
+});
+
+Deno.test("loadConfig() reads [rooms.create] and names a misspelt key in it", async () => {
+  const room = `${MINIMAL_TOML}\n[[rooms]]\njid = "dev@conference.localhost"\ntools = "everyone"\n`;
+  const { config } = await loadToml(
+    `${room}[rooms.create]\nname = "Dev"\npersistent = true\nwhois = "anyone"\n`,
+  );
+  assert.equal(config.rooms[0]?.tools, "everyone");
+  assert.deepEqual(config.rooms[0]?.create, { name: "Dev", persistent: true, whois: "anyone" });
+  const error = await rejection(loadToml(`${room}[rooms.create]\npersistant = true\n`));
+  assert.equal(
+    error.message,
+    'Invalid config "config/agent.toml": rooms[0].create.persistant: unknown key; ' +
+      'did you mean "persistent"?',
+  );
+  const whois = await rejection(loadToml(`${room}[rooms.create]\nwhois = "nobody"\n`));
+  assert.match(whois.message, /rooms\[0\]\.create\.whois: expected one of "moderators", "anyone"/);
 });
 
 Deno.test("loadConfig() requires [server] and [llm]", async () => {

@@ -187,6 +187,21 @@ export const ROOM_ACTIVATIONS = ["mention", "all"] as const;
 
 const ROOM_JID = 'expected a room JID like "dev@conference.example.com"';
 
+/** Who may have the LLM use tools (and attachments be downloaded) in a room. */
+export const ROOM_TOOLS = ["allowed", "everyone"] as const;
+
+/** Who may see occupants' real JIDs in a room the agent creates (`muc#roomconfig_whois`). */
+export const ROOM_WHOIS = ["moderators", "anyone"] as const;
+
+/** `[rooms.create]`: what the agent submits when its join creates the room. */
+const roomCreateSchema = table({
+  name: text().optional(),
+  persistent: bool().optional(),
+  public: bool().optional(),
+  members_only: bool().optional(),
+  whois: z.enum(ROOM_WHOIS, { error: oneOf(ROOM_WHOIS) }).optional(),
+});
+
 const roomSchema = table({
   jid: text(ROOM_JID).refine(isBareJid, { error: ROOM_JID }).transform((jid) => jid.toLowerCase()),
   nick: text().optional(),
@@ -194,6 +209,8 @@ const roomSchema = table({
   history_on_join: integer(0, 1000).default(0),
   password: text().optional(),
   download_attachments: bool().default(false),
+  tools: z.enum(ROOM_TOOLS, { error: oneOf(ROOM_TOOLS) }).default("allowed"),
+  create: roomCreateSchema.optional(),
 });
 
 /** Web search providers of the built-in `web_search` skill. */
@@ -280,7 +297,7 @@ const configTable = table({
  * but `[server]` and `[llm]` is optional, unknown keys are rejected and defaults are filled.
  */
 export const configSchema = configTable.transform((config) => {
-  const domain = ownDomain(config.server);
+  const domain = serverDomain(config.server);
   return {
     ...config,
     agent: {
@@ -296,8 +313,11 @@ export const configSchema = configTable.transform((config) => {
   };
 });
 
-/** The XMPP domain the agent lives on: the account's, or the parent of the component's. */
-function ownDomain(server: { mode: string; jid: string }): string {
+/**
+ * The XMPP domain the agent lives on: the account's, or the parent of the component's
+ * (`agent.example.org` → `example.org`).
+ */
+export function serverDomain(server: { mode: string; jid: string }): string {
   if (server.mode === "client") return jidDomain(server.jid);
   const dot = server.jid.indexOf(".");
   return dot === -1 ? server.jid : server.jid.slice(dot + 1);
@@ -309,7 +329,7 @@ function ownDomain(server: { mode: string; jid: string }): string {
  */
 function defaultDomains(server: { mode: string; jid: string }): string[] {
   if (server.mode === "client") return [jidDomain(server.jid)];
-  const parent = ownDomain(server);
+  const parent = serverDomain(server);
   return parent === server.jid ? [server.jid] : [server.jid, parent];
 }
 
@@ -327,6 +347,7 @@ export const CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = {
   session: Object.keys(sessionSchema.shape),
   log: Object.keys(logSchema.shape),
   rooms: Object.keys(roomSchema.shape),
+  "rooms.create": Object.keys(roomCreateSchema.shape),
   attachments: Object.keys(attachmentsSchema.shape),
   skills: Object.keys(skillsSchema.shape),
   "skills.web_search": Object.keys(webSearchSchema.shape),

@@ -24,6 +24,8 @@ export interface AgentProcessOptions {
   password?: string;
   /** Allowed JIDs. @default {["alice@localhost"]} */
   allowedJids?: string[];
+  /** Allowed domains. @default {the agent's own} */
+  allowedDomains?: string[];
   /** Extra TOML appended to the config. @default {""} */
   extraToml?: string;
   /** Extra environment, for deriving the flags and for the child. @default {{}} */
@@ -204,6 +206,11 @@ max_retries = 0
 
 [agent]
 allowed_jids = ${allowed}
+${
+    options.allowedDomains === undefined
+      ? ""
+      : `allowed_domains = ${JSON.stringify(options.allowedDomains)}`
+  }
 
 [memory]
 path = "${dataDir}"
