@@ -8,6 +8,7 @@
 import type { GroupchatEvent, ReactionEvent } from "./events.ts";
 import { parseJid } from "./jid.ts";
 import { bodyBesideAttachments, parseOobAttachments } from "./xep_0066_oob.ts";
+import { bodyText } from "./_body_text.ts";
 import { isDelayed } from "./xep_0203_delay.ts";
 import { originIdOf, stanzaIdBy } from "./xep_0359_stanza_ids.ts";
 import { parseReactions } from "./xep_0444_reactions.ts";
@@ -37,7 +38,7 @@ export function parseGroupchat(stanza: XmlElement, view: RoomView): GroupchatEve
   const occupant = occupantOf(stanza, view);
   if (occupant === undefined || stanza.attrs.type !== "groupchat") return undefined;
   const attachments = parseOobAttachments(stanza);
-  const body = bodyBesideAttachments(stanza.getChildText("body")?.trim() ?? "", attachments);
+  const body = bodyBesideAttachments(bodyText(stanza), attachments);
   if (body === "" && attachments.length === 0) return undefined;
   const { from, nick } = occupant;
   const id = stanza.attrs.id || undefined;
