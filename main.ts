@@ -16,7 +16,7 @@ import {
   resolveConfigPath,
   secretScrubber,
 } from "./src/config/mod.ts";
-import { createLlmClient, UsageMeter } from "./src/llm/mod.ts";
+import { checkAtStart, createLlmClient, UsageMeter } from "./src/llm/mod.ts";
 import { createLogger, type Logger } from "./src/log/mod.ts";
 import { AttachmentDownloader, AttachmentIntake } from "./src/attachments/mod.ts";
 import { conversationDir, denoMemoryFs, MemoryStore } from "./src/memory/mod.ts";
@@ -192,7 +192,11 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
   });
   connection.onEvent((event) => agent.handle(event));
 
+  let stopping = false;
   const stop = () => {
+    // One Ctrl-C reaches the launcher and this process both, and the launcher forwards it.
+    if (stopping) return;
+    stopping = true;
     log.info("Stopping");
     void connection.stop();
   };
@@ -202,7 +206,10 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
       `${config.server.port}, LLM ${config.llm.provider}/${config.llm.model}`,
   );
   try {
-    await connection.run();
+    // Before going online: a wrong key or an unknown model would fail every answer.
+    const refused = await checkAtStart(llm, log.child("llm"));
+    if (refused !== undefined) return fail(1, refused);
+    if (!stopping) await connection.run();
   } catch (error) {
     if (error instanceof XmppFatalError) return fail(1, error.message);
     throw error;

@@ -24,19 +24,37 @@ interface Run {
 const DENO_DIR = Deno.env.get("DENO_DIR") ??
   `${Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME")}/.cache`}/deno`;
 
+/**
+ * The environment a command runs with: only what the test gives, so that nothing of the
+ * developer's reaches it (exported variables, `FLUUX_CONFIG`, `~/.fluux-agent/.env`).
+ */
+function isolatedEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { DENO_DIR, PATH: Deno.env.get("PATH") ?? "", HOME: home, ...extra };
+}
+
+/**
+ * Runs main.ts with `args`, by default in a fresh empty folder that is also its HOME: the
+ * project's own `./.env` (which the README suggests creating) is never read.
+ */
 async function cli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-env", "--allow-run", MAIN, ...args],
-    env: { DENO_DIR, ...options.env },
-    cwd: options.cwd ?? ROOT,
-    stdin: "null",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  } satisfies Run;
+  const scratch = options.cwd ?? await Deno.makeTempDir({ prefix: "fluux-cli-cwd-" });
+  try {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-read", "--allow-env", "--allow-run", MAIN, ...args],
+      clearEnv: true,
+      env: isolatedEnv(scratch, options.env),
+      cwd: scratch,
+      stdin: "null",
+    }).output();
+    const decoder = new TextDecoder();
+    return {
+      code: output.code,
+      stdout: decoder.decode(output.stdout),
+      stderr: decoder.decode(output.stderr),
+    } satisfies Run;
+  } finally {
+    if (options.cwd === undefined) await Deno.remove(scratch, { recursive: true });
+  }
 }
 
 const SECRET = "hunter2-correct-horse";
@@ -166,7 +184,7 @@ Deno.test("compile --dry-run bakes the permission flags, and deno run with them 
     // The same config the integration tests use.
     const file = `${dir}/agent.toml`;
     await Deno.writeTextFile(file, agentConfigToml({ prosody, llmUrl: llm.url }, `${dir}/memory`));
-    const env = { BOT_PASSWORD: "botpass", HOME: dir, DENO_DIR };
+    const env = isolatedEnv(dir, { BOT_PASSWORD: "botpass" });
     const run = await cli([
       "compile",
       "--dry-run",
@@ -204,6 +222,7 @@ Deno.test("compile --dry-run bakes the permission flags, and deno run with them 
 
     const child = new Deno.Command(Deno.execPath(), {
       args: ["run", ...flags, "--cert", prosody.certFile, MAIN, "run", "--config", file],
+      clearEnv: true,
       env,
       cwd: dir,
       stdin: "null",
@@ -240,9 +259,12 @@ Deno.test("deno task start runs the agent under its derived permissions and stop
     const config = agentConfigToml({ prosody, llmUrl: llm.url }, `${dir}/memory`);
     // `deno task start` cannot pass --cert: the agent accepts the test certificate unchecked.
     await Deno.writeTextFile(file, config.replace("[server]", "[server]\ntls_verify = false"));
+    // `deno task start` runs in the project folder, so the agent reads its `./.env` there: the
+    // environment gives every variable the config uses, which a `.env` never overrides.
     const task = new Deno.Command(Deno.execPath(), {
       args: ["task", "--quiet", "--cwd", ROOT, "start", "--config", file],
-      env: { BOT_PASSWORD: "botpass", HOME: dir, DENO_DIR },
+      clearEnv: true,
+      env: isolatedEnv(dir, { BOT_PASSWORD: "botpass" }),
       stdin: "null",
       stdout: "piped",
       stderr: "piped",

@@ -43,7 +43,7 @@ Deno.test("client mode: conversations, commands and policy", async (t) => {
   await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
 
   await t.step("an allowed user gets composing, then a reply carrying active", async () => {
-    await alice.send(BOT, "  What is XMPP?  ");
+    await alice.send(BOT, "What is XMPP?\n");
     const composing = await alice.nextMessage({ from: BOT });
     assertEquals(composing.chatState, "composing");
     assertEquals(composing.body, undefined);

@@ -211,3 +211,14 @@ Deno.test("RoomRegistry turns a room reaction into a ReactionEvent, skipping its
   });
   assertEquals(rooms.handleGroupchat(reaction("bot")), undefined);
 });
+
+Deno.test("RoomRegistry schedules no rejoin for the room's goodbye once the session is going", () => {
+  const { rooms, events, timers, joins } = joinedRoom();
+  rooms.offline();
+  // A clean stop: the agent said it is unavailable, the room answers with its own departure.
+  assertTrue(rooms.handlePresence(selfPresence("bot", "", "unavailable")));
+  assertEquals(timers.pending.size, 0, "no rejoin scheduled");
+  assertEquals(events, [], "no room_left event");
+  rooms.online();
+  assertEquals(joins(), [`join ${ROOM}/bot`], "the next session joins again");
+});
