@@ -157,7 +157,7 @@ export class Agent {
     const screen = { session, reply, handled, log, memory: this.#options.memory };
     const send = (action: XmppAction) => this.#options.xmpp.send(action);
     if (await screenDirect(message, { ...screen, notices: this.#encrypted, send })) return;
-    const line = parseCommandLine(message.body);
+    const line = parseCommandLine(message.body.trimStart());
     if (line !== undefined) {
       const dev = (this.#options.devJids ?? []).includes(message.bare);
       const rights = { dev, erase: true };
