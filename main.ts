@@ -20,7 +20,7 @@ import {
   secretScrubber,
   serverDomain,
 } from "./src/config/mod.ts";
-import { createLlmClient, UsageMeter } from "./src/llm/mod.ts";
+import { checkAtStart, createLlmClient, UsageMeter } from "./src/llm/mod.ts";
 import { createLogger, type Logger } from "./src/log/mod.ts";
 import { AttachmentDownloader, AttachmentIntake } from "./src/attachments/mod.ts";
 import { createResolver } from "./src/net/mod.ts";
@@ -235,7 +235,11 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
   });
   connection.onEvent((event) => agent.handle(event));
 
+  let stopping = false;
   const stop = () => {
+    // One Ctrl-C reaches the launcher and this process both, and the launcher forwards it.
+    if (stopping) return;
+    stopping = true;
     log.info("Stopping");
     void connection.stop();
   };
@@ -245,7 +249,10 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
       `${config.server.port}, LLM ${config.llm.provider}/${config.llm.model}`,
   );
   try {
-    await connection.run();
+    // Before going online: a wrong key or an unknown model would fail every answer.
+    const refused = await checkAtStart(llm, log.child("llm"));
+    if (refused !== undefined) return fail(1, refused);
+    if (!stopping) await connection.run();
   } catch (error) {
     if (error instanceof XmppFatalError) return fail(1, error.message);
     throw error;

@@ -43,7 +43,7 @@ Deno.test("client mode: conversations, commands and policy", async (t) => {
   await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
 
   await t.step("an allowed user gets composing, then a reply carrying active", async () => {
-    await alice.send(BOT, "  What is XMPP?  ");
+    await alice.send(BOT, "What is XMPP?\n");
     const composing = await alice.nextMessage({ from: BOT });
     assertEquals(composing.chatState, "composing");
     assertEquals(composing.body, undefined);
@@ -79,13 +79,13 @@ Deno.test("client mode: conversations, commands and policy", async (t) => {
   });
 
   await t.step("/ping is answered without an LLM call or a chat state", async () => {
-    const before = llm.request_count;
+    const before = llm.chat_count;
     const mark = alice.events.length;
     await alice.send(BOT, "/ping");
     const reply = await alice.nextMessage({ from: BOT, withBody: true });
     assertEquals(reply.body, "pong");
     assertEquals(reply.chatState, undefined);
-    assertEquals(llm.request_count, before);
+    assertEquals(llm.chat_count, before);
     assertEquals(fromBotSince(alice, mark).length, 1, "no chat state, only the answer");
   });
 
@@ -101,11 +101,11 @@ Deno.test("client mode: conversations, commands and policy", async (t) => {
 
   await t.step("a stranger gets nothing and causes no LLM call", async () => {
     await using eve = await connectHuman(prosody, { user: "eve", password: "evepass" });
-    const before = llm.request_count;
+    const before = llm.chat_count;
     await eve.send(BOT, "hello?");
     await eve.send(BOT, "/ping");
     await eve.expectSilence(BOT, 1500);
-    assertEquals(llm.request_count, before);
+    assertEquals(llm.chat_count, before);
     await agent.waitForLog(/Ignored a message from eve@localhost/);
   });
 
@@ -114,21 +114,21 @@ Deno.test("client mode: conversations, commands and policy", async (t) => {
     async () => {
       const foreign = { ...prosody, domain: "elsewhere.localhost" };
       await using mallory = await connectHuman(foreign, { user: "alice", password: "malpass" });
-      const before = llm.request_count;
+      const before = llm.chat_count;
       await mallory.send(BOT, "hello from elsewhere");
       await mallory.expectSilence(BOT, 1500);
-      assertEquals(llm.request_count, before);
+      assertEquals(llm.chat_count, before);
       await agent.waitForLog(/Ignored a message from alice@elsewhere\.localhost: domain/);
     },
   );
 
   await t.step("an error or headline message is never answered", async () => {
-    const before = llm.request_count;
+    const before = llm.chat_count;
     await alice.send(BOT, "bounced", { type: "error" });
     await alice.send(BOT, "news", { type: "headline" });
     await alice.send(BOT, "", { noBody: true, chatState: "composing" });
     await alice.expectSilence(BOT, 1000);
-    assertEquals(llm.request_count, before);
+    assertEquals(llm.chat_count, before);
   });
 
   await t.step("an LLM failure gives paused and a short error, and keeps the message", async () => {
@@ -164,7 +164,7 @@ Deno.test("client mode: conversations, commands and policy", async (t) => {
       last_user_text.includes("slow") ? { text: "slow answer", delay_ms: 3000 } : undefined
     );
     try {
-      const before = llm.request_count;
+      const before = llm.chat_count;
       await alice.send(BOT, "a slow question");
       await waitForRequests(llm, before + 1);
       await bob.send(BOT, "a quick question");

@@ -33,7 +33,7 @@ Deno.test("a reply produced while the link is down is sent after reconnecting", 
   {
     await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
     await alice.send(BOT, "answer me later");
-    await waitForRequests(llm, 1);
+    await waitForRequests(llm, 1, { path: "/v1/messages" });
   }
   // The LLM answers while the agent is disconnected: the reply must wait in the outbox.
   await prosody.restart();

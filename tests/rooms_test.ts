@@ -47,7 +47,7 @@ activation = "all"
     await alice.send(ROOM, "morning everyone", { type: "groupchat" });
     await alice.send(ROOM, "ask @botanist about plants", { type: "groupchat" });
     await alice.expectSilence(`${ROOM}/bot`, 1500, { withBody: true });
-    assertEquals(llm.request_count, 0);
+    assertEquals(llm.chat_count, 0);
     const history = await Deno.readTextFile(`${agent.dataDir}/${ROOM}/history.jsonl`);
     assertIncludes(history, '"sender":"alice@muc"');
     assertIncludes(history, "morning everyone");
@@ -69,7 +69,7 @@ activation = "all"
     "the agent's own reflected message is neither answered nor stored twice",
     async () => {
       await alice.expectSilence(`${ROOM}/bot`, 1000, { withBody: true });
-      assertEquals(llm.request_count, 1);
+      assertEquals(llm.chat_count, 1);
       const lines = (await Deno.readTextFile(`${agent.dataDir}/${ROOM}/history.jsonl`)).trim()
         .split("\n").map((line) => JSON.parse(line));
       assertEquals(lines.filter((l) => l.role === "assistant").length, 1);
@@ -88,10 +88,10 @@ activation = "all"
     await bob.joinRoom(ROOM, "alice");
     // Either the agent is already in (its presence came with the room roster) or it arrives.
     await bob.waitFor((e) => e.kind === "presence" && e.from === `${ROOM}/bot`, 20_000);
-    const before = llm.request_count;
+    const before = llm.chat_count;
     await bob.send(ROOM, "@bot are you back?", { type: "groupchat" });
     await bob.waitFor(fromAgent(ROOM), 15_000);
-    assertEquals(llm.request_count, before + 1);
+    assertEquals(llm.chat_count, before + 1);
   });
 
   await t.step("the agent rejoins after a kick", async () => {
@@ -142,7 +142,7 @@ Deno.test("one-to-one: a reaction is stored and shown next turn; a thread is a s
   await agent.waitForLog(/./, 500).catch(() => {});
   await alice.send("bot@localhost", "another one");
   await alice.nextMessage({ from: "bot@localhost", withBody: true });
-  assertEquals(llm.request_count, 2, "the reaction itself did not call the LLM");
+  assertEquals(llm.chat_count, 2, "the reaction itself did not call the LLM");
   const last = JSON.stringify((llm.requests.at(-1)?.body as { messages: unknown }).messages);
   assertIncludes(last, "reacted 😂 to your message");
 
@@ -151,7 +151,7 @@ Deno.test("one-to-one: a reaction is stored and shown next turn; a thread is a s
   assertEquals(inThread.thread, "side-1");
   const body = llm.requests.at(-1)?.body as { messages: unknown[] };
   assertEquals(body.messages, [{ role: "user", content: "a side topic" }]);
-  await waitForRequests(llm, 3);
+  await waitForRequests(llm, 3, { path: "/v1/messages" });
   assertTrue(
     (await Deno.stat(`${agent.dataDir}/alice@localhost/threads/side-1/history.jsonl`)).isFile,
   );
@@ -169,7 +169,7 @@ Deno.test("developer commands are refused to a normal user", async () => {
     const reply = await alice.nextMessage({ from: "bot@localhost", withBody: true });
     assertIncludes(reply.body ?? "", "dev_command_jids");
   }
-  assertEquals(llm.request_count, 0);
+  assertEquals(llm.chat_count, 0);
 });
 
 Deno.test("rooms: a reaction to the agent's message is matched by the room's stanza-id", async () => {
@@ -195,7 +195,7 @@ Deno.test("rooms: a reaction to the agent's message is matched by the room's sta
   );
   await alice.send(ROOM, "bot: another one", { type: "groupchat" });
   await alice.waitFor(fromAgent(ROOM));
-  assertEquals(llm.request_count, 2, "the reaction did not call the LLM");
+  assertEquals(llm.chat_count, 2, "the reaction did not call the LLM");
   const last = JSON.stringify((llm.requests.at(-1)?.body as { messages: unknown }).messages);
   assertIncludes(last, 'alice reacted 👍 to your message \\"echo: alice: bot: tell me a joke\\"');
 });
@@ -285,5 +285,5 @@ nick = "bot"
   assertEquals(kept.identities?.[0]?.name, "Kept room");
   const fresh = await alice.iq("fresh@conference.localhost", "disco_info");
   assertTrue(fresh.features?.includes("muc_temporary"), "the service's default: temporary");
-  assertEquals(llm.request_count, 2);
+  assertEquals(llm.chat_count, 2);
 });

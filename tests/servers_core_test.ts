@@ -50,7 +50,7 @@ for (const server of TEST_SERVERS) {
     await stranger.send(bot.jid, "let me in");
     await agent.waitForLog(new RegExp(`Ignored a message from ${eve.jid}`));
     await stranger.expectSilence(bot.jid, 500);
-    assertEquals(llm.request_count, 1);
+    assertEquals(llm.chat_count, 1);
   });
 
   Deno.test(`[${name}] a configured room is joined and a mention answered there`, async () => {

@@ -126,7 +126,7 @@ host = "${tavily.url}"
   });
   assertEquals(reply.body, "final answer after all that searching");
   assertEquals(tavily.queries.length, 10);
-  assertEquals(llm.requests.length, 11);
+  assertEquals(llm.chat_count, 11);
   const last = llm.requests.at(-1)?.body as { tool_choice?: { type: string }; tools?: unknown[] };
   assertEquals(last.tool_choice?.type, "none");
   assertTrue((last.tools?.length ?? 0) > 0, "tool definitions kept on the final call");

@@ -25,6 +25,10 @@ import type {
 } from "../xmpp/mod.ts";
 import type { AttachmentIntake } from "./attachment_intake.ts";
 import { KeyedQueue } from "../async/mod.ts";
+import { EncryptedNotice } from "./encrypted_notice.ts";
+import { handledPrefix } from "./handled_line.ts";
+import type { RedeliveryMemory } from "./redelivery.ts";
+import { screenDirect } from "./screen_direct.ts";
 import { addressedText } from "./room_activation.ts";
 import { Membership, type MembershipOptions } from "./membership.ts";
 import { Speakers } from "./speakers.ts";
@@ -46,7 +50,7 @@ export interface AgentXmpp {
 
 /** Options for {@linkcode Agent}. */
 export interface AgentOptions extends Omit<TurnContext, "memory" | "send">, MembershipOptions {
-  memory: TurnMemory & CommandMemory;
+  memory: TurnMemory & CommandMemory & RedeliveryMemory;
   xmpp: AgentXmpp;
   /** Facts for `/status`. */
   status: () => AgentStatus;
@@ -77,9 +81,11 @@ export class Agent {
   #membership: Membership;
   #speakers: Speakers;
   #detached = new Set<Promise<void>>();
+  #encrypted: EncryptedNotice;
 
   constructor(options: AgentOptions) {
     this.#options = options;
+    this.#encrypted = new EncryptedNotice({ now: options.now });
     this.#commands = new CommandRegistry([...builtinCommands(), ...(options.commands ?? [])]);
     this.#membership = new Membership(options, (key, task) => this.#enqueue(key, task));
     this.#speakers = new Speakers({
@@ -152,7 +158,12 @@ export class Agent {
       ...this.#membership.from(message.to),
       ...(message.thread === undefined ? {} : { thread: message.thread }),
     };
-    const line = parseCommandLine(message.body);
+    const { log } = this.#options;
+    const handled = handledPrefix(message.kind, session, false);
+    const screen = { session, reply, handled, log, memory: this.#options.memory };
+    const send = (action: XmppAction) => this.#options.xmpp.send(action);
+    if (await screenDirect(message, { ...screen, notices: this.#encrypted, send })) return;
+    const line = parseCommandLine(message.body.trimStart());
     if (line !== undefined) {
       const dev = (this.#options.devJids ?? []).includes(message.bare);
       const rights = { dev, erase: true };
@@ -162,6 +173,7 @@ export class Agent {
         session,
         reply,
         rights,
+        handled,
       });
       return;
     }
@@ -178,6 +190,7 @@ export class Agent {
       conversation: session,
       promptJid: message.bare,
       reply,
+      kind: message.kind,
       entry: {
         type: "message",
         role: "user",
@@ -186,6 +199,7 @@ export class Agent {
           intake === undefined ? message.attachments : intake.failed,
         ),
         ...(message.id === undefined ? {} : { msg_id: message.id }),
+        ...(message.stanzaId === undefined ? {} : { stanza_id: message.stanzaId }),
         ...(intake?.stored.length ? { attachments: intake.stored } : {}),
       },
       ...(intake?.blocks.length ? { attachments: intake.blocks } : {}),
@@ -251,7 +265,8 @@ export class Agent {
         dev: real !== undefined && (this.#options.devJids ?? []).includes(real),
         erase: speaker.allowed,
       };
-      await this.#command(line, { jid: event.room, sender: real, session, reply, rights });
+      const handled = handledPrefix("groupchat", session, true);
+      await this.#command(line, { jid: event.room, sender: real, session, reply, rights, handled });
       return;
     }
     if (!speaker.tools) {
@@ -261,6 +276,7 @@ export class Agent {
       conversation: session,
       promptJid: event.room,
       reply,
+      kind: "groupchat",
       tools: speaker.tools,
       ...(intake?.blocks.length ? { attachments: intake.blocks } : {}),
       situation: `You are taking part in the group chat ${event.room} under the nick ` +
@@ -290,6 +306,7 @@ export class Agent {
       await runTurn({
         conversation: key,
         promptJid: key,
+        kind: "reaction",
         reply: room === undefined
           ? { to: event.from, messageType: "chat", ...this.#membership.from(event.to) }
           : { to: room, messageType: "groupchat" },
@@ -306,6 +323,8 @@ export class Agent {
       session: SessionRef;
       reply: ReplyTarget;
       rights: CommandRights;
+      /** The start of the log line. */
+      handled: string;
     },
   ): Promise<void> {
     const options = this.#options;
@@ -325,6 +344,7 @@ export class Agent {
       },
     });
     options.xmpp.send({ type: "message", body, ...reply });
+    options.log.info(`${where.handled}: command /${line.name}`);
   }
 
   /** Whether a message id is already in the session (history replayed on rejoin). */

@@ -15,6 +15,9 @@ class ScriptedLlm implements LlmClient {
   readonly model = "fake-1";
   requests: ChatRequest[] = [];
   fail: LlmError | undefined;
+  check(): Promise<void> {
+    return Promise.resolve();
+  }
   chat(request: ChatRequest): Promise<ChatResponse> {
     this.requests.push(request);
     if (this.fail) return Promise.reject(this.fail);

@@ -27,7 +27,8 @@ export interface Addressing {
  */
 export function addressedText(body: string, nick: string, activation: RoomActivation): Addressing {
   const escaped = nick.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const prefix = new RegExp(`^@?${escaped}\\s*[:,]\\s*`, "iu");
+  // Bodies keep their indentation now: a few spaces before the address still address it.
+  const prefix = new RegExp(`^\\s*@?${escaped}\\s*[:,]\\s*`, "iu");
   const match = prefix.exec(body);
   if (match !== null) return { addressed: true, text: body.slice(match[0].length).trim() };
   const mention = new RegExp(`(^|[^\\p{L}\\p{N}_@])@${escaped}(?![\\p{L}\\p{N}_-])`, "iu");

@@ -4,6 +4,7 @@ import { addressedText } from "./room_activation.ts";
 Deno.test("addressedText() recognises nick: and nick, at the start and strips them", () => {
   assertEquals(addressedText("Bot: hello", "bot", "mention"), { addressed: true, text: "hello" });
   assertEquals(addressedText("bot , /ping", "bot", "mention"), { addressed: true, text: "/ping" });
+  assertEquals(addressedText("  bot: hi", "bot", "mention"), { addressed: true, text: "hi" });
 });
 
 Deno.test("addressedText() recognises @nick as a whole word anywhere", () => {

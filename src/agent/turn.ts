@@ -18,6 +18,7 @@ import {
 import type { Logger } from "../log/mod.ts";
 import type { ConversationRef, HistoryEntry, NewHistoryEntry, PromptParts } from "../memory/mod.ts";
 import type { XmppAction } from "../xmpp/mod.ts";
+import { describeLlmStats, describeRef, handledPrefix, type LlmStats } from "./handled_line.ts";
 import { historyMessages } from "./history_messages.ts";
 import { buildSystemPrompt } from "./system_prompt.ts";
 
@@ -108,10 +109,13 @@ export interface TurnInput {
    * agent but not use its tools (a room occupant whose JID is not allowed). @default {true}
    */
   tools?: boolean;
+  /** What is answered, for the log line (`chat`, `normal`, `groupchat`, `reaction`). @default {"message"} */
+  kind?: string;
 }
 
 /**
- * Answers through the LLM.
+ * Answers through the LLM, and logs one line saying what it cost: `info` when answered,
+ * `warn` when the LLM failed.
  *
  * @param input What to answer and where.
  * @param context The turn's collaborators.
@@ -144,6 +148,12 @@ export async function runTurn(input: TurnInput, context: TurnContext): Promise<v
   stored.catch(() => {});
   state("composing");
 
+  const stats: LlmStats = { ms: 0, calls: 0, inputTokens: 0, outputTokens: 0, toolCalls: 0 };
+  const handled = handledPrefix(
+    input.kind ?? "message",
+    conversation,
+    input.reply.messageType === "groupchat",
+  );
   let answer: string;
   try {
     const entries = input.entry === undefined
@@ -160,19 +170,20 @@ export async function runTurn(input: TurnInput, context: TurnContext): Promise<v
       tools.length > 0 ? UNTRUSTED_CONTENT_NOTICE : undefined,
     ].filter((part) => part !== undefined).join("\n\n");
     const [reply] = await Promise.all([
-      converse(system, messages, tools, conversation, context, stored),
+      converse({ system, messages, tools, conversation, stored, stats }, context),
       stored,
     ]);
     answer = reply;
   } catch (error) {
     await stored;
-    log.warn(`LLM call for ${describeRef(conversation)} failed: ${describe(error)}`);
+    log.warn(`${handled}: the LLM failed (${describeLlmStats(stats)}): ${describe(error)}`);
     state("paused");
     send(userFacingError(error), "paused");
     return;
   }
   const id = crypto.randomUUID();
   send(answer, "active", id);
+  log.info(`${handled}: answered by the LLM (${describeLlmStats(stats)})`);
   await memory.append(conversation, {
     type: "message",
     role: "assistant",
@@ -187,22 +198,38 @@ export async function runTurn(input: TurnInput, context: TurnContext): Promise<v
  * (the definitions stay, so the provider accepts the history of tool calls).
  */
 async function converse(
-  system: string,
-  messages: ChatMessage[],
-  tools: ToolDefinition[],
-  conversation: ConversationRef,
+  turn: {
+    system: string;
+    messages: ChatMessage[];
+    tools: ToolDefinition[];
+    conversation: ConversationRef;
+    /** The user's entry being written: tool entries must come after it. */
+    stored: Promise<unknown>;
+    /** Filled in as the calls go. */
+    stats: LlmStats;
+  },
   context: TurnContext,
-  stored: Promise<unknown>,
 ): Promise<string> {
-  const { llm, memory } = context;
+  const { system, messages, tools, conversation, stored, stats } = turn;
+  const { llm, memory, now } = context;
   const maxRounds = context.maxToolRounds ?? 10;
-  const ask = (toolChoice: "auto" | "none") =>
-    llm.chat({
-      system,
-      messages,
-      max_tokens: context.maxTokens,
-      ...(tools.length > 0 ? { tools, tool_choice: toolChoice } : {}),
-    });
+  const ask = async (toolChoice: "auto" | "none") => {
+    const started = now().getTime();
+    stats.calls++;
+    try {
+      const response = await llm.chat({
+        system,
+        messages,
+        max_tokens: context.maxTokens,
+        ...(tools.length > 0 ? { tools, tool_choice: toolChoice } : {}),
+      });
+      stats.inputTokens += response.usage.input_tokens;
+      stats.outputTokens += response.usage.output_tokens;
+      return response;
+    } finally {
+      stats.ms += now().getTime() - started;
+    }
+  };
   const jid = typeof conversation === "string" ? conversation : conversation.jid;
   for (let round = 0;; round++) {
     const response = await ask(round < maxRounds ? "auto" : "none");
@@ -210,7 +237,8 @@ async function converse(
     if (calls.length === 0 || tools.length === 0 || round >= maxRounds) {
       return response.text.trim() || "(The language model returned an empty answer.)";
     }
-    await stored; // tool entries come after the user's message in the file
+    stats.toolCalls += calls.length;
+    await stored;
     await memory.append(conversation, {
       type: "tool_calls",
       round: round + 1,
@@ -265,10 +293,6 @@ export async function startNewSessionIfIdle(
   }
 }
 
-function describeRef(ref: ConversationRef): string {
-  return typeof ref === "string" ? ref : `${ref.jid}${ref.thread ? ` (thread ${ref.thread})` : ""}`;
-}
-
 function describe(error: unknown): string {
   if (error instanceof LlmError) return `${error.kind}: ${error.message}`;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -291,6 +315,9 @@ export function userFacingError(error: unknown): string {
         "Please tell the administrator. Your message is saved.";
     case "permission":
       return "Sorry, the agent is not permitted to reach its language model. " +
+        "Please tell the administrator. Your message is saved.";
+    case "not_found":
+      return "Sorry, the language model this agent is set up to use is not available. " +
         "Please tell the administrator. Your message is saved.";
     default:
       return `Sorry, I could not get an answer from the language model. ${saved}`;

@@ -1,9 +1,9 @@
-import { assertEquals, assertIncludes } from "../../tests/support/assert.ts";
-import type { ChatRequest, ChatResponse, LlmClient } from "../llm/mod.ts";
+import { assertEquals, assertIncludes, assertTrue } from "../../tests/support/assert.ts";
+import { type ChatRequest, type ChatResponse, type LlmClient, LlmError } from "../llm/mod.ts";
 import { silentLogger } from "../log/mod.ts";
 import { InMemoryFs, MemoryStore } from "../memory/mod.ts";
 import type { XmppAction } from "../xmpp/mod.ts";
-import { runTurn, type ToolRunner, UNTRUSTED_CONTENT_NOTICE } from "./turn.ts";
+import { runTurn, type ToolRunner, UNTRUSTED_CONTENT_NOTICE, userFacingError } from "./turn.ts";
 
 /** An LLM that calls `lookup` while tools are allowed and it has not seen `enough` results. */
 class ToolHappyLlm implements LlmClient {
@@ -11,6 +11,9 @@ class ToolHappyLlm implements LlmClient {
   readonly model = "fake";
   requests: ChatRequest[] = [];
   constructor(readonly enough: number) {}
+  check(): Promise<void> {
+    return Promise.resolve();
+  }
   chat(request: ChatRequest): Promise<ChatResponse> {
     const { signal: _signal, ...copy } = request;
     this.requests.push(structuredClone(copy));
@@ -132,4 +135,17 @@ Deno.test("runTurn() without tools offers none and runs none, even when the mode
   assertEquals(llm.requests.map((r) => [r.tools, r.tool_choice]), [[undefined, undefined]]);
   assertEquals(calls, []);
   assertEquals(llm.requests[0]?.system.includes(UNTRUSTED_CONTENT_NOTICE), false);
+});
+
+Deno.test("userFacingError() says an unknown model is not available, not to try again", () => {
+  const text = userFacingError(
+    new LlmError('LLM provider "anthropic" does not know the model "x" (HTTP 404)', {
+      kind: "not_found",
+      status: 404,
+    }),
+  );
+  assertIncludes(text, "not available");
+  assertIncludes(text, "tell the administrator");
+  assertTrue(!text.includes("try again"), text);
+  assertTrue(!text.includes('"x"'), "nothing of the provider's answer");
 });

@@ -44,7 +44,7 @@ Deno.test("permissionReport() puts the XMPP server and the data directory apart 
       `--allow-read=${dir}`,
       `--allow-write=${dir}`,
     ]);
-    assert.ok(report.other.includes("--allow-net=example.org"), report.other.join(" "));
+    assert.ok(report.other.includes("--allow-net=example.org:443"), report.other.join(" "));
     assert.ok(!report.other.some((flag) => flag.includes("data")), report.other.join(" "));
   }
 });

@@ -11,8 +11,11 @@ import { AnthropicProvider } from "./providers/anthropic.ts";
 import { OllamaProvider } from "./providers/ollama.ts";
 import { retry } from "./retry.ts";
 import type { RetryInfo, Sleep } from "./retry.ts";
-import type { ChatRequest, ChatResponse, LlmClient } from "./types.ts";
+import type { ChatRequest, ChatResponse, CheckOptions, LlmClient } from "./types.ts";
 import type { UsageMeter } from "./usage.ts";
+
+/** The longest a start-up check waits by default: a slow provider must not hold the start. */
+const MAX_CHECK_MS = 10_000;
 
 /** The `[llm]` settings of the agent's config. */
 export interface LlmSettings {
@@ -70,9 +73,31 @@ export function createLlmClient(
   const { usage, sleep, on_retry, base_delay_ms } = options;
   const timeout_ms = Math.max(0, settings.timeout_secs * 1000);
   const provider = settings.provider;
+  const timeout_error = (ms: number, cause: unknown) =>
+    new LlmError(`LLM provider "${provider}" did not answer within ${ms / 1000} s`, {
+      kind: "timeout",
+      cause,
+    });
   return {
     provider,
     model: settings.model,
+    check: async function check(options: CheckOptions = {}): Promise<void> {
+      const limit = options.timeout_ms ??
+        (timeout_ms > 0 ? Math.min(timeout_ms, MAX_CHECK_MS) : MAX_CHECK_MS);
+      await retry(async (signal) => {
+        try {
+          await adapter.lookUpModel({ signal });
+        } catch (error) {
+          if (!(error instanceof LlmError) || error.kind !== "not_found") throw error;
+          // A 404 can also come from a compatible server without a models endpoint: asking the
+          // model for one token settles it (a real unknown model fails the same way).
+          await adapter.chat({ system: "", messages: [{ role: "user", content: "Hi" }] }, {
+            max_tokens: 1,
+            signal,
+          });
+        }
+      }, { max_retries: 0, timeout_ms: limit, signal: options.signal, timeout_error });
+    },
     chat: async function chat(request: ChatRequest): Promise<ChatResponse> {
       const max_tokens = Math.min(
         request.max_tokens ?? settings.max_tokens_per_request,
@@ -86,11 +111,7 @@ export function createLlmClient(
           ...(sleep ? { sleep } : {}),
           ...(on_retry ? { on_retry } : {}),
           ...(base_delay_ms === undefined ? {} : { base_delay_ms }),
-          timeout_error: (ms, cause) =>
-            new LlmError(`LLM provider "${provider}" did not answer within ${ms / 1000} s`, {
-              kind: "timeout",
-              cause,
-            }),
+          timeout_error,
         });
         usage?.record(response.usage);
         return response;

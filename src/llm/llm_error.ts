@@ -13,6 +13,8 @@ export type LlmErrorKind =
   | "network"
   | "timeout"
   | "bad_request"
+  /** The provider does not know the model (HTTP 404): not something a retry fixes. */
+  | "not_found"
   /** Deno refused the access (NotCapable/PermissionDenied): the process may not reach the host. */
   | "permission";
 

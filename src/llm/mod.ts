@@ -17,6 +17,7 @@ export type {
   ChatMessage,
   ChatRequest,
   ChatResponse,
+  CheckOptions,
   ContentBlock,
   LlmClient,
   StopReason,
@@ -26,6 +27,8 @@ export type {
 export { LlmError } from "./llm_error.ts";
 export type { LlmErrorKind, LlmErrorOptions } from "./llm_error.ts";
 export { createLlmClient } from "./create_llm_client.ts";
+export { checkAtStart } from "./check_at_start.ts";
+export type { CheckLog } from "./check_at_start.ts";
 export type { CreateLlmClientOptions, LlmSettings } from "./create_llm_client.ts";
 export { UsageMeter } from "./usage.ts";
 export type { UsageTotals } from "./usage.ts";

@@ -76,4 +76,19 @@ export interface LlmClient {
    * @throws {LlmError} when the provider fails after the allowed retries
    */
   chat(request: ChatRequest): Promise<ChatResponse>;
+  /**
+   * Checks that the provider accepts the credentials and knows the model, with one small
+   * request and no retry (see {@linkcode CheckOptions}).
+   *
+   * @throws {LlmError} kind `auth` or `not_found` when it does not; any other kind when the
+   * check could not tell (unreachable, slow, overloaded…)
+   */
+  check(options?: CheckOptions): Promise<void>;
+}
+
+/** Options of {@linkcode LlmClient.check}. */
+export interface CheckOptions {
+  /** Time allowed, in milliseconds. @default {the per-call timeout, at most 10 s} */
+  timeout_ms?: number;
+  signal?: AbortSignal;
 }

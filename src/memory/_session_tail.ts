@@ -69,6 +69,15 @@ export class SessionTail {
     return picked.reverse().map((index) => this.#entry(index));
   }
 
+  /** The newest kept entry that satisfies `match`. */
+  find(match: (entry: HistoryEntry) => boolean): HistoryEntry | undefined {
+    for (let i = this.#lines.length - 1; i >= 0; i--) {
+      const entry = this.#entry(i);
+      if (match(entry)) return entry;
+    }
+    return undefined;
+  }
+
   /** The parsed entry at `index`, parsed and frozen on first use. */
   #entry(index: number): HistoryEntry {
     const kept = this.#lines[index] as TailLine;

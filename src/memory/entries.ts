@@ -41,6 +41,11 @@ export interface MessageEntry {
   content: string;
   /** The stanza id of the message, when known. */
   msg_id?: string;
+  /**
+   * The XEP-0359 stanza-id the agent's server gave a one-to-one message, when it gave one (in
+   * rooms the room's stanza-id is the `msg_id`).
+   */
+  stanza_id?: string;
   /** Who spoke: a JID, or a room nick. */
   sender?: string;
   /** When it was stored (ISO 8601). */

@@ -240,6 +240,29 @@ export class MemoryStore {
   }
 
   /**
+   * The newest entry of the current session's tail that satisfies `match`: the entries kept in
+   * memory (the last `cacheEntries`, read from the file's end on first use), or with that cache
+   * off the entries from the 200th last message on. Older entries are not searched, so the
+   * cost stays that of a short session.
+   *
+   * @param ref The conversation.
+   * @param match Tests one frozen entry.
+   * @throws {TypeError} If the JID is invalid.
+   */
+  async findRecent(
+    ref: ConversationRef,
+    match: (entry: HistoryEntry) => boolean,
+  ): Promise<HistoryEntry | undefined> {
+    return await this.#withHistory(ref, async (path, state) => {
+      if (this.#tailEntries === 0) {
+        return (await readRecent(this.#fs, path, 200, "all")).map(frozenEntry).findLast(match);
+      }
+      state.tail ??= await loadSessionTail(this.#fs, path, this.#tailEntries);
+      return state.tail.find(match);
+    });
+  }
+
+  /**
    * When the last entry of the current session was written (for idle timeouts).
    *
    * @returns Its `ts`, or `null` if the session has no entry.

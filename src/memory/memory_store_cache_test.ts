@@ -5,7 +5,7 @@ import type { ConversationRef } from "./memory_store.ts";
 import { type CountingFs, countingFs } from "./_test_fs.ts";
 import type { MemoryFs } from "./memory_fs.ts";
 import type { TornTailRepair } from "./_history_file.ts";
-import type { MessageEntry } from "./entries.ts";
+import type { HistoryEntry, MessageEntry } from "./entries.ts";
 
 const JID = "alice@example.org";
 
@@ -238,4 +238,31 @@ Deno.test("a failed append is repaired on the next access, cache and all", async
 Deno.test("MemoryStore rejects a cache size that is not a count", () => {
   assert.throws(() => new MemoryStore("/data", { cacheEntries: -1 }), RangeError);
   assert.throws(() => new MemoryStore("/data", { promptTtlMs: 1.5 }), /promptTtlMs/);
+});
+
+Deno.test("findRecent() finds an entry of a session's tail, after a restart too, and no older one", async () => {
+  const root = await Deno.makeTempDir({ prefix: "memory_store_find_test_" });
+  const withId = (id: string) => (entry: HistoryEntry) => entry.msg_id === id;
+  try {
+    const first = new MemoryStore(root, { durability: "none", cacheEntries: 5 });
+    for (let i = 0; i < 8; i++) {
+      await first.append(JID, { ...user(`q${i}`), msg_id: `m${i}` });
+    }
+    assert.equal((await first.findRecent(JID, withId("m7")))?.content, "q7");
+    await first.close();
+    // A new store (the agent restarted) reads the tail back from the file's end.
+    const fs = countingFs();
+    const second = new MemoryStore(root, { durability: "none", cacheEntries: 5, fs });
+    assert.equal((await second.findRecent(JID, withId("m3")))?.content, "q3");
+    const read = fs.bytesRead;
+    assert.equal(await second.findRecent(JID, withId("m2")), undefined, "older than the tail");
+    assert.equal(fs.bytesRead, read, "the tail is searched in memory");
+    await second.close();
+    const uncached = new MemoryStore(root, { durability: "none", cacheEntries: 0 });
+    assert.equal((await uncached.findRecent(JID, withId("m0")))?.content, "q0");
+    assert.equal(await uncached.findRecent("bob@example.org", withId("m0")), undefined);
+    await uncached.close();
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });

@@ -25,7 +25,17 @@ export interface RoomOccupant {
   realJid?: string;
 }
 
-/** A one-to-one message with a body (or attachments), from someone to the agent. */
+/**
+ * How a message the agent cannot read is end-to-end encrypted: OMEMO (XEP-0384), OpenPGP for
+ * XMPP (XEP-0373), legacy OpenPGP (XEP-0027), OTR (XEP-0364), or another method a XEP-0380
+ * marker declares.
+ */
+export type EncryptionMethod = "omemo" | "openpgp" | "openpgp_legacy" | "otr" | "other";
+
+/**
+ * A one-to-one message with a body (or attachments), or an encrypted message, from someone to
+ * the agent.
+ */
 export interface MessageEvent {
   type: "message";
   /** The sender's full JID as received. */
@@ -41,8 +51,21 @@ export interface MessageEvent {
   id?: string;
   /** The sender's XEP-0359 origin-id, when present. */
   originId?: string;
-  /** The trimmed body; empty only when the message carries attachments. */
+  /**
+   * The XEP-0359 stanza-id the agent's own server (or component domain) gave the message: the
+   * same on every delivery of one message, so it recognises one delivered again.
+   */
+  stanzaId?: string;
+  /**
+   * The body without leading blank lines and trailing whitespace (indentation kept). Empty when
+   * the message only carries attachments, and for encrypted messages.
+   */
   body: string;
+  /**
+   * Set when the message is end-to-end encrypted: its body is then a fallback notice from the
+   * sender's client, not what the person wrote, and is left out.
+   */
+  encrypted?: EncryptionMethod;
   /** The XEP-0201 thread, when present. */
   thread?: string;
   /** The stanza type: `chat` or `normal`. */

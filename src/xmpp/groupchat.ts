@@ -7,7 +7,9 @@
  */
 import type { GroupchatEvent, ReactionEvent } from "./events.ts";
 import { parseJid } from "./jid.ts";
+import { encryptionOf } from "./message_encryption.ts";
 import { bodyBesideAttachments, parseOobAttachments } from "./xep_0066_oob.ts";
+import { bodyText } from "./_body_text.ts";
 import { isDelayed } from "./xep_0203_delay.ts";
 import { originIdOf, stanzaIdBy } from "./xep_0359_stanza_ids.ts";
 import { parseReactions } from "./xep_0444_reactions.ts";
@@ -27,8 +29,9 @@ export interface RoomView {
 
 /**
  * Turns a `groupchat` message from an occupant into a {@linkcode GroupchatEvent}. Returns
- * `undefined` for messages from the room itself (subjects, status notices), subject changes
- * and messages with neither a body nor an attachment.
+ * `undefined` for messages from the room itself (subjects, status notices), subject changes,
+ * end-to-end encrypted messages (unreadable) and messages with neither a body nor an
+ * attachment.
  *
  * @param stanza A `<message type='groupchat'/>` from `view.room`.
  * @param view The room's state.
@@ -36,8 +39,10 @@ export interface RoomView {
 export function parseGroupchat(stanza: XmlElement, view: RoomView): GroupchatEvent | undefined {
   const occupant = occupantOf(stanza, view);
   if (occupant === undefined || stanza.attrs.type !== "groupchat") return undefined;
+  // Its body is the sender's client apologising for encryption, not what the person wrote.
+  if (encryptionOf(stanza) !== undefined) return undefined;
   const attachments = parseOobAttachments(stanza);
-  const body = bodyBesideAttachments(stanza.getChildText("body")?.trim() ?? "", attachments);
+  const body = bodyBesideAttachments(bodyText(stanza), attachments);
   if (body === "" && attachments.length === 0) return undefined;
   const { from, nick } = occupant;
   const id = stanza.attrs.id || undefined;

@@ -1,7 +1,8 @@
 /**
  * Parsing inbound one-to-one messages and building outbound ones (RFC 6121 §5, XEP-0085
- * chat states, XEP-0201 threads, XEP-0359 origin-id, XEP-0066 attachments). Room messages
- * are parsed in groupchat.ts, which needs the room's state.
+ * chat states, XEP-0201 threads, XEP-0359 origin-id and stanza-id, XEP-0066 attachments,
+ * end-to-end encrypted messages). Room messages are parsed in groupchat.ts, which needs the
+ * room's state.
  *
  * @module
  */
@@ -12,17 +13,20 @@ import type {
   SendMessageAction,
 } from "./events.ts";
 import { bareJid } from "./jid.ts";
+import { encryptionOf } from "./message_encryption.ts";
 import { bodyBesideAttachments, parseOobAttachments } from "./xep_0066_oob.ts";
 import { buildChatState } from "./xep_0085_chat_states.ts";
-import { buildOriginId, originIdOf } from "./xep_0359_stanza_ids.ts";
+import { buildOriginId, originIdOf, stanzaIdBy } from "./xep_0359_stanza_ids.ts";
 import { parseReactions } from "./xep_0444_reactions.ts";
+import { bodyText } from "./_body_text.ts";
 import { xml, type XmlElement } from "./_xml.ts";
 
 /**
  * Turns an inbound `<message/>` into a {@linkcode MessageEvent}, or `undefined` when the
  * agent must not act on it: `error` and `headline` types (a bounced reply must never
  * loop), `groupchat` (rooms come separately), chat-state-only messages and messages with
- * neither a body nor an attachment.
+ * neither a body nor an attachment. An end-to-end encrypted message comes with `encrypted`
+ * set and no body or attachments (what it carries cannot be read).
  */
 export function parseMessage(stanza: XmlElement): MessageEvent | undefined {
   const type = stanza.attrs.type ?? "normal";
@@ -30,17 +34,24 @@ export function parseMessage(stanza: XmlElement): MessageEvent | undefined {
   const from = stanza.attrs.from ?? "";
   const bare = bareJid(from);
   if (bare === undefined) return undefined;
-  const attachments = parseOobAttachments(stanza);
-  const body = bodyBesideAttachments(stanza.getChildText("body")?.trim() ?? "", attachments);
-  if (body === "" && attachments.length === 0) return undefined;
+  const encrypted = encryptionOf(stanza);
+  const attachments = encrypted === undefined ? parseOobAttachments(stanza) : [];
+  const body = encrypted === undefined ? bodyBesideAttachments(bodyText(stanza), attachments) : "";
+  if (body === "" && attachments.length === 0 && encrypted === undefined) return undefined;
   const event: MessageEvent = { type: "message", from, bare, body, kind: type };
-  if (stanza.attrs.to) event.to = stanza.attrs.to;
+  const to = stanza.attrs.to;
+  if (to) event.to = to;
   if (stanza.attrs.id) event.id = stanza.attrs.id;
   const originId = originIdOf(stanza);
   if (originId !== undefined) event.originId = originId;
+  // Only the agent's own server (or, for a component, its own domain) stamps a stanza-id
+  // that can be trusted (XEP-0359 §3.1); `to` is the agent's address.
+  const stanzaId = to ? stanzaIdBy(stanza, to) : undefined;
+  if (stanzaId !== undefined) event.stanzaId = stanzaId;
   const thread = stanza.getChildText("thread")?.trim();
   if (thread) event.thread = thread;
   if (attachments.length > 0) event.attachments = attachments;
+  if (encrypted !== undefined) event.encrypted = encrypted;
   return event;
 }
 

@@ -3,10 +3,10 @@ import { buildChatStateMessage, buildMessage, parseMessage, parseReaction } from
 import { chatStateOf } from "./xep_0085_chat_states.ts";
 import { parseXml } from "./_xml.ts";
 
-Deno.test("parseMessage() gives the trimmed body, bare sender, id and thread", () => {
+Deno.test("parseMessage() gives the body, bare sender, id and thread", () => {
   const stanza = parseXml(
     `<message from="Alice@Localhost/phone" to="bot@localhost" type="chat" id="m1">
-       <body>  hello  </body><thread>t-1</thread></message>`,
+       <body>hello  </body><thread>t-1</thread></message>`,
   );
   assertEquals(parseMessage(stanza), {
     type: "message",
@@ -130,4 +130,57 @@ Deno.test("buildChatStateMessage() can address a room", () => {
   );
   assertEquals(el.attrs.type, "groupchat");
   assertEquals(chatStateOf(el), "composing");
+});
+
+Deno.test("parseMessage() keeps the first line's indentation and drops blank edges", () => {
+  const body = (text: string) =>
+    parseMessage(parseXml(`<message from="a@b/c"><body>${text}</body></message>`))?.body;
+  assertEquals(body("    def f():\n        return 1\n"), "    def f():\n        return 1");
+  assertEquals(body("\n  \n  > quoted\nreply\n\n"), "  > quoted\nreply");
+  assertEquals(body("  one line  "), "  one line");
+});
+
+Deno.test("parseMessage() keeps the stanza-id of the agent's own server only", () => {
+  const stanza = parseXml(
+    `<message from="alice@localhost/phone" to="bot@localhost/agent" type="chat" id="m1">
+       <body>hi</body>
+       <stanza-id xmlns="urn:xmpp:sid:0" by="alice@localhost" id="forged"/>
+       <stanza-id xmlns="urn:xmpp:sid:0" by="bot@localhost" id="sid-1"/></message>`,
+  );
+  assertEquals(parseMessage(stanza)?.stanzaId, "sid-1");
+  const foreign = parseXml(
+    `<message from="alice@localhost/phone" to="bot@localhost" type="chat"><body>hi</body>
+       <stanza-id xmlns="urn:xmpp:sid:0" by="localhost" id="x"/></message>`,
+  );
+  assertEquals(parseMessage(foreign)?.stanzaId, undefined);
+});
+
+Deno.test("parseMessage() marks an OMEMO message encrypted and leaves its fallback body out", () => {
+  const stanza = parseXml(
+    `<message from="alice@localhost/phone" to="bot@localhost" type="chat" id="e1">
+       <body>I sent you an OMEMO encrypted message but your client doesn't seem to support that.</body>
+       <encrypted xmlns="eu.siacs.conversations.axolotl">
+         <header sid="27183"><key rid="31415">BASE64</key><iv>BASE64</iv></header>
+         <payload>BASE64</payload></encrypted>
+       <x xmlns="jabber:x:oob"><url>https://example.org/omemo-info</url></x></message>`,
+  );
+  assertEquals(parseMessage(stanza), {
+    type: "message",
+    from: "alice@localhost/phone",
+    bare: "alice@localhost",
+    to: "bot@localhost",
+    id: "e1",
+    body: "",
+    kind: "chat",
+    encrypted: "omemo",
+  });
+});
+
+Deno.test("parseMessage() ignores an OMEMO key transport message (no payload, no body)", () => {
+  const stanza = parseXml(
+    `<message from="alice@localhost/phone" to="bot@localhost" type="chat">
+       <encrypted xmlns="urn:xmpp:omemo:2"><header sid="1"><keys jid="bot@localhost">
+       <key rid="2">K</key></keys></header></encrypted></message>`,
+  );
+  assertEquals(parseMessage(stanza), undefined);
 });

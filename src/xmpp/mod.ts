@@ -28,6 +28,7 @@ export { ComponentConnection } from "./component_connection.ts";
 export type { ComponentConnectionOptions } from "./component_connection.ts";
 export type {
   AnnounceAction,
+  EncryptionMethod,
   GroupchatEvent,
   InviteEvent,
   JoinRoomAction,

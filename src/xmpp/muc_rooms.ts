@@ -213,6 +213,9 @@ export class RoomRegistry {
     const presence = parseMucPresence(stanza);
     const state = presence === undefined ? undefined : this.#rooms.get(presence.room);
     if (presence === undefined || state === undefined) return false;
+    // Offline (the session ended, or stops and said goodbye): the room's answer to that is no
+    // departure to rejoin after; online() joins every room again anyway.
+    if (!this.#online) return true;
     if (presence.kind === "error") {
       if (state.phase === "joining") this.#departed(state, presence);
       else this.#log.debug(`Error presence from ${stanza.attrs.from}: ${presence.error}`);

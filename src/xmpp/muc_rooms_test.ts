@@ -326,3 +326,14 @@ Deno.test("RoomRegistry marks private messages through its rooms with the occupa
     "out of the room, no occupant is known",
   );
 });
+
+Deno.test("RoomRegistry schedules no rejoin for the room's goodbye once the session is going", () => {
+  const { rooms, events, timers, joins } = joinedRoom();
+  rooms.offline();
+  // A clean stop: the agent said it is unavailable, the room answers with its own departure.
+  assertTrue(rooms.handlePresence(selfPresence("bot", "", "unavailable")));
+  assertEquals(timers.pending.size, 0, "no rejoin scheduled");
+  assertEquals(events, [], "no room_left event");
+  rooms.online();
+  assertEquals(joins(), [`join ${ROOM}/bot`], "the next session joins again");
+});

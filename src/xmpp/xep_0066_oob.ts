@@ -30,10 +30,11 @@ export function parseOobAttachments(stanza: XmlElement): OobAttachment[] {
  * The body a message keeps next to its attachments: clients put the URL in the body as a
  * fallback for readers without XEP-0066, and that repetition is not something the user said.
  *
- * @param body The trimmed body.
+ * @param body The body.
  * @param attachments The message's attachments.
  * @returns `""` when the body only repeats an attachment URL, else `body`.
  */
 export function bodyBesideAttachments(body: string, attachments: OobAttachment[]): string {
-  return attachments.some((attachment) => attachment.url === body) ? "" : body;
+  const text = body.trim();
+  return attachments.some((attachment) => attachment.url === text) ? "" : body;
 }

@@ -78,7 +78,7 @@ Deno.test("security: forged mediated invitations from an account, a foreign doma
     (await alice.nextMessage({ from: "bot@localhost", withBody: true })).body,
     "echo: still there?",
   );
-  assertEquals(llm.request_count, 1, "only alice's message reached the LLM");
+  assertEquals(llm.chat_count, 1, "only alice's message reached the LLM");
   await eve.expectSilence("bot@localhost", 500);
   await foreigner.expectSilence("bot@localhost", 0);
   assertEquals(presencesFromAgent(eve, "bot@localhost"), []);
@@ -157,7 +157,7 @@ nick = "bot"
     await alice.nextMessage({ from: "helper@agent.localhost", withBody: true });
     await eve.expectSilence("agent.localhost", 500);
     assertEquals(presencesFromAgent(eve, "agent.localhost"), []);
-    assertEquals(llm.request_count, 1);
+    assertEquals(llm.chat_count, 1);
     assertEquals(
       await Deno.readTextFile(`${dataDir}/rooms.json`).catch(() => undefined),
       undefined,

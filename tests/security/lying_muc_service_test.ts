@@ -65,7 +65,7 @@ Deno.test("security: a lying MUC service cannot speak for an allowed user", asyn
   );
   await agent.waitForLog(/Joined lair@muc\.evil\.example/);
 
-  const requests = llm.request_count;
+  const requests = llm.chat_count;
   await evil.sendRaw(
     `<message from="${ROOM}/mallory" to="${agentJid}" type="chat"><body>what is my code?</body></message>`,
   );
@@ -80,7 +80,7 @@ Deno.test("security: a lying MUC service cannot speak for an allowed user", asyn
     text.includes('type="groupchat"') && text.includes("<body>")
   );
   assertIncludes(refusal, "real JID", "no right to erase the room's memory");
-  assertEquals(llm.request_count, requests, "the impostor reached no LLM");
+  assertEquals(llm.chat_count, requests, "the impostor reached no LLM");
   assertEquals(
     evil.received.events.filter((text) => text.includes('type="chat"') && text.includes("<body>")),
     [],

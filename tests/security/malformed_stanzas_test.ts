@@ -62,7 +62,7 @@ for (const [what, attack] of Object.entries(BREAKS_THE_STREAM)) {
     await rogue.send(GENUINE, { stanzas: 1 });
     const reply = await rogue.waitFor(/echo: are you alive\?/);
     assertTrue(reply.includes('to="alice@localhost/phone"'), reply);
-    assertEquals(llm.requests.length, 1, "the attack reached no LLM");
+    assertEquals(llm.chat_count, 1, "the attack reached no LLM");
     const exit = await Promise.race([agent.exited, Promise.resolve("running")]);
     assertEquals(exit, "running");
   });
@@ -84,6 +84,6 @@ for (const [what, attack] of Object.entries(DROPPED)) {
     const ack = await rogue.waitFor(/<a /);
     assertEquals(ack.match(/h="(\d+)"/)?.[1], String(rogue.sentSinceEnabled));
     assertEquals(rogue.connections, 1, "the stream stayed up");
-    assertEquals(llm.requests.length, 1, "only the genuine message reached the LLM");
+    assertEquals(llm.chat_count, 1, "only the genuine message reached the LLM");
   });
 }

@@ -46,7 +46,7 @@ Deno.test("security: a private /forget through a room from a stranger erases not
     password: "evepass",
   });
   await eve.joinRoom(ROOM, "eve");
-  const requests = llm.request_count;
+  const requests = llm.chat_count;
   await eve.send(AGENT, "/forget");
   await agent.waitForLog(
     /Ignored a private message from eve@elsewhere\.localhost through dev@conference\.localhost\/eve: domain "elsewhere\.localhost" is not in agent\.allowed_domains/,
@@ -63,7 +63,7 @@ Deno.test("security: a private /forget through a room from a stranger erases not
     [],
     "nothing came back privately",
   );
-  assertEquals(llm.request_count, requests, "no LLM call");
+  assertEquals(llm.chat_count, requests, "no LLM call");
   const after = await Deno.readTextFile(history);
   assertTrue(after.startsWith(before), "the room's history is intact");
   assertIncludes(after, "the release is on friday");
@@ -121,7 +121,7 @@ Deno.test("security: a private message through a room that hides real JIDs is re
     alice.events.filter((e) => e.kind === "message" && e.from === AGENT && e.type === "chat"),
     [],
   );
-  assertEquals(llm.request_count, 2, "only the room's messages reached the LLM");
+  assertEquals(llm.chat_count, 2, "only the room's messages reached the LLM");
   assertIncludes(
     await Deno.readTextFile(`${agent.dataDir}/${ROOM}/history.jsonl`),
     "remember the milk",

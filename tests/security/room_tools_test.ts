@@ -112,7 +112,7 @@ host = "${recorder.url}"
   );
   await answerTo(alice, ROOM, "searched");
   assertEquals(recorder.hits, ["/alice.txt", "/search"]);
-  const allowed = llm.requests.find((r) => JSON.stringify(r.body).includes("and this"));
+  const allowed = llm.requests.find((r) => JSON.stringify(r.body ?? null).includes("and this"));
   assertTrue(Array.isArray((allowed?.body as { tools?: unknown }).tools), "alice's turn has tools");
 
   await eve.send(OPEN, "bot: search please", { type: "groupchat" });

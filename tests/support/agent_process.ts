@@ -73,25 +73,35 @@ export interface AgentProcess extends AsyncDisposable {
 
 const MAIN = decodeURIComponent(new URL("../../main.ts", import.meta.url).pathname);
 
+/**
+ * Deno's cache folder, passed on explicitly: the agent gets the test's temporary folder as its
+ * HOME (so that no developer's `~/.fluux-agent/.env` or credentials reach a test), and Deno
+ * would otherwise look for its packages under it.
+ */
+const DENO_DIR = Deno.env.get("DENO_DIR") ??
+  `${Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME")}/.cache`}/deno`;
+
 /** Writes a config and starts the agent; waits until it is online. */
 export async function startAgent(options: AgentProcessOptions): Promise<AgentProcess> {
   const dir = await Deno.makeTempDir({ prefix: "fluux-agent-test-" });
   const dataDir = options.dataDir ?? `${dir}/memory`;
   const configFile = `${dir}/agent.toml`;
   await Deno.writeTextFile(configFile, options.configToml ?? agentConfigToml(options, dataDir));
+  // The working directory and HOME are the test's own folder: no developer's `./.env` or
+  // `~/.fluux-agent/.env` is read.
   const env: Record<string, string> = {
     BOT_PASSWORD: options.password ?? "botpass",
+    HOME: dir,
+    DENO_DIR,
     ...options.env,
   };
   const loaded = await loadConfig(configFile, {
     env: (name) => env[name] ?? Deno.env.get(name),
     cwd: dir,
+    home: env.HOME ?? dir,
   });
   const flags = [
-    ...await agentPermissionFlags(loaded, {
-      denoPath: Deno.execPath(),
-      ...(Deno.env.get("HOME") === undefined ? {} : { home: Deno.env.get("HOME")! }),
-    }),
+    ...await agentPermissionFlags(loaded, { denoPath: Deno.execPath(), home: env.HOME ?? dir }),
     ...(options.extraFlags ?? []),
   ];
   const launch = await launcher(options.resolvConf, dir);

@@ -27,9 +27,16 @@ export interface Run {
 
 /** Options of {@linkcode cli} and {@linkcode runDeno}. */
 export interface CliOptions {
-  /** The environment (nothing else is inherited but `DENO_DIR`). @default {{}} */
+  /**
+   * The environment: nothing else is inherited but `DENO_DIR` and `PATH`, and `HOME` is the
+   * working directory unless given. @default {{}}
+   */
   env?: Record<string, string>;
-  /** @default {ROOT} */
+  /**
+   * The working directory. By default a fresh empty folder, removed afterwards: the project's
+   * own `./.env` (which the README suggests creating) and the developer's
+   * `~/.fluux-agent/.env` are never read.
+   */
   cwd?: string;
 }
 
@@ -40,19 +47,27 @@ export function cli(args: string[], options: CliOptions = {}): Promise<Run> {
 
 /** `deno <args>` to the end, with a cleared environment. */
 export async function runDeno(args: string[], options: CliOptions = {}): Promise<Run> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args,
-    clearEnv: true,
-    env: { DENO_DIR, ...options.env },
-    cwd: options.cwd ?? ROOT,
-    stdin: "null",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+  const scratch = options.cwd === undefined
+    ? await Deno.makeTempDir({ prefix: "fluux-cli-cwd-" })
+    : undefined;
+  const cwd = options.cwd ?? scratch!;
+  try {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args,
+      clearEnv: true,
+      env: { DENO_DIR, PATH: Deno.env.get("PATH") ?? "", HOME: cwd, ...options.env },
+      cwd,
+      stdin: "null",
+    }).output();
+    const decoder = new TextDecoder();
+    return {
+      code: output.code,
+      stdout: decoder.decode(output.stdout),
+      stderr: decoder.decode(output.stderr),
+    };
+  } finally {
+    if (scratch !== undefined) await Deno.remove(scratch, { recursive: true }).catch(() => {});
+  }
 }
 
 /** What `compile --dry-run` printed, taken apart. */

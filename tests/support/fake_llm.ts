@@ -1,9 +1,12 @@
 /**
  * A local HTTP server that speaks the LLM wire formats the agent uses, so tests and benchmarks
  * run the real SDKs with no real model:
- * - Anthropic Messages API: `POST /v1/messages` (JSON, or SSE when the body asks `stream: true`)
+ * - Anthropic Messages API: `POST /v1/messages` (JSON, or SSE when the body asks `stream: true`),
+ *   `GET /v1/models/{model}`
  * - Ollama: `POST /api/chat` (JSON when `stream: false`, else NDJSON), `GET /api/tags`,
- *   `POST /api/embed`, `GET /api/version`
+ *   `POST /api/show`, `POST /api/embed`, `GET /api/version`
+ *
+ * Like the real APIs, it can refuse a wrong API key (401) and models it does not have (404).
  *
  * By default a chat answers `echo: <last user text>`, or `done: <tool result>` when the last
  * message carries tool results. Nothing is logged per request.
@@ -86,8 +89,17 @@ export interface FakeLlmOptions {
   delay_ms?: number;
   /** Keep every request in `requests`; turn off for long benchmarks. @default {true} */
   record?: boolean;
-  /** The models `GET /api/tags` lists. @default {["fake-model"]} */
+  /**
+   * The models the fake has: `GET /api/tags` lists them, and a chat, `GET /v1/models/{model}`
+   * or `POST /api/show` for any other answers 404 with the API's "not found" error.
+   * @default {every model is there; `/api/tags` lists ["fake-model"]}
+   */
   models?: string[];
+  /**
+   * The only API key accepted (Anthropic `x-api-key`, or a bearer token): any other gets 401
+   * with the API's authentication error. @default {any key, or none}
+   */
+  api_key?: string;
   /** Length of the vectors `POST /api/embed` returns. @default {8} */
   embedding_dimensions?: number;
 }
@@ -101,13 +113,16 @@ export interface FakeLlm extends AsyncDisposable {
   readonly requests: RecordedRequest[];
   /** Requests received so far, counted even when `record` is off. */
   readonly request_count: number;
+  /** Chat requests (`POST /v1/messages`, `POST /api/chat`) received so far. */
+  readonly chat_count: number;
   /** Replaces the script; `undefined` restores the echo. */
   script(handler: FakeHandler | undefined): void;
   /** Sets the delay before every chat answer that does not set its own. */
   setDelay(ms: number): void;
   /**
-   * Makes the next `count` POST requests (chat and embed) fail with `status` and an error body
-   * holding {@linkcode FAKE_ERROR_MARKER}, before the script runs.
+   * Makes the next `count` API requests (chat, embed, model look-ups; not `/api/tags` or
+   * `/api/version`) fail with `status` and an error body holding {@linkcode FAKE_ERROR_MARKER},
+   * before the script runs.
    */
   failNext(status: number, count?: number, options?: { retry_after?: string }): void;
   /** Stops the server, cutting any delayed answer short. */
@@ -135,6 +150,7 @@ type Waiter = { count: number; path: string | undefined; resolve: () => void };
 export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
   const record = options.record ?? true;
   const models = options.models ?? ["fake-model"];
+  const known = (model: unknown) => options.models === undefined || models.includes(String(model));
   const dimensions = options.embedding_dimensions ?? 8;
   const closing = new AbortController();
   const requests: RecordedRequest[] = [];
@@ -144,6 +160,7 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
   let handler = options.handler;
   let delay_ms = options.delay_ms ?? 0;
   let total = 0;
+  let chats = 0;
   let chat_index = 0;
   let next_id = 1;
 
@@ -170,16 +187,37 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
     total++;
     counts.set(path, (counts.get(path) ?? 0) + 1);
     notify();
-    const api = path === "/v1/messages" ? "anthropic" : "ollama";
-    const failure = req.method === "POST" ? failures[0] : undefined;
+    const api = path.startsWith("/v1/") ? "anthropic" : "ollama";
+    const isChat = req.method === "POST" && (path === "/v1/messages" || path === "/api/chat");
+    if (isChat) chats++;
+    const apiRequest = req.method === "POST" || path.startsWith("/v1/models/");
+    if (options.api_key !== undefined && apiRequest) {
+      const given = req.headers.get("x-api-key") ??
+        req.headers.get("authorization")?.replace(/^Bearer /, "");
+      if (given !== options.api_key) return errorResponse(api, 401, {});
+    }
+    const failure = apiRequest ? failures[0] : undefined;
     if (failure) {
       if (--failure.left <= 0) failures.shift();
       const headers = failure.retry_after ? { "retry-after": failure.retry_after } : {};
       return errorResponse(api, failure.status, headers);
     }
-    if (req.method === "POST" && (path === "/v1/messages" || path === "/api/chat")) {
-      return await chat(api, recorded);
+    const model = path.startsWith("/v1/models/")
+      ? decodeURIComponent(path.slice("/v1/models/".length))
+      : (body as { model?: unknown } | undefined)?.model;
+    if ((isChat || path === "/api/show" || path.startsWith("/v1/models/")) && !known(model)) {
+      return notFound(api, String(model));
     }
+    if (isChat) return await chat(api, recorded);
+    if (req.method === "GET" && path.startsWith("/v1/models/")) {
+      return Response.json({
+        type: "model",
+        id: model,
+        display_name: String(model),
+        created_at: "2025-01-01T00:00:00Z",
+      });
+    }
+    if (req.method === "POST" && path === "/api/show") return show(String(model));
     if (req.method === "POST" && path === "/api/embed") return embed(recorded.body, dimensions);
     if (req.method === "GET" && path === "/api/tags") return tags(models);
     if (req.method === "GET" && path === "/api/version") return Response.json({ version: "0.0.0" });
@@ -272,6 +310,9 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
     requests,
     get request_count() {
       return total;
+    },
+    get chat_count() {
+      return chats;
     },
     script(next) {
       handler = next;
@@ -460,6 +501,25 @@ function errorResponse(
     ? { type: "error", error: { type: ANTHROPIC_ERROR_TYPES[status] ?? "api_error", message } }
     : { error: message };
   return Response.json(body, { status, headers });
+}
+
+/** The API's answer for a model it does not have. */
+function notFound(api: FakeCall["api"], model: string): Response {
+  const body = api === "anthropic"
+    ? { type: "error", error: { type: "not_found_error", message: `model: ${model}` } }
+    : { error: `model '${model}' not found` };
+  return Response.json(body, { status: 404 });
+}
+
+function show(model: string): Response {
+  return Response.json({
+    modelfile: `FROM ${model}`,
+    parameters: "",
+    template: "{{ .Prompt }}",
+    details: { format: "gguf", family: "fake", parameter_size: "1B", quantization_level: "Q4_0" },
+    model_info: {},
+    capabilities: ["completion", "tools"],
+  });
 }
 
 function rawResponse(api: FakeCall["api"], reply: FakeRawReply): Response {

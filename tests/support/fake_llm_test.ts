@@ -142,3 +142,33 @@ Deno.test("startFakeLlm() with record off keeps no requests but still counts the
   await waitForRequests(fake, 1);
   assert.deepEqual([fake.requests.length, fake.request_count], [0, 1]);
 });
+
+Deno.test("startFakeLlm() refuses another API key and answers for the models it has only", async () => {
+  await using fake = await startFakeLlm({ api_key: "right", models: ["known"] });
+  const anthropic = (apiKey: string) =>
+    new Anthropic({
+      apiKey,
+      baseURL: fake.url,
+      maxRetries: 0,
+      webhookKey: null,
+      logLevel: "off",
+      openTelemetry: false,
+    });
+  await assert.rejects(anthropic("wrong").models.retrieve("known"), { status: 401 });
+  assert.equal((await anthropic("right").models.retrieve("known")).id, "known");
+  await assert.rejects(anthropic("right").models.retrieve("other"), { status: 404 });
+  await assert.rejects(
+    anthropic("right").messages.create({
+      model: "other",
+      max_tokens: 1,
+      messages: [{ role: "user", content: "x" }],
+    }),
+    { status: 404, type: "not_found_error" },
+  );
+  const ollama = new Ollama({ host: fake.url, headers: { authorization: "Bearer right" } });
+  assert.deepEqual((await ollama.show({ model: "known" })).capabilities, ["completion", "tools"]);
+  await assert.rejects(ollama.show({ model: "other" }), { status_code: 404 });
+  const stranger = new Ollama({ host: fake.url });
+  await assert.rejects(stranger.show({ model: "known" }), { status_code: 401 });
+  assert.equal(fake.chat_count, 1, "only the chat with the unknown model was a chat");
+});

@@ -25,6 +25,11 @@ export interface AdapterCallOptions {
 /** One provider API. Failures with an HTTP status or a transport problem throw `LlmError`. */
 export interface ProviderAdapter {
   chat(request: ChatRequest, options: AdapterCallOptions): Promise<ChatResponse>;
+  /**
+   * Looks the model up without generating anything (a models endpoint): resolves when the
+   * credentials are accepted and the model exists; a 404 rejects with kind `not_found`.
+   */
+  lookUpModel(options: { signal: AbortSignal }): Promise<void>;
 }
 
 /** Decodes standard base64 into bytes. */

@@ -6,24 +6,41 @@
  */
 import { LlmError } from "../llm_error.ts";
 
+/** Options of {@linkcode errorFromStatus}. */
+export interface StatusErrorOptions {
+  /** The response headers (for `retry-after`). */
+  headers?: Headers | undefined;
+  cause?: unknown;
+  /** The model asked for, named in a 404's message. */
+  model?: string;
+  /**
+   * The provider's error code (Anthropic's `error.type`, e.g. `authentication_error`), shown
+   * when it is a plain identifier: a code, unlike the body's text, cannot carry anything else.
+   */
+  code?: unknown;
+}
+
 /**
  * Builds the error for a non-2xx answer.
  *
  * @param provider The provider name used in the message
  * @param status The HTTP status
- * @param options The response headers (for `retry-after`) and the original error
+ * @param options Headers, cause, the model and the provider's error code
  */
 export function errorFromStatus(
   provider: string,
   status: number,
-  options: { headers?: Headers | undefined; cause?: unknown } = {},
+  options: StatusErrorOptions = {},
 ): LlmError {
   const who = `LLM provider "${provider}"`;
+  const code = typeof options.code === "string" && /^[a-z][a-z0-9_]{0,63}$/.test(options.code)
+    ? `, ${options.code}`
+    : "";
   const base = { status, cause: options.cause } as const;
   const retry_after_ms = parseRetryAfter(options.headers);
   const wait = retry_after_ms === undefined ? {} : { retry_after_ms };
   if (status === 401 || status === 403) {
-    return new LlmError(`${who} rejected the credentials (HTTP ${status})`, {
+    return new LlmError(`${who} rejected the credentials (HTTP ${status}${code})`, {
       kind: "auth",
       ...base,
     });
@@ -53,12 +70,13 @@ export function errorFromStatus(
     return new LlmError(`${who} timed out the request (HTTP 408)`, { kind: "timeout", ...base });
   }
   if (status === 404) {
-    return new LlmError(`${who} does not know the requested model or endpoint (HTTP 404)`, {
-      kind: "bad_request",
+    const what = options.model === undefined ? "the model" : `the model "${options.model}"`;
+    return new LlmError(`${who} does not know ${what} (HTTP 404${code})`, {
+      kind: "not_found",
       ...base,
     });
   }
-  return new LlmError(`${who} rejected the request (HTTP ${status})`, {
+  return new LlmError(`${who} rejected the request (HTTP ${status}${code})`, {
     kind: "bad_request",
     ...base,
   });

@@ -10,7 +10,7 @@ Deno.test("errorFromStatus() maps statuses to kinds and retryability", () => {
     [400, "bad_request", false],
     [401, "auth", false],
     [403, "auth", false],
-    [404, "bad_request", false],
+    [404, "not_found", false],
     [408, "timeout", false],
     [429, "rate_limit", true],
     [500, "server", true],
@@ -18,6 +18,16 @@ Deno.test("errorFromStatus() maps statuses to kinds and retryability", () => {
     [503, "overloaded", true],
     [529, "overloaded", true],
   ]);
+});
+
+Deno.test("errorFromStatus() names the model and a provider code, never other body text", () => {
+  const unknown = errorFromStatus("anthropic", 404, { model: "claude-x", code: "not_found_error" });
+  assert.equal(
+    unknown.message,
+    'LLM provider "anthropic" does not know the model "claude-x" (HTTP 404, not_found_error)',
+  );
+  const odd = errorFromStatus("anthropic", 401, { code: "key sk-123 is invalid" });
+  assert.equal(odd.message, 'LLM provider "anthropic" rejected the credentials (HTTP 401)');
 });
 
 Deno.test("errorFromStatus() keeps the retry-after the server asked for", () => {

@@ -66,9 +66,23 @@ export class AnthropicProvider implements ProviderAdapter {
     return fromWireMessage(message);
   }
 
+  /** `GET /v1/models/{model}`: free, and answers 401 for a wrong key, 404 for an unknown model. */
+  async lookUpModel(options: { signal: AbortSignal }): Promise<void> {
+    try {
+      await this.#sdk.models.retrieve(this.#settings.model, {}, { signal: options.signal });
+    } catch (error) {
+      throw options.signal.aborted ? error : this.#mapError(error);
+    }
+  }
+
   #mapError(error: unknown): unknown {
     if (error instanceof Anthropic.APIError && typeof error.status === "number") {
-      return errorFromStatus(PROVIDER, error.status, { headers: error.headers, cause: error });
+      return errorFromStatus(PROVIDER, error.status, {
+        headers: error.headers,
+        cause: error,
+        model: this.#settings.model,
+        code: error.type,
+      });
     }
     if (error instanceof Anthropic.APIConnectionError || error instanceof TypeError) {
       return errorFromFailure(PROVIDER, this.#settings.host, error);

@@ -30,14 +30,7 @@ export class OllamaProvider implements ProviderAdapter {
 
   /** Sends one `/api/chat` request and maps the answer back to neutral types. */
   async chat(request: ChatRequest, options: AdapterCallOptions): Promise<ChatResponse> {
-    // The package takes no per-request signal, so each call gets a client whose fetch has it.
-    const sdk = new Ollama({
-      host: this.#settings.host,
-      fetch: this.#fetchFor(options.signal),
-      ...(this.#settings.api_key
-        ? { headers: { authorization: `Bearer ${this.#settings.api_key}` } }
-        : {}),
-    });
+    const sdk = this.#sdk(options.signal);
     const tools = request.tool_choice === "none" ? [] : (request.tools ?? []).map(toWireTool);
     try {
       const response = await sdk.chat({
@@ -49,12 +42,37 @@ export class OllamaProvider implements ProviderAdapter {
       });
       return this.#fromWire(response);
     } catch (error) {
-      if (options.signal.aborted || error instanceof LlmError) throw error;
-      if (error instanceof TypeError || isPermissionName(error)) {
-        throw errorFromFailure(PROVIDER, this.#settings.host, error);
-      }
-      throw error;
+      throw this.#mapError(error, options.signal);
     }
+  }
+
+  /** `POST /api/show`: answers 404 for a model this server does not have, without loading it. */
+  async lookUpModel(options: { signal: AbortSignal }): Promise<void> {
+    try {
+      await this.#sdk(options.signal).show({ model: this.#settings.model });
+    } catch (error) {
+      throw this.#mapError(error, options.signal);
+    }
+  }
+
+  /** A client of the package whose fetch carries the call's signal. */
+  #sdk(signal: AbortSignal): Ollama {
+    // The package takes no per-request signal, so each call gets a client whose fetch has it.
+    return new Ollama({
+      host: this.#settings.host,
+      fetch: this.#fetchFor(signal),
+      ...(this.#settings.api_key
+        ? { headers: { authorization: `Bearer ${this.#settings.api_key}` } }
+        : {}),
+    });
+  }
+
+  #mapError(error: unknown, signal: AbortSignal): unknown {
+    if (signal.aborted || error instanceof LlmError) return error;
+    if (error instanceof TypeError || isPermissionName(error)) {
+      return errorFromFailure(PROVIDER, this.#settings.host, error);
+    }
+    return error;
   }
 
   /** A fetch bound to the call's signal that turns a non-2xx answer into an `LlmError`. */
@@ -65,7 +83,10 @@ export class OllamaProvider implements ProviderAdapter {
       if (response.ok) return response;
       // Failing here skips the package's own error path, which would put the body in the message.
       await response.body?.cancel();
-      throw errorFromStatus(PROVIDER, response.status, { headers: response.headers });
+      throw errorFromStatus(PROVIDER, response.status, {
+        headers: response.headers,
+        model: this.#settings.model,
+      });
     };
   }
 

@@ -1,0 +1,53 @@
+/**
+ * The LLM check the agent makes before it goes online, so that a wrong key or an unknown model
+ * is found by the operator at start, not by the first user who writes.
+ *
+ * @module
+ */
+import { LlmError } from "./llm_error.ts";
+import type { LlmClient } from "./types.ts";
+
+/** Where {@linkcode checkAtStart} reports. */
+export interface CheckLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/**
+ * Checks the credentials and the model with one small request (see `LlmClient.check`), and
+ * decides whether the agent may start:
+ * - accepted: one `info` line;
+ * - the provider refused the credentials or does not know the model: an `error` line, and the
+ *   reason is returned: the agent must not start (every answer would fail);
+ * - the process may not reach the provider (its `--allow-net`): an `error` line, and the agent
+ *   starts (users are told, as with any failed call);
+ * - anything else (unreachable, slow, overloaded, rate limited): a `warn` line, and the agent
+ *   starts: the provider may well answer by the time someone writes.
+ *
+ * @param llm The client the agent will use.
+ * @param log Where the outcome goes.
+ * @returns The reason the agent must not start, or `undefined` when it may.
+ */
+export async function checkAtStart(llm: LlmClient, log: CheckLog): Promise<string | undefined> {
+  const which = `${llm.provider}/${llm.model}`;
+  try {
+    await llm.check();
+  } catch (error) {
+    if (!(error instanceof LlmError)) throw error;
+    if (error.kind === "auth" || error.kind === "not_found") {
+      log.error(`LLM ${which} cannot be used: ${error.message}`);
+      return error.message;
+    }
+    if (error.kind === "permission") {
+      log.error(`LLM ${which} cannot be checked: ${error.message}`);
+      return undefined;
+    }
+    log.warn(
+      `LLM ${which} could not be checked (${error.kind}: ${error.message}); starting anyway`,
+    );
+    return undefined;
+  }
+  log.info(`LLM ${which} checked: credentials accepted, model available`);
+  return undefined;
+}

@@ -1,0 +1,121 @@
+import assert from "node:assert/strict";
+import { type FakeLlmOptions, startFakeLlm } from "../../tests/support/fake_llm.ts";
+import { checkAtStart } from "./check_at_start.ts";
+import { createLlmClient } from "./create_llm_client.ts";
+import type { LlmSettings } from "./create_llm_client.ts";
+
+function client(provider: LlmSettings["provider"], host: string, api_key = "key-1") {
+  return createLlmClient({
+    provider,
+    model: "test-model",
+    api_key,
+    host,
+    max_tokens_per_request: 256,
+    timeout_secs: 10,
+    max_retries: 2,
+  });
+}
+
+function recordingLog() {
+  const lines: string[] = [];
+  return {
+    lines,
+    info: (line: string) => lines.push(`info ${line}`),
+    warn: (line: string) => lines.push(`warn ${line}`),
+    error: (line: string) => lines.push(`error ${line}`),
+  };
+}
+
+async function check(provider: LlmSettings["provider"], options: FakeLlmOptions, key?: string) {
+  await using fake = await startFakeLlm(options);
+  const log = recordingLog();
+  const fatal = await checkAtStart(client(provider, fake.url, key), log);
+  return { fatal, lines: log.lines, requests: fake.requests.map((r) => `${r.method} ${r.path}`) };
+}
+
+for (const provider of ["anthropic", "ollama"] as const) {
+  const test = (name: string, fn: () => Promise<void>) => Deno.test(`${provider}: ${name}`, fn);
+
+  test("checkAtStart() accepts a known model and a good key with one request and no tokens", async () => {
+    const { fatal, lines, requests } = await check(provider, {
+      api_key: "key-1",
+      models: ["test-model"],
+    });
+    assert.equal(fatal, undefined);
+    assert.deepEqual(lines, [
+      `info LLM ${provider}/test-model checked: credentials accepted, model available`,
+    ]);
+    assert.deepEqual(requests, [
+      provider === "anthropic" ? "GET /v1/models/test-model" : "POST /api/show",
+    ]);
+  });
+
+  test("checkAtStart() stops the start on a wrong key, with the provider's reason", async () => {
+    const { fatal, lines } = await check(provider, { api_key: "key-2" }, "key-1");
+    const code = provider === "anthropic" ? ", authentication_error" : "";
+    assert.equal(fatal, `LLM provider "${provider}" rejected the credentials (HTTP 401${code})`);
+    assert.deepEqual(lines, [`error LLM ${provider}/test-model cannot be used: ${fatal}`]);
+    assert.doesNotMatch(lines.join("\n"), /key-[12]/);
+  });
+
+  test("checkAtStart() stops the start on an unknown model, naming it", async () => {
+    const { fatal, lines } = await check(provider, { models: ["other-model"] });
+    const code = provider === "anthropic" ? ", not_found_error" : "";
+    assert.equal(
+      fatal,
+      `LLM provider "${provider}" does not know the model "test-model" (HTTP 404${code})`,
+    );
+    assert.match(lines[0] ?? "", /^error /);
+  });
+
+  test("checkAtStart() lets the agent start when the provider fails or is down", async () => {
+    await using fake = await startFakeLlm();
+    fake.failNext(500, 5);
+    const log = recordingLog();
+    assert.equal(await checkAtStart(client(provider, fake.url), log), undefined);
+    assert.match(log.lines[0] ?? "", /^warn .*could not be checked \(server: .*HTTP 500/);
+    assert.equal(fake.request_count, 1, "no retry: the start is not held up");
+    await fake.close();
+    const down = recordingLog();
+    assert.equal(await checkAtStart(client(provider, fake.url), down), undefined);
+    assert.match(down.lines[0] ?? "", /^warn .*could not be checked \(network: /);
+  });
+
+  test("check() falls back to a one-token chat on a server without the models endpoint", async () => {
+    await using fake = await startFakeLlm();
+    const lookUp = provider === "anthropic" ? "/v1/models/" : "/api/show";
+    // A compatible proxy that forwards everything but the model look-up.
+    await using proxy = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+      const url = new URL(req.url);
+      if (url.pathname.startsWith(lookUp)) return new Response("Not Found", { status: 404 });
+      return fetch(`${fake.url}${url.pathname}`, {
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+      });
+    });
+    await client(provider, `http://127.0.0.1:${proxy.addr.port}`).check();
+    const chat = fake.requests.at(-1)?.body as Record<string, unknown>;
+    assert.equal(fake.chat_count, 1);
+    const cap = provider === "anthropic"
+      ? chat.max_tokens
+      : (chat.options as { num_predict?: number }).num_predict;
+    assert.equal(cap, 1);
+  });
+}
+
+Deno.test("check() gives up after its time limit when the provider never answers", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) held.push(conn);
+  })();
+  try {
+    const silent = client("anthropic", `http://127.0.0.1:${listener.addr.port}`);
+    await assert.rejects(silent.check({ timeout_ms: 100 }), { kind: "timeout" });
+  } finally {
+    listener.close();
+    for (const conn of held) conn.close();
+    await accepting.catch(() => {});
+  }
+});
