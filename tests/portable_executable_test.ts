@@ -195,7 +195,7 @@ Deno.test("an executable's flags refuse another config, a missing one, or other 
     const lines = elsewhere.stderr.trim().split("\n");
     assertIncludes(lines[0] ?? "", "This process does not hold permissions the config needs");
     assertTrue(lines.includes("  --allow-net=xmpp.example.org:9"), elsewhere.stderr);
-    assertTrue(lines.includes("  --allow-net=example.org"), elsewhere.stderr);
+    assertTrue(lines.includes("  --allow-net=example.org:443"), elsewhere.stderr);
     // Nothing was started, so nothing was written.
     assertEquals(await Deno.stat(`${deploy.dir}/data`).catch(() => undefined), undefined);
   } finally {
