@@ -173,7 +173,7 @@ Deno.test("SkillRunner stops a process-isolated skill that allocates without bou
   try {
     const result = await runner.call({ id: "1", name: "hog", input: {} }, { conversation: "c" });
     assert.equal(result.is_error, true);
-    assert.match(result.content, /exceeded its memory limit of 64 MB/);
+    assert.match(result.content, /failed: out of memory \(its limit is 64 MB\)/);
     assert.equal(audit[0]?.outcome, "memory");
   } finally {
     await cleanup();

@@ -65,7 +65,7 @@ Deno.test("loadConfig() fills in every default", async () => {
       allow_private_hosts: false,
       max_size_mb: 25,
     },
-    skills: { allowed_paths: [], max_concurrent: 4, memory_limit_mb: 256 },
+    skills: { allowed_paths: [], trusted: [], max_concurrent: 4, memory_limit_mb: 256 },
   });
   assert.equal(loaded.path, "/srv/agent/config/agent.toml");
   assert.equal(loaded.dataDir, "/srv/agent/data/memory");

@@ -1,18 +1,13 @@
-import { bootModule, type EngineOutcome, type EngineRequest } from "./_engine.ts";
+import { bootModule, crashOutcome, type EngineOutcome, type EngineRequest } from "./_engine.ts";
+import { skillChildCommand, type SkillChildOptions } from "./_child_command.ts";
 import type { SkillMessage } from "./skill_protocol.ts";
-import { crashOutcome } from "./_worker_engine.ts";
 
 /** How a process-isolated call is started. */
-export interface ProcessEngineOptions {
-  /** The `deno` executable. */
-  denoPath: string;
-  /** Permission flags from the manifest (see `processPermissionFlags`). */
-  flags: readonly string[];
-  /** V8 old-space limit of the child, in MB. */
-  memoryMb: number;
-  /** The deno.json whose import map skill modules use; omitted = Deno's own discovery. */
-  configPath?: string;
-  /** Variables the child's Deno needs to find its cache (the skill cannot read them). */
+export interface ProcessEngineOptions extends Omit<SkillChildOptions, "confined"> {
+  /**
+   * The child's whole environment: what its Deno needs to find its cache, and the
+   * variables the manifest declares (the skill can read only those).
+   */
   env: Record<string, string>;
 }
 
@@ -28,17 +23,9 @@ export async function runInProcess(
   request: EngineRequest,
   options: ProcessEngineOptions,
 ): Promise<EngineOutcome> {
-  const url = bootModule(request.module, "./child_main.ts", "serveProcess");
-  const args = [
-    "run",
-    "--quiet",
-    "--no-prompt",
-    ...(options.configPath === undefined ? [] : ["--config", options.configPath]),
-    `--v8-flags=--max-old-space-size=${options.memoryMb}`,
-    ...options.flags,
-    url,
-  ];
-  const child = new Deno.Command(options.denoPath, {
+  const { url, message } = bootModule(request, "./child_main.ts", "serveProcess");
+  const { command, args } = skillChildCommand(url, { ...options, confined: request.confined });
+  const child = new Deno.Command(command, {
     args,
     stdin: "piped",
     stdout: "piped",
@@ -55,7 +42,7 @@ export async function runInProcess(
   }, request.timeoutMs);
   try {
     const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(JSON.stringify(request.message))).catch(() => {});
+    await writer.write(new TextEncoder().encode(JSON.stringify(message))).catch(() => {});
     await writer.close().catch(() => {});
     const [stdout, stderr, status] = await Promise.all([
       readCapped(child.stdout, MAX_STDOUT, "tail"),
@@ -63,13 +50,16 @@ export async function runInProcess(
       child.status,
     ]);
     if (timedOut) return { type: "timeout" };
-    if (/out of memory|heap limit/i.test(stderr)) {
-      return { type: "memory", message: `exceeded its memory limit of ${options.memoryMb} MB` };
-    }
     const reply = lastJsonLine(stdout);
     if (reply !== undefined) return reply;
+    if (/out of memory|heap limit/i.test(stderr)) {
+      return { type: "memory", message: `its limit is ${options.memoryMb} MB` };
+    }
     const detail = stderr.trim().split("\n").slice(-3).join(" ").slice(0, 500);
-    return crashOutcome(`Exited with code ${status.code}${detail ? `: ${detail}` : ""}`);
+    const ended = status.signal === null
+      ? `Exited with code ${status.code}`
+      : `Was killed by ${status.signal}`;
+    return crashOutcome(`${ended}${detail ? `: ${detail}` : ""}`);
   } finally {
     clearTimeout(timer);
   }
