@@ -7,6 +7,7 @@ import { agentConfigToml } from "./support/agent_process.ts";
 import { startFakeLlm } from "./support/fake_llm.ts";
 import { connectHuman } from "./support/human.ts";
 import { startProsody } from "./support/prosody.ts";
+import { MODULE_LOADING_FLAGS } from "../src/skills/mod.ts";
 
 const ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname);
 const MAIN = `${ROOT}main.ts`;
@@ -200,7 +201,12 @@ Deno.test("compile --dry-run bakes the permission flags, and deno run with them 
     assertTrue(net.includes(`127.0.0.1:${prosody.c2sPort}`), flags.join(" "));
     assertTrue(net.includes(`127.0.0.1:${llm.port}`), flags.join(" "));
     const printed = await cli(["permissions", "--config", file], { env, cwd: dir });
-    assertEquals(flags, printed.stdout.trim().split(" "), "compile bakes what permissions prints");
+    // What `permissions` adds closes module loading for `deno run` (see MODULE_LOADING_FLAGS).
+    assertEquals(
+      [...flags, ...MODULE_LOADING_FLAGS],
+      printed.stdout.trim().split(" "),
+      "compile bakes the permission flags permissions prints",
+    );
 
     const child = new Deno.Command(Deno.execPath(), {
       args: ["run", ...flags, "--cert", prosody.certFile, MAIN, "run", "--config", file],

@@ -64,7 +64,13 @@ export {
   type ToolResult,
 } from "./skill_runner.ts";
 export { memorySkillState, skillStateFile, type SkillStateStore } from "./skill_state_file.ts";
-export { UNTRUSTED_TAG, wrapUntrusted } from "./untrusted.ts";
+export {
+  ATTACHMENT_TAG,
+  defuseMarkers,
+  REMOVED_MARKER,
+  UNTRUSTED_TAG,
+  wrapUntrusted,
+} from "./untrusted.ts";
 export {
   type PermissionNeeds,
   permissionNeeds,
@@ -92,6 +98,7 @@ export {
   agentSkillPermissions,
   type ConfiguredSkills,
   configuredSkills,
+  MODULE_LOADING_FLAGS,
   skillPermissions,
   type SkillPermissionsOptions,
 } from "./configured_skills.ts";
