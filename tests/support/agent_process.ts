@@ -38,6 +38,11 @@ export interface AgentProcessOptions {
   waitOnline?: boolean;
   /** Data directory; a fresh temp dir by default. */
   dataDir?: string;
+  /**
+   * The agent's working directory, where its config is written (and its `./.env` read);
+   * the caller creates and removes it. A fresh temp dir, removed on stop, by default.
+   */
+  dir?: string;
   /** Extra flags for `deno run`, after the derived permission flags. @default {[]} */
   extraFlags?: string[];
 }
@@ -61,10 +66,12 @@ export interface AgentProcess extends AsyncDisposable {
 }
 
 const MAIN = decodeURIComponent(new URL("../../main.ts", import.meta.url).pathname);
+const DENO_DIR = Deno.env.get("DENO_DIR") ??
+  `${Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME")}/.cache`}/deno`;
 
 /** Writes a config and starts the agent; waits until it is online. */
 export async function startAgent(options: AgentProcessOptions): Promise<AgentProcess> {
-  const dir = await Deno.makeTempDir({ prefix: "fluux-agent-test-" });
+  const dir = options.dir ?? await Deno.makeTempDir({ prefix: "fluux-agent-test-" });
   const dataDir = options.dataDir ?? `${dir}/memory`;
   const configFile = `${dir}/agent.toml`;
   await Deno.writeTextFile(configFile, options.configToml ?? agentConfigToml(options, dataDir));
@@ -76,10 +83,11 @@ export async function startAgent(options: AgentProcessOptions): Promise<AgentPro
     env: (name) => env[name] ?? Deno.env.get(name),
     cwd: dir,
   });
+  const home = env.HOME ?? Deno.env.get("HOME");
   const flags = [
     ...await agentPermissionFlags(loaded, {
       denoPath: Deno.execPath(),
-      ...(Deno.env.get("HOME") === undefined ? {} : { home: Deno.env.get("HOME")! }),
+      ...(home === undefined ? {} : { home }),
     }),
     ...(options.extraFlags ?? []),
   ];
@@ -94,7 +102,9 @@ export async function startAgent(options: AgentProcessOptions): Promise<AgentPro
       "--config",
       configFile,
     ],
-    env: { ...env, ...options.runEnv },
+    // A test may give the agent its own HOME: Deno's cache stays the one the tests use (the
+    // agent runs with --cached-only and would not find its packages under that HOME).
+    env: { DENO_DIR, ...env, ...options.runEnv },
     cwd: dir,
     stdin: "null",
     stdout: "piped",
@@ -121,7 +131,7 @@ export async function startAgent(options: AgentProcessOptions): Promise<AgentPro
     stopped = true;
     await endProcess(child, signal === undefined ? {} : { signal });
     const code = await exited;
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    if (options.dir === undefined) await Deno.remove(dir, { recursive: true }).catch(() => {});
     return code;
   };
   const agent: AgentProcess = {
