@@ -55,7 +55,10 @@ export async function runInProcess(
     if (/out of memory|heap limit/i.test(stderr)) {
       return { type: "memory", message: `its limit is ${options.memoryMb} MB` };
     }
-    const detail = stderr.trim().split("\n").slice(-3).join(" ").slice(0, 500);
+    // Deno's "error: Uncaught …" line says why; the stack below it does not.
+    const lines = stderr.replace(/\x1b\[[0-9;]*m/g, "").trim().split("\n");
+    const uncaught = lines.findLast((line) => line.startsWith("error: "));
+    const detail = (uncaught ?? lines.slice(-3).join(" ")).slice(0, 500);
     const ended = status.signal === null
       ? `Exited with code ${status.code}`
       : `Was killed by ${status.signal}`;
