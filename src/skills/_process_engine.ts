@@ -56,7 +56,7 @@ export async function runInProcess(
       return { type: "memory", message: `its limit is ${options.memoryMb} MB` };
     }
     // Deno's "error: Uncaught …" line says why; the stack below it does not.
-    const lines = stderr.replace(/\x1b\[[0-9;]*m/g, "").trim().split("\n");
+    const lines = stderr.trim().split("\n");
     const uncaught = lines.findLast((line) => line.startsWith("error: "));
     const detail = (uncaught ?? lines.slice(-3).join(" ")).slice(0, 500);
     const ended = status.signal === null
