@@ -22,8 +22,18 @@ export {
   storeCredential,
   type StoreCredentialOptions,
 } from "./credentials.ts";
+export {
+  checkSkillCode,
+  type CheckSkillCodeOptions,
+  SKILL_API_SPECIFIER,
+  type SkillCode,
+  type SkillCodeFs,
+  SkillCodeRefused,
+} from "./check_skill_code.ts";
+export { type ImportReference, importReferences } from "./import_references.ts";
 export { type JsonSchema, unsupportedSchemaKeywords, validateJsonSchema } from "./json_schema.ts";
-export { loadUserSkills, type UserSkills } from "./load_user_skills.ts";
+export { loadUserSkills, type LoadUserSkillsOptions, type UserSkills } from "./load_user_skills.ts";
+export { skillIsolation } from "./skill_source.ts";
 export {
   ANY_HOST,
   ISOLATION_MODES,
