@@ -6,9 +6,11 @@
  *
  * @module
  */
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Agent, ContactBook, RoomBook } from "./src/agent/mod.ts";
+import { compileCommand, NOT_HELD, permissionReport, splitCommand } from "./src/cli/mod.ts";
 import {
-  compileArgs,
   ConfigError,
   formatEffectiveConfig,
   loadConfig,
@@ -21,10 +23,10 @@ import { createLogger, type Logger } from "./src/log/mod.ts";
 import { AttachmentDownloader, AttachmentIntake } from "./src/attachments/mod.ts";
 import { conversationDir, denoMemoryFs, MemoryStore } from "./src/memory/mod.ts";
 import {
-  agentExtraPermissions,
   agentPermissionFlags,
   configuredSkills,
   loadCredentialSources,
+  serveStandaloneChild,
   skillCommands,
   SkillRegistry,
   SkillRunner,
@@ -54,16 +56,29 @@ Commands:
                 --dry-run (print the deno compile command instead of running it).
   help          Show this text.     version    Show the version.
 
-The config file is --config <path>, else $FLUUX_CONFIG, else config/agent.toml.
+--no-secrets (check, permissions, compile): secrets may be unset; check shows them "(unset)".
+The config file is --config <path>, else $FLUUX_CONFIG, else config/agent.toml. Relative
+paths (the config, ./.env, memory.path, skills.dir) resolve against the working directory.
 Exit codes: 0 clean stop, 1 runtime failure (e.g. authentication), 2 config or usage error.`;
 
 const COMMANDS = ["run", "start", "check", "permissions", "compile", "help", "version"];
 
+/** The signals that stop the agent (Windows has no SIGTERM to listen to: Deno throws there). */
+const STOP_SIGNALS: readonly Deno.Signal[] = Deno.build.os === "windows"
+  ? ["SIGINT", "SIGBREAK"]
+  : ["SIGINT", "SIGTERM"];
+
+/** Commands that may run with secrets unset: they need the variables' names only. */
+const NO_SECRETS_COMMANDS = ["check", "permissions", "compile"];
+
 /** Runs the command line and returns the exit code. */
 async function main(args: string[]): Promise<number> {
-  const first = args[0];
-  const command = first === undefined || first.startsWith("-") ? "run" : first;
-  const rest = command === first ? args.slice(1) : args;
+  const line = splitCommand(args);
+  // The child of a process-isolated skill in a compiled executable (hidden: the agent
+  // starts it; see src/skills/standalone_child.ts).
+  if (line.command === "skill-child") return await serveStandaloneChild(line.after);
+  const command = line.command ?? "run";
+  const rest = line.rest;
   if (command === "help" || rest.includes("--help") || rest.includes("-h")) {
     console.log(USAGE);
     return 0;
@@ -75,6 +90,17 @@ async function main(args: string[]): Promise<number> {
   if (!COMMANDS.includes(command)) {
     return fail(2, `Unknown command "${command}". Run "fluux-agent help" for the commands`);
   }
+  const noSecrets = rest.includes("--no-secrets");
+  if (noSecrets && !NO_SECRETS_COMMANDS.includes(command)) {
+    return fail(2, `"--no-secrets" is for check, permissions and compile: "${command}" needs them`);
+  }
+  if (Deno.build.standalone && (command === "start" || command === "compile")) {
+    return fail(
+      2,
+      `"${command}" needs the Deno CLI (run it from a checkout, e.g. "deno task ${command}"); ` +
+        'this executable runs the agent itself: "fluux-agent" or "fluux-agent run"',
+    );
+  }
   let path: string;
   try {
     path = resolveConfigPath(rest, (name) => Deno.env.get(name));
@@ -84,7 +110,7 @@ async function main(args: string[]): Promise<number> {
   }
   let loaded: LoadedConfig;
   try {
-    loaded = await loadConfig(path);
+    loaded = await loadConfig(path, { allowUnsetSecrets: noSecrets });
   } catch (error) {
     if (error instanceof ConfigError) return fail(2, error.message);
     throw error;
@@ -92,9 +118,9 @@ async function main(args: string[]): Promise<number> {
   switch (command) {
     case "check":
       console.log(formatEffectiveConfig(loaded));
-      return 0;
+      return Deno.build.standalone ? await checkHeld(loaded) : 0;
     case "permissions":
-      console.log((await agentPermissionFlags(loaded, skillOptions())).join(" "));
+      console.log((await agentPermissionFlags(loaded, skillOptions(loaded))).join(" "));
       return 0;
     case "compile":
       return await compile(loaded, rest);
@@ -114,6 +140,11 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
     level: config.log.level,
     scrub: (text) => scrub(text),
   });
+  const held = await permissionReport(loaded, heldOptions(loaded));
+  if (held.essential.length > 0) {
+    return fail(2, [NOT_HELD, ...held.essential, ...held.other].join("\n  "));
+  }
+  for (const flag of held.other) log.warn(`Not permitted: ${flag}; what needs it will be refused`);
   const skills = await setUpSkills(loaded, log.child("skills"), secrets);
   scrub = secretScrubber(secrets);
   const usage = new UsageMeter();
@@ -196,7 +227,7 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
     log.info("Stopping");
     void connection.stop();
   };
-  for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(signal, stop);
+  for (const signal of STOP_SIGNALS) Deno.addSignalListener(signal, stop);
   log.info(
     `Fluux Agent ${VERSION} starting: ${config.server.jid} via ${config.server.host}:` +
       `${config.server.port}, LLM ${config.llm.provider}/${config.llm.model}`,
@@ -207,7 +238,7 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
     if (error instanceof XmppFatalError) return fail(1, error.message);
     throw error;
   } finally {
-    for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.removeSignalListener(signal, stop);
+    for (const signal of STOP_SIGNALS) Deno.removeSignalListener(signal, stop);
   }
   await Promise.race([agent.idle(), new Promise((resolve) => setTimeout(resolve, 3000))]);
   await memory.close();
@@ -215,9 +246,33 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
   return 0;
 }
 
-function skillOptions() {
+/**
+ * How skills run here: the executable for process-isolated ones, and the home directory
+ * (credential files) only when the config loader could read `~/.fluux-agent/.env` (a
+ * compiled executable never can: its permissions cannot name that machine's home).
+ */
+function skillOptions(loaded: LoadedConfig) {
   const home = Deno.env.get("HOME");
-  return { denoPath: Deno.execPath(), ...(home === undefined ? {} : { home }) };
+  const readable = home !== undefined &&
+    loaded.envFiles.includes(join(home, ".fluux-agent", ".env"));
+  return { denoPath: Deno.execPath(), ...(readable ? { home } : {}) };
+}
+
+/**
+ * What to check the held permissions against: in a compiled executable, the set `compile`
+ * bakes (its process-isolated skills' children are itself and need what worker skills need).
+ */
+function heldOptions(loaded: LoadedConfig) {
+  return Deno.build.standalone
+    ? { ...skillOptions(loaded), portable: true, selfCommands: [Deno.execPath()] }
+    : skillOptions(loaded);
+}
+
+/** In a compiled executable, `check` also says what the config needs that it does not hold. */
+async function checkHeld(loaded: LoadedConfig): Promise<number> {
+  const held = await permissionReport(loaded, heldOptions(loaded));
+  const missing = [...held.essential, ...held.other];
+  return missing.length === 0 ? 0 : fail(2, [NOT_HELD, ...missing].join("\n  "));
 }
 
 /** The skill registry and runner, with the tools adapter the agent's turns use. */
@@ -225,10 +280,13 @@ async function setUpSkills(loaded: LoadedConfig, log: Logger, scrub: string[]) {
   const { config, dataDir } = loaded;
   const { sources, problems } = await configuredSkills(config.skills);
   for (const problem of problems) log.warn(problem);
-  const home = Deno.env.get("HOME");
+  const { home } = skillOptions(loaded);
   const registry = await SkillRegistry.create(sources, {
     state: skillStateFile(`${dataDir}/skills/state.json`),
-    credentials: await loadCredentialSources(home === undefined ? {} : { home }),
+    credentials: await loadCredentialSources({
+      cwd: loaded.baseDir,
+      ...(home === undefined ? {} : { home }),
+    }),
     logger: log,
   });
   scrub.push(...registry.secrets());
@@ -262,6 +320,7 @@ function connect(loaded: LoadedConfig, log: Logger): ClientConnection | Componen
     },
     software: { name: agent.name, version: VERSION },
     logger: log.child("xmpp"),
+    maxStanzaBytes: server.max_stanza_bytes,
   };
   if (server.mode === "component") {
     return new ComponentConnection({
@@ -294,11 +353,11 @@ function jsonFile(path: string) {
 
 /** Runs `main.ts run` in a child process holding exactly the permissions the config needs. */
 async function start(loaded: LoadedConfig): Promise<number> {
-  const entry = new URL(import.meta.url).pathname;
+  const entry = fileURLToPath(import.meta.url);
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      ...await agentPermissionFlags(loaded, skillOptions()),
+      ...await agentPermissionFlags(loaded, skillOptions(loaded)),
       entry,
       "run",
       "--config",
@@ -306,14 +365,10 @@ async function start(loaded: LoadedConfig): Promise<number> {
     ],
     stdin: "null",
   }).spawn();
-  const forward = (signal: Deno.Signal) => () => child.kill(signal);
-  const onInt = forward("SIGINT");
-  const onTerm = forward("SIGTERM");
-  Deno.addSignalListener("SIGINT", onInt);
-  Deno.addSignalListener("SIGTERM", onTerm);
+  const forwards = STOP_SIGNALS.map((signal) => [signal, () => child.kill(signal)] as const);
+  for (const [signal, forward] of forwards) Deno.addSignalListener(signal, forward);
   const status = await child.status;
-  Deno.removeSignalListener("SIGINT", onInt);
-  Deno.removeSignalListener("SIGTERM", onTerm);
+  for (const [signal, forward] of forwards) Deno.removeSignalListener(signal, forward);
   return status.code;
 }
 
@@ -323,18 +378,19 @@ async function compile(loaded: LoadedConfig, args: string[]): Promise<number> {
     const index = args.indexOf(name);
     return index === -1 ? undefined : args[index + 1];
   };
+  const output = option("--output");
   const target = option("--target");
-  const compileCommand = compileArgs(loaded, {
-    extra: await agentExtraPermissions(loaded, skillOptions()),
-    output: option("--output") ?? "dist/fluux-agent",
-    entry: new URL(import.meta.url).pathname,
+  const { args: compileArgs, warnings } = await compileCommand(loaded, {
+    entry: fileURLToPath(import.meta.url),
+    ...(output === undefined ? {} : { output }),
     ...(target === undefined ? {} : { target }),
   });
+  for (const warning of warnings) console.error(`fluux-agent: warning: ${warning}`);
   if (args.includes("--dry-run")) {
-    console.log(["deno", ...compileCommand].map(shellQuote).join(" "));
+    console.log(["deno", ...compileArgs].map(shellQuote).join(" "));
     return 0;
   }
-  const { code } = await new Deno.Command(Deno.execPath(), { args: compileCommand }).spawn().status;
+  const { code } = await new Deno.Command(Deno.execPath(), { args: compileArgs }).spawn().status;
   return code;
 }
 

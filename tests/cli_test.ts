@@ -1,43 +1,17 @@
 /**
- * The command line as a user runs it: `deno task start`, `check`, `permissions`,
- * `compile --dry-run`, and the errors for a missing or broken config.
+ * The command line as a user runs it: `deno task start`, `check` (also without the secrets),
+ * `permissions`, and the errors for a missing or broken config. `compile --dry-run` and its
+ * flags are in portable_executable_test.ts.
  */
 import { assertEquals, assertExcludes, assertIncludes, assertTrue } from "./support/assert.ts";
 import { agentConfigToml } from "./support/agent_process.ts";
+import { cli as runCli, DENO_DIR, ROOT } from "./support/cli.ts";
 import { startFakeLlm } from "./support/fake_llm.ts";
 import { connectHuman } from "./support/human.ts";
 import { startProsody } from "./support/prosody.ts";
-import { MODULE_LOADING_FLAGS } from "../src/skills/mod.ts";
-
-const ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname);
-const MAIN = `${ROOT}main.ts`;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Deno's cache folder, passed on explicitly: the tests give the agent a temporary HOME, and
- * Deno would otherwise look for (and download) its packages under it.
- */
-const DENO_DIR = Deno.env.get("DENO_DIR") ??
-  `${Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME")}/.cache`}/deno`;
 
 async function cli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-env", "--allow-run", MAIN, ...args],
-    env: { DENO_DIR, ...options.env },
-    cwd: options.cwd ?? ROOT,
-    stdin: "null",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  } satisfies Run;
+  return await runCli(args, { ...options, env: { DENO_DIR, ...options.env } });
 }
 
 const SECRET = "hunter2-correct-horse";
@@ -144,11 +118,9 @@ Deno.test("permissions prints exactly the hosts, files and variables the config 
       "upload.example.org",
     ];
     for (const host of expected) assertTrue(net.includes(host), `${host} in ${flags[0]}`);
-    // Everything else granted is a name server (attachments check where hosts resolve).
-    const others = net.filter((host) =>
-      !expected.includes(host) && !/^(files|share|xmpp)\.example\.org$/.test(host)
-    );
-    assertTrue(others.every((host) => host.endsWith(":53")), others.join(","));
+    // Nothing else: no name server either (host names resolve through the system).
+    const others = net.filter((host) => !expected.includes(host));
+    assertEquals(others, ["files.example.org", "share.example.org", "xmpp.example.org"]);
     assertIncludes(run.stdout, `--allow-write=${dir}/memory`);
     assertIncludes(run.stdout, "ANTHROPIC_API_KEY,ANTHROPIC_CUSTOM_HEADERS,BOT_PASSWORD");
     assertTrue(!run.stdout.includes("--allow-all") && !run.stdout.includes(" -A"), "never -A");
@@ -157,79 +129,46 @@ Deno.test("permissions prints exactly the hosts, files and variables the config 
   }
 });
 
-Deno.test("compile --dry-run bakes the permission flags, and deno run with them starts the agent", async () => {
-  await using prosody = await startProsody();
-  await prosody.register("bot", "botpass");
-  await prosody.register("alice", "alicepass");
-  await using llm = await startFakeLlm();
-  const dir = await Deno.makeTempDir({ prefix: "fluux-compile-" });
+Deno.test("check --no-secrets validates a config whose secrets are not set, and shows them unset", async () => {
+  const { dir, file } = await writeConfig();
   try {
-    // The same config the integration tests use.
-    const file = `${dir}/agent.toml`;
-    await Deno.writeTextFile(file, agentConfigToml({ prosody, llmUrl: llm.url }, `${dir}/memory`));
-    const env = { BOT_PASSWORD: "botpass", HOME: dir, DENO_DIR };
-    const run = await cli([
-      "compile",
-      "--dry-run",
-      "--config",
-      file,
-      "--target",
-      "aarch64-unknown-linux-gnu",
-    ], {
-      env,
-      cwd: dir,
-    });
+    const strict = await cli(["check", "--config", file], { env: { HOME: dir } });
+    assertEquals(strict.code, 2);
+    assertIncludes(strict.stderr, "BOT_PASSWORD");
+    const run = await cli(["check", "--no-secrets", "--config", file], { env: { HOME: dir } });
     assertEquals(run.code, 0, run.stderr);
-    const words = run.stdout.trim().split(" ");
-    assertEquals(words.slice(0, 6), [
-      "deno",
-      "compile",
-      "--output",
-      "dist/fluux-agent",
-      "--target",
-      "aarch64-unknown-linux-gnu",
-    ]);
-    const entryAt = words.indexOf(MAIN);
-    assertTrue(entryAt > 6, run.stdout);
-    assertEquals(words.slice(entryAt + 1), ["run", "--config", file]);
-    const flags = words.slice(6, entryAt);
-    assertTrue(
-      flags.every((flag) => flag.startsWith("--allow-") || flag.startsWith("--unsafely")),
-      flags.join(" "),
+    assertIncludes(
+      run.stdout,
+      "# Secrets not set (checked without them): BOT_PASSWORD (server.password), " +
+        "ANTHROPIC_API_KEY (llm.api_key)",
     );
-    const net = flags.find((flag) => flag.startsWith("--allow-net="))?.split(/[=,]/) ?? [];
-    assertTrue(net.includes(`127.0.0.1:${prosody.c2sPort}`), flags.join(" "));
-    assertTrue(net.includes(`127.0.0.1:${llm.port}`), flags.join(" "));
-    const printed = await cli(["permissions", "--config", file], { env, cwd: dir });
-    // What `permissions` adds closes module loading for `deno run` (see MODULE_LOADING_FLAGS).
-    assertEquals(
-      [...flags, ...MODULE_LOADING_FLAGS],
-      printed.stdout.trim().split(" "),
-      "compile bakes the permission flags permissions prints",
-    );
+    assertIncludes(run.stdout, 'password = "(unset)"');
+    assertIncludes(run.stdout, 'api_key = "(unset)"');
+    // A set secret stays hidden, and a problem that is no secret still fails.
+    const one = await cli(["check", "--no-secrets", "--config", file], {
+      env: { HOME: dir, ANTHROPIC_API_KEY: "sk-ant-secret-key-123" },
+    });
+    assertEquals(one.code, 0, one.stderr);
+    assertIncludes(one.stdout, 'api_key = "********"');
+    assertExcludes(one.stdout, "sk-ant-secret-key-123");
+    await Deno.writeTextFile(file, "\n[agent]\nmax_tool_rounds = 0\n", { append: true });
+    const invalid = await cli(["check", "--no-secrets", "--config", file], { env: { HOME: dir } });
+    assertEquals(invalid.code, 2);
+    assertIncludes(invalid.stderr, "agent.max_tool_rounds");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
 
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", ...flags, "--cert", prosody.certFile, MAIN, "run", "--config", file],
-      env,
-      cwd: dir,
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
-    try {
-      await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
-      let reply;
-      for (let attempt = 0; attempt < 20 && reply === undefined; attempt++) {
-        await alice.send("bot@localhost", "/ping");
-        reply = await alice.nextMessage({ from: "bot@localhost", timeoutMs: 500 }).catch(() =>
-          undefined
-        );
-      }
-      assertEquals(reply?.body, "pong");
-    } finally {
-      child.kill("SIGTERM");
-      assertEquals((await child.status).code, 0);
-    }
+Deno.test("--no-secrets is refused by the commands that need the secrets", async () => {
+  const { dir, file } = await writeConfig();
+  try {
+    const run = await cli(["run", "--no-secrets", "--config", file], { env: { HOME: dir } });
+    assertEquals(run.code, 2);
+    assertEquals(
+      run.stderr.trim(),
+      'fluux-agent: "--no-secrets" is for check, permissions and compile: "run" needs them',
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

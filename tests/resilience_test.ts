@@ -25,7 +25,7 @@ Deno.test("the agent reconnects after the server restarts and answers again", as
 });
 
 Deno.test("a reply produced while the link is down is sent after reconnecting", async () => {
-  await using prosody = await startProsody({ extraModules: ["offline"] });
+  await using prosody = await startProsody();
   await prosody.register("bot", "botpass");
   await prosody.register("alice", "alicepass");
   await using llm = await startFakeLlm({ delay_ms: 1000 });
@@ -44,7 +44,7 @@ Deno.test("a reply produced while the link is down is sent after reconnecting", 
   assertEquals(reply.body, "echo: answer me later");
 });
 
-Deno.test("keepalive pings detect a dead link and the agent reconnects", async () => {
+Deno.test("keepalive pings detect a dead link and the agent resumes its session", async () => {
   await using prosody = await startProsody();
   await prosody.register("bot", "botpass");
   await using llm = await startFakeLlm();
@@ -60,7 +60,8 @@ Deno.test("keepalive pings detect a dead link and the agent reconnects", async (
   } finally {
     Deno.kill(pid, "SIGCONT");
   }
-  await agent.waitForLog(/Online as/, 20_000);
+  // The server kept the session (stream management): it is resumed, not opened anew.
+  await agent.waitForLog(/Resumed the session/, 20_000);
 });
 
 Deno.test("bad credentials stop the agent with a non-zero code and a one-line reason", async () => {

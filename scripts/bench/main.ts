@@ -130,7 +130,9 @@ async function run(args: Args): Promise<BenchReport> {
   const size = sizes(args.quick);
   Deno.env.set("NODE_TLS_REJECT_UNAUTHORIZED", "0");
   progress("starting Prosody and the fake LLM");
-  const prosody = await startProsody();
+  // Debian's default modules, but not its 10 kb/s per-client limit: the flood and the
+  // concurrent users would measure the throttle, not the agent.
+  const prosody = await startProsody({ disabledModules: ["limits"] });
   onCleanUp(() => prosody.stop());
   const llm = await startFakeLlm({ record: false });
   onCleanUp(() => llm.close());

@@ -113,6 +113,8 @@ export class Agent {
         );
         return;
       case "online":
+        // A resumed session kept its rooms, presence and subscriptions.
+        if (event.resumed) return;
         return this.#detach("set up the session", () => this.#membership.online());
       case "offline":
         return;

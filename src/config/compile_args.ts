@@ -5,7 +5,7 @@ import {
 } from "./permission_flags.ts";
 
 /** Options for {@linkcode compileArgs}. */
-export interface CompileArgsOptions extends PermissionFlagsOptions {
+export interface CompileArgsOptions extends Omit<PermissionFlagsOptions, "portable"> {
   /** Where `deno compile` writes the executable. */
   output: string;
   /**
@@ -14,11 +14,12 @@ export interface CompileArgsOptions extends PermissionFlagsOptions {
    */
   entry?: string;
   /**
-   * The agent command baked in: `run` runs the agent in-process (the executable already
-   * holds its permissions, so it must not re-launch itself as `start` does).
-   * @default {"run"}
+   * Modules the program loads by URL at run time (Web Workers, skill modules): `deno
+   * compile` embeds only what the entry point imports statically, so each is given as
+   * `--include`.
+   * @default {[]}
    */
-  command?: string;
+  include?: readonly string[];
   /** Target triple to cross-compile for, e.g. `"x86_64-unknown-linux-gnu"`; the host's by default. */
   target?: string;
 }
@@ -26,26 +27,30 @@ export interface CompileArgsOptions extends PermissionFlagsOptions {
 /**
  * The `deno compile` arguments (without the `deno` itself) building an executable that
  * runs the agent with this config under exactly its permission flags. A compiled binary
- * cannot take permission flags at run time, and those flags name this config's paths, so
- * the command and `--config <absolute path>` are baked in after the entry point; arguments
- * given to the executable are appended after them.
+ * cannot take permission flags at run time, so they are baked in, in their portable form:
+ * the config file, `.env` and the data directory as the command line and the config wrote
+ * them (relative ones are resolved against the working directory when the executable
+ * starts, by Deno and by the agent alike), never this machine's home directory or name
+ * servers. `--config <path as given>` is baked in after the entry point; the command and
+ * further arguments given to the executable follow it (`fluux-agent check`).
  *
  * @param loaded What {@linkcode loadConfig} returned.
- * @returns e.g. `["compile", "--output", "dist/fluux-agent", "--allow-net=…", …, "main.ts",
- * "run", "--config", "/srv/agent/config/agent.toml"]`.
+ * @returns e.g. `["compile", "--output", "dist/fluux-agent", "--include", "…/worker_main.ts",
+ * "--allow-net=…", …, "main.ts", "--config", "config/agent.toml"]`.
  * @throws {TypeError} As {@linkcode permissionFlags} does.
  */
 export function compileArgs(loaded: PermissionInput, options: CompileArgsOptions): string[] {
   const target = options.target === undefined ? [] : ["--target", options.target];
+  const include = (options.include ?? []).flatMap((path) => ["--include", path]);
   return [
     "compile",
     "--output",
     options.output,
     ...target,
-    ...permissionFlags(loaded, options),
+    ...include,
+    ...permissionFlags(loaded, { ...options, portable: true }),
     options.entry ?? "main.ts",
-    options.command ?? "run",
     "--config",
-    loaded.path,
+    loaded.portable.path,
   ];
 }

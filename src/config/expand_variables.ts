@@ -14,6 +14,33 @@ export interface ExpandedTree {
   secrets: string[];
   /** Unset variables and malformed references, by key. */
   issues: ConfigIssue[];
+  /** Unset variables {@linkcode ExpandOptions.optional} let through, by key. */
+  unset: UnsetVariable[];
+}
+
+/** A variable that was not set, where it was referenced. */
+export interface UnsetVariable {
+  /** The key path as text, e.g. `server.password`. */
+  key: string;
+  /** The key path, e.g. `["server", "password"]`. */
+  path: PropertyKey[];
+  /** The variable's name. */
+  variable: string;
+}
+
+/** Options for {@linkcode expandVariables}. */
+export interface ExpandOptions {
+  /**
+   * Whether an unset variable referenced at `path` may stay unset: it is then replaced by
+   * `placeholder` and listed in {@linkcode ExpandedTree.unset} instead of being an issue.
+   * @default {() => false}
+   */
+  optional?: (variable: string, path: readonly PropertyKey[]) => boolean;
+  /**
+   * What an unset optional variable becomes.
+   * @default {"(unset)"}
+   */
+  placeholder?: string;
 }
 
 /** Variable names containing one of these words hold secrets (`ANTHROPIC_API_KEY`, …). */
@@ -29,12 +56,18 @@ const REFERENCE = /\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\{[^}]*\}?
  *
  * @param tree The parsed TOML document.
  * @param lookup Where variables come from.
+ * @param options Which unset variables may stay unset.
  * @returns The expanded tree, the names referenced, secret values and problems found.
  */
-export function expandVariables(tree: unknown, lookup: EnvLookup): ExpandedTree {
+export function expandVariables(
+  tree: unknown,
+  lookup: EnvLookup,
+  options: ExpandOptions = {},
+): ExpandedTree {
   const variables = new Set<string>();
   const secrets = new Set<string>();
   const issues: ConfigIssue[] = [];
+  const unset: UnsetVariable[] = [];
 
   function expandString(text: string, path: PropertyKey[]): string {
     return text.replace(REFERENCE, (match, name?: string, fallback?: string) => {
@@ -53,6 +86,10 @@ export function expandVariables(tree: unknown, lookup: EnvLookup): ExpandedTree 
       const value = found === undefined || (found === "" && fallback !== undefined)
         ? fallback
         : found;
+      if (value === undefined && options.optional?.(name, path) === true) {
+        unset.push({ key, path, variable: name });
+        return options.placeholder ?? "(unset)";
+      }
       if (value === undefined) {
         issues.push({
           key,
@@ -78,7 +115,7 @@ export function expandVariables(tree: unknown, lookup: EnvLookup): ExpandedTree 
   }
 
   const value = walk(tree, []);
-  return { value, variables: [...variables].sort(), secrets: [...secrets], issues };
+  return { value, variables: [...variables].sort(), secrets: [...secrets], issues, unset };
 }
 
 function isTable(node: unknown): node is Record<string, unknown> {

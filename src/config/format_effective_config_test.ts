@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { parse } from "smol-toml";
 import { formatEffectiveConfig } from "./format_effective_config.ts";
-import { loadToml } from "./_testing.ts";
+import { loadConfig } from "./load_config.ts";
+import { fixtureOptions, loadToml } from "./_testing.ts";
 
 const TOML = `
 [server]
@@ -28,4 +29,32 @@ Deno.test("formatEffectiveConfig() prints every key with defaults and no secret"
   assert.equal(reparsed.server?.port, 5222);
   assert.equal(reparsed.keepalive?.ping_interval_secs, 60);
   assert.deepEqual(reparsed.agent?.allowed_domains, ["localhost"]);
+});
+
+Deno.test("formatEffectiveConfig() names the working directory, the data directory and the .env files", async () => {
+  const text = formatEffectiveConfig(
+    await loadToml(TOML, { env: { BOT_PASSWORD: "pw", ANTHROPIC_API_KEY: "k" } }),
+  );
+  assert.match(text, /^# Working directory: \/srv\/agent$/m);
+  assert.match(text, /^# Data directory: \/srv\/agent\/data\/memory$/m);
+  assert.match(text, /^# \.env files: \/srv\/agent\/\.env, \/home\/bot\/\.fluux-agent\/\.env$/m);
+});
+
+Deno.test("formatEffectiveConfig() shows secrets left unset as (unset) and lists them", async () => {
+  const loaded = await loadConfig("config/agent.toml", {
+    ...fixtureOptions({
+      files: { "/srv/agent/config/agent.toml": TOML },
+      env: { ANTHROPIC_API_KEY: "sk-ant-xyz" },
+    }),
+    allowUnsetSecrets: true,
+  });
+  const text = formatEffectiveConfig(loaded);
+  assert.match(
+    text,
+    /^# Secrets not set \(checked without them\): BOT_PASSWORD \(server\.password\)$/m,
+  );
+  const reparsed = parse(text) as Record<string, Record<string, unknown>>;
+  assert.equal(reparsed.server?.password, "(unset)");
+  assert.equal(reparsed.llm?.api_key, "********");
+  assert.ok(!text.includes("sk-ant-xyz"));
 });

@@ -1,10 +1,23 @@
 import dotenv from "dotenv";
-import { resolve } from "node:path";
+import { isAbsolute, normalize, resolve } from "node:path";
 import { parse as parseToml, TomlError } from "smol-toml";
-import { currentDirectory, isNotFound, processEnv, readTextFile } from "./_runtime.ts";
+import {
+  currentDirectory,
+  isNotCapable,
+  isNotFound,
+  mayRead,
+  processEnv,
+  readTextFile,
+} from "./_runtime.ts";
 import { describeZodIssues } from "./_zod_issues.ts";
-import { ConfigError } from "./config_error.ts";
-import { type EnvLookup, expandVariables } from "./expand_variables.ts";
+import { ConfigError, type ConfigIssue } from "./config_error.ts";
+import {
+  type EnvLookup,
+  expandVariables,
+  SECRET_NAME,
+  type UnsetVariable,
+} from "./expand_variables.ts";
+import { UNSET } from "./redact_config.ts";
 import { type Config, configSchema } from "./schema.ts";
 
 /** Options for {@linkcode loadConfig}: where it reads from, injectable for tests. */
@@ -20,7 +33,8 @@ export interface LoadConfigOptions {
    */
   readTextFile?: (path: string) => Promise<string>;
   /**
-   * Directory that relative paths (the config file, `./.env`, `memory.path`) resolve against.
+   * The agent's working directory: relative paths (the config file, `./.env`, `memory.path`)
+   * resolve against it.
    * @default {Deno.cwd()}
    */
   cwd?: string;
@@ -29,6 +43,37 @@ export interface LoadConfigOptions {
    * @default {env("HOME")}
    */
   home?: string;
+  /**
+   * Whether the process may read a file. `~/.fluux-agent/.env` is consulted only when it
+   * may: a compiled executable cannot be granted it (its permissions are fixed when it is
+   * built, and cannot name the home directory of the machine it runs on).
+   * @default {Deno.permissions.querySync(...) is "granted"}
+   */
+  mayRead?: (path: string) => boolean;
+  /**
+   * Let variables that hold secrets stay unset (`check --no-secrets`): a variable named like
+   * a secret (`*KEY*`, `*SECRET*`, `*TOKEN*`, `*PASSWORD*`) or referenced by a secret key
+   * (`server.password`, `llm.api_key`, …) becomes `"(unset)"` and is listed in
+   * {@linkcode LoadedConfig.unsetSecrets} instead of being an error.
+   * @default {false}
+   */
+  allowUnsetSecrets?: boolean;
+}
+
+/**
+ * The paths the agent reads and writes, as the command line and the config wrote them:
+ * relative ones stay relative to the working directory, absolute ones stay absolute. Deno
+ * resolves a relative permission path against the working directory when a process (or a
+ * compiled executable) starts, and the agent resolves these paths the same way, so
+ * permissions written with them hold on any machine, from any directory laid out alike.
+ */
+export interface PortablePaths {
+  /** The config file. */
+  path: string;
+  /** The data directory (`memory.path`). */
+  dataDir: string;
+  /** `.env` in the working directory. */
+  envFiles: string[];
 }
 
 /** A validated config and what was learned loading it. */
@@ -41,18 +86,44 @@ export interface LoadedConfig {
   variables: string[];
   /** Secret values (password, API key, values of secret-named variables), for scrubbing. */
   secrets: string[];
+  /** The working directory relative paths were resolved against (absolute). */
+  baseDir: string;
   /** `memory.path` made absolute against the working directory. */
   dataDir: string;
-  /** Absolute paths of the .env files consulted (`./.env`, `~/.fluux-agent/.env`). */
+  /**
+   * Absolute paths of the .env files consulted: `./.env`, and `~/.fluux-agent/.env` when
+   * the process may read it.
+   */
   envFiles: string[];
+  /** The same files as they are written relative to the working directory. */
+  portable: PortablePaths;
+  /** Secret variables left unset ({@linkcode LoadConfigOptions.allowUnsetSecrets}). */
+  unsetSecrets: UnsetVariable[];
+}
+
+/** Keys that hold secrets: a variable they reference counts as a secret. */
+const SECRET_KEYS = [
+  ["server", "password"],
+  ["server", "component_secret"],
+  ["llm", "api_key"],
+  ["skills", "web_search", "api_key"],
+  ["rooms", "*", "password"],
+];
+
+function isSecretKey(path: readonly PropertyKey[]): boolean {
+  return SECRET_KEYS.some((key) =>
+    key.length === path.length &&
+    key.every((part, index) => part === "*" || part === path[index])
+  );
 }
 
 /**
  * Loads the agent's TOML config: parses it, expands `${VAR}` / `${VAR:-default}` in string
  * values, validates it and fills in defaults. Variables come from the process environment,
  * then `./.env`, then `~/.fluux-agent/.env`; a .env file never overrides the process
- * environment, and a missing one is skipped. A relative `memory.path` resolves against the
- * working directory, not the config file's directory.
+ * environment, and a missing one is skipped. Relative paths — the config file itself,
+ * `./.env` and `memory.path` — resolve against the working directory (not the config
+ * file's directory), which is where Deno resolves relative permission paths too.
  *
  * @param path The config file, absolute or relative to `cwd`.
  * @returns The config, its absolute path, the variables it references and its secrets.
@@ -67,6 +138,7 @@ export async function loadConfig(
   const read = options.readTextFile ?? readTextFile;
   const cwd = options.cwd ?? currentDirectory();
   const home = options.home ?? env("HOME");
+  const readable = options.mayRead ?? mayRead;
   const absolute = resolve(cwd, path);
   const fail = (key: string, message: string, cause?: unknown) =>
     new ConfigError(absolute, [{ key, message }], { displayPath: path, cause });
@@ -75,6 +147,15 @@ export async function loadConfig(
   try {
     source = await read(absolute);
   } catch (error) {
+    if (isNotCapable(error)) {
+      throw new ConfigError(absolute, [{ key: "", message: "not permitted to read" }], {
+        cause: error,
+        message: `Not permitted to read the config file ${JSON.stringify(absolute)}: it is ` +
+          "not in this process's --allow-read. A compiled executable holds the permissions " +
+          "of the config it was built with; build one for this file with " +
+          '"deno task compile --config <file>"',
+      });
+    }
     if (!isNotFound(error)) throw fail("", `cannot read the file: ${String(error)}`, error);
     throw new ConfigError(absolute, [{ key: "", message: "file not found" }], {
       cause: error,
@@ -98,13 +179,28 @@ export async function loadConfig(
   }
 
   const envFiles = [resolve(cwd, ".env")];
-  if (home !== undefined) envFiles.push(resolve(home, ".fluux-agent", ".env"));
+  const homeEnv = home === undefined ? undefined : resolve(home, ".fluux-agent", ".env");
+  if (homeEnv !== undefined && readable(homeEnv)) envFiles.push(homeEnv);
   const layers = await Promise.all(envFiles.map((file) => readDotenv(file, read)));
-  const lookup = (name: string) => env(name) ?? layers.find((layer) => name in layer)?.[name];
+  const denied = new Set<string>();
+  const lookup = (name: string) => {
+    let value: string | undefined;
+    try {
+      value = env(name);
+    } catch (error) {
+      if (!isNotCapable(error)) throw error;
+      denied.add(name);
+    }
+    return value ?? layers.find((layer) => name in layer)?.[name];
+  };
 
-  const expanded = expandVariables(tree, lookup);
+  const expanded = expandVariables(tree, lookup, {
+    optional: (name, keyPath) =>
+      options.allowUnsetSecrets === true && (SECRET_NAME.test(name) || isSecretKey(keyPath)),
+    placeholder: UNSET,
+  });
   const parsed = configSchema.safeParse(expanded.value);
-  const issues = [...expanded.issues];
+  const issues = [...expanded.issues.map((issue) => explainDenied(issue, denied))];
   if (!parsed.success) {
     const found = new Set(issues.map((issue) => issue.key));
     // A key whose variable is unset is already reported; its empty value would only add noise.
@@ -125,14 +221,40 @@ export async function loadConfig(
   if (config.llm.api_key !== undefined) secrets.add(config.llm.api_key);
   const searchKey = config.skills.web_search?.api_key;
   if (searchKey !== undefined) secrets.add(searchKey);
+  for (const room of config.rooms) if (room.password !== undefined) secrets.add(room.password);
+  secrets.delete(UNSET);
   return {
     config,
     path: absolute,
     variables: expanded.variables,
     secrets: [...secrets],
+    baseDir: resolve(cwd),
     dataDir: resolve(cwd, config.memory.path),
     envFiles,
+    portable: {
+      path: asWritten(path),
+      dataDir: asWritten(config.memory.path),
+      envFiles: [".env"],
+    },
+    unsetSecrets: expanded.unset,
   };
+}
+
+/** An unset variable the process may not even read says so instead. */
+function explainDenied(issue: ConfigIssue, denied: ReadonlySet<string>): ConfigIssue {
+  const name = [...denied].find((variable) => issue.message.includes(JSON.stringify(variable)));
+  if (name === undefined) return issue;
+  return {
+    key: issue.key,
+    message: `not permitted to read the environment variable ${JSON.stringify(name)}: it is ` +
+      "not in this process's --allow-env (a compiled executable holds the variables of the " +
+      "config it was built with)",
+  };
+}
+
+/** A path as written, tidied (`./data/memory` → `data/memory`), relative or absolute. */
+function asWritten(path: string): string {
+  return isAbsolute(path) ? resolve(path) : normalize(path);
 }
 
 async function readDotenv(

@@ -29,6 +29,7 @@ Deno.test("loadConfig() fills in every default", async () => {
       resource: "fluux-agent",
       tls_verify: true,
       allow_plaintext: false,
+      max_stanza_bytes: 65_536,
     },
     llm: {
       provider: "ollama",

@@ -18,17 +18,29 @@ export { ConfigError, type ConfigErrorOptions, type ConfigIssue } from "./config
 export {
   type EnvLookup,
   type ExpandedTree,
+  type ExpandOptions,
   expandVariables,
   SECRET_NAME,
+  type UnsetVariable,
 } from "./expand_variables.ts";
 export { formatEffectiveConfig } from "./format_effective_config.ts";
-export { loadConfig, type LoadConfigOptions, type LoadedConfig } from "./load_config.ts";
+export {
+  loadConfig,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  type PortablePaths,
+} from "./load_config.ts";
+export { missingPermissions, type MissingPermissionsOptions } from "./missing_permissions.ts";
 export {
   type ExtraPermissions,
+  formatPermissionFlags,
   LIBRARY_ENV,
+  netGrant,
   permissionFlags,
   type PermissionFlagsOptions,
   type PermissionInput,
+  type PermissionSet,
+  permissionSet,
 } from "./permission_flags.ts";
 export { redactConfig, type RedactConfigOptions, UNSET } from "./redact_config.ts";
 export { DEFAULT_CONFIG_PATH, resolveConfigPath } from "./resolve_config_path.ts";

@@ -33,6 +33,25 @@ export interface PermissionFlagsOptions {
    * @default {{}}
    */
   extra?: ExtraPermissions;
+  /**
+   * Name the config file, `.env` and the data directory as written
+   * ({@linkcode LoadedConfig.portable}) instead of as absolute paths, and leave out
+   * `~/.fluux-agent/.env`: the form `compile` bakes into an executable, which holds on any
+   * machine when started from a working directory laid out like this one.
+   * @default {false}
+   */
+  portable?: boolean;
+}
+
+/** A permission set: each list sorted, each value once. */
+export interface PermissionSet {
+  net: string[];
+  read: string[];
+  write: string[];
+  env: string[];
+  run: string[];
+  /** Unstable features, e.g. `worker-options`. */
+  unstable: string[];
 }
 
 /** Permissions added to the config's own (see {@linkcode PermissionFlagsOptions.extra}). */
@@ -49,7 +68,7 @@ export interface ExtraPermissions {
 /** The parts of {@linkcode LoadedConfig} the permission set depends on. */
 export type PermissionInput = Pick<
   LoadedConfig,
-  "config" | "path" | "variables" | "dataDir" | "envFiles"
+  "config" | "path" | "variables" | "dataDir" | "envFiles" | "portable"
 >;
 
 /**
@@ -68,15 +87,31 @@ export function permissionFlags(
   loaded: PermissionInput,
   options: PermissionFlagsOptions = {},
 ): string[] {
+  return formatPermissionFlags(permissionSet(loaded, options));
+}
+
+/**
+ * The permissions {@linkcode permissionFlags} prints, as lists (to check them against what
+ * a process holds, see `missingPermissions`).
+ *
+ * @throws {TypeError} When a path or host holds a comma, which a Deno flag cannot express.
+ */
+export function permissionSet(
+  loaded: PermissionInput,
+  options: PermissionFlagsOptions = {},
+): PermissionSet {
   const { server, llm } = loaded.config;
   const { attachments } = loaded.config;
   const net = [
-    hostPort(server.host, server.port),
+    netGrant(server.host, server.port),
     urlHostPort(llm.host),
-    // Attachment downloads reach only these hosts (any port: upload services vary).
+    // Attachment downloads reach only these hosts (any port: upload services vary). A host
+    // grant without a port also lets the system resolver look the name up, so no name
+    // server needs a grant of its own.
     ...(attachments.enabled ? attachments.hosts : []),
   ];
-  const read = [loaded.path, loaded.dataDir, ...loaded.envFiles];
+  const paths = options.portable === true ? loaded.portable : loaded;
+  const read = [paths.path, paths.dataDir, ...paths.envFiles];
   const env = [
     ...loaded.variables,
     ...AGENT_ENV,
@@ -84,18 +119,31 @@ export function permissionFlags(
     ...(options.libraryEnv ?? LIBRARY_ENV),
   ];
   const extra = options.extra ?? {};
+  const set: PermissionSet = {
+    net: unique("--allow-net", [...net, ...(extra.net ?? [])]),
+    read: unique("--allow-read", [...read, ...(extra.read ?? [])]),
+    write: unique("--allow-write", [paths.dataDir, ...(extra.write ?? [])]),
+    env: unique("--allow-env", [...env, ...(extra.env ?? [])]),
+    run: unique("--allow-run", [...(extra.run ?? [])]),
+    unstable: [...new Set(extra.unstable ?? [])].sort(),
+  };
+  return set;
+}
+
+/** The Deno flags of a permission set (an empty run list grants nothing to run). */
+export function formatPermissionFlags(set: PermissionSet): string[] {
   const flags = [
-    flag("--allow-net", [...net, ...(extra.net ?? [])]),
-    flag("--allow-read", [...read, ...(extra.read ?? [])]),
-    flag("--allow-write", [loaded.dataDir, ...(extra.write ?? [])]),
-    flag("--allow-env", [...env, ...(extra.env ?? [])]),
+    `--allow-net=${set.net.join(",")}`,
+    `--allow-read=${set.read.join(",")}`,
+    `--allow-write=${set.write.join(",")}`,
+    `--allow-env=${set.env.join(",")}`,
   ];
-  if (extra.run !== undefined && extra.run.length > 0) flags.push(flag("--allow-run", extra.run));
-  for (const feature of new Set(extra.unstable ?? [])) flags.push(`--unstable-${feature}`);
+  if (set.run.length > 0) flags.push(`--allow-run=${set.run.join(",")}`);
+  for (const feature of set.unstable) flags.push(`--unstable-${feature}`);
   return flags;
 }
 
-function flag(name: string, values: readonly string[]): string {
+function unique(name: string, values: readonly string[]): string[] {
   for (const value of values) {
     if (value.includes(",")) {
       throw new TypeError(
@@ -103,10 +151,18 @@ function flag(name: string, values: readonly string[]): string {
       );
     }
   }
-  return `${name}=${[...new Set(values)].sort().join(",")}`;
+  return [...new Set(values)].sort();
 }
 
-function hostPort(host: string, port: number): string {
+/**
+ * How `--allow-net` names a host and port: lower-case, an IPv6 address in brackets.
+ *
+ * @example
+ * ```ts
+ * netGrant("::1", 5222); // "[::1]:5222"
+ * ```
+ */
+export function netGrant(host: string, port: number): string {
   const bracketed = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
   return `${bracketed.toLowerCase()}:${port}`;
 }
@@ -114,5 +170,5 @@ function hostPort(host: string, port: number): string {
 function urlHostPort(endpoint: string): string {
   const url = new URL(endpoint);
   const port = url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port);
-  return hostPort(url.hostname, port);
+  return netGrant(url.hostname, port);
 }

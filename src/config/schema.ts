@@ -73,6 +73,7 @@ const serverTable = table({
   resource: text().default("fluux-agent"),
   tls_verify: bool().default(true),
   allow_plaintext: bool().default(false),
+  max_stanza_bytes: integer(4096).default(65_536),
   component_domain: text(DOMAIN).refine(isDomain, { error: DOMAIN })
     .transform((domain) => domain.toLowerCase()).optional(),
   component_secret: text().optional(),

@@ -1,6 +1,8 @@
-/** How the child process of a process-isolated call is started. */
-export interface SkillChildOptions {
-  /** The `deno` executable. */
+import { bootModule, type EngineRequest } from "./_engine.ts";
+
+/** How to start the child of one process-isolated call. */
+export interface ChildCommandOptions {
+  /** The `deno` executable, or in a compiled executable the executable itself. */
   denoPath: string;
   /** Permission flags from the manifest (see `processPermissionFlags`). */
   flags: readonly string[];
@@ -8,23 +10,42 @@ export interface SkillChildOptions {
   memoryMb: number;
   /** The deno.json whose import map skill modules use; omitted = Deno's own discovery. */
   configPath?: string;
-  /** A user skill: no npm packages at all (its code may load only its own files). */
-  confined: boolean;
+  /**
+   * Whether this process is a compiled executable (then there is no `deno` to run, and the
+   * executable re-runs itself).
+   * @default {Deno.build.standalone}
+   */
+  standalone?: boolean;
 }
 
 /**
- * The command line of one process-isolated call: `deno run` of the boot module with the
- * manifest's permission flags, a heap limit, no prompt, and module loading closed — the
- * lock file is never written (`--frozen`), nothing remote loads (`--no-remote`), and a user
- * skill resolves no npm package (`--no-npm`). Every child starts through this one function.
- *
- * @param bootUrl The boot module (a `data:` URL, see `bootModule`).
- * @param options See {@linkcode SkillChildOptions}.
+ * The command line of a process-isolated call's child. Under `deno run` it is
+ * `deno run --no-prompt --frozen --no-remote [--no-npm] <the skill's flags>
+ * --v8-flags=--max-old-space-size=<MB> <boot module>`: module loading is closed — the lock
+ * file is never written, nothing remote loads, and a user skill (`request.confined`)
+ * resolves no npm package. A compiled executable has no `deno` to run and Deno applies no
+ * permission or V8 flag given to it when it starts, so it re-runs itself as `<executable>
+ * skill-child <the skill's flags> [--confined] --timeout-ms=<ms> <module>`: the child
+ * confines the skill in a Web Worker holding exactly those flags (see
+ * `serveStandaloneChild`); no heap limit applies there, but the child is still its own
+ * process. Every child starts through this one function.
  */
-export function skillChildCommand(
-  bootUrl: string,
-  options: SkillChildOptions,
+export function childCommand(
+  request: EngineRequest,
+  options: ChildCommandOptions,
 ): { command: string; args: string[] } {
+  if (options.standalone ?? Deno.build.standalone) {
+    return {
+      command: options.denoPath,
+      args: [
+        "skill-child",
+        ...options.flags,
+        ...(request.confined ? ["--confined"] : []),
+        `--timeout-ms=${request.timeoutMs}`,
+        request.module.href,
+      ],
+    };
+  }
   return {
     command: options.denoPath,
     args: [
@@ -33,11 +54,11 @@ export function skillChildCommand(
       "--no-prompt",
       "--frozen",
       "--no-remote",
-      ...(options.confined ? ["--no-npm"] : []),
+      ...(request.confined ? ["--no-npm"] : []),
       ...(options.configPath === undefined ? [] : ["--config", options.configPath]),
       `--v8-flags=--max-old-space-size=${options.memoryMb}`,
       ...options.flags,
-      bootUrl,
+      bootModule(request, "./child_main.ts", "serveProcess").url,
     ],
   };
 }

@@ -1,9 +1,9 @@
 import { bootModule, crashOutcome, type EngineOutcome, type EngineRequest } from "./_engine.ts";
-import { skillChildCommand, type SkillChildOptions } from "./_child_command.ts";
+import { childCommand, type ChildCommandOptions } from "./_child_command.ts";
 import type { SkillMessage } from "./skill_protocol.ts";
 
 /** How a process-isolated call is started. */
-export interface ProcessEngineOptions extends Omit<SkillChildOptions, "confined"> {
+export interface ProcessEngineOptions extends ChildCommandOptions {
   /**
    * The child's whole environment: what its Deno needs to find its cache, and the
    * variables the manifest declares (the skill can read only those).
@@ -23,8 +23,9 @@ export async function runInProcess(
   request: EngineRequest,
   options: ProcessEngineOptions,
 ): Promise<EngineOutcome> {
-  const { url, message } = bootModule(request, "./child_main.ts", "serveProcess");
-  const { command, args } = skillChildCommand(url, { ...options, confined: request.confined });
+  const { command, args } = childCommand(request, options);
+  // A user skill's request names its module: the child imports it under its own flags.
+  const { message } = bootModule(request, "./child_main.ts", "serveProcess");
   const child = new Deno.Command(command, {
     args,
     stdin: "piped",

@@ -8,8 +8,10 @@
 import {
   type Config,
   type ExtraPermissions,
+  formatPermissionFlags,
   type LoadedConfig,
-  permissionFlags,
+  type PermissionSet,
+  permissionSet,
 } from "../config/mod.ts";
 import { builtinSkillSources } from "./builtin/mod.ts";
 import { loadUserSkills } from "./load_user_skills.ts";
@@ -44,6 +46,20 @@ export interface SkillPermissionsOptions {
   denoPath: string;
   /** The home directory (credential files). */
   home?: string;
+  /**
+   * The form `compile` bakes into an executable: no code folders (the executable carries
+   * its own modules; user skills are read through `skills.dir`), no home directory, and
+   * {@linkcode SkillPermissionsOptions.selfCommands} instead of `denoPath` for
+   * process-isolated skills.
+   * @default {false}
+   */
+  portable?: boolean;
+  /**
+   * How a compiled executable may find itself to re-run as a skill's child (`fluux-agent`
+   * on `PATH`, `./fluux-agent` in its working directory).
+   * @default {[]}
+   */
+  selfCommands?: readonly string[];
 }
 
 /**
@@ -57,17 +73,21 @@ export function skillPermissions(
   options: SkillPermissionsOptions,
 ): ExtraPermissions {
   if (sources.length === 0) return {};
+  const portable = options.portable === true;
   const needs = permissionNeeds(sources, {
     denoPath: options.denoPath,
     allowedAbsolutePaths: skills.allowed_paths,
-    ...(options.home === undefined ? {} : { home: options.home }),
+    codeFolders: !portable,
+    childHoldsAgentPermissions: portable,
+    ...(options.home === undefined || portable ? {} : { home: options.home }),
   });
+  const processIsolated = needs.run.length > 0;
   return {
     net: needs.net,
     read: [...needs.read, ...(skills.dir === undefined ? [] : [skills.dir])],
     write: needs.write,
     env: [...needs.env, "HOME"],
-    run: needs.run,
+    run: portable && processIsolated ? [...(options.selfCommands ?? [])] : needs.run,
     unstable: needs.unstable,
   };
 }
@@ -84,43 +104,28 @@ export const MODULE_LOADING_FLAGS: readonly string[] = ["--frozen", "--cached-on
 /**
  * The Deno flags the agent process runs with: what its config needs, plus what the
  * configured skills need, then {@linkcode MODULE_LOADING_FLAGS}. `main.ts permissions` and
- * `start` use this; `compile` bakes the same permission flags.
+ * `start` use this; `compile` bakes the same permission flags with `portable` (a compiled
+ * executable has no lock file and loads only the modules built into it or named by path).
  */
 export async function agentPermissionFlags(
   loaded: LoadedConfig,
   options: SkillPermissionsOptions,
 ): Promise<string[]> {
   return [
-    ...permissionFlags(loaded, { extra: await agentExtraPermissions(loaded, options) }),
+    ...formatPermissionFlags(await agentPermissionSet(loaded, options)),
     ...MODULE_LOADING_FLAGS,
   ];
 }
 
-/**
- * What the agent needs beyond its config's own set: its skills' needs, and — when
- * attachments are on — the system's name servers, since attachment downloads check where
- * a host name resolves before connecting.
- */
-export async function agentExtraPermissions(
+/** {@linkcode agentPermissionFlags} as lists, to check against what a process holds. */
+export async function agentPermissionSet(
   loaded: LoadedConfig,
   options: SkillPermissionsOptions,
-): Promise<ExtraPermissions> {
-  const extra = await agentSkillPermissions(loaded, options);
-  const dns = loaded.config.attachments.enabled ? await nameservers() : [];
-  return { ...extra, net: [...(extra.net ?? []), ...dns] };
-}
-
-/** The name servers of `/etc/resolv.conf`, as `ip:53` (none when it cannot be read). */
-async function nameservers(): Promise<string[]> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile("/etc/resolv.conf");
-  } catch {
-    return [];
-  }
-  return [...text.matchAll(/^\s*nameserver\s+(\S+)/gm)].map(([, ip]) =>
-    ip!.includes(":") ? `[${ip}]:53` : `${ip}:53`
-  );
+): Promise<PermissionSet> {
+  return permissionSet(loaded, {
+    extra: await agentSkillPermissions(loaded, options),
+    ...(options.portable === true ? { portable: true } : {}),
+  });
 }
 
 /** {@linkcode skillPermissions} for a loaded config's skills (user skills read from disk). */

@@ -118,14 +118,17 @@ function readImport(tokens: Token[], at: number): ImportReference | undefined {
 function readDynamic(tokens: Token[], open: number, line: number): ImportReference | undefined {
   const close = matching(tokens, open);
   const first = tokens[open + 1];
-  if (first !== undefined && isLiteral(first)) {
+  const after = tokens[open + 2];
+  // `import("./a" + name)` starts with a literal but is computed.
+  const alone = after?.kind === "punct" && (after.value === ")" || after.value === ",");
+  if (first !== undefined && isLiteral(first) && alone) {
     const reference: ImportReference = { specifier: first.value, kind: "dynamic", line };
     const type = attributeType(tokens, open + 2, close);
     return type === undefined ? reference : { ...reference, type };
   }
   // `import() {` or `import(a): T {`: a method named import in a class or object.
-  const after = tokens[close + 1];
-  if (after?.kind === "punct" && (after.value === "{" || after.value === ":")) return undefined;
+  const next = tokens[close + 1];
+  if (next?.kind === "punct" && (next.value === "{" || next.value === ":")) return undefined;
   if (first?.kind === "punct" && first.value === ")") return undefined;
   return { specifier: undefined, kind: "dynamic", line };
 }

@@ -71,10 +71,12 @@ Deno.test("importReferences() reports imports whose specifier is computed", () =
 const name = "npm:" + "left-pad";
 await import(name);
 await import(\`npm:\${name}\`);
+await import("file://" + name, { with: { type: "text" } });
 `);
   assert.deepEqual(refs.map((ref) => [ref.specifier, ref.kind, ref.line]), [
     [undefined, "dynamic", 3],
     [undefined, "dynamic", 4],
+    [undefined, "dynamic", 5],
   ]);
 });
 

@@ -73,6 +73,8 @@ export {
   type ToolCall,
   type ToolResult,
 } from "./skill_runner.ts";
+export { skillRuntimeModules } from "./runtime_modules.ts";
+export { serveStandaloneChild } from "./standalone_child.ts";
 export { memorySkillState, skillStateFile, type SkillStateStore } from "./skill_state_file.ts";
 export {
   ATTACHMENT_TAG,
@@ -103,8 +105,8 @@ export {
 } from "./skill_commands.ts";
 export { loadCredentialSources, type LoadCredentialSourcesOptions } from "./credential_sources.ts";
 export {
-  agentExtraPermissions,
   agentPermissionFlags,
+  agentPermissionSet,
   agentSkillPermissions,
   type ConfiguredSkills,
   configuredSkills,

@@ -41,6 +41,22 @@ export interface PermissionNeedsOptions {
    * @default {[]}
    */
   allowedAbsolutePaths?: readonly string[];
+  /**
+   * Grant read on the code folders of worker skills (and of the worker side of the
+   * protocol). A compiled executable reads its own modules from inside itself and user
+   * skills through `skills.dir`, so `compile` leaves them out: they would name folders of
+   * the build machine.
+   * @default {true}
+   */
+  codeFolders?: boolean;
+  /**
+   * Whether a process-isolated skill's child holds the agent's own permissions, as the
+   * child a compiled executable re-runs of itself does (Deno applies no flag given to an
+   * executable): it confines the skill in a worker, so the skill needs in the agent what a
+   * worker skill needs (any host excepted, which no worker can be given).
+   * @default {false}
+   */
+  childHoldsAgentPermissions?: boolean;
 }
 
 /** This folder: the worker side of the protocol, loaded into every worker. */
@@ -90,10 +106,10 @@ export function permissionNeeds(
     if (skillIsolation(skill) === "process") {
       needs.run.push(options.denoPath);
       needs.env.push(...CHILD_ENV, ...caps.env);
-      continue;
+      if (options.childHoldsAgentPermissions !== true) continue;
     }
     needs.unstable.push("worker-options");
-    if (module.protocol === "file:") {
+    if (module.protocol === "file:" && (options.codeFolders ?? true)) {
       needs.read.push(dirname(fileURLToPath(module)), SKILLS_SOURCE);
     }
     needs.net.push(...caps.network.filter((host) => host !== ANY_HOST));

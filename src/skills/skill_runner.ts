@@ -157,7 +157,9 @@ export class SkillRunner {
     // skill API) and Deno refuses any module outside it.
     const confined = !entry.builtin;
     if (confined) {
-      grant.read.push(entry.folder ?? dirname(fileURLToPath(entry.module)), SKILL_API_PATH);
+      grant.read.push(entry.folder ?? dirname(fileURLToPath(entry.module)));
+      // A compiled executable carries the skill API inside itself, not as a file to grant.
+      if (!Deno.build.standalone) grant.read.push(SKILL_API_PATH);
     }
     const request: EngineRequest = {
       module: entry.module,

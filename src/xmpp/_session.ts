@@ -1,15 +1,16 @@
 /**
  * What the client and the component connections share: one logical session over many
- * sockets (reconnection with backoff, fatal errors), the outbox that keeps actions while
- * the link is down, keepalive pings, TCP_NODELAY, the room registry, and the routing of
- * inbound stanzas to typed events. The connection classes plug in what differs through a
- * {@linkcode SessionDriver}.
+ * sockets (reconnection with backoff, fatal errors), the one outbound queue that keeps
+ * stanzas while the link is down and until the server acknowledges them (XEP-0198, through
+ * {@linkcode StreamManager}), keepalive pings, TCP_NODELAY, the room registry, and the
+ * routing of inbound stanzas to typed events. The connection classes plug in what differs
+ * through a {@linkcode SessionDriver}.
  *
  * @module
  */
 import type { Logger } from "../log/mod.ts";
 import { Backoff } from "./backoff.ts";
-import type { XmppAction, XmppEvent } from "./events.ts";
+import type { SendMessageAction, XmppAction, XmppEvent } from "./events.ts";
 import { bareJid } from "./jid.ts";
 import { buildChatStateMessage, buildMessage, parseMessage, parseReaction } from "./message.ts";
 import { RoomRegistry, type RoomStatus } from "./muc_rooms.ts";
@@ -18,14 +19,22 @@ import { parseMediatedInvite } from "./xep_0045_muc.ts";
 import { buildPing } from "./xep_0199_ping.ts";
 import { parseDirectInvite } from "./xep_0249_direct_invite.ts";
 import { XmppFatalError } from "./xmpp_fatal_error.ts";
+import { splitBody } from "./split_body.ts";
+import { guardInput } from "./_input_guard.ts";
+import { StreamManager } from "./_stream_manager.ts";
 import { xml, type XmlElement } from "./_xml.ts";
 import type { XmppJsEntity } from "./_xmpp_client.ts";
 import { destroySocket, errorText, setNoDelay, withTimeout } from "./_socket_util.ts";
+import { NS_DELAY } from "./xep_0203_delay.ts";
+import { isCountedStanza } from "./xep_0198_stream_management.ts";
 
 /** What differs between connection kinds. */
 export interface SessionDriver {
-  /** Creates the library entity for one connection attempt. */
-  create(): XmppJsEntity;
+  /**
+   * Creates the library entity for one connection attempt. A client stream negotiates
+   * stream management through `streams`; a component stream has none.
+   */
+  create(streams: StreamManager): XmppJsEntity;
   /** The message of the fatal error an attempt's failure means, or `undefined` to retry. */
   fatalReason(error: unknown): string | undefined;
   /** Registers the IQ handlers on a fresh entity. */
@@ -56,6 +65,18 @@ export interface SessionOptions {
   backoff?: Backoff | undefined;
   /** The address rooms are joined from (component mode). */
   roomFrom?: string | undefined;
+  /**
+   * The largest stanza the agent sends: a longer message is split into several. The
+   * server's own limit, when it advertises one (XEP-0478), lowers it.
+   * @default {65536}
+   */
+  maxStanzaBytes?: number | undefined;
+  /**
+   * A message that waited this long for a stream (or for the server's acknowledgement) is
+   * sent with a XEP-0203 `<delay/>` stamped with the time the agent wrote it.
+   * @default {5000}
+   */
+  delayStampAfterMs?: number;
 }
 
 /** One logical XMPP session that survives disconnections. */
@@ -69,7 +90,8 @@ export class XmppSession {
   #entity: XmppJsEntity | undefined;
   #online = false;
   #stopped = false;
-  #outbox: XmppAction[] = [];
+  #streams: StreamManager;
+  #maxStanzaBytes: number;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   #done = Promise.withResolvers<void>();
@@ -79,6 +101,8 @@ export class XmppSession {
     this.#options = options;
     this.#log = options.logger;
     this.#backoff = options.backoff ?? new Backoff();
+    this.#streams = new StreamManager({ logger: options.logger });
+    this.#maxStanzaBytes = options.maxStanzaBytes ?? 65_536;
     this.#rooms = new RoomRegistry({
       send: (element) => this.#write(element),
       emit: (event) => this.#handler(event),
@@ -123,17 +147,29 @@ export class XmppSession {
     if (action.type === "join") return this.#rooms.join(action);
     if (action.type === "leave") return this.#rooms.leave(action.room);
     if (action.type === "raw") parseRawStanza(action.xml);
-    const entity = this.#entity;
+    const entity = this.entity;
     const keep = action.type !== "chat_state" && action.type !== "announce";
-    if (!this.#online || entity === undefined) {
-      if (keep) this.#outbox.push(action);
-      return;
+    if (entity === undefined && !keep) return;
+    const queuedAt = Date.now();
+    const elements = action.type === "message"
+      ? this.#buildMessages(action)
+      : [this.#build(action)];
+    for (const built of elements) {
+      for (const element of this.#driver.outbound(action, built)) {
+        const item = { element, queuedAt };
+        if (entity === undefined) this.#streams.queue.hold(item);
+        else this.#writeItem(entity, item);
+      }
     }
-    const elements = this.#driver.outbound(action, this.#build(action));
-    Promise.all(elements.map((element) => entity.send(element))).catch((error: unknown) => {
-      this.#log.warn(`Send failed, keeping it for the next session: ${errorText(error)}`);
-      if (keep) this.#outbox.push(action);
-    });
+  }
+
+  /**
+   * The server advertised its largest stanza (XEP-0478): messages are split to fit it, if
+   * it is below the configured size.
+   */
+  serverLimit(maxBytes: number): void {
+    const configured = this.#options.maxStanzaBytes ?? 65_536;
+    this.#maxStanzaBytes = Math.min(configured, maxBytes);
   }
 
   /** Says goodbye to the server and stops reconnecting. */
@@ -150,6 +186,7 @@ export class XmppSession {
     if (entity !== undefined) {
       try {
         for (const element of goodbye) await withTimeout(entity.send(element), 1000);
+        await withTimeout(this.#streams.close(entity), 1000);
         await withTimeout(entity.stop(), 2000);
       } catch {
         destroySocket(entity.socket);
@@ -161,10 +198,11 @@ export class XmppSession {
 
   async #attempt(): Promise<void> {
     if (this.#stopped) return;
-    const entity = this.#driver.create();
-    // Reconnection is ours (backoff, fatal errors), not the library's fixed 1 s loop.
-    entity.reconnect.stop();
+    const entity = this.#driver.create(this.#streams);
+    // Reconnection is ours (backoff, fatal errors, resumption), not the library's.
+    entity.reconnect?.stop();
     this.#entity = entity;
+    this.#streams.attach(entity);
     let ended = false;
     const end = (reason: string) => {
       if (ended) return;
@@ -176,8 +214,34 @@ export class XmppSession {
       // peer's delayed ACK (Nagle): set it as soon as the socket exists.
       if (status === "connect") setNoDelay(entity.socket);
     });
-    entity.on("stanza", (stanza) => this.#onStanza(stanza));
-    entity.on("error", (error) => this.#log.debug(`Connection error: ${errorText(error)}`));
+    let seen: XmlElement | undefined;
+    guardInput(entity, {
+      broken: (condition, detail) => {
+        this.#log.warn(
+          `The server sent XML that breaks the stream (${detail}): ` +
+            `closing it with <${condition}/>`,
+        );
+      },
+      dropped: (stanza, reason) => {
+        this.#log.warn(`Dropped a <${stanza.name}/> from the server: ${reason}`);
+        this.#streams.handled();
+      },
+      failed: (element, error) => {
+        this.#log.warn(`Could not handle a <${element.name}/>: ${errorText(error)}`);
+        // Received all the same: the count must match the server's.
+        if (isCountedStanza(element) && seen !== element) this.#streams.handled();
+      },
+    });
+    entity.on("stanza", (stanza) => {
+      seen = stanza;
+      try {
+        this.#onStanza(stanza);
+      } finally {
+        // Counted once handed on: an acknowledgement covers only what the agent has seen.
+        this.#streams.handled();
+      }
+    });
+    entity.on("error", (error) => this.#onError(error));
     entity.on("disconnect", () => end("connection closed"));
     this.#driver.answerIqs(entity);
     try {
@@ -200,6 +264,14 @@ export class XmppSession {
     if (this.#stopped) return;
     this.#online = true;
     this.#backoff.connected(Date.now());
+    if (this.#streams.resumed) {
+      const jid = entity.jid?.toString() ?? "";
+      this.#log.info(`Resumed the session as ${jid}`);
+      this.#flush(entity);
+      this.#startKeepalive(entity);
+      this.#handler({ type: "online", jid, resumed: true });
+      return;
+    }
     let jid: string;
     try {
       jid = await this.#driver.started(entity);
@@ -209,10 +281,12 @@ export class XmppSession {
       return;
     }
     if (this.#entity !== entity || !this.#online) return;
-    // Rooms first: a queued groupchat message needs the room joined, and the server
-    // processes this session's stanzas in order.
+    // A new session: the rooms of the old one are left (a resumed one keeps them). Rooms
+    // first: a queued groupchat message needs the room joined, and the server processes
+    // this session's stanzas in order.
+    this.#rooms.offline();
     this.#rooms.online();
-    this.#flush();
+    this.#flush(entity);
     this.#startKeepalive(entity);
     this.#handler({ type: "online", jid });
   }
@@ -222,19 +296,35 @@ export class XmppSession {
     const wasOnline = this.#online;
     this.#online = false;
     clearInterval(this.#pingTimer);
-    this.#rooms.offline();
+    this.#streams.detach();
+    // A session the server keeps for resumption keeps its rooms too.
+    if (!this.#streams.resumable) this.#rooms.offline();
     entity.removeAllListeners();
     entity.on("error", () => {});
     destroySocket(entity.socket);
     this.#backoff.disconnected(Date.now());
     const delay = this.#backoff.next();
     if (wasOnline) {
-      this.#log.warn(`Disconnected (${reason}); reconnecting in ${delay / 1000} s`);
+      const resume = this.#streams.resumable ? " to resume the session" : "";
+      this.#log.warn(`Disconnected (${reason}); reconnecting${resume} in ${delay / 1000} s`);
       this.#handler({ type: "offline", reason });
     } else {
       this.#log.info(`Retrying in ${delay / 1000} s`);
     }
     this.#retryTimer = setTimeout(() => void this.#attempt(), delay);
+  }
+
+  #onError(error: Error): void {
+    // RFC 6120 §4.9: the server says why it ends the stream; an operator needs to see it.
+    const { condition, text } = error as Error & { condition?: string; text?: string };
+    if (error.name === "StreamError") {
+      this.#log.warn(
+        `Stream error from the server: ${condition ?? "unknown"}` +
+          (text ? ` (${text})` : ""),
+      );
+      return;
+    }
+    this.#log.debug(`Connection error: ${errorText(error)}`);
   }
 
   #onStanza(stanza: XmlElement): void {
@@ -269,18 +359,33 @@ export class XmppSession {
   }
 
   #write(element: XmlElement): void {
-    const entity = this.#entity;
-    if (!this.#online || entity === undefined) return;
+    const entity = this.entity;
+    if (entity === undefined) return;
     entity.send(element).catch((error: unknown) => {
       this.#log.warn(`Cannot send <${element.name}/>: ${errorText(error)}`);
     });
   }
 
-  #flush(): void {
-    const pending = this.#outbox;
-    this.#outbox = [];
-    if (pending.length > 0) this.#log.info(`Sending ${pending.length} queued stanza(s)`);
-    for (const action of pending) this.send(action);
+  #writeItem(entity: XmppJsEntity, item: { element: XmlElement; queuedAt: number }): void {
+    this.#streams.write(entity, item).catch((error: unknown) => {
+      // With stream management the stanza is in the unacknowledged part of the queue and
+      // goes again after the reconnect; without, keep it for the next session.
+      if (this.#streams.enabled) return;
+      this.#log.warn(`Send failed, keeping it for the next session: ${errorText(error)}`);
+      this.#streams.queue.hold(item);
+    });
+  }
+
+  /** Writes what waited for this stream, oldest first. */
+  #flush(entity: XmppJsEntity): void {
+    const pending = this.#streams.queue.drain();
+    if (pending.length === 0) return;
+    this.#log.info(`Sending ${pending.length} queued stanza(s)`);
+    const late = Date.now() - (this.#options.delayStampAfterMs ?? 5000);
+    for (const item of pending) {
+      if (item.queuedAt < late) stampDelay(item.element, item.queuedAt, entity);
+      this.#writeItem(entity, item);
+    }
   }
 
   #startKeepalive(entity: XmppJsEntity): void {
@@ -306,14 +411,32 @@ export class XmppSession {
     }, intervalMs);
   }
 
-  #build(action: Exclude<XmppAction, { type: "join" | "leave" }>): XmlElement {
+  /**
+   * The stanzas of a message: one, or several when the body would make a stanza larger
+   * than the server takes (the first keeps the action's id, the last its chat state).
+   */
+  #buildMessages(action: SendMessageAction): XmlElement[] {
+    const envelope = buildMessage({ ...action, body: "" }, crypto.randomUUID());
+    const budget = this.#maxStanzaBytes - utf8Size(envelope.toString()) - STANZA_MARGIN_BYTES;
+    const bodies = splitBody(action.body, Math.max(budget, 1024));
+    if (bodies.length > 1) {
+      this.#log.info(
+        `Sending a long answer as ${bodies.length} messages (stanzas of at most ` +
+          `${this.#maxStanzaBytes} bytes)`,
+      );
+    }
+    return bodies.map((body, i) => {
+      const id = i === 0 && action.id !== undefined ? action.id : crypto.randomUUID();
+      if (action.messageType === "groupchat") this.#rooms.rememberSent(action.to, id);
+      const last = i === bodies.length - 1;
+      const { chatState: _, ...rest } = action;
+      return buildMessage(last ? { ...action, body } : { ...rest, body }, id);
+    });
+  }
+
+  #build(action: Exclude<XmppAction, { type: "join" | "leave" | "message" }>): XmlElement {
     const id = crypto.randomUUID();
     switch (action.type) {
-      case "message": {
-        const stanzaId = action.id ?? id;
-        if (action.messageType === "groupchat") this.#rooms.rememberSent(action.to, stanzaId);
-        return buildMessage(action, stanzaId);
-      }
       case "chat_state":
         return buildChatStateMessage(action, id);
       case "subscribe":
@@ -325,4 +448,26 @@ export class XmppSession {
         return parseRawStanza(action.xml);
     }
   }
+}
+
+/**
+ * Room left in a stanza for what the server adds on the way (a full `from`, a XEP-0359
+ * stanza-id, a delay stamp).
+ */
+const STANZA_MARGIN_BYTES = 512;
+
+function utf8Size(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+/**
+ * XEP-0203: a message that waited is stamped with when the agent wrote it (XEP-0198 §4
+ * recommends it for re-sent stanzas), once.
+ */
+function stampDelay(element: XmlElement, queuedAt: number, entity: XmppJsEntity): void {
+  if (element.name !== "message" || element.getChild("delay", NS_DELAY) !== undefined) return;
+  const from = entity.jid?.toString();
+  element.append(
+    xml("delay", { xmlns: NS_DELAY, stamp: new Date(queuedAt).toISOString(), from }),
+  );
 }

@@ -1,12 +1,22 @@
 /**
- * A typed face over `@xmpp/client`, which ships no TypeScript types. Only what the agent
- * uses is declared.
+ * A typed face over the parts of xmpp.js the client connection is built from (they ship no
+ * TypeScript types). Only what the agent uses is declared.
  *
  * @module
  */
-import * as untyped from "@xmpp/client";
+import { Client } from "@xmpp/client-core";
+import iqCallee from "@xmpp/iq/callee.js";
+import iqCaller from "@xmpp/iq/caller.js";
+import _middleware from "@xmpp/middleware";
+import sasl from "@xmpp/sasl";
+import plain from "@xmpp/sasl-plain";
+import scramsha1 from "@xmpp/sasl-scram-sha-1";
+import starttls from "@xmpp/starttls";
+import _streamFeatures from "@xmpp/stream-features";
+import tcp from "@xmpp/tcp";
+import SASLFactory from "saslmechanisms";
 import tls from "node:tls";
-import type { XmlElement } from "./_xml.ts";
+import { xml, type XmlElement } from "./_xml.ts";
 
 /** The authenticate callback xmpp.js hands to a credentials function. */
 export type Authenticate = (
@@ -34,7 +44,8 @@ export interface XmppJsEntity {
   status: string;
   socket: XmppJsSocket | null;
   jid: { toString(): string } | null;
-  reconnect: { stop(): void };
+  /** The library's own reconnect loop, when the entity has one (components). */
+  reconnect?: { stop(): void };
   iqCaller: { request(stanza: XmlElement, timeoutMs?: number): Promise<XmlElement> };
   iqCallee: {
     get(ns: string, name: string, handler: (ctx: IqContext) => unknown): void;
@@ -47,6 +58,7 @@ export interface XmppJsEntity {
   on(event: "online", listener: (jid: { toString(): string }) => void): void;
   on(event: "error", listener: (error: Error) => void): void;
   on(event: "status", listener: (status: string) => void): void;
+  on(event: "nonza", listener: (element: XmlElement) => void): void;
   on(event: "disconnect" | "offline", listener: () => void): void;
   removeAllListeners(): void;
 }
@@ -54,6 +66,10 @@ export interface XmppJsEntity {
 /** The part of an xmpp.js client the agent uses. */
 export interface XmppJsClient extends XmppJsEntity {
   isSecure(): boolean;
+  /** Sets the bound JID. */
+  _jid(jid: string): unknown;
+  /** Reports the stream negotiated: status `online`, which resolves `start()`. */
+  _ready(resumed?: boolean): void;
 }
 
 /** The socket wrapper of xmpp.js: a `net.Socket`, or a TLS wrapper holding one. */
@@ -67,17 +83,68 @@ export interface XmppJsSocket {
 export interface XmppJsClientOptions {
   service: string;
   domain: string;
-  resource: string;
   credentials: CredentialsFunction;
+  /**
+   * Negotiates the authenticated stream: resource binding or resumption, stream management.
+   * Called with the stream features that offer `bind`; it must end with `entity._ready()`,
+   * which reports the entity online.
+   */
+  negotiate: (entity: XmppJsClient, features: XmlElement) => Promise<void>;
   /** Check the server's certificate. @default {true} */
   tlsVerify?: boolean;
 }
 
-/** Creates an xmpp.js client. */
+const NS_BIND = "urn:ietf:params:xml:ns:xmpp-bind";
+
+/**
+ * Creates an xmpp.js client from its parts: TCP, STARTTLS, SASL (SCRAM-SHA-1, PLAIN), IQs.
+ * Not `@xmpp/client`'s factory: its stream management counts stanzas that arrive before
+ * `<enabled/>` and reports the entity online before `<enable/>` is sent, and its reconnect
+ * loop and queue would be a second owner of the session. Resource binding and stream
+ * management are the caller's, through `negotiate`.
+ */
 export function createXmppJsClient(options: XmppJsClientOptions): XmppJsClient {
   if (options.tlsVerify === false) skipCertificateCheck(options.domain);
+  const { service, domain } = options;
   // deno-lint-ignore no-explicit-any
-  return (untyped as any).client(options) as XmppJsClient;
+  const entity: any = new Client({ service, domain });
+  tcp({ entity });
+  const middleware = _middleware({ entity });
+  const streamFeatures = _streamFeatures({ middleware });
+  entity.middleware = middleware;
+  entity.iqCaller = iqCaller({ middleware, entity });
+  entity.iqCallee = iqCallee({ middleware, entity });
+  starttls({ streamFeatures });
+  const saslFactory = new SASLFactory();
+  scramsha1(saslFactory);
+  plain(saslFactory);
+  sasl({ streamFeatures, saslFactory }, options.credentials);
+  streamFeatures.use(
+    "bind",
+    NS_BIND,
+    ({ stanza }: { stanza: XmlElement }) => options.negotiate(entity, stanza),
+  );
+  // RFC 6120 §8: an IQ get/set that nothing handles is answered with an error (iqCallee
+  // does it); a ping is answered even before the agent registers its handlers.
+  entity.iqCallee.get("urn:xmpp:ping", "ping", () => ({}));
+  return entity as XmppJsClient;
+}
+
+/**
+ * Binds `resource` (RFC 6120 §7) and records the full JID the server assigned.
+ *
+ * @returns The bound full JID.
+ */
+export async function bindResource(entity: XmppJsClient, resource: string): Promise<string> {
+  const bind = xml("bind", { xmlns: NS_BIND }, xml("resource", {}, resource));
+  const result = await entity.iqCaller.request(
+    xml("iq", { type: "set", id: crypto.randomUUID() }, bind),
+    30_000,
+  );
+  const jid = result.getChild("bind", NS_BIND)?.getChildText("jid");
+  if (!jid) throw new Error("The server bound no resource");
+  entity._jid(jid);
+  return jid;
 }
 
 const uncheckedHosts = new Set<string>();

@@ -22,8 +22,13 @@ import { NS_PING } from "./xep_0199_ping.ts";
 import { NS_STANZA_ID } from "./xep_0359_stanza_ids.ts";
 import { XmppFatalError } from "./xmpp_fatal_error.ts";
 import { type SessionDriver, XmppSession } from "./_session.ts";
-import { xml } from "./_xml.ts";
+import { errorText } from "./_socket_util.ts";
+import type { StreamManager } from "./_stream_manager.ts";
+import { xml, type XmlElement } from "./_xml.ts";
+import { offersSm } from "./xep_0198_stream_management.ts";
+import { parseStreamLimit } from "./xep_0478_stream_limits.ts";
 import {
+  bindResource,
   createXmppJsClient,
   type CredentialsFunction,
   type XmppJsClient,
@@ -56,6 +61,11 @@ export interface ClientConnectionOptions {
   logger: Logger;
   /** Reconnection delays. @default {new Backoff()} */
   backoff?: Backoff;
+  /**
+   * The largest stanza the agent sends; a longer message goes as several.
+   * @default {65536}
+   */
+  maxStanzaBytes?: number;
 }
 
 /** Features the agent advertises in disco#info. */
@@ -80,7 +90,7 @@ export class ClientConnection {
     this.#options = options;
     this.#domain = parseJid(options.jid).domain;
     const driver: SessionDriver = {
-      create: () => this.#create(),
+      create: (streams) => this.#create(streams),
       fatalReason,
       answerIqs: (entity) => this.#answerIqs(entity),
       started: (entity) => this.#started(entity as XmppJsClient),
@@ -99,6 +109,7 @@ export class ClientConnection {
       logger: options.logger,
       keepalive: options.keepalive,
       backoff: options.backoff,
+      maxStanzaBytes: options.maxStanzaBytes,
     });
   }
 
@@ -153,15 +164,51 @@ export class ClientConnection {
     return this.#session.stop();
   }
 
-  #create(): XmppJsEntity {
-    const { host, port, resource } = this.#options;
+  #create(streams: StreamManager): XmppJsEntity {
+    const { host, port } = this.#options;
     return createXmppJsClient({
       service: `xmpp://${host}:${port}`,
       domain: this.#domain,
-      resource,
       credentials: this.#credentials(),
+      negotiate: (client, features) => this.#negotiate(client, features, streams),
       tlsVerify: this.#options.tlsVerify ?? true,
     });
+  }
+
+  /**
+   * After authentication: resume the previous session when the server keeps it, else bind
+   * a resource and enable stream management (XEP-0198 §4: only after binding). The stream
+   * is reported online only then, so nothing the agent sends can precede `<enable/>`.
+   */
+  async #negotiate(
+    client: XmppJsClient,
+    features: XmlElement,
+    streams: StreamManager,
+  ): Promise<void> {
+    const limit = parseStreamLimit(features);
+    if (limit !== undefined) this.#session.serverLimit(limit);
+    const sm = offersSm(features);
+    if (sm && streams.resumable) {
+      const jid = await streams.resume(client);
+      if (jid !== undefined) {
+        client._jid(jid);
+        client._ready();
+        return;
+      }
+      this.#options.logger.info("The server could not resume the session: starting a new one");
+    }
+    const jid = await bindResource(client, this.#options.resource);
+    if (!sm) {
+      streams.none();
+    } else {
+      try {
+        await streams.enable(client, jid);
+      } catch (error) {
+        this.#options.logger.warn(`Stream management not enabled: ${errorText(error)}`);
+        streams.none();
+      }
+    }
+    client._ready();
   }
 
   async #started(client: XmppJsClient): Promise<string> {

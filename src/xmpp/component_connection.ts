@@ -49,6 +49,11 @@ export interface ComponentConnectionOptions {
   logger: Logger;
   /** Reconnection delays. @default {new Backoff()} */
   backoff?: Backoff;
+  /**
+   * The largest stanza the agent sends; a longer message goes as several.
+   * @default {65536}
+   */
+  maxStanzaBytes?: number;
 }
 
 const FEATURES = [NS_PING, NS_VERSION, NS_CHAT_STATES, NS_STANZA_ID];
@@ -122,6 +127,7 @@ export class ComponentConnection {
       logger: options.logger,
       keepalive: options.keepalive,
       backoff: options.backoff,
+      maxStanzaBytes: options.maxStanzaBytes,
       roomFrom: this.#roomJid,
     });
   }

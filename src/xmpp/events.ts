@@ -147,6 +147,11 @@ export interface OnlineEvent {
   type: "online";
   /** The full JID the server bound (client) or the component domain. */
   jid: string;
+  /**
+   * True when the previous session was resumed (XEP-0198): rooms, presence and
+   * subscriptions are as they were, nothing needs setting up again.
+   */
+  resumed?: boolean;
 }
 
 /** The session went down; a reconnect follows unless the agent stops. */

@@ -3,6 +3,21 @@
  * building. The only folder that knows XML; the rest of the agent sees typed events and
  * actions.
  *
+ * Who owns what, across disconnections:
+ * - **Reconnecting** is the session's (`_session.ts`): backoff, fatal errors, and the
+ *   choice between resuming and starting anew. xmpp.js only runs one stream at a time: the
+ *   client is assembled from its parts without its reconnect loop or its stream management
+ *   (`_xmpp_client.ts`), and the component's reconnect loop is stopped.
+ * - **Stream management** (XEP-0198) is `_stream_manager.ts`: enabled after resource
+ *   binding and before the stream is reported online, so nothing the agent sends precedes
+ *   `<enable/>`; a stanza is counted once the agent has seen it; a broken session is
+ *   resumed within the server's window, and only a failed resumption starts a new session.
+ *   Its state outlives the streams: one library entity per connection attempt is enough.
+ * - **Outbound stanzas** have one queue (`_outbound_queue.ts`): what waits for a stream,
+ *   then what was written and not yet acknowledged. After a resumption the server's `h`
+ *   says what to write again; after a failed one the unacknowledged messages go again
+ *   (chat states, presences and IQs do not: the new session makes its own).
+ *
  * @module
  */
 export { Backoff } from "./backoff.ts";

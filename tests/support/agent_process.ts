@@ -12,8 +12,8 @@ import type { ProsodyHandle } from "./prosody.ts";
 
 /** Options of {@linkcode startAgent}. */
 export interface AgentProcessOptions {
-  /** The test server. */
-  prosody: ProsodyHandle;
+  /** The test server: where the agent connects, and the certificate it is told to trust. */
+  prosody: Pick<ProsodyHandle, "c2sPort"> & { certFile?: string };
   /** Base URL of the (fake) LLM. */
   llmUrl: string;
   /** LLM provider. @default {"anthropic"} */
@@ -45,6 +45,8 @@ export interface AgentProcessOptions {
   dir?: string;
   /** Extra flags for `deno run`, after the derived permission flags. @default {[]} */
   extraFlags?: string[];
+  /** The port the agent connects to (a proxy in front of the server). @default {prosody.c2sPort} */
+  serverPort?: number;
 }
 
 /** A running agent process. */
@@ -95,8 +97,7 @@ export async function startAgent(options: AgentProcessOptions): Promise<AgentPro
     args: [
       "run",
       ...flags,
-      "--cert",
-      options.prosody.certFile,
+      ...(options.prosody.certFile === undefined ? [] : ["--cert", options.prosody.certFile]),
       MAIN,
       "run",
       "--config",
@@ -171,7 +172,7 @@ export function agentConfigToml(options: AgentProcessOptions, dataDir: string): 
   return `
 [server]
 host = "127.0.0.1"
-port = ${options.prosody.c2sPort}
+port = ${options.serverPort ?? options.prosody.c2sPort}
 jid = "${options.user ?? "bot"}@localhost"
 password = "\${BOT_PASSWORD}"
 allow_plaintext = ${options.plaintext ?? false}

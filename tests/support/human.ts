@@ -1,6 +1,7 @@
 /**
  * The human of the integration tests: a real third-party XMPP client (slixmpp, run by
- * tests/support/human.py) logged in to the test Prosody and driven from a Deno test.
+ * tests/support/human.py) logged in to the test server (Prosody or ejabberd) and driven from a
+ * Deno test.
  *
  * @example
  * ```ts
@@ -25,13 +26,13 @@ import {
   type MessageType,
   type RosterItem,
 } from "./human_event.ts";
-import type { ProsodyHandle } from "./prosody.ts";
+import type { XmppServerHandle } from "./xmpp_server.ts";
 
 export type * from "./human_event.ts";
 
 /** Options of {@linkcode connectHuman}. */
 export interface HumanOptions {
-  /** Local part of the account (register it first with `prosody.register`). */
+  /** Local part of the account (register it first with `server.register`). */
   user: string;
   password: string;
   /**
@@ -46,7 +47,7 @@ export interface HumanOptions {
   autoAccept?: boolean;
   /**
    * Use STARTTLS; `false` connects in plaintext.
-   * @default {prosody.tls}
+   * @default {server.tls}
    */
   tls?: boolean;
   /**
@@ -89,7 +90,7 @@ export interface NextMessageOptions {
 }
 
 /** Minimal view of a test server that {@linkcode connectHuman} needs. */
-export type HumanServer = Pick<ProsodyHandle, "domain" | "host" | "c2sPort" | "tls" | "dir">;
+export type HumanServer = Pick<XmppServerHandle, "domain" | "host" | "c2sPort" | "tls" | "dir">;
 
 const HUMAN_SCRIPT = decodeURIComponent(new URL("./human.py", import.meta.url).pathname);
 
@@ -97,7 +98,7 @@ const HUMAN_SCRIPT = decodeURIComponent(new URL("./human.py", import.meta.url).p
  * Starts a slixmpp client and waits until its session started (roster fetched, initial
  * presence sent).
  *
- * @param server The test Prosody.
+ * @param server The test server (Prosody or ejabberd).
  * @param options Account and behaviour.
  * @returns The connected human; call `close()` in a `finally` (or hold it with `await using`).
  * @throws {Error} When login fails or times out (the message carries the client's stderr).

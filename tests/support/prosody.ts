@@ -18,6 +18,7 @@ import {
   TEST_MUC_DOMAIN,
 } from "./prosody_config.ts";
 import { testCertificate } from "./test_certificate.ts";
+import type { XmppServerHandle } from "./xmpp_server.ts";
 
 /** Options of {@linkcode startProsody}. */
 export interface ProsodyOptions {
@@ -28,10 +29,21 @@ export interface ProsodyOptions {
    */
   tls?: boolean;
   /**
-   * Prosody modules loaded on top of the base set, e.g. `["offline", "smacks"]`.
+   * Prosody modules loaded on top of Debian's default set.
    * @default {[]}
    */
   extraModules?: readonly string[];
+  /**
+   * Modules of Debian's default set turned off, e.g. `["limits"]` for a flood (say why
+   * where it is used).
+   * @default {[]}
+   */
+  disabledModules?: readonly string[];
+  /**
+   * New rooms stay locked until configured (status 201), as on a default MUC service.
+   * @default {false}
+   */
+  mucRoomLocking?: boolean;
   /**
    * Lowest level written to the log that `logs()` returns (`"debug"` shows every stanza).
    * @default {"info"}
@@ -44,44 +56,11 @@ export interface ProsodyOptions {
   startTimeoutMs?: number;
 }
 
-/** A running test Prosody. Stop it in a `finally`, or hold it with `await using`. */
-export interface ProsodyHandle extends AsyncDisposable {
-  /** The VirtualHost users live on: `"localhost"`. */
-  readonly domain: string;
-  /** The loopback address every port listens on: `"127.0.0.1"`. */
-  readonly host: string;
-  /** Client port (STARTTLS required unless started with `tls: false`). */
-  readonly c2sPort: number;
-  /** XEP-0114 external component port. */
-  readonly componentPort: number;
-  /** The MUC service: `"conference.localhost"` (rooms are created unlocked). */
-  readonly mucDomain: string;
-  /** The external component domain: `"agent.localhost"`. */
-  readonly componentDomain: string;
-  /** Secret of {@linkcode ProsodyHandle.componentDomain}. */
-  readonly componentSecret: string;
-  /** Whether the server offers (and requires) STARTTLS. */
-  readonly tls: boolean;
-  /** PEM certificate the server presents; trust it with `deno --cert FILE` (exists even without TLS). */
-  readonly certFile: string;
-  /** Private key of {@linkcode ProsodyHandle.certFile}. */
-  readonly keyFile: string;
-  /** The generated `prosody.cfg.lua`. */
-  readonly configFile: string;
-  /** Temp directory holding config, pidfile, log and data; removed by `stop()`. */
-  readonly dir: string;
-  /**
-   * Creates an account with `prosodyctl register` (works while the server runs).
-   * @throws {Error} When prosodyctl fails.
-   */
-  register(user: string, password: string, domain?: string): Promise<void>;
-  /** SIGTERM, wait for the pidfile to go, start again on the same ports, wait until listening. */
-  restart(): Promise<void>;
-  /** Kills the server and removes {@linkcode ProsodyHandle.dir}. Safe to call twice. */
-  stop(): Promise<void>;
-  /** The server log so far, followed by anything it printed to stdout/stderr. */
-  logs(): Promise<string>;
-}
+/**
+ * A running test Prosody (new rooms are unlocked; accounts made with `prosodyctl register`).
+ * Stop it in a `finally`, or hold it with `await using`.
+ */
+export type ProsodyHandle = XmppServerHandle;
 
 const HOST = "127.0.0.1";
 const live = new Set<Server>();
@@ -116,6 +95,8 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
         componentSecret,
         tls: tls ? { certFile, keyFile } : null,
         extraModules: options.extraModules ?? [],
+        disabledModules: options.disabledModules ?? [],
+        mucRoomLocking: options.mucRoomLocking ?? false,
         logLevel: options.logLevel ?? "info",
       }),
     );
