@@ -11,16 +11,19 @@ import { fileURLToPath } from "node:url";
 import { Agent, ContactBook, RoomBook } from "./src/agent/mod.ts";
 import { compileCommand, NOT_HELD, permissionReport, splitCommand } from "./src/cli/mod.ts";
 import {
+  type Config,
   ConfigError,
   formatEffectiveConfig,
   loadConfig,
   type LoadedConfig,
   resolveConfigPath,
   secretScrubber,
+  serverDomain,
 } from "./src/config/mod.ts";
 import { createLlmClient, UsageMeter } from "./src/llm/mod.ts";
 import { createLogger, type Logger } from "./src/log/mod.ts";
 import { AttachmentDownloader, AttachmentIntake } from "./src/attachments/mod.ts";
+import { createResolver } from "./src/net/mod.ts";
 import { conversationDir, denoMemoryFs, MemoryStore } from "./src/memory/mod.ts";
 import {
   agentPermissionFlags,
@@ -37,6 +40,7 @@ import { VERSION } from "./src/version.ts";
 import {
   ClientConnection,
   ComponentConnection,
+  type NewRoomConfig,
   parseJid,
   validateRawStanza,
   XmppFatalError,
@@ -163,6 +167,11 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
         allowedHosts: config.attachments.hosts,
         allowPrivateHosts: config.attachments.allow_private_hosts,
         maxBytes: config.attachments.max_size_mb * 1024 * 1024,
+        maxConcurrent: config.attachments.max_concurrent,
+        maxPerHost: config.attachments.max_per_host,
+        maxPerConversation: config.attachments.max_per_conversation,
+        totalTimeoutMs: config.attachments.timeout_secs * 1000,
+        resolve: createResolver(config.network.nameservers),
       }),
       (jid) => `${conversationDir(loaded.dataDir, jid)}/files`,
     )
@@ -193,6 +202,7 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
       allowedJids: config.agent.allowed_jids,
       allowedDomains: config.agent.allowed_domains,
       ownDomain: parseJid(config.server.jid).domain,
+      serverDomain: serverDomain(config.server),
     },
     rooms: config.rooms.map((room) => ({
       jid: room.jid,
@@ -200,7 +210,9 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
       activation: room.activation,
       historyOnJoin: room.history_on_join,
       downloadAttachments: room.download_attachments,
+      tools: room.tools,
       ...(room.password === undefined ? {} : { password: room.password }),
+      ...(room.create === undefined ? {} : { create: newRoomConfig(room.create) }),
     })),
     roomBook: new RoomBook(jsonFile(`${loaded.dataDir}/rooms.json`)),
     ...(config.server.mode === "component"
@@ -305,6 +317,17 @@ async function setUpSkills(loaded: LoadedConfig, log: Logger, scrub: string[]) {
       definitions: () => registry.toolDefinitions(),
       call: (call: ToolCall, context: { conversation: string }) => runner.call(call, context),
     },
+  };
+}
+
+/** `[rooms.create]` as the XMPP layer takes it (unset keys keep the service's defaults). */
+function newRoomConfig(create: NonNullable<Config["rooms"][number]["create"]>): NewRoomConfig {
+  return {
+    ...(create.name === undefined ? {} : { name: create.name }),
+    ...(create.persistent === undefined ? {} : { persistent: create.persistent }),
+    ...(create.public === undefined ? {} : { public: create.public }),
+    ...(create.members_only === undefined ? {} : { membersOnly: create.members_only }),
+    ...(create.whois === undefined ? {} : { whois: create.whois }),
   };
 }
 

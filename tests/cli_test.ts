@@ -113,14 +113,18 @@ Deno.test("permissions prints exactly the hosts, files and variables the config 
     const expected = [
       "api.anthropic.com:443",
       "xmpp.example.org:5222",
-      // Attachment downloads: the domain and its usual upload hosts.
-      "example.org",
-      "upload.example.org",
+      // Attachment downloads: the domain and its usual upload hosts, on upload ports only.
+      "example.org:443",
+      "upload.example.org:5281",
     ];
     for (const host of expected) assertTrue(net.includes(host), `${host} in ${flags[0]}`);
-    // Nothing else: no name server either (host names resolve through the system).
-    const others = net.filter((host) => !expected.includes(host));
-    assertEquals(others, ["files.example.org", "share.example.org", "xmpp.example.org"]);
+    // Nothing else but the other upload hosts on upload ports: no name server either (host
+    // names resolve through the system).
+    const others = net.filter((host) =>
+      !expected.includes(host) &&
+      !/^((files|share|upload|xmpp)\.)?example\.org:(443|5281|5443|7443)$/.test(host)
+    );
+    assertEquals(others, []);
     assertIncludes(run.stdout, `--allow-write=${dir}/memory`);
     assertIncludes(run.stdout, "ANTHROPIC_API_KEY,ANTHROPIC_CUSTOM_HEADERS,BOT_PASSWORD");
     assertTrue(!run.stdout.includes("--allow-all") && !run.stdout.includes(" -A"), "never -A");

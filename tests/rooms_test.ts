@@ -114,6 +114,8 @@ activation = "all"
     await agent.waitForLog(/Ignored an invitation to eves@conference\.localhost/);
     await using carol = await connectHuman(prosody, { user: "alice", password: "alicepass" });
     await carol.joinRoom("team@conference.localhost", "alice");
+    // Non-anonymous, so that the room names the inviter (a semi-anonymous one hides her).
+    await carol.configureRoom("team@conference.localhost", { "muc#roomconfig_whois": "anyone" });
     await carol.sendRaw(
       `<message to="team@conference.localhost"><x xmlns="http://jabber.org/protocol/muc#user">` +
         `<invite to="bot@localhost"><reason>join us</reason></invite></x></message>`,
@@ -206,6 +208,8 @@ Deno.test("rooms: /forget needs an occupant whose real JID is allowed", async ()
   await using llm = await startFakeLlm();
   await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
   await alice.joinRoom(ROOM, "alice");
+  // Non-anonymous: the agent, a participant, must see who is who.
+  await alice.configureRoom(ROOM, { "muc#roomconfig_whois": "anyone" });
   await using eve = await connectHuman(prosody, { user: "eve", password: "evepass" });
   await eve.joinRoom(ROOM, "eve");
   await using agent = await startAgent({
@@ -227,4 +231,59 @@ Deno.test("rooms: /forget needs an occupant whose real JID is allowed", async ()
     fromAgent(ROOM)(e) && (e.body ?? "").includes("forgot")
   );
   assertIncludes(done.body ?? "", "forgot");
+});
+
+Deno.test("rooms: on a server that locks new rooms, the agent unlocks the rooms it creates", async () => {
+  await using prosody = await startProsody();
+  await prosody.register("bot", "botpass");
+  await prosody.register("alice", "alicepass");
+  await prosody.register("carol", "carolpass");
+  await using llm = await startFakeLlm();
+  // Carol creates a room and never configures it: it stays locked, and it is hers.
+  await using carol = await connectHuman(prosody, { user: "carol", password: "carolpass" });
+  await carol.sendRaw(
+    `<presence to="stuck@conference.localhost/carol"><x xmlns="http://jabber.org/protocol/muc"/></presence>`,
+  );
+  await carol.waitFor((e) => e.kind === "presence" && e.xml.includes('code="201"'));
+  await using agent = await startAgent({
+    prosody,
+    llmUrl: llm.url,
+    extraToml: `
+[[rooms]]
+jid = "fresh@conference.localhost"
+nick = "bot"
+
+[[rooms]]
+jid = "kept@conference.localhost"
+nick = "bot"
+[rooms.create]
+name = "Kept room"
+persistent = true
+whois = "anyone"
+
+[[rooms]]
+jid = "stuck@conference.localhost"
+nick = "bot"
+`,
+  });
+  await agent.waitForLog(/Created fresh@conference\.localhost with the service's default/);
+  await agent.waitForLog(
+    /Created kept@conference\.localhost and configured it \(name "Kept room", persistent, real JIDs visible to anyone\)/,
+  );
+  await agent.waitForLog(/Left stuck@conference\.localhost \(error: .*locked until its creator/);
+
+  await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
+  for (const room of ["fresh@conference.localhost", "kept@conference.localhost"]) {
+    await alice.joinRoom(room, "alice");
+    await alice.send(room, "bot: can I come in?", { type: "groupchat" });
+    const reply = await alice.waitFor(fromAgent(room));
+    assertEquals(reply.body, "echo: alice: bot: can I come in?");
+  }
+  const kept = await alice.iq("kept@conference.localhost", "disco_info");
+  assertTrue(kept.features?.includes("muc_persistent"), JSON.stringify(kept.features));
+  assertTrue(kept.features?.includes("muc_nonanonymous"), JSON.stringify(kept.features));
+  assertEquals(kept.identities?.[0]?.name, "Kept room");
+  const fresh = await alice.iq("fresh@conference.localhost", "disco_info");
+  assertTrue(fresh.features?.includes("muc_temporary"), "the service's default: temporary");
+  assertEquals(llm.request_count, 2);
 });

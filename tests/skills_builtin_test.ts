@@ -9,6 +9,8 @@ import {
   SkillRunner,
 } from "../src/skills/mod.ts";
 import { fetchReadable } from "../src/skills/builtin/url_fetch/mod.ts";
+import type { Connector } from "../src/net/mod.ts";
+import { testCertificate } from "./support/test_certificate.ts";
 
 /** A registry and runner over the built-ins a config enables, with a throwaway data dir. */
 async function agentSkills(config: BuiltinSkillsConfig, env: Record<string, string> = {}) {
@@ -218,25 +220,28 @@ Deno.test("url_fetch refuses a redirect from a public host to a loopback address
     return new Response("internal admin page");
   });
   // "public.example" resolves to a public address; its answer redirects to loopback.
-  const fakeFetch: typeof fetch = (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    if (url.hostname === "public.example") {
-      return Promise.resolve(
-        new Response(null, { status: 302, headers: { location: `${internal.url}/secret` } }),
-      );
-    }
-    return fetch(input, init);
+  const certificate = await testCertificate("public.example");
+  const publicSite = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {}, ...certificate },
+    () => new Response(null, { status: 302, headers: { location: `${internal.url}/secret` } }),
+  );
+  const connect: Connector = async (host, _port, signal) => {
+    assert.equal(host, "public.example");
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port: publicSite.addr.port, signal });
+    return { conn, address: "93.184.216.34" };
   };
   try {
     await assert.rejects(
       fetchReadable("https://public.example/start", {
         resolve: (host) => Promise.resolve(host === "public.example" ? ["93.184.216.34"] : []),
-        fetch: fakeFetch,
+        connect,
+        caCerts: [certificate.cert],
       }),
       /Refused "http:\/\/127\.0\.0\.1:\d+\/secret"/,
     );
     assert.equal(secretHits, 0);
   } finally {
+    await publicSite.shutdown();
     await internal.close();
   }
 });

@@ -73,8 +73,10 @@ async function setup(prosody: ProsodyHandle, room: string) {
   await prosody.register("bot", "botpass");
   await prosody.register("alice", "alicepass");
   const alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
-  // The first occupant of a new room owns it: alice can kick.
+  // The first occupant of a new room owns it: alice can kick. Non-anonymous: the bot sees
+  // real JIDs.
   await alice.joinRoom(room, "alice");
+  await alice.configureRoom(room, { "muc#roomconfig_whois": "anyone" });
   const bot = await startBot(prosody);
   return { alice, bot };
 }

@@ -25,9 +25,9 @@ import type {
 } from "../xmpp/mod.ts";
 import type { AttachmentIntake } from "./attachment_intake.ts";
 import { KeyedQueue } from "../async/mod.ts";
-import { checkSender } from "./policy.ts";
 import { addressedText } from "./room_activation.ts";
 import { Membership, type MembershipOptions } from "./membership.ts";
+import { Speakers } from "./speakers.ts";
 import {
   type ReplyTarget,
   runTurn,
@@ -75,12 +75,19 @@ export class Agent {
   #queue = new KeyedQueue();
   #commands: CommandRegistry;
   #membership: Membership;
+  #speakers: Speakers;
   #detached = new Set<Promise<void>>();
 
   constructor(options: AgentOptions) {
     this.#options = options;
     this.#commands = new CommandRegistry([...builtinCommands(), ...(options.commands ?? [])]);
     this.#membership = new Membership(options, (key, task) => this.#enqueue(key, task));
+    this.#speakers = new Speakers({
+      rules: options.rules,
+      log: options.log,
+      serverDomain: options.rules.serverDomain ?? options.rules.ownDomain,
+      isRoom: (jid) => this.#membership.isRoom(jid),
+    });
   }
 
   /** Handles one event; the work it starts runs in the background (see {@linkcode idle}). */
@@ -129,13 +136,10 @@ export class Agent {
   }
 
   #onMessage(message: MessageEvent): void {
-    const { log, rules } = this.#options;
-    const decision = checkSender(message.bare, rules);
-    if (!decision.allowed) {
-      log.info(`Ignored a message from ${message.bare}: ${decision.reason}`);
-      return;
-    }
-    this.#enqueue(message.bare, () => this.#answerDirect(message));
+    const sender = this.#speakers.direct(message, "message");
+    if (sender === undefined) return;
+    const event = sender === message.bare ? message : { ...message, bare: sender };
+    this.#enqueue(sender, () => this.#answerDirect(event));
   }
 
   async #answerDirect(message: MessageEvent): Promise<void> {
@@ -212,11 +216,14 @@ export class Agent {
     }
     const msgId = event.stanzaId ?? event.id ?? event.originId;
     if (event.delayed && msgId !== undefined && await this.#seen(session, msgId)) return;
-    const intake = event.attachments?.length && room.downloadAttachments
+    const speaker = this.#speakers.inRoom(event, room.tools);
+    // A stranger's files are not fetched: noted by link, like in rooms without downloads.
+    const download = room.downloadAttachments && speaker.tools;
+    const intake = event.attachments?.length && download
       ? await this.#options.attachments?.receive(event.room, event.attachments)
       : undefined;
     if (!event.delayed) await startNewSessionIfIdle(session, this.#options);
-    const listed = event.attachments?.length && !room.downloadAttachments
+    const listed = event.attachments?.length && !download
       ? this.#options.attachments?.describe(event.attachments)
       : undefined;
     const stored = intake?.stored.length ? intake.stored : listed;
@@ -239,18 +246,22 @@ export class Agent {
     };
     const line = parseCommandLine(text);
     if (line !== undefined) {
-      const real = event.realJid;
+      const real = speaker.jid;
       const rights: CommandRights = {
         dev: real !== undefined && (this.#options.devJids ?? []).includes(real),
-        erase: real !== undefined && checkSender(real, this.#options.rules).allowed,
+        erase: speaker.allowed,
       };
       await this.#command(line, { jid: event.room, sender: real, session, reply, rights });
       return;
+    }
+    if (!speaker.tools) {
+      this.#options.log.debug(`Answering ${event.from} in ${event.room} without tools`);
     }
     await runTurn({
       conversation: session,
       promptJid: event.room,
       reply,
+      tools: speaker.tools,
       ...(intake?.blocks.length ? { attachments: intake.blocks } : {}),
       situation: `You are taking part in the group chat ${event.room} under the nick ` +
         `"${nick}". Each user message starts with its speaker's nick. Reply to the last ` +
@@ -259,15 +270,14 @@ export class Agent {
   }
 
   #onReaction(event: ReactionEvent): void {
-    const { log, rules } = this.#options;
-    if (event.room === undefined) {
-      const decision = checkSender(event.bare, rules);
-      if (!decision.allowed) {
-        log.info(`Ignored a reaction from ${event.bare}: ${decision.reason}`);
-        return;
-      }
-    }
-    const key = event.room ?? event.bare;
+    const room = event.room;
+    const key = room ?? this.#speakers.direct(event, "reaction");
+    if (key === undefined) return;
+    const tools = room === undefined || this.#speakers.inRoom({
+      room,
+      nick: event.nick ?? "",
+      ...(event.realJid === undefined ? {} : { realJid: event.realJid }),
+    }, this.#membership.room(room).tools).tools;
     this.#enqueue(key, async () => {
       await this.#options.memory.append(key, {
         type: "message",
@@ -280,9 +290,10 @@ export class Agent {
       await runTurn({
         conversation: key,
         promptJid: key,
-        reply: event.room === undefined
+        reply: room === undefined
           ? { to: event.from, messageType: "chat", ...this.#membership.from(event.to) }
-          : { to: event.room, messageType: "groupchat" },
+          : { to: room, messageType: "groupchat" },
+        tools,
       }, this.#turnContext());
     });
   }

@@ -7,12 +7,19 @@
  * @module
  */
 import type { Logger } from "../log/mod.ts";
-import type { InviteEvent, ProbeEvent, RosterItem, XmppAction } from "../xmpp/mod.ts";
+import type {
+  InviteEvent,
+  NewRoomConfig,
+  ProbeEvent,
+  RosterItem,
+  XmppAction,
+} from "../xmpp/mod.ts";
 import { isSubscribedTo } from "../xmpp/mod.ts";
 import { type ContactBook, contactKey } from "./contact_book.ts";
 import { checkSender, type PolicyRules } from "./policy.ts";
 import type { RoomActivation } from "./room_activation.ts";
 import type { RoomBook } from "./room_book.ts";
+import { occupantIdentity, roomVouchesFor } from "./room_trust.ts";
 
 /** A room the agent sits in, from the config. */
 export interface RoomSettings {
@@ -22,6 +29,13 @@ export interface RoomSettings {
   historyOnJoin: number;
   password?: string;
   downloadAttachments: boolean;
+  /**
+   * Whose turns may use tools and have attachments downloaded: occupants whose real JID is
+   * allowed, or everyone in the room. @default {"allowed"}
+   */
+  tools?: "allowed" | "everyone";
+  /** What to submit if the agent's join creates the room (else the service's defaults). */
+  create?: NewRoomConfig;
 }
 
 /** What {@linkcode Membership} needs. */
@@ -82,6 +96,16 @@ export class Membership {
       historyOnJoin: 0,
       downloadAttachments: false,
     };
+  }
+
+  /** Whether `jid` is one of the agent's rooms (configured, or joined this run). */
+  isRoom(jid: string): boolean {
+    return this.#rooms.has(jid) || this.#nicks.has(jid);
+  }
+
+  /** The XMPP server's domain, whose rooms are believed about their occupants. */
+  get serverDomain(): string {
+    return this.#options.rules.serverDomain ?? this.#options.rules.ownDomain;
   }
 
   /** The agent's nick in a room: the one the room gave it, else the configured one. */
@@ -145,19 +169,20 @@ export class Membership {
     this.#enqueue(CONTACTS, () => contactBook.delete(contactKey({ jid: bare, address: to })));
   }
 
-  /** An invitation: from an allowed JID, the room is remembered, then joined. */
+  /**
+   * An invitation (already checked by the XMPP layer to come from, or lead to, a room of a
+   * MUC service): from an allowed JID, the room is remembered, then joined.
+   */
   async invite(event: InviteEvent): Promise<void> {
     const { log, rules, roomBook, xmpp } = this.#options;
-    if (event.inviter === event.room) {
-      log.info(
-        `Ignored an invitation to ${event.room}: the room hides who sent it ` +
-          "(invite from a non-anonymous room, or send a direct invitation, XEP-0249)",
-      );
+    const inviter = this.#inviter(event);
+    if ("reason" in inviter) {
+      log.info(`Ignored an invitation to ${event.room}: ${inviter.reason}`);
       return;
     }
-    const decision = checkSender(event.inviter, rules);
+    const decision = checkSender(inviter.jid, rules);
     if (!decision.allowed) {
-      log.info(`Ignored an invitation to ${event.room} from ${event.inviter}: ${decision.reason}`);
+      log.info(`Ignored an invitation to ${event.room} from ${inviter.jid}: ${decision.reason}`);
       return;
     }
     const nick = this.room(event.room).nick;
@@ -165,7 +190,7 @@ export class Membership {
     await roomBook?.put({
       jid: event.room,
       nick,
-      inviter: event.inviter,
+      inviter: inviter.jid,
       ...(event.password === undefined ? {} : { password: event.password }),
       joined: this.#options.now().toISOString(),
     });
@@ -175,7 +200,28 @@ export class Membership {
       nick,
       ...(event.password === undefined ? {} : { password: event.password }),
     });
-    log.info(`Joining ${event.room}, invited by ${event.inviter}`);
+    log.info(`Joining ${event.room}, invited by ${inviter.jid}`);
+  }
+
+  /** Who sent an invitation, as far as it can be known. */
+  #inviter(event: InviteEvent): { jid: string } | { reason: string } {
+    // A direct invitation sent privately through a room: its sender is that occupant.
+    if (event.occupant !== undefined) return occupantIdentity(event.occupant, this.serverDomain);
+    if (event.direct) return { jid: event.inviter };
+    if (event.inviter === event.room) {
+      return {
+        reason: "the room hides who sent it " +
+          "(invite from a non-anonymous room, or send a direct invitation, XEP-0249)",
+      };
+    }
+    if (!roomVouchesFor(event.room, event.inviter, this.serverDomain)) {
+      return {
+        reason: `it names ${event.inviter} as the inviter, but the room's service is on ` +
+          "neither the agent's server nor theirs, so it cannot vouch for that " +
+          "(send a direct invitation, XEP-0249)",
+      };
+    }
+    return { jid: event.inviter };
   }
 
   /**
@@ -207,6 +253,7 @@ export class Membership {
       nick: room.nick,
       historyMaxStanzas: room.historyOnJoin,
       ...(room.password === undefined ? {} : { password: room.password }),
+      ...(room.create === undefined ? {} : { create: room.create }),
     });
   }
 

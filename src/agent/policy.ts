@@ -13,6 +13,11 @@ export interface PolicyRules {
   allowedDomains: readonly string[];
   /** The agent's own domain. */
   ownDomain: string;
+  /**
+   * The domain of the XMPP server the agent lives on (a component's parent domain): rooms on
+   * it or under it are believed about who their occupants are. @default {ownDomain}
+   */
+  serverDomain?: string;
 }
 
 /** The outcome of a policy check. */

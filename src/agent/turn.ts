@@ -103,6 +103,11 @@ export interface TurnInput {
   attachments?: ContentBlock[];
   /** Extra instructions for this turn's system prompt (e.g. "you are in a group chat"). */
   situation?: string;
+  /**
+   * Offer the skills to the LLM. `false` for a turn started by someone who may talk to the
+   * agent but not use its tools (a room occupant whose JID is not allowed). @default {true}
+   */
+  tools?: boolean;
 }
 
 /**
@@ -148,7 +153,7 @@ export async function runTurn(input: TurnInput, context: TurnContext): Promise<v
     if (input.attachments !== undefined && input.attachments.length > 0) {
       attachTo(messages, input.attachments);
     }
-    const tools = context.tools?.definitions() ?? [];
+    const tools = input.tools === false ? [] : context.tools?.definitions() ?? [];
     const system = [
       buildSystemPrompt(parts, { name: context.name, now: now() }),
       input.situation,

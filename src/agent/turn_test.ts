@@ -57,7 +57,12 @@ function tools(calls: string[]): ToolRunner {
   };
 }
 
-async function turn(llm: LlmClient, runner: ToolRunner, maxToolRounds: number) {
+async function turn(
+  llm: LlmClient,
+  runner: ToolRunner,
+  maxToolRounds: number,
+  offerTools = true,
+) {
   const memory = new MemoryStore("/data", { fs: new InMemoryFs() });
   const sent: XmppAction[] = [];
   await runTurn({
@@ -65,6 +70,7 @@ async function turn(llm: LlmClient, runner: ToolRunner, maxToolRounds: number) {
     promptJid: "alice@localhost",
     reply: { to: "alice@localhost/x", messageType: "chat" },
     entry: { type: "message", role: "user", content: "find it" },
+    tools: offerTools,
   }, {
     name: "Agent",
     memory,
@@ -117,4 +123,13 @@ Deno.test("runTurn() asks for a final answer without tools after the last round"
   assertEquals(last?.tool_choice, "none");
   assertEquals(last?.tools?.map((t) => t.name), ["lookup"], "tool definitions are kept");
   assertEquals((sent.at(-1) as { body: string }).body, "final after 10 rounds");
+});
+
+Deno.test("runTurn() without tools offers none and runs none, even when the model asks", async () => {
+  const llm = new ToolHappyLlm(1);
+  const calls: string[] = [];
+  await turn(llm, tools(calls), 10, false);
+  assertEquals(llm.requests.map((r) => [r.tools, r.tool_choice]), [[undefined, undefined]]);
+  assertEquals(calls, []);
+  assertEquals(llm.requests[0]?.system.includes(UNTRUSTED_CONTENT_NOTICE), false);
 });

@@ -8,12 +8,13 @@ import { isAbsolute, join, resolve } from "node:path";
 import type { ContentBlock } from "../llm/mod.ts";
 import {
   BlockedUrlError,
+  type Connector,
   type PolicyConfigKeys,
   type Resolver,
   safeFetch,
   SafeFetchError,
 } from "../net/mod.ts";
-import { Semaphore } from "./_semaphore.ts";
+import { KeyedSemaphore, Semaphore } from "./_semaphore.ts";
 import { type AttachmentFs, denoAttachmentFs } from "./attachment_fs.ts";
 import type { AttachmentResult, IncomingAttachment } from "./attachment_result.ts";
 import { attachmentToBlocks, bytesToShow } from "./attachment_to_blocks.ts";
@@ -33,12 +34,24 @@ export interface AttachmentDownloaderOptions {
   maxBytes?: number;
   /** Time to wait for each response's headers. @default {10000} */
   connectTimeoutMs?: number;
-  /** Time one download may take in all. @default {120000} */
+  /**
+   * Time one download may take in all, from the moment it is asked for: waiting for a free
+   * slot counts, so a slow server cannot keep a file queued for longer. @default {60000}
+   */
   totalTimeoutMs?: number;
   /** Downloads running at once across all conversations; others wait. @default {3} */
   maxConcurrent?: number;
-  /** The fetch implementation. @default {globalThis.fetch} */
-  fetch?: typeof fetch;
+  /**
+   * Downloads running at once from one server (host and port): below `maxConcurrent`, so a
+   * slow server always leaves a slot for the others. @default {2}
+   */
+  maxPerHost?: number;
+  /** Downloads running at once for one conversation. @default {2} */
+  maxPerConversation?: number;
+  /** Extra root certificates (PEM) trusted for https. @default {the system's} */
+  caCerts?: string[];
+  /** Opens each connection (tests). @default {denoConnect} */
+  connect?: Connector;
   /** Resolves host names for the address check. @default {denoResolve} */
   resolve?: Resolver;
   /** File operations. @default {denoAttachmentFs} */
@@ -53,11 +66,14 @@ export interface AttachmentDownloaderOptions {
 export interface DownloadOptions {
   /** Cancels the download. @default {none} */
   signal?: AbortSignal;
+  /** Whose download it is, for the per-conversation limit. @default {the files folder} */
+  conversation?: string;
 }
 
 /**
- * Downloads attachments into files folders, at most `maxConcurrent` at a time, and turns them
- * into LLM content blocks.
+ * Downloads attachments into files folders, at most `maxConcurrent` at a time, `maxPerHost`
+ * from one server and `maxPerConversation` for one conversation, each within its deadline, and
+ * turns them into LLM content blocks.
  *
  * @example
  * ```ts
@@ -70,15 +86,19 @@ export class AttachmentDownloader {
   #options: AttachmentDownloaderOptions;
   #fs: AttachmentFs;
   #slots: Semaphore;
+  #perHost: KeyedSemaphore;
+  #perConversation: KeyedSemaphore;
 
   /**
    * @param options The allowed hosts, limits and the injected I/O.
-   * @throws {RangeError} When `maxConcurrent` is not a positive integer.
+   * @throws {RangeError} When a concurrency limit is not a positive integer.
    */
   constructor(options: AttachmentDownloaderOptions) {
     this.#options = options;
     this.#fs = options.fs ?? denoAttachmentFs;
     this.#slots = new Semaphore(options.maxConcurrent ?? 3);
+    this.#perHost = new KeyedSemaphore(options.maxPerHost ?? 2);
+    this.#perConversation = new KeyedSemaphore(options.maxPerConversation ?? 2);
   }
 
   /**
@@ -98,7 +118,38 @@ export class AttachmentDownloader {
     options: DownloadOptions = {},
   ): Promise<AttachmentResult> {
     if (!isAbsolute(filesDir)) throw new TypeError(`Files folder must be absolute: "${filesDir}"`);
-    return this.#slots.run(() => this.#download(resolve(filesDir), attachment, options));
+    return this.#queued(resolve(filesDir), attachment, options);
+  }
+
+  async #queued(
+    filesDir: string,
+    attachment: IncomingAttachment,
+    options: DownloadOptions,
+  ): Promise<AttachmentResult> {
+    const totalMs = this.#options.totalTimeoutMs ?? 60_000;
+    const deadline = AbortSignal.timeout(totalMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    const started = Date.now();
+    const releases: (() => void)[] = [];
+    try {
+      // Always in this order (conversation, host, all), so no two downloads wait on each other.
+      releases.push(await this.#perConversation.acquire(options.conversation ?? filesDir, signal));
+      releases.push(await this.#perHost.acquire(hostKey(attachment.url), signal));
+      releases.push(await this.#slots.acquire(signal));
+    } catch {
+      releases.forEach((release) => release());
+      const reason = deadline.aborted
+        ? `no download slot was free within ${totalMs / 1000} s (other downloads were running)`
+        : "cancelled";
+      return { ok: false, url: attachment.url, reason, ...describedOf(attachment) };
+    }
+    try {
+      const left = Math.max(1, totalMs - (Date.now() - started));
+      // The caller's signal only: the download's own timer ends it at the deadline, and says so.
+      return await this.#download(filesDir, attachment, options, left);
+    } finally {
+      releases.reverse().forEach((release) => release());
+    }
   }
 
   /**
@@ -124,10 +175,9 @@ export class AttachmentDownloader {
     filesDir: string,
     attachment: IncomingAttachment,
     options: DownloadOptions,
+    totalTimeoutMs: number,
   ): Promise<AttachmentResult> {
-    const described = attachment.description === undefined
-      ? {}
-      : { description: attachment.description };
+    const described = describedOf(attachment);
     const filename = filenameFromUrl(attachment.url);
     const id = this.#options.randomId?.() ?? crypto.randomUUID();
     const path = join(filesDir, `${id}_${filename}`);
@@ -141,14 +191,15 @@ export class AttachmentDownloader {
         allowPrivate: this.#options.allowPrivateHosts ?? false,
         maxBytes: this.#options.maxBytes ?? 25 * 1024 * 1024,
         connectTimeoutMs: this.#options.connectTimeoutMs ?? 10_000,
-        totalTimeoutMs: this.#options.totalTimeoutMs ?? 120_000,
+        totalTimeoutMs,
         configKeys: this.#options.configKeys ?? {
           allowPrivate: "attachments.allow_private_hosts",
           allowedHosts: "attachments.hosts",
         },
         writeTo: path,
         files: this.#fs,
-        ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
+        ...(this.#options.caCerts ? { caCerts: this.#options.caCerts } : {}),
+        ...(this.#options.connect ? { connect: this.#options.connect } : {}),
         ...(this.#options.resolve ? { resolve: this.#options.resolve } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
@@ -174,6 +225,22 @@ export class AttachmentDownloader {
         ...described,
       };
     }
+  }
+}
+
+function describedOf(attachment: IncomingAttachment): { description?: string } {
+  return attachment.description === undefined ? {} : { description: attachment.description };
+}
+
+/** The server a download goes to first: host and port, as the limits count them. */
+function hostKey(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname.toLowerCase()}:${
+      parsed.port || (parsed.protocol === "http:" ? 80 : 443)
+    }`;
+  } catch {
+    return url;
   }
 }
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { AttachmentDownloader, type AttachmentDownloaderOptions } from "./attachment_downloader.ts";
 import type { AttachmentResult } from "./attachment_result.ts";
+import { testCertificate } from "../../tests/support/test_certificate.ts";
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 9, 9]);
 
@@ -174,31 +175,48 @@ Deno.test("AttachmentDownloader refuses a redirect to a host outside the allow-l
 });
 
 Deno.test("AttachmentDownloader refuses a public host's redirect to a loopback address", async () => {
-  await using server = serve(() =>
-    new Response(null, {
-      status: 302,
-      headers: { location: `http://127.0.0.1:${server.port}/secret` },
-    })
+  const certificate = await testCertificate("upload.example.org");
+  const paths: string[] = [];
+  let port = 0;
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {}, ...certificate },
+    (request) => {
+      paths.push(new URL(request.url).pathname);
+      return new Response(null, {
+        status: 302,
+        headers: { location: `http://127.0.0.1:${port}/secret` },
+      });
+    },
   );
-  await withFolder(async (dir) => {
-    const downloader = local({
-      allowPrivateHosts: false,
-      allowedHosts: ["upload.example.org", "127.0.0.1"],
-      resolve: (host) => Promise.resolve(host === "upload.example.org" ? ["93.184.215.14"] : []),
-      // upload.example.org stands for a public server: its requests go to the local one.
-      fetch: (input, init) => fetch(`${server.origin}${new URL(String(input)).pathname}`, init),
+  port = server.addr.port;
+  try {
+    await withFolder(async (dir) => {
+      const downloader = local({
+        allowPrivateHosts: false,
+        allowedHosts: ["upload.example.org", "127.0.0.1"],
+        resolve: (host) => Promise.resolve(host === "upload.example.org" ? ["93.184.215.14"] : []),
+        caCerts: [certificate.cert],
+        // upload.example.org stands for a public server: its connection goes to the local one.
+        connect: async (host, _port, signal) => {
+          assert.equal(host, "upload.example.org");
+          const conn = await Deno.connect({ hostname: "127.0.0.1", port, signal });
+          return { conn, address: "93.184.215.14" };
+        },
+      });
+      const result = await downloader.download(dir, { url: "https://upload.example.org/f.png" });
+      assert.equal(
+        failed(result),
+        `redirect to "http://127.0.0.1:${port}/secret" refused: loopback address 127.0.0.1 ` +
+          "(set attachments.allow_private_hosts = true to allow private hosts)",
+      );
+      assert.deepEqual(paths, ["/f.png"]);
     });
-    const result = await downloader.download(dir, { url: "https://upload.example.org/f.png" });
-    assert.equal(
-      failed(result),
-      `redirect to "http://127.0.0.1:${server.port}/secret" refused: loopback address 127.0.0.1 ` +
-        "(set attachments.allow_private_hosts = true to allow private hosts)",
-    );
-    assert.deepEqual(server.paths, ["/f.png"]);
-  });
+  } finally {
+    await server.shutdown();
+  }
 });
 
-Deno.test("AttachmentDownloader runs at most three downloads at once", async () => {
+Deno.test("AttachmentDownloader runs at most three downloads at once by default", async () => {
   let inFlight = 0;
   let most = 0;
   let arrived = 0;
@@ -214,7 +232,8 @@ Deno.test("AttachmentDownloader runs at most three downloads at once", async () 
     return new Response("ok");
   });
   await withFolder(async (dir) => {
-    const downloader = local();
+    // One server and one conversation here: their own limits are lifted to see the global one.
+    const downloader = local({ maxPerHost: 7, maxPerConversation: 7 });
     const downloads = Array.from(
       { length: 7 },
       (_, i) => downloader.download(dir, { url: `${server.origin}/f${i}.txt` }),
@@ -287,4 +306,45 @@ Deno.test("AttachmentDownloader reports an error status in words", async () => {
 
 Deno.test("AttachmentDownloader wants an absolute files folder", () => {
   assert.throws(() => local().download("memory/files", { url: "https://x.example/a" }), TypeError);
+});
+
+Deno.test("AttachmentDownloader keeps a slow server from holding every slot", async () => {
+  let started = 0;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => release = resolve);
+  await using slow = serve(async () => {
+    started++;
+    await held;
+    return new Response(PNG);
+  });
+  await using fast = serve(() => new Response(PNG));
+  await withFolder(async (dir) => {
+    const downloader = local({ maxConcurrent: 3, maxPerHost: 2, maxPerConversation: 3 });
+    const slowOnes = [1, 2, 3].map((n) =>
+      downloader.download(dir, { url: `${slow.origin}/s${n}.png` }, { conversation: "alice" })
+    );
+    while (started < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    const other = await downloader.download(`${dir}/../../bob/files`, {
+      url: `${fast.origin}/f.png`,
+    }, { conversation: "bob" });
+    assert.equal(other.ok, true, "another user's file from another server is not held up");
+    assert.equal(started, 2, "the slow server never gets more than two downloads at once");
+    release();
+    assert.deepEqual((await Promise.all(slowOnes)).map((result) => result.ok), [true, true, true]);
+  });
+});
+
+Deno.test("AttachmentDownloader gives up on a download that cannot start before its deadline", async () => {
+  await using slow = serve((_request, server) => server.closed.then(() => new Response(PNG)));
+  await withFolder(async (dir) => {
+    const downloader = local({ maxPerConversation: 1, totalTimeoutMs: 300 });
+    const first = downloader.download(dir, { url: `${slow.origin}/a.png` });
+    const second = await downloader.download(dir, { url: `${slow.origin}/b.png` });
+    assert.equal(
+      failed(second),
+      "no download slot was free within 0.3 s (other downloads were running)",
+    );
+    assert.equal(failed(await first), "took longer than 300 ms");
+    assert.deepEqual(await listing(dir), []);
+  });
 });

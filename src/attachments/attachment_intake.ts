@@ -69,7 +69,9 @@ export class AttachmentIntake {
   ): Promise<ReceivedAttachments> {
     const dir = this.#filesDir(jid);
     const results = await Promise.all(
-      attachments.map((attachment) => this.#downloader.download(dir, attachment)),
+      attachments.map((attachment) =>
+        this.#downloader.download(dir, attachment, { conversation: jid })
+      ),
     );
     const received: ReceivedAttachments = { stored: [], blocks: [], failures: [], failed: [] };
     for (const [index, result] of results.entries()) {

@@ -58,3 +58,18 @@ Deno.test("formatEffectiveConfig() shows secrets left unset as (unset) and lists
   assert.equal(reparsed.llm?.api_key, "********");
   assert.ok(!text.includes("sk-ant-xyz"));
 });
+
+Deno.test("formatEffectiveConfig() hides credentials written into a URL and room passwords", async () => {
+  const loaded = await loadToml(
+    TOML.replace(
+      'api_key = "${ANTHROPIC_API_KEY}"',
+      'api_key = "${ANTHROPIC_API_KEY}"\nhost = "https://proxy-user:pr0xy%2Fsecret@llm-proxy.example/"',
+    ) + '\n[[rooms]]\njid = "team@conference.localhost"\npassword = "room-pass-123"\n',
+    { env: { BOT_PASSWORD: "pw-hunter2", ANTHROPIC_API_KEY: "sk-ant-xyz" } },
+  );
+  const text = formatEffectiveConfig(loaded);
+  assert.ok(!text.includes("pr0xy%2Fsecret"), text);
+  assert.ok(!text.includes("room-pass-123"), text);
+  assert.ok(loaded.secrets.includes("pr0xy/secret"), "the decoded form is scrubbed from logs too");
+  assert.match(text, /llm-proxy\.example/);
+});

@@ -222,6 +222,7 @@ export async function loadConfig(
   const searchKey = config.skills.web_search?.api_key;
   if (searchKey !== undefined) secrets.add(searchKey);
   for (const room of config.rooms) if (room.password !== undefined) secrets.add(room.password);
+  for (const credential of urlCredentials(config)) secrets.add(credential);
   secrets.delete(UNSET);
   return {
     config,
@@ -269,5 +270,36 @@ async function readDotenv(
       cause: error,
       message: `Cannot read ${JSON.stringify(file)}: ${String(error)}`,
     });
+  }
+}
+
+/**
+ * Credentials written into a URL anywhere in the config (`https://user:token@proxy/`): the
+ * password, or the user part when it stands alone (a token). They are secrets like any
+ * other, hidden by `check` and in logs.
+ */
+function urlCredentials(node: unknown): string[] {
+  if (typeof node === "string") {
+    const match = /^[a-z][a-z0-9+.-]*:\/\/([^/?#@\s]+)@/i.exec(node);
+    if (match === null) return [];
+    const userinfo = match[1] ?? "";
+    const colon = userinfo.indexOf(":");
+    const [user, password] = colon === -1
+      ? [userinfo, ""]
+      : [userinfo.slice(0, colon), userinfo.slice(colon + 1)];
+    const secret = password !== "" ? password : user;
+    // As written (what a printed URL shows) and decoded (what goes on the wire).
+    return [...new Set([secret, decodeComponent(secret)])].filter((value) => value !== "");
+  }
+  if (Array.isArray(node)) return node.flatMap(urlCredentials);
+  if (typeof node === "object" && node !== null) return Object.values(node).flatMap(urlCredentials);
+  return [];
+}
+
+function decodeComponent(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }

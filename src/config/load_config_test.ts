@@ -60,12 +60,18 @@ Deno.test("loadConfig() fills in every default", async () => {
         "localhost",
         "upload.localhost",
         "share.localhost",
-        "files.localhost",
         "xmpp.localhost",
-      ],
+        "files.localhost",
+      ]
+        .flatMap((host) => [443, 5281, 5443, 7443].map((port) => `${host}:${port}`)),
       allow_private_hosts: false,
       max_size_mb: 25,
+      max_concurrent: 3,
+      max_per_host: 2,
+      max_per_conversation: 2,
+      timeout_secs: 60,
     },
+    network: { nameservers: [] },
     skills: { allowed_paths: [], trusted: [], max_concurrent: 4, memory_limit_mb: 256 },
   });
   assert.equal(loaded.path, "/srv/agent/config/agent.toml");
@@ -243,7 +249,7 @@ model = "llama3"
   assert.equal(config.server.port, 5347);
   assert.equal(config.server.jid, "agent.localhost");
   assert.deepEqual(config.agent.allowed_domains, ["agent.localhost", "localhost"]);
-  assert.deepEqual(config.attachments.hosts.slice(0, 2), ["localhost", "upload.localhost"]);
+  assert.deepEqual(config.attachments.hosts.slice(0, 2), ["localhost:443", "localhost:5281"]);
 });
 
 Deno.test("loadConfig() reads [[rooms]] with defaults and rejects a bad activation", async () => {
@@ -256,6 +262,7 @@ Deno.test("loadConfig() reads [[rooms]] with defaults and rejects a bad activati
     activation: "mention",
     history_on_join: 0,
     download_attachments: false,
+    tools: "allowed",
   }]);
   const error = await rejection(
     loadToml(
@@ -266,6 +273,23 @@ Deno.test("loadConfig() reads [[rooms]] with defaults and rejects a bad activati
     error.message,
     'Invalid config "config/agent.toml": rooms[0].activation: expected one of "mention", "all", found "always"',
   );
+});
+
+Deno.test("loadConfig() reads [rooms.create] and names a misspelt key in it", async () => {
+  const room = `${MINIMAL_TOML}\n[[rooms]]\njid = "dev@conference.localhost"\ntools = "everyone"\n`;
+  const { config } = await loadToml(
+    `${room}[rooms.create]\nname = "Dev"\npersistent = true\nwhois = "anyone"\n`,
+  );
+  assert.equal(config.rooms[0]?.tools, "everyone");
+  assert.deepEqual(config.rooms[0]?.create, { name: "Dev", persistent: true, whois: "anyone" });
+  const error = await rejection(loadToml(`${room}[rooms.create]\npersistant = true\n`));
+  assert.equal(
+    error.message,
+    'Invalid config "config/agent.toml": rooms[0].create.persistant: unknown key; ' +
+      'did you mean "persistent"?',
+  );
+  const whois = await rejection(loadToml(`${room}[rooms.create]\nwhois = "nobody"\n`));
+  assert.match(whois.message, /rooms\[0\]\.create\.whois: expected one of "moderators", "anyone"/);
 });
 
 Deno.test("loadConfig() requires [server] and [llm]", async () => {

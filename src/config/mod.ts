@@ -51,5 +51,6 @@ export {
   LLM_PROVIDERS,
   LOG_LEVELS,
   SERVER_MODES,
+  serverDomain,
 } from "./schema.ts";
 export { REDACTED, secretScrubber } from "./secret_scrubber.ts";

@@ -20,9 +20,12 @@ path = "\${DATA_DIR:-./data/memory}"
 
 Deno.test("permissionFlags() grants exactly the hosts, files and variables the config uses", async () => {
   const loaded = await loadToml(TOML, { env: { BOT_PASSWORD: "pw" } });
+  const uploads = ["example.com", "files.example.com", "share.example.com", "upload.example.com"]
+    .flatMap((host) => [443, 5281, 5443, 7443].map((port) => `${host}:${port}`));
+  const xmpp = ["xmpp.example.com:443", "xmpp.example.com:5222", "xmpp.example.com:5281"]
+    .concat(["xmpp.example.com:5443", "xmpp.example.com:7443"]);
   assert.deepEqual(permissionFlags(loaded), [
-    "--allow-net=api.anthropic.com:443,example.com,files.example.com,share.example.com," +
-    "upload.example.com,xmpp.example.com,xmpp.example.com:5222",
+    `--allow-net=${["api.anthropic.com:443", ...uploads, ...xmpp].join(",")}`,
     "--allow-read=/home/bot/.fluux-agent/.env,/srv/agent/.env,/srv/agent/config/agent.toml," +
     "/srv/agent/data/memory",
     "--allow-write=/srv/agent/data/memory",

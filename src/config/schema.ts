@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { isBareJid, isDomain, jidDomain } from "./_jid.ts";
+// The one list of default upload hosts and ports, and the one parser of name servers.
+import { defaultAttachmentHosts } from "../attachments/default_attachment_hosts.ts";
+import { parseNameServer } from "../net/name_servers.ts";
 
 // Every message a user can see starts with "expected …": the loader appends what it found.
 
@@ -184,6 +187,21 @@ export const ROOM_ACTIVATIONS = ["mention", "all"] as const;
 
 const ROOM_JID = 'expected a room JID like "dev@conference.example.com"';
 
+/** Who may have the LLM use tools (and attachments be downloaded) in a room. */
+export const ROOM_TOOLS = ["allowed", "everyone"] as const;
+
+/** Who may see occupants' real JIDs in a room the agent creates (`muc#roomconfig_whois`). */
+export const ROOM_WHOIS = ["moderators", "anyone"] as const;
+
+/** `[rooms.create]`: what the agent submits when its join creates the room. */
+const roomCreateSchema = table({
+  name: text().optional(),
+  persistent: bool().optional(),
+  public: bool().optional(),
+  members_only: bool().optional(),
+  whois: z.enum(ROOM_WHOIS, { error: oneOf(ROOM_WHOIS) }).optional(),
+});
+
 const roomSchema = table({
   jid: text(ROOM_JID).refine(isBareJid, { error: ROOM_JID }).transform((jid) => jid.toLowerCase()),
   nick: text().optional(),
@@ -191,6 +209,8 @@ const roomSchema = table({
   history_on_join: integer(0, 1000).default(0),
   password: text().optional(),
   download_attachments: bool().default(false),
+  tools: z.enum(ROOM_TOOLS, { error: oneOf(ROOM_TOOLS) }).default("allowed"),
+  create: roomCreateSchema.optional(),
 });
 
 /** Web search providers of the built-in `web_search` skill. */
@@ -233,6 +253,21 @@ const attachmentsSchema = table({
   ).optional(),
   allow_private_hosts: bool().default(false),
   max_size_mb: integer(1, 1024).default(25),
+  max_concurrent: integer(1, 64).default(3),
+  max_per_host: integer(1, 64).default(2),
+  max_per_conversation: integer(1, 64).default(2),
+  timeout_secs: integer(1, 3600).default(60),
+});
+
+const NAME_SERVER = 'expected a name server address like "192.0.2.53" or "127.0.0.1:5353"';
+
+const networkSchema = table({
+  nameservers: z.array(
+    text(NAME_SERVER).refine((value) => parseNameServer(value) !== undefined, {
+      error: NAME_SERVER,
+    }),
+    { error: "expected an array of name server addresses" },
+  ).default([]),
 });
 const keepaliveSchema = table({
   enabled: bool().default(true),
@@ -255,6 +290,7 @@ const configTable = table({
   rooms: z.array(roomSchema, { error: "expected [[rooms]] tables" }).default([]),
   attachments: attachmentsSchema.prefault({}),
   skills: skillsSchema.prefault({}),
+  network: networkSchema.prefault({}),
 });
 
 /**
@@ -262,7 +298,7 @@ const configTable = table({
  * but `[server]` and `[llm]` is optional, unknown keys are rejected and defaults are filled.
  */
 export const configSchema = configTable.transform((config) => {
-  const domain = ownDomain(config.server);
+  const domain = serverDomain(config.server);
   return {
     ...config,
     agent: {
@@ -278,8 +314,11 @@ export const configSchema = configTable.transform((config) => {
   };
 });
 
-/** The XMPP domain the agent lives on: the account's, or the parent of the component's. */
-function ownDomain(server: { mode: string; jid: string }): string {
+/**
+ * The XMPP domain the agent lives on: the account's, or the parent of the component's
+ * (`agent.example.org` → `example.org`).
+ */
+export function serverDomain(server: { mode: string; jid: string }): string {
   if (server.mode === "client") return jidDomain(server.jid);
   const dot = server.jid.indexOf(".");
   return dot === -1 ? server.jid : server.jid.slice(dot + 1);
@@ -291,16 +330,8 @@ function ownDomain(server: { mode: string; jid: string }): string {
  */
 function defaultDomains(server: { mode: string; jid: string }): string[] {
   if (server.mode === "client") return [jidDomain(server.jid)];
-  const parent = ownDomain(server);
+  const parent = serverDomain(server);
   return parent === server.jid ? [server.jid] : [server.jid, parent];
-}
-
-/**
- * Hosts attachments may be downloaded from by default: the XMPP domain and the names its
- * HTTP upload service (XEP-0363) usually has.
- */
-export function defaultAttachmentHosts(domain: string): string[] {
-  return [domain, `upload.${domain}`, `share.${domain}`, `files.${domain}`, `xmpp.${domain}`];
 }
 
 /** The validated configuration, with defaults filled in. */
@@ -317,8 +348,10 @@ export const CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = {
   session: Object.keys(sessionSchema.shape),
   log: Object.keys(logSchema.shape),
   rooms: Object.keys(roomSchema.shape),
+  "rooms.create": Object.keys(roomCreateSchema.shape),
   attachments: Object.keys(attachmentsSchema.shape),
   skills: Object.keys(skillsSchema.shape),
   "skills.web_search": Object.keys(webSearchSchema.shape),
   "skills.url_fetch": Object.keys(urlFetchSchema.shape),
+  network: Object.keys(networkSchema.shape),
 };

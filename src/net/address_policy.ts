@@ -47,6 +47,15 @@ const IPV4_RANGES: readonly Range[] = [
 ];
 
 /**
+ * Every IPv4 range that is not public unicast, as CIDR text (`"10.0.0.0/8"`), in the order
+ * {@linkcode classifyAddress} checks them: what a process that may reach "any public host" is
+ * denied (`--deny-net`).
+ */
+export const NON_PUBLIC_IPV4_RANGES: readonly string[] = IPV4_RANGES.map(([base, bits]) =>
+  `${[24, 16, 8, 0].map((shift) => (base >>> shift) & 255).join(".")}/${bits}`
+);
+
+/**
  * Classifies an IP address.
  *
  * IPv4-mapped (`::ffff:a.b.c.d`), NAT64 (`64:ff9b::/96`) and 6to4 (`2002::/16`) addresses

@@ -29,6 +29,13 @@ export interface ResolveAndCheckOptions {
   url?: string;
   /** Config keys named in hints. @default {no hints} */
   configKeys?: PolicyConfigKeys;
+  /**
+   * When the name cannot be resolved (no answer, no name server, no permission for it),
+   * return no addresses instead of refusing, and leave the verdict to the check of the
+   * connection's peer address ({@linkcode checkPeerAddress}).
+   * @default {false}
+   */
+  deferUnresolved?: boolean;
 }
 
 /** Options of {@linkcode checkUrl}. */
@@ -62,10 +69,12 @@ export interface CheckedUrl extends ResolvedHost {
 /**
  * Checks a URL against the policy: the scheme is https (http only with `allowHttp`, or with
  * `allowPrivate` when the host is private), the host is allowed, and every address it
- * resolves to is public unless `allowPrivate`.
+ * resolves to is public unless `allowPrivate`. A name the resolver cannot answer is left to
+ * the connection (`deferUnresolved`), whose peer address {@linkcode checkPeerAddress} judges.
  *
- * DNS may answer differently when the caller connects (DNS rebinding): `fetch` resolves the
- * name again. Check again after every redirect, and keep `allowedHosts` to hosts you trust.
+ * This is an early refusal, not the boundary: DNS may answer differently when the caller
+ * connects (DNS rebinding). Connect with `checkedGet()`, which checks the address actually
+ * connected to before sending anything, and check again after every redirect.
  *
  * @param url The URL to check.
  * @param policy What is allowed.
@@ -89,9 +98,14 @@ export async function checkUrl(url: string | URL, policy: UrlPolicy = {}): Promi
     const hint = keys.allowedHosts === undefined ? {} : { hint: `add it to ${keys.allowedHosts}` };
     throw new BlockedUrlError(text, `host "${parsed.host}" is not allowed`, hint);
   }
-  const resolved = await resolveAndCheck(host, { ...policy, url: text });
+  const resolved = await resolveAndCheck(host, { ...policy, url: text, deferUnresolved: true });
   const everyPrivate = resolved.addresses.every((ip) => classifyAddress(ip) !== undefined);
-  if (parsed.protocol === "http:" && !policy.allowHttp && !(policy.allowPrivate && everyPrivate)) {
+  // With no address known yet, the connection's peer check decides about plain http too.
+  const known = resolved.addresses.length > 0;
+  if (
+    parsed.protocol === "http:" && !policy.allowHttp && known &&
+    !(policy.allowPrivate && everyPrivate)
+  ) {
     const hint = keys.allowHttp === undefined ? "use https" : `set ${keys.allowHttp} = true`;
     throw new BlockedUrlError(text, "plain http is not allowed", { hint });
   }
@@ -126,10 +140,14 @@ export async function resolveAndCheck(
     try {
       addresses = await (options.resolve ?? denoResolve)(name);
     } catch (cause) {
+      if (options.deferUnresolved) return { host: name, addresses: [], private: false };
       const detail = cause instanceof Error ? `: ${cause.message}` : "";
       throw new BlockedUrlError(url, `cannot resolve host "${name}"${detail}`, { cause });
     }
-    if (addresses.length === 0) throw new BlockedUrlError(url, `host "${name}" has no address`);
+    if (addresses.length === 0) {
+      if (options.deferUnresolved) return { host: name, addresses: [], private: false };
+      throw new BlockedUrlError(url, `host "${name}" has no address`);
+    }
   }
   let anyPrivate = false;
   for (const ip of addresses) {
@@ -144,6 +162,35 @@ export async function resolveAndCheck(
     anyPrivate = true;
   }
   return { host: name, addresses, private: anyPrivate };
+}
+
+/**
+ * Judges the address a connection for `url` actually reached, before anything is sent on it:
+ * a non-public address needs `allowPrivate`, and plain http to a public one needs `allowHttp`.
+ *
+ * @param url The URL being fetched (named in the refusal).
+ * @param address The peer's IP address, as the socket reports it.
+ * @param policy What is allowed.
+ * @throws {BlockedUrlError} When the address is refused.
+ */
+export function checkPeerAddress(url: URL, address: string, policy: UrlPolicy = {}): void {
+  let kind;
+  try {
+    kind = classifyAddress(address.replace(/%.*$/, ""));
+  } catch (cause) {
+    throw new BlockedUrlError(url.href, `connected to "${address}", not an IP address`, { cause });
+  }
+  const keys = policy.configKeys ?? {};
+  if (kind !== undefined && !policy.allowPrivate) {
+    const hint = keys.allowPrivate === undefined
+      ? {}
+      : { hint: `set ${keys.allowPrivate} = true to allow private hosts` };
+    throw new BlockedUrlError(url.href, `${kind} address ${address}`, hint);
+  }
+  if (kind === undefined && url.protocol === "http:" && !policy.allowHttp) {
+    const hint = keys.allowHttp === undefined ? "use https" : `set ${keys.allowHttp} = true`;
+    throw new BlockedUrlError(url.href, "plain http is not allowed", { hint });
+  }
 }
 
 /**

@@ -71,14 +71,14 @@ Deno.test("checkUrl() accepts a public name and returns its addresses", async ()
   assert.deepEqual(asked, ["files.example"]);
 });
 
-Deno.test("checkUrl() reports a name that does not resolve or has no address", async () => {
+Deno.test("resolveAndCheck() reports a name that does not resolve or has no address", async () => {
   const { resolve } = resolver({ "empty.example": [] });
   assert.equal(
-    (await refusal(checkUrl("https://nowhere.example/", { resolve }))).reason,
+    (await refusal(resolveAndCheck("nowhere.example", { resolve }))).reason,
     'cannot resolve host "nowhere.example": NXDOMAIN',
   );
   assert.equal(
-    (await refusal(checkUrl("https://empty.example/", { resolve }))).reason,
+    (await refusal(resolveAndCheck("empty.example", { resolve }))).reason,
     'host "empty.example" has no address',
   );
   const garbage = resolver({ "odd.example": ["not-an-ip"] }).resolve;
@@ -86,6 +86,15 @@ Deno.test("checkUrl() reports a name that does not resolve or has no address", a
     (await refusal(checkUrl("https://odd.example/", { resolve: garbage }))).reason,
     'host "odd.example" resolved to "not-an-ip"',
   );
+});
+
+Deno.test("checkUrl() leaves a name its resolver cannot answer to the connection", async () => {
+  // The system resolver the connection uses may know it (/etc/hosts); the peer check judges.
+  const { resolve } = resolver({ "empty.example": [] });
+  for (const url of ["https://nowhere.example/", "http://empty.example/"]) {
+    const checked = await checkUrl(url, { resolve });
+    assert.deepEqual(checked.addresses, []);
+  }
 });
 
 Deno.test("checkUrl() allows private hosts, and plain http to them, only when told", async () => {

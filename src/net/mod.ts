@@ -7,11 +7,13 @@
  * @module
  */
 
-export { classifyAddress, isPrivateAddress } from "./address_policy.ts";
+export { classifyAddress, isPrivateAddress, NON_PUBLIC_IPV4_RANGES } from "./address_policy.ts";
 export type { AddressKind } from "./address_policy.ts";
 export { BlockedUrlError } from "./blocked_url_error.ts";
 export type { BlockedUrlErrorOptions } from "./blocked_url_error.ts";
-export { checkUrl, isHostAllowed, resolveAndCheck } from "./check_url.ts";
+export { checkPeerAddress, checkUrl, isHostAllowed, resolveAndCheck } from "./check_url.ts";
+export { checkedGet, denoConnect } from "./checked_get.ts";
+export type { CheckedGetOptions, Connected, Connector } from "./checked_get.ts";
 export type {
   CheckedUrl,
   PolicyConfigKeys,
@@ -19,7 +21,9 @@ export type {
   ResolvedHost,
   UrlPolicy,
 } from "./check_url.ts";
-export { denoResolve } from "./resolver.ts";
+export { createResolver, denoResolve } from "./resolver.ts";
+export { nameServerPermissions, parseNameServer } from "./name_servers.ts";
+export type { NameServer } from "./name_servers.ts";
 export type { Resolver } from "./resolver.ts";
 export { denoFileSink } from "./file_sink.ts";
 export type { FileSink } from "./file_sink.ts";

@@ -1,10 +1,12 @@
 /**
  * The host-name resolver the network policy uses, and the default one: the system's own
- * (`getaddrinfo`, through `node:dns`), the same lookup `fetch` makes when it connects.
+ * (`getaddrinfo`, through `node:dns`), the same lookup `fetch` makes when it connects; or
+ * the name servers `[network] nameservers` names, asked directly.
  *
  * @module
  */
 import { lookup } from "node:dns/promises";
+import { type NameServer, parseNameServer } from "./name_servers.ts";
 
 /** Resolves a host name to its IP addresses (A and AAAA), in any order. */
 export type Resolver = (host: string) => Promise<string[]>;
@@ -42,4 +44,47 @@ export async function denoResolve(host: string): Promise<string[]> {
     }
     throw error;
   }
+}
+
+/**
+ * A resolver that asks the given name servers (`network.nameservers`) in turn, or the
+ * system's ({@linkcode denoResolve}) when the list is empty. Asking a name server directly
+ * takes net permission for it (`--allow-net=<ip>:<port>`, which the `permissions` command
+ * adds for configured ones).
+ *
+ * @param nameservers `"ip"` or `"ip:port"` entries.
+ * @throws {TypeError} When an entry is not a name server address.
+ */
+export function createResolver(nameservers: readonly string[]): Resolver {
+  if (nameservers.length === 0) return denoResolve;
+  const servers = nameservers.map((text) => {
+    const server = parseNameServer(text);
+    if (server === undefined) throw new TypeError(`Not a name server address: "${text}"`);
+    return server;
+  });
+  return async function resolveWithNameServers(host) {
+    let failure: unknown;
+    for (const server of servers) {
+      try {
+        return await askNameServer(host, server);
+      } catch (error) {
+        failure = error;
+      }
+    }
+    throw failure;
+  };
+}
+
+async function askNameServer(host: string, server: NameServer): Promise<string[]> {
+  const options = { nameServer: server };
+  const [v4, v6] = await Promise.allSettled([
+    Deno.resolveDns(host, "A", options),
+    Deno.resolveDns(host, "AAAA", options),
+  ]);
+  const addresses: string[] = [];
+  for (const result of [v4, v6]) {
+    if (result.status === "fulfilled") addresses.push(...result.value);
+    else if (!(result.reason instanceof Deno.errors.NotFound)) throw result.reason;
+  }
+  return addresses;
 }

@@ -2,15 +2,17 @@
  * A GET that only goes where the network policy allows, re-checked at every redirect, with
  * timeouts and a size limit, into memory or into a file.
  *
- * DNS rebinding: the host's addresses are checked before each request, but `fetch` resolves
- * the name again when it connects, and a hostile name server can answer differently the second
- * time. Connecting to the checked address instead is not possible with `fetch` (TLS needs the
- * name for SNI and certificate checks), so the allow-list of hosts is the real boundary; the
- * address check stops honest misconfiguration and plain redirects to internal addresses.
+ * DNS rebinding: each hop is checked twice, once by name before connecting (an early refusal
+ * of hosts whose DNS plainly says private) and once on the socket itself: `checkedGet()`
+ * checks the address the connection actually reached before sending a byte, so a name that
+ * answers a public address first and a loopback one at connect time is refused, and so is a
+ * name that `/etc/hosts` maps to a private address.
  *
  * @module
  */
-import { checkUrl, type UrlPolicy } from "./check_url.ts";
+import { classifyAddress } from "./address_policy.ts";
+import { checkPeerAddress, checkUrl, type UrlPolicy } from "./check_url.ts";
+import { checkedGet, type Connector } from "./checked_get.ts";
 import { BlockedUrlError } from "./blocked_url_error.ts";
 import { denoFileSink, type FileSink } from "./file_sink.ts";
 import { SafeFetchError } from "./safe_fetch_error.ts";
@@ -34,8 +36,10 @@ export interface SafeFetchOptions extends UrlPolicy {
   signal?: AbortSignal;
   /** Fail with a `SafeFetchError` (code `"status"`) on a non-2xx answer. @default {true} */
   requireOk?: boolean;
-  /** The fetch implementation (tests, custom TLS clients). @default {globalThis.fetch} */
-  fetch?: typeof fetch;
+  /** Extra root certificates (PEM) trusted for https. @default {the system's} */
+  caCerts?: string[];
+  /** Opens each hop's TCP connection (tests). @default {denoConnect} */
+  connect?: Connector;
   /**
    * Streams the body into this new file (it must not exist) instead of memory. The file is
    * created only once the headers are accepted, and removed when the fetch fails afterwards.
@@ -184,7 +188,6 @@ async function followRedirects(
   options: SafeFetchOptions,
   onHop: (url: string) => void,
 ): Promise<Response> {
-  const fetchFn = options.fetch ?? fetch;
   const connectMs = options.connectTimeoutMs ?? 10_000;
   const maxRedirects = options.maxRedirects ?? 5;
   let url = start;
@@ -195,17 +198,18 @@ async function followRedirects(
     const timer = setTimeout(() => connect.abort(), connectMs);
     let response: Response;
     try {
-      response = await fetchFn(checked.url, {
-        method: "GET",
-        redirect: "manual",
+      response = await checkedGet(checked.url, {
+        checkPeer: (address) => checkPeerAddress(checked.url, address, options),
         signal: AbortSignal.any([signal, connect.signal]),
         ...(options.headers === undefined ? {} : { headers: options.headers }),
+        ...(options.caCerts === undefined ? {} : { caCerts: options.caCerts }),
+        ...(options.connect === undefined ? {} : { connect: options.connect }),
       });
     } catch (error) {
       if (connect.signal.aborted && !signal.aborted) {
         throw new SafeFetchError("timeout", url, `no answer within ${ms(connectMs)}`);
       }
-      throw error;
+      throw deniedAddress(checked.url, error, options) ?? error;
     } finally {
       clearTimeout(timer);
     }
@@ -223,6 +227,23 @@ async function followRedirects(
       });
     }
   }
+}
+
+/**
+ * A connection that Deno's own `--deny-net` stopped (a process-isolated skill holds one for
+ * every non-public range) reads as the policy's refusal, naming the address.
+ */
+function deniedAddress(url: URL, error: unknown, policy: UrlPolicy): BlockedUrlError | undefined {
+  if (!(error instanceof Deno.errors.NotCapable)) return undefined;
+  const target = /net access to "\[?([^"\]]*?)\]?(?::\d+)?"/.exec(error.message)?.[1];
+  if (target === undefined) return undefined;
+  try {
+    if (classifyAddress(target) === undefined) return undefined;
+    checkPeerAddress(url, target, { ...policy, allowPrivate: false });
+  } catch (refusal) {
+    if (refusal instanceof BlockedUrlError) return refusal;
+  }
+  return undefined;
 }
 
 async function readLimited(

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { testCertificate } from "../../tests/support/test_certificate.ts";
 import { chunkedBody, startTestServer } from "./_test_server.ts";
 import { BlockedUrlError } from "./blocked_url_error.ts";
+import type { Connector } from "./checked_get.ts";
 import { safeFetch } from "./safe_fetch.ts";
 import { SafeFetchError, type SafeFetchErrorCode } from "./safe_fetch_error.ts";
 
@@ -18,6 +19,15 @@ async function refusal(promise: Promise<unknown>) {
   const error = await promise.then(() => undefined, (error: unknown) => error);
   assert.ok(error instanceof BlockedUrlError, `expected a BlockedUrlError, got ${error}`);
   return error;
+}
+
+/** A connector that reaches the local server for `host` and reports a public peer address. */
+function posingAsPublic(port: number, host: string): Connector {
+  return async (name, _port, signal) => {
+    if (name !== host) throw new Error(`Unexpected connection to ${name}`);
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port, signal });
+    return { conn, address: "93.184.215.14" };
+  };
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -111,30 +121,31 @@ Deno.test("safeFetch() refuses a redirect to a host outside the allow-list", asy
 });
 
 Deno.test("safeFetch() re-checks the address of every redirect target", async () => {
-  // files.example looks public; the injected fetch carries its requests to the local server.
+  // files.example looks public; the injected connector carries it to the local server.
   await using server = startTestServer((request) => {
     const path = new URL(request.url).pathname;
     const location = path === "/to-loopback"
       ? `http://127.0.0.1:${server.port}/secret`
-      : "https://internal.example/secret";
+      : "http://internal.example/secret";
     return new Response(null, { status: 307, headers: { location } });
   });
   const options = {
     allowedHosts: ["files.example", "internal.example", "127.0.0.1"],
+    allowHttp: true,
     resolve: (host: string) =>
       Promise.resolve(host === "files.example" ? ["93.184.215.14"] : ["10.1.2.3"]),
-    fetch: (input: string | URL | Request, init?: RequestInit) => {
-      const url = new URL(String(input));
-      if (url.hostname !== "files.example") throw new Error(`Unexpected fetch of ${url}`);
-      return fetch(`${server.origin}${url.pathname}`, init);
-    },
+    connect: posingAsPublic(server.port, "files.example"),
   };
-  const loopback = await refusal(safeFetch("https://files.example/to-loopback", options));
+  const loopback = await refusal(
+    safeFetch(`http://files.example:${server.port}/to-loopback`, options),
+  );
   assert.equal(loopback.reason, "loopback address 127.0.0.1");
-  const internal = await refusal(safeFetch("https://files.example/to-internal", options));
+  const internal = await refusal(
+    safeFetch(`http://files.example:${server.port}/to-internal`, options),
+  );
   assert.equal(
     internal.message,
-    'Refused "https://internal.example/secret": private address 10.1.2.3',
+    'Refused "http://internal.example/secret": private address 10.1.2.3',
   );
   assert.deepEqual(server.paths, ["/to-loopback", "/to-internal"]);
 });
@@ -225,15 +236,10 @@ Deno.test("safeFetch() reports a refused connection as a network failure", async
 Deno.test("safeFetch() fetches over https from a server whose certificate the client trusts", async () => {
   const certificate = await testCertificate();
   await using server = startTestServer(() => new Response("secret"), certificate);
-  using client = Deno.createHttpClient({ caCerts: [certificate.cert] });
-  const options = {
-    allowPrivate: true,
-    allowedHosts: ["localhost"],
-    fetch: (input: string | URL | Request, init?: RequestInit) => fetch(input, { ...init, client }),
-  };
-  const result = await safeFetch(`${server.origin}/s`, options);
+  const options = { allowPrivate: true, allowedHosts: ["localhost"] };
+  const result = await safeFetch(`${server.origin}/s`, { ...options, caCerts: [certificate.cert] });
   assert.equal(new TextDecoder().decode(result.bytes), "secret");
-  await failure(safeFetch(`${server.origin}/s`, { ...options, fetch }), "network");
+  await failure(safeFetch(`${server.origin}/s`, options), "network");
 });
 
 Deno.test("safeFetch() reports a failed write as a file error and removes the file", async () => {
@@ -259,4 +265,76 @@ Deno.test("safeFetch() reports a failed write as a file error and removes the fi
   );
   assert.equal(error.reason, 'cannot write "/x/d": No space left on device');
   assert.deepEqual(removed, ["/x/d"]);
+});
+
+Deno.test("safeFetch() refuses the connection when the peer address differs from the checked one", async () => {
+  // The name server says public; the connection lands on loopback (DNS rebinding).
+  await using server = startTestServer(() => new Response("internal"));
+  const error = await refusal(safeFetch("https://files.example/x", {
+    allowedHosts: ["files.example"],
+    resolve: () => Promise.resolve(["93.184.215.14"]),
+    connect: async (_name, _port, signal) => {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.port, signal });
+      return { conn, address: conn.remoteAddr.hostname };
+    },
+    configKeys: { allowPrivate: "attachments.allow_private_hosts" },
+  }));
+  assert.equal(
+    error.message,
+    'Refused "https://files.example/x": loopback address 127.0.0.1 ' +
+      "(set attachments.allow_private_hosts = true to allow private hosts)",
+  );
+  assert.deepEqual(server.paths, [], "nothing was sent to the loopback server");
+});
+
+Deno.test("safeFetch() leaves a name its resolver cannot answer to the connection's peer check", async () => {
+  // localhost-like names in /etc/hosts are invisible to Deno.resolveDns; the socket is not.
+  await using server = startTestServer(() => new Response("internal"));
+  const options = {
+    resolve: () => Promise.reject(new Error("No name server")),
+    connect: async (_name: string, _port: number, signal: AbortSignal) => {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.port, signal });
+      return { conn, address: conn.remoteAddr.hostname };
+    },
+  };
+  const error = await refusal(safeFetch(`http://intranet:${server.port}/`, options));
+  assert.equal(error.reason, "loopback address 127.0.0.1");
+  assert.deepEqual(server.paths, []);
+  const allowed = await safeFetch(`http://intranet:${server.port}/`, {
+    ...options,
+    allowPrivate: true,
+  });
+  assert.equal(new TextDecoder().decode(allowed.bytes), "internal");
+});
+
+Deno.test("safeFetch() refuses plain http to a public peer without allowHttp", async () => {
+  await using server = startTestServer(() => new Response("page"));
+  const error = await refusal(safeFetch(`http://files.example:${server.port}/`, {
+    allowPrivate: true,
+    resolve: () => Promise.reject(new Error("No name server")),
+    connect: posingAsPublic(server.port, "files.example"),
+  }));
+  assert.equal(error.reason, "plain http is not allowed");
+  assert.deepEqual(server.paths, []);
+});
+
+Deno.test("safeFetch() reads chunked, sized and gzip bodies and keeps the Host header", async () => {
+  const hosts: string[] = [];
+  await using server = startTestServer(async (request) => {
+    hosts.push(request.headers.get("host") ?? "");
+    const path = new URL(request.url).pathname;
+    if (path === "/gzip") {
+      const packed = await new Response(
+        new Blob(["squeezed text"]).stream().pipeThrough(new CompressionStream("gzip")),
+      ).arrayBuffer();
+      return new Response(packed, { headers: { "content-encoding": "gzip" } });
+    }
+    if (path === "/chunked") return new Response(chunkedBody(40_000));
+    return new Response("sized");
+  });
+  const get = async (path: string) => (await safeFetch(`${server.origin}${path}`, LOCAL)).bytes;
+  assert.equal(new TextDecoder().decode(await get("/gzip")), "squeezed text");
+  assert.equal((await get("/chunked")).length, 40_000);
+  assert.equal(new TextDecoder().decode(await get("/sized")), "sized");
+  assert.deepEqual(hosts, Array(3).fill(`127.0.0.1:${server.port}`));
 });

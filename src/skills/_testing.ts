@@ -4,7 +4,12 @@ import type { SkillSource } from "./skill_source.ts";
 /** A user-skill source whose manifest is built from a few fields, for tests. */
 export function testSkill(
   name: string,
-  options: { capabilities?: string; module?: URL; isolation?: string; trusted?: boolean } = {},
+  options: {
+    capabilities?: string;
+    module?: URL;
+    isolation?: "worker" | "process";
+    trusted?: boolean;
+  } = {},
 ): SkillSource {
   const manifest = loadSkillManifest(
     `name = "${name}"\ndescription = "The ${name} skill"\n` +

@@ -13,6 +13,7 @@ import {
   type PermissionSet,
   permissionSet,
 } from "../config/mod.ts";
+import { nameServerPermissions } from "../net/mod.ts";
 import { builtinSkillSources } from "./builtin/mod.ts";
 import { loadUserSkills } from "./load_user_skills.ts";
 import { permissionNeeds } from "./permission_needs.ts";
@@ -117,13 +118,21 @@ export async function agentPermissionFlags(
   ];
 }
 
-/** {@linkcode agentPermissionFlags} as lists, to check against what a process holds. */
+/**
+ * {@linkcode agentPermissionFlags} as lists, to check against what a process holds: the
+ * config's own set, its skills' needs, and — when attachments are on and
+ * `network.nameservers` names servers — those servers, asked directly by the address check.
+ */
 export async function agentPermissionSet(
   loaded: LoadedConfig,
   options: SkillPermissionsOptions,
 ): Promise<PermissionSet> {
+  const extra = await agentSkillPermissions(loaded, options);
+  const dns = loaded.config.attachments.enabled
+    ? nameServerPermissions(loaded.config.network.nameservers)
+    : [];
   return permissionSet(loaded, {
-    extra: await agentSkillPermissions(loaded, options),
+    extra: { ...extra, net: [...(extra.net ?? []), ...dns] },
     ...(options.portable === true ? { portable: true } : {}),
   });
 }

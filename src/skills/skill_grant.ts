@@ -1,10 +1,25 @@
 import { isAbsolute, relative, resolve } from "node:path";
+import { NON_PUBLIC_IPV4_RANGES } from "../net/mod.ts";
 import { ANY_HOST, type SkillManifest } from "./manifest.ts";
+
+/**
+ * IPv6 addresses denied next to every non-public IPv4 range when a skill may reach any public
+ * host: loopback, the unspecified address (which reaches local listeners), and the IPv6 form
+ * of the cloud metadata service. Deno 2.9's `--deny-net` parses IPv4 ranges but no IPv6 range
+ * (`[fe80::]/10` is refused as an invalid host), so IPv6 unique-local and link-local ranges
+ * cannot be denied as ranges; README's security model says so.
+ */
+export const DENIED_IPV6 = ["[::1]", "[::]", "[fd00:ec2::254]"] as const;
 
 /** The concrete permissions one skill call runs with, paths resolved. */
 export interface SkillGrant {
-  /** Hosts, or `true` for any host (process isolation only). */
+  /** Hosts, or `true` for any public host (process isolation only). */
   net: string[] | true;
+  /**
+   * With `net: true`, also private, loopback and link-local addresses. Only the config can
+   * give this (`skills.url_fetch.allow_private_hosts`), never a manifest.
+   */
+  privateNetwork: boolean;
   read: string[];
   write: string[];
   env: string[];
@@ -16,6 +31,11 @@ export interface SkillGrantOptions {
   stateDir: string;
   /** Absolute folders the config lets skills name; others are refused. @default {[]} */
   allowedAbsolutePaths?: readonly string[];
+  /**
+   * Let a skill with `network = ["*"]` reach private, loopback and link-local addresses too.
+   * @default {false}
+   */
+  allowPrivateNetwork?: boolean;
 }
 
 /**
@@ -51,6 +71,7 @@ export function skillGrant(manifest: SkillManifest, options: SkillGrantOptions):
     });
   return {
     net: network.includes(ANY_HOST) ? true : [...network],
+    privateNetwork: options.allowPrivateNetwork ?? false,
     read: paths(read, "read"),
     write: paths(write, "write"),
     env: [...env],
@@ -83,11 +104,19 @@ export function workerPermissions(grant: SkillGrant): Deno.PermissionOptionsObje
 /**
  * The `deno run` permission flags of a grant, for a process-isolated call. Absent flags
  * deny (the child runs with `--no-prompt`); run, ffi, sys and remote imports stay denied.
+ * "Any host" is `--allow-net` with `--deny-net` for every non-public IPv4 range and the IPv6
+ * addresses of {@linkcode DENIED_IPV6}, unless the grant allows the private network: Deno
+ * checks the deny list on the address each connection resolves to, so neither a literal, a
+ * name that resolves there, nor a name rebound to it gets through.
  */
 export function processPermissionFlags(grant: SkillGrant): string[] {
   const flags: string[] = [];
-  if (grant.net === true) flags.push("--allow-net");
-  else if (grant.net.length > 0) flags.push(`--allow-net=${joinFlag(grant.net)}`);
+  if (grant.net === true) {
+    flags.push("--allow-net");
+    if (!grant.privateNetwork) {
+      flags.push(`--deny-net=${[...NON_PUBLIC_IPV4_RANGES, ...DENIED_IPV6].join(",")}`);
+    }
+  } else if (grant.net.length > 0) flags.push(`--allow-net=${joinFlag(grant.net)}`);
   if (grant.read.length > 0) flags.push(`--allow-read=${joinFlag(grant.read)}`);
   if (grant.write.length > 0) flags.push(`--allow-write=${joinFlag(grant.write)}`);
   if (grant.env.length > 0) flags.push(`--allow-env=${joinFlag(grant.env)}`);

@@ -31,3 +31,23 @@ Deno.test("skillGrant() puts relative paths in the state folder and refuses abso
     "--allow-write=/data/skills/notes/notes",
   ]);
 });
+
+Deno.test("processPermissionFlags() gives any host with every non-public range denied", () => {
+  const { manifest } = testSkill("crawler", {
+    isolation: "process",
+    capabilities: 'network = ["*"]',
+  });
+  const flags = processPermissionFlags(skillGrant(manifest, { stateDir: "/data/skills/crawler" }));
+  assert.equal(flags[0], "--allow-net");
+  const denied = flags[1]?.replace(/^--deny-net=/, "").split(",") ?? [];
+  for (const range of ["127.0.0.0/8", "10.0.0.0/8", "169.254.0.0/16", "100.64.0.0/10"]) {
+    assert.ok(denied.includes(range), `${range} is denied`);
+  }
+  for (const address of ["[::1]", "[::]"]) assert.ok(denied.includes(address));
+  assert.equal(flags.length, 2);
+  const open = skillGrant(manifest, {
+    stateDir: "/data/skills/crawler",
+    allowPrivateNetwork: true,
+  });
+  assert.deepEqual(processPermissionFlags(open), ["--allow-net"]);
+});

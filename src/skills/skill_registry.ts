@@ -22,6 +22,8 @@ export interface SkillEntry {
   /** Where it runs: a user skill the operator does not trust always runs in a process. */
   isolation: "worker" | "process";
   settings: Record<string, unknown>;
+  /** See {@linkcode SkillSource.allowPrivateNetwork}. */
+  allowPrivateNetwork: boolean;
   /** `disabled`: by an admin; `unavailable`: cannot run (see `reason`). */
   status: SkillStatus;
   reason?: string;
@@ -97,6 +99,7 @@ export class SkillRegistry {
         trusted: source.builtin || source.trusted === true,
         isolation: skillIsolation(source),
         settings: source.settings ?? {},
+        allowPrivateNetwork: source.allowPrivateNetwork ?? false,
         status: disabled.has(name) ? "disabled" : "enabled",
       };
       if (source.refused !== undefined) {

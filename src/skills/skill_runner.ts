@@ -152,6 +152,7 @@ export class SkillRunner {
     const grant = skillGrant(manifest, {
       stateDir,
       allowedAbsolutePaths: this.#options.allowedAbsolutePaths ?? [],
+      allowPrivateNetwork: entry.allowPrivateNetwork,
     });
     // A user skill's code loads inside the sandbox, so it may read its folder (and the
     // skill API) and Deno refuses any module outside it.

@@ -22,6 +22,11 @@ export interface SkillSource {
   settings?: Record<string, unknown>;
   /** Credential values the config gives, by credential name. @default {{}} */
   credentialValues?: Record<string, string>;
+  /**
+   * With `network = ["*"]`, may the skill also reach private, loopback and link-local
+   * addresses (only a built-in's config sets this). @default {false}
+   */
+  allowPrivateNetwork?: boolean;
 }
 
 /**

@@ -15,9 +15,7 @@ import { bareJid } from "./jid.ts";
 import { buildChatStateMessage, buildMessage, parseMessage, parseReaction } from "./message.ts";
 import { RoomRegistry, type RoomStatus } from "./muc_rooms.ts";
 import { parseRawStanza } from "./raw_stanza.ts";
-import { parseMediatedInvite } from "./xep_0045_muc.ts";
 import { buildPing } from "./xep_0199_ping.ts";
-import { parseDirectInvite } from "./xep_0249_direct_invite.ts";
 import { XmppFatalError } from "./xmpp_fatal_error.ts";
 import { splitBody } from "./split_body.ts";
 import { guardInput } from "./_input_guard.ts";
@@ -105,6 +103,8 @@ export class XmppSession {
     this.#maxStanzaBytes = options.maxStanzaBytes ?? 65_536;
     this.#rooms = new RoomRegistry({
       send: (element) => this.#write(element),
+      request: (iq, ms) =>
+        this.entity?.iqCaller.request(iq, ms) ?? Promise.reject(new Error("Offline")),
       emit: (event) => this.#handler(event),
       logger: options.logger,
       ...(options.roomFrom === undefined ? {} : { from: options.roomFrom }),
@@ -352,10 +352,9 @@ export class XmppSession {
   #parseMessage(stanza: XmlElement): XmppEvent | undefined {
     const type = stanza.attrs.type ?? "normal";
     if (type === "error" || type === "headline") return undefined;
-    const invite = parseMediatedInvite(stanza) ?? parseDirectInvite(stanza);
-    if (invite !== undefined) return invite;
+    if (this.#rooms.handleInvitation(stanza)) return undefined;
     if (type === "groupchat") return this.#rooms.handleGroupchat(stanza);
-    return parseReaction(stanza) ?? parseMessage(stanza);
+    return this.#rooms.throughRoom(parseReaction(stanza) ?? parseMessage(stanza));
   }
 
   #write(element: XmlElement): void {

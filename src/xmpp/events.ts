@@ -13,6 +13,18 @@ export interface OobAttachment {
   description?: string;
 }
 
+/**
+ * Who wrote through a room: a private message (XEP-0045 §7.5) or a direct invitation sent to
+ * the agent by an occupant, from `room/nick`.
+ */
+export interface RoomOccupant {
+  /** The room's normalised bare JID. */
+  room: string;
+  nick: string;
+  /** The occupant's real bare JID, when the room discloses it to the agent. */
+  realJid?: string;
+}
+
 /** A one-to-one message with a body (or attachments), from someone to the agent. */
 export interface MessageEvent {
   type: "message";
@@ -37,6 +49,11 @@ export interface MessageEvent {
   kind: "chat" | "normal";
   /** XEP-0066 attachments; a body that only repeats an attachment URL is dropped. */
   attachments?: OobAttachment[];
+  /**
+   * Set when the message came through a room the agent is in (`from` is `room/nick`, `bare`
+   * the room): a private message from that occupant, never the room's own conversation.
+   */
+  occupant?: RoomOccupant;
 }
 
 /** A message in a joined room (XEP-0045 `groupchat`). */
@@ -74,6 +91,10 @@ export interface ReactionEvent {
   nick?: string;
   /** Set in rooms: the room. */
   room?: string;
+  /** Set in rooms: the reacting occupant's real bare JID, when the room discloses it. */
+  realJid?: string;
+  /** Set for a reaction sent privately through a room (see {@linkcode MessageEvent.occupant}). */
+  occupant?: RoomOccupant;
   /** The id of the message reacted to (the stanza-id in rooms). */
   messageId: string;
   /** The full set of emojis the sender now has on that message (empty = removed). */
@@ -112,7 +133,11 @@ export interface ProbeEvent {
   to: string;
 }
 
-/** An invitation to a room: mediated (XEP-0045 §7.8.2) or direct (XEP-0249). */
+/**
+ * An invitation to a room: mediated (XEP-0045 §7.8.2) or direct (XEP-0249). Emitted only once
+ * the room's domain has answered disco#info as a MUC service (and, for a mediated one, the
+ * message came from the room's bare JID); whether the inviter may invite is the agent's call.
+ */
 export interface InviteEvent {
   type: "invite";
   room: string;
@@ -124,6 +149,11 @@ export interface InviteEvent {
   password?: string;
   reason?: string;
   direct: boolean;
+  /**
+   * Set for a direct invitation sent privately through a room: `inviter` is then the room,
+   * and who sent it is this occupant.
+   */
+  occupant?: RoomOccupant;
 }
 
 /** The agent is in a room (after a join or rejoin). */
@@ -217,14 +247,38 @@ export interface AnnounceAction {
   from?: string;
 }
 
+/**
+ * The configuration the agent submits for a room it creates (XEP-0045 §10.1.3), as
+ * `muc#roomconfig` fields. Unset fields keep the service's defaults.
+ */
+export interface NewRoomConfig {
+  /** `muc#roomconfig_roomname`. */
+  name?: string;
+  /** `muc#roomconfig_persistentroom`: the room outlives its last occupant. */
+  persistent?: boolean;
+  /** `muc#roomconfig_publicroom`: listed in the service's room directory. */
+  public?: boolean;
+  /** `muc#roomconfig_membersonly`. */
+  membersOnly?: boolean;
+  /** `muc#roomconfig_whois`: who may see occupants' real JIDs. */
+  whois?: "moderators" | "anyone";
+}
+
 /** Join (and keep rejoining) a room. */
 export interface JoinRoomAction {
   type: "join";
   room: string;
   nick: string;
+  /** The room's password; a room the agent creates is protected by it. */
   password?: string;
   /** How many messages the room may replay on join (XEP-0045 `maxstanzas`). @default {0} */
   historyMaxStanzas?: number;
+  /**
+   * What to submit when the join creates the room (status 201: the room stays locked until
+   * its owner configures it). Without it (and without a password) the agent accepts the
+   * service's defaults (an instant room, §10.1.2).
+   */
+  create?: NewRoomConfig;
 }
 
 /** Leave a room and stop rejoining it. */

@@ -84,6 +84,8 @@ export function parseRoomReaction(stanza: XmlElement, view: RoomView): ReactionE
     room: view.room,
     ...reactions,
   };
+  const realJid = view.realJidOf(occupant.nick);
+  if (realJid !== undefined) event.realJid = realJid;
   if (stanza.attrs.to) event.to = stanza.attrs.to;
   return event;
 }

@@ -1,8 +1,10 @@
 /**
  * The rooms the agent wants to be in (XEP-0045), shared by both connection kinds: joins
- * them, follows its own occupancy (joined, kicked, banned, destroyed, nick conflicts),
- * rejoins with backoff and after every reconnect, tracks occupants, and parses room messages
- * for joined rooms only. No socket here: stanzas go out through an injected `send`.
+ * them, unlocks the rooms its joins create, follows its own occupancy (joined, kicked,
+ * banned, destroyed, nick conflicts), rejoins with backoff and after every reconnect, tracks
+ * occupants, parses room messages for joined rooms only, marks private messages that come
+ * through a room, and checks invitations. No socket here: stanzas go out through an injected
+ * `send`, IQ requests through an injected `request`.
  *
  * @module
  */
@@ -11,12 +13,17 @@ import { Backoff } from "./backoff.ts";
 import type {
   GroupchatEvent,
   JoinRoomAction,
+  MessageEvent,
+  NewRoomConfig,
   ReactionEvent,
   RoomLeftEvent,
   XmppEvent,
 } from "./events.ts";
-import { parseGroupchat, parseRoomReaction, type RoomView } from "./groupchat.ts";
+import type { RoomView } from "./groupchat.ts";
 import { bareJid } from "./jid.ts";
+import { configureNewRoom } from "./muc_room_setup.ts";
+import type { IqRequest } from "./muc_services.ts";
+import { RoomTraffic } from "./muc_traffic.ts";
 import {
   buildJoinPresence,
   buildLeavePresence,
@@ -25,7 +32,6 @@ import {
   MucStatus,
   parseMucPresence,
 } from "./xep_0045_muc.ts";
-import { parseReactions } from "./xep_0444_reactions.ts";
 import type { XmlElement } from "./_xml.ts";
 
 /** Timer functions, injectable for tests. */
@@ -38,6 +44,8 @@ export interface RoomTimers {
 export interface RoomRegistryOptions {
   /** Sends a stanza on the current session. */
   send: (stanza: XmlElement) => void;
+  /** Sends an IQ request on the current session (disco#info, room configuration). */
+  request: IqRequest;
   /** Receives `room_joined` and `room_left` events. */
   emit: (event: XmppEvent) => void;
   logger: Logger;
@@ -67,6 +75,7 @@ interface Room {
   attemptNick: string;
   password: string | undefined;
   history: number;
+  create: NewRoomConfig | undefined;
   phase: Phase;
   currentNick: string | undefined;
   conflicts: number;
@@ -92,6 +101,7 @@ export class RoomRegistry {
   #timers: RoomTimers;
   #rooms = new Map<string, Room>();
   #online = false;
+  #traffic: RoomTraffic;
 
   constructor(options: RoomRegistryOptions) {
     this.#options = options;
@@ -100,6 +110,13 @@ export class RoomRegistry {
       setTimeout: (fn, ms) => setTimeout(fn, ms),
       clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
     };
+    this.#traffic = new RoomTraffic({
+      room: (jid) => this.#view(jid),
+      request: options.request,
+      emit: options.emit,
+      logger: options.logger,
+      from: options.from,
+    });
   }
 
   /** The desired rooms. */
@@ -125,6 +142,7 @@ export class RoomRegistry {
     if (known !== undefined && known.nick === action.nick && known.phase !== "waiting") {
       known.password = action.password;
       known.history = action.historyMaxStanzas ?? 0;
+      known.create = action.create;
       return;
     }
     if (known !== undefined) this.#timers.clearTimeout(known.timer);
@@ -134,6 +152,7 @@ export class RoomRegistry {
       attemptNick: action.nick,
       password: action.password,
       history: action.historyMaxStanzas ?? 0,
+      create: action.create,
       phase: "offline",
       currentNick: undefined,
       conflicts: 0,
@@ -218,20 +237,25 @@ export class RoomRegistry {
    * (rooms not joined, subjects, the room's own notices).
    */
   handleGroupchat(stanza: XmlElement): GroupchatEvent | ReactionEvent | undefined {
-    const state = this.#rooms.get(bareJid(stanza.attrs.from ?? "") ?? "");
-    if (state === undefined || state.phase !== "joined") {
-      this.#log.debug(`Ignoring a groupchat message from ${stanza.attrs.from}: room not joined`);
-      return undefined;
-    }
-    const view: RoomView = {
-      room: state.room,
-      nick: state.currentNick,
-      sentId: (id) => state.sent.includes(id),
-      realJidOf: (nick) => state.occupants.get(nick),
-    };
-    return parseReactions(stanza) === undefined
-      ? parseGroupchat(stanza, view)
-      : parseRoomReaction(stanza, view);
+    return this.#traffic.groupchat(stanza);
+  }
+
+  /**
+   * Takes a message carrying an invitation, checks it in the background and emits it when
+   * genuine ({@linkcode RoomTraffic.invitation}).
+   *
+   * @returns `true` when the message carried an invitation.
+   */
+  handleInvitation(stanza: XmlElement): boolean {
+    return this.#traffic.invitation(stanza);
+  }
+
+  /**
+   * Marks a one-to-one message or reaction sent through one of the agent's rooms with its
+   * occupant ({@linkcode RoomTraffic.throughRoom}).
+   */
+  throughRoom<E extends MessageEvent | ReactionEvent>(event: E | undefined): E | undefined {
+    return this.#traffic.throughRoom(event);
   }
 
   /** Remembers an id the agent sent to `room`, so its reflection is recognised as its own. */
@@ -261,12 +285,39 @@ export class RoomRegistry {
     state.conflicts = 0;
     state.backoff = this.#newBackoff();
     state.occupants.set(presence.nick, presence.realJid);
+    if (presence.statuses.includes(MucStatus.CREATED)) this.#unlock(state);
     if (!changed) return;
     const assigned = presence.statuses.includes(MucStatus.NICK_ASSIGNED)
       ? " (nick assigned by the room)"
       : "";
     this.#log.info(`Joined ${state.room} as "${presence.nick}"${assigned}`);
     this.#options.emit({ type: "room_joined", room: state.room, nick: presence.nick });
+  }
+
+  /** The join created the room: as its owner, configure it so that others may join. */
+  #unlock(state: Room): void {
+    const password = state.password === undefined ? {} : { password: state.password };
+    void configureNewRoom(state.room, { ...state.create, ...password }, {
+      request: this.#options.request,
+      logger: this.#log,
+      from: this.#options.from,
+    });
+  }
+
+  /** What parsing a desired room's traffic needs to know about it. */
+  #view(jid: string): { joined: boolean; view: RoomView } | undefined {
+    const state = this.#rooms.get(jid);
+    if (state === undefined) return undefined;
+    const joined = state.phase === "joined";
+    return {
+      joined,
+      view: {
+        room: state.room,
+        nick: state.currentNick,
+        sentId: (id) => state.sent.includes(id),
+        realJidOf: (nick) => joined ? state.occupants.get(nick) : undefined,
+      },
+    };
   }
 
   #trackOccupant(state: Room, presence: MucPresence): void {

@@ -1,6 +1,6 @@
 import { assertEquals, assertTrue } from "../../tests/support/assert.ts";
-import { silentLogger } from "../log/mod.ts";
-import type { XmppEvent } from "./events.ts";
+import { createLogger } from "../log/mod.ts";
+import type { MessageEvent, XmppEvent } from "./events.ts";
 import { RoomRegistry, type RoomTimers } from "./muc_rooms.ts";
 import { parseXml, type XmlElement } from "./_xml.ts";
 
@@ -30,16 +30,31 @@ function setup(from?: string) {
   const sent: XmlElement[] = [];
   const events: XmppEvent[] = [];
   const timers = new FakeTimers();
+  const iqs: XmlElement[] = [];
+  const logs: string[] = [];
+  /** Answers each IQ request: the result's payload, or an error condition. */
+  let answer = (_iq: XmlElement): string => "";
   const rooms = new RoomRegistry({
     send: (stanza) => sent.push(stanza),
+    request: (iq) => {
+      iqs.push(iq);
+      const payload = answer(iq);
+      if (payload.startsWith("error:")) {
+        return Promise.reject(Object.assign(new Error("refused"), { condition: payload.slice(6) }));
+      }
+      return Promise.resolve(
+        parseXml(`<iq type="result" from="${iq.attrs.to}" id="${iq.attrs.id}">${payload}</iq>`),
+      );
+    },
     emit: (event) => events.push(event),
-    logger: silentLogger(),
+    logger: createLogger("xmpp", { level: "debug", write: (line) => logs.push(line) }),
     timers,
     ...(from === undefined ? {} : { from }),
   });
   /** The `to` of every presence sent so far (and forgets them). */
   const joins = () => sent.splice(0).map((s) => `${s.attrs.type ?? "join"} ${s.attrs.to}`);
-  return { rooms, sent, events, timers, joins };
+  const answerWith = (fn: (iq: XmlElement) => string) => answer = fn;
+  return { rooms, sent, events, timers, joins, iqs, logs, answerWith };
 }
 
 function selfPresence(nick: string, inner = "", type?: string): XmlElement {
@@ -210,4 +225,104 @@ Deno.test("RoomRegistry turns a room reaction into a ReactionEvent, skipping its
     emojis: ["👍"],
   });
   assertEquals(rooms.handleGroupchat(reaction("bot")), undefined);
+});
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+Deno.test("RoomRegistry unlocks a room its join created: instant room without settings", async () => {
+  const { rooms, iqs, logs } = setup();
+  rooms.online();
+  rooms.join({ type: "join", room: ROOM, nick: "bot" });
+  rooms.handlePresence(selfPresence("bot", '<status code="201"/>'));
+  await flush();
+  assertEquals(
+    iqs.map((iq) => iq.toString().replace(/ id="[^"]+"/, "")),
+    [
+      `<iq type="set" to="${ROOM}"><query xmlns="http://jabber.org/protocol/muc#owner">` +
+      '<x xmlns="jabber:x:data" type="submit"/></query></iq>',
+    ],
+  );
+  assertTrue(logs.some((line) => line.includes(`Created ${ROOM} with the service's default`)));
+  rooms.handlePresence(selfPresence("bot"));
+  await flush();
+  assertEquals(iqs.length, 1, "only a join that created the room configures it");
+});
+
+Deno.test("RoomRegistry submits the configured settings (and password) for a room it creates", async () => {
+  const { rooms, iqs, logs, answerWith } = setup("agent@agent.localhost");
+  answerWith((iq) =>
+    iq.attrs.type === "get"
+      ? '<query xmlns="http://jabber.org/protocol/muc#owner"><x xmlns="jabber:x:data" type="form">' +
+        '<field var="FORM_TYPE" type="hidden"><value>http://jabber.org/protocol/muc#roomconfig</value></field>' +
+        '<field var="muc#roomconfig_persistentroom" type="boolean"><value>0</value></field>' +
+        '<field var="muc#roomconfig_passwordprotectedroom" type="boolean"><value>0</value></field>' +
+        '<field var="muc#roomconfig_roomsecret" type="text-private"/></x></query>'
+      : ""
+  );
+  rooms.online();
+  rooms.join({
+    type: "join",
+    room: ROOM,
+    nick: "bot",
+    password: "pw",
+    create: { persistent: true, whois: "anyone" },
+  });
+  rooms.handlePresence(selfPresence("bot", '<status code="201"/>'));
+  await flush();
+  await flush();
+  assertEquals(iqs.map((iq) => [iq.attrs.type, iq.attrs.from]), [
+    ["get", "agent@agent.localhost"],
+    ["set", "agent@agent.localhost"],
+  ]);
+  const submitted = iqs[1]!.toString();
+  for (
+    const field of [
+      '<field var="muc#roomconfig_persistentroom"><value>1</value></field>',
+      '<field var="muc#roomconfig_passwordprotectedroom"><value>1</value></field>',
+      '<field var="muc#roomconfig_roomsecret"><value>pw</value></field>',
+    ]
+  ) assertTrue(submitted.includes(field), `${field} in ${submitted}`);
+  assertTrue(!submitted.includes("whois"), "a field the form lacks is not submitted");
+  assertTrue(logs.some((line) => line.includes('the service offers no "muc#roomconfig_whois"')));
+});
+
+Deno.test("RoomRegistry falls back to an instant room when its settings are refused", async () => {
+  const { rooms, iqs, logs, answerWith } = setup();
+  answerWith((iq) => iq.attrs.type === "get" ? "error:forbidden" : "");
+  rooms.online();
+  rooms.join({ type: "join", room: ROOM, nick: "bot", create: { persistent: true } });
+  rooms.handlePresence(selfPresence("bot", '<status code="201"/>'));
+  for (let i = 0; i < 4; i++) await flush();
+  assertEquals(iqs.map((iq) => iq.attrs.type), ["get", "set"]);
+  assertTrue(logs.some((line) => line.includes('the room answered "forbidden"')));
+  assertTrue(logs.some((line) => line.includes("with the service's default configuration")));
+});
+
+Deno.test("RoomRegistry marks private messages through its rooms with the occupant", () => {
+  const { rooms } = joinedRoom();
+  rooms.handlePresence(parseXml(
+    `<presence from="${ROOM}/alice"><x xmlns="${MUC_USER}">` +
+      `<item jid="alice@localhost/phone" role="participant"/></x></presence>`,
+  ));
+  const pm = (from: string): MessageEvent => ({
+    type: "message",
+    from,
+    bare: from.split("/")[0]!,
+    body: "/forget",
+    kind: "chat",
+  });
+  assertEquals(rooms.throughRoom(pm(`${ROOM}/alice`))?.occupant, {
+    room: ROOM,
+    nick: "alice",
+    realJid: "alice@localhost",
+  });
+  assertEquals(rooms.throughRoom(pm(`${ROOM}/eve`))?.occupant, { room: ROOM, nick: "eve" });
+  assertEquals(rooms.throughRoom(pm(ROOM)), undefined, "the room's own notices are dropped");
+  assertEquals(rooms.throughRoom(pm("alice@localhost/phone"))?.occupant, undefined);
+  rooms.offline();
+  assertEquals(
+    rooms.throughRoom(pm(`${ROOM}/alice`))?.occupant,
+    { room: ROOM, nick: "alice" },
+    "out of the room, no occupant is known",
+  );
 });

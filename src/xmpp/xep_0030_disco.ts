@@ -31,3 +31,31 @@ export function buildDiscoInfo(identity: DiscoIdentity, features: string[]): Xml
     ...unique.map((feature) => xml("feature", { var: feature })),
   );
 }
+
+/** Builds an empty disco#info query, the payload of an `<iq type='get'/>` (§3.1). */
+export function buildDiscoInfoQuery(): XmlElement {
+  return xml("query", { xmlns: NS_DISCO_INFO });
+}
+
+/** What an entity says about itself in a disco#info result. */
+export interface DiscoInfo {
+  identities: { category: string; type: string }[];
+  features: string[];
+}
+
+/**
+ * Reads the identities and features of a disco#info result.
+ *
+ * @param iq An `<iq type='result'/>` answering {@linkcode buildDiscoInfoQuery}.
+ * @returns Empty lists when the result holds no disco#info query.
+ */
+export function parseDiscoInfo(iq: XmlElement): DiscoInfo {
+  const query = iq.getChild("query", NS_DISCO_INFO);
+  return {
+    identities: (query?.getChildren("identity") ?? []).map((identity) => ({
+      category: identity.attrs.category ?? "",
+      type: identity.attrs.type ?? "",
+    })),
+    features: (query?.getChildren("feature") ?? []).map((feature) => feature.attrs.var ?? ""),
+  };
+}

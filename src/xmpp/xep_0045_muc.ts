@@ -21,6 +21,8 @@ const NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 export const MucStatus = {
   /** The presence is about the receiver itself. */
   SELF: 110,
+  /** The join created the room; it stays locked until its owner configures it. */
+  CREATED: 201,
   /** The service changed (or assigned) the nick. */
   NICK_ASSIGNED: 210,
   /** Banned from the room. */
@@ -180,6 +182,12 @@ export function explainDeparture(presence: MucPresence): Departure {
   if (presence.kind === "error") {
     const condition = presence.error ?? "undefined-condition";
     if (condition === "conflict") return { reason: "conflict", detail: "nick taken", retry: true };
+    if (condition === "item-not-found") {
+      // Prosody and ejabberd answer so while a room someone else created is still locked.
+      const detail = "join refused: item-not-found (the room is locked until its creator " +
+        "configures it, or the service does not let the agent create it)";
+      return { reason: "error", detail, retry: true };
+    }
     const hopeless = HOPELESS[condition];
     if (hopeless === undefined) {
       return { reason: "error", detail: `join refused: ${condition}`, retry: true };

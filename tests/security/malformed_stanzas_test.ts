@@ -6,7 +6,7 @@
  * stays up and answers the next genuine message, and stream management still counts every
  * stanza the server sent.
  */
-import { assertEquals, assertTrue } from "../support/assert.ts";
+import { assertEquals, assertTrue, eventually } from "../support/assert.ts";
 import { startAgent } from "../support/agent_process.ts";
 import { startFakeLlm } from "../support/fake_llm.ts";
 import { startRogueServer } from "../support/rogue_server.ts";
@@ -57,8 +57,8 @@ for (const [what, attack] of Object.entries(BREAKS_THE_STREAM)) {
     assertTrue(/WARN /.test(line), line);
     await agent.waitForLog(/Disconnected/);
     // The agent comes back on a new stream and answers.
+    await eventually("a second connection", () => rogue.connections === 2, 20_000);
     await rogue.ready(20_000);
-    assertEquals(rogue.connections, 2);
     await rogue.send(GENUINE, { stanzas: 1 });
     const reply = await rogue.waitFor(/echo: are you alive\?/);
     assertTrue(reply.includes('to="alice@localhost/phone"'), reply);

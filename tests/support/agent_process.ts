@@ -24,6 +24,8 @@ export interface AgentProcessOptions {
   password?: string;
   /** Allowed JIDs. @default {["alice@localhost"]} */
   allowedJids?: string[];
+  /** Allowed domains. @default {the agent's own} */
+  allowedDomains?: string[];
   /** Extra TOML appended to the config. @default {""} */
   extraToml?: string;
   /** Extra environment, for deriving the flags and for the child. @default {{}} */
@@ -32,6 +34,13 @@ export interface AgentProcessOptions {
   runEnv?: Record<string, string>;
   /** Set `server.allow_plaintext = true`. @default {false} */
   plaintext?: boolean;
+  /**
+   * The `/etc/resolv.conf` the agent alone sees: it then runs in its own mount namespace
+   * (`unshare --mount`, which needs root) with this file bound over the system's, so the
+   * system resolver can be pointed at a test name server.
+   * @default {the system's}
+   */
+  resolvConf?: string;
   /** Replaces the config file entirely (the other options are then ignored). */
   configToml?: string;
   /** Wait for the agent to be online. @default {true} */
@@ -93,8 +102,9 @@ export async function startAgent(options: AgentProcessOptions): Promise<AgentPro
     }),
     ...(options.extraFlags ?? []),
   ];
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
+  const launch = await launcher(options.resolvConf, dir);
+  const child = new Deno.Command(launch.program, {
+    args: launch.args([
       "run",
       ...flags,
       ...(options.prosody.certFile === undefined ? [] : ["--cert", options.prosody.certFile]),
@@ -102,7 +112,7 @@ export async function startAgent(options: AgentProcessOptions): Promise<AgentPro
       "run",
       "--config",
       configFile,
-    ],
+    ]),
     // A test may give the agent its own HOME: Deno's cache stays the one the tests use (the
     // agent runs with --cached-only and would not find its packages under that HOME).
     env: { DENO_DIR, ...env, ...options.runEnv },
@@ -163,6 +173,25 @@ export async function startAgent(options: AgentProcessOptions): Promise<AgentPro
 }
 
 /**
+ * How the agent is started: `deno` itself, or — with a `resolvConf` — `unshare` running it
+ * with `/etc/resolv.conf` replaced by that text.
+ */
+async function launcher(resolvConf: string | undefined, dir: string) {
+  if (resolvConf === undefined) {
+    return { program: Deno.execPath(), args: (args: string[]) => args };
+  }
+  const file = `${dir}/resolv.conf`;
+  await Deno.writeTextFile(file, resolvConf);
+  // The mount is private to the new namespace (unshare's default propagation), and `exec`
+  // keeps the agent's process id the one the test stops.
+  const script = 'mount --bind "$0" /etc/resolv.conf && exec "$@"';
+  return {
+    program: "unshare",
+    args: (args: string[]) => ["--mount", "--", "sh", "-c", script, file, Deno.execPath(), ...args],
+  };
+}
+
+/**
  * The config {@linkcode startAgent} writes for these options, for tests that run the agent
  * another way (through `deno task start`, or with flags they derive themselves).
  */
@@ -187,6 +216,11 @@ max_retries = 0
 
 [agent]
 allowed_jids = ${allowed}
+${
+    options.allowedDomains === undefined
+      ? ""
+      : `allowed_domains = ${JSON.stringify(options.allowedDomains)}`
+  }
 
 [memory]
 path = "${dataDir}"

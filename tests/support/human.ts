@@ -223,7 +223,9 @@ export class Human implements AsyncDisposable {
   }
 
   /**
-   * Joins a MUC room (XEP-0045) and waits for the room's self-presence (status 110).
+   * Joins a MUC room (XEP-0045) and waits for the room's self-presence (status 110). A room
+   * the join creates (status 201, locked on a default server) is unlocked with the service's
+   * defaults, as clients do for an instant room (§10.1.2).
    * @returns The occupant JID `room/nick`.
    */
   async joinRoom(
@@ -244,7 +246,37 @@ export class Human implements AsyncDisposable {
       options.timeoutMs ?? 10_000,
     ) as HumanPresence;
     if (self.type === "error") throw new Error(`Cannot join "${occupant}": ${self.xml}`);
+    if (self.xml.includes('code="201"')) {
+      const unlocked = await this.iq(
+        room,
+        `<iq type='set' to='${
+          escapeXml(room)
+        }'><query xmlns='http://jabber.org/protocol/muc#owner'>` +
+          "<x xmlns='jabber:x:data' type='submit'/></query></iq>",
+      );
+      if (unlocked.type !== "result") throw new Error(`Cannot unlock "${room}": ${unlocked.xml}`);
+    }
     return occupant;
+  }
+
+  /**
+   * Submits room configuration fields as the room's owner (XEP-0045 §10.2), e.g.
+   * `{ "muc#roomconfig_whois": "anyone" }`.
+   * @throws {Error} When the room refuses.
+   */
+  async configureRoom(room: string, fields: Record<string, string>): Promise<void> {
+    const values = Object.entries(fields).map(([name, value]) =>
+      `<field var='${escapeXml(name)}'><value>${escapeXml(value)}</value></field>`
+    ).join("");
+    const reply = await this.iq(
+      room,
+      `<iq type='set' to='${
+        escapeXml(room)
+      }'><query xmlns='http://jabber.org/protocol/muc#owner'>` +
+        "<x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE'>" +
+        `<value>http://jabber.org/protocol/muc#roomconfig</value></field>${values}</x></query></iq>`,
+    );
+    if (reply.type !== "result") throw new Error(`Cannot configure "${room}": ${reply.xml}`);
   }
 
   /** Takes the oldest unread message matching the options, waiting for one if needed. */

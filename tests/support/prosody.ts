@@ -40,11 +40,6 @@ export interface ProsodyOptions {
    */
   disabledModules?: readonly string[];
   /**
-   * New rooms stay locked until configured (status 201), as on a default MUC service.
-   * @default {false}
-   */
-  mucRoomLocking?: boolean;
-  /**
    * Lowest level written to the log that `logs()` returns (`"debug"` shows every stanza).
    * @default {"info"}
    */
@@ -54,6 +49,16 @@ export interface ProsodyOptions {
    * @default {20000}
    */
   startTimeoutMs?: number;
+  /**
+   * Lock a new room until its owner configures it (status 201), as a default Prosody does.
+   * @default {true}
+   */
+  mucRoomLocking?: boolean;
+  /**
+   * More component domains, sharing {@linkcode ProsodyHandle.componentSecret}.
+   * @default {[]}
+   */
+  extraComponents?: readonly string[];
 }
 
 /**
@@ -96,8 +101,9 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
         tls: tls ? { certFile, keyFile } : null,
         extraModules: options.extraModules ?? [],
         disabledModules: options.disabledModules ?? [],
-        mucRoomLocking: options.mucRoomLocking ?? false,
         logLevel: options.logLevel ?? "info",
+        mucRoomLocking: options.mucRoomLocking ?? true,
+        extraComponents: options.extraComponents ?? [],
       }),
     );
     server = new Server({

@@ -30,16 +30,20 @@ export interface ProsodyConfigOptions {
    */
   disabledModules?: readonly string[];
   /**
-   * New rooms stay locked until their owner configures them (status 201), as on a default
-   * MUC service.
-   * @default {false}
-   */
-  mucRoomLocking?: boolean;
-  /**
    * Lowest level written to the log (`"debug"` shows every stanza).
    * @default {"info"}
    */
   logLevel?: "debug" | "info" | "warn";
+  /**
+   * Lock a new room until its owner configures it (status 201), as Prosody does by default.
+   * @default {true}
+   */
+  mucRoomLocking?: boolean;
+  /**
+   * More external component domains (XEP-0114), with the same secret as `agent.localhost`.
+   * @default {[]}
+   */
+  extraComponents?: readonly string[];
 }
 
 /** The XMPP domain every test user lives on. */
@@ -145,16 +149,18 @@ export function renderProsodyConfig(options: ProsodyConfigOptions): string {
     "",
     `VirtualHost ${lua(TEST_OTHER_DOMAIN)}`,
     "",
+    // Debian's example MUC component, as most deployments copy it: rooms archived (and so
+    // stamped with XEP-0359 stanza-ids), locked until configured, semi-anonymous (a test that
+    // needs real JIDs makes its room non-anonymous, as an owner would).
     `Component ${lua(TEST_MUC_DOMAIN)} "muc"`,
-    `  muc_room_locking = ${options.mucRoomLocking ?? false}`,
-    // Non-anonymous rooms: occupants see real JIDs, as the room-policy tests need.
-    "  muc_room_default_public_jids = true",
-    // Rooms stamp every message with a XEP-0359 stanza-id, as real services do.
     '  modules_enabled = { "muc_mam" }',
+    ...(options.mucRoomLocking === false ? ["  muc_room_locking = false"] : []),
     "",
-    `Component ${lua(TEST_COMPONENT_DOMAIN)}`,
-    `  component_secret = ${lua(componentSecret)}`,
-    "",
+    ...[TEST_COMPONENT_DOMAIN, ...(options.extraComponents ?? [])].flatMap((domain) => [
+      `Component ${lua(domain)}`,
+      `  component_secret = ${lua(componentSecret)}`,
+      "",
+    ]),
   ].join("\n");
 }
 

@@ -1,5 +1,6 @@
 /**
- * A self-signed certificate for `localhost`, made once per test process with openssl.
+ * Self-signed certificates (for `localhost` unless another name is asked), made once per name
+ * and test process with openssl.
  *
  * @module
  */
@@ -12,7 +13,7 @@ export interface TestCertificate {
   key: string;
 }
 
-let cached: Promise<TestCertificate> | undefined;
+const cached = new Map<string, Promise<TestCertificate>>();
 
 /**
  * Returns the process-wide test certificate, generating it on first use.
@@ -20,16 +21,21 @@ let cached: Promise<TestCertificate> | undefined;
  * The certificate says `CA:FALSE` on purpose: OpenSSL 3 marks a self-signed certificate as a
  * CA by default, and Deno's TLS then rejects it with a misleading "self-signed" error.
  *
- * @returns The PEM texts; the same object for every call in this process.
+ * @param hostname The name the certificate is for. @default {"localhost"}
+ * @returns The PEM texts; the same object for every call with that name in this process.
  * @throws {Error} When openssl is missing or fails (the message carries its output).
  */
-export function testCertificate(): Promise<TestCertificate> {
-  cached ??= generate();
-  cached.catch(() => cached = undefined);
-  return cached;
+export function testCertificate(hostname = "localhost"): Promise<TestCertificate> {
+  let certificate = cached.get(hostname);
+  if (certificate === undefined) {
+    certificate = generate(hostname);
+    cached.set(hostname, certificate);
+    certificate.catch(() => cached.delete(hostname));
+  }
+  return certificate;
 }
 
-async function generate(): Promise<TestCertificate> {
+async function generate(hostname: string): Promise<TestCertificate> {
   const dir = await Deno.makeTempDir({ prefix: "fluux-test-cert-" });
   try {
     const certFile = `${dir}/localhost.crt`;
@@ -50,11 +56,11 @@ async function generate(): Promise<TestCertificate> {
         "-days",
         "3650",
         "-subj",
-        "/CN=localhost",
+        `/CN=${hostname}`,
         "-addext",
         "basicConstraints=critical,CA:FALSE",
         "-addext",
-        "subjectAltName=DNS:localhost",
+        `subjectAltName=DNS:${hostname}`,
       ],
       stdin: "null",
       stdout: "piped",

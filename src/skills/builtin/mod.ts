@@ -84,6 +84,7 @@ export function builtinSkillSources(config: BuiltinSkillsConfig): SkillSource[] 
         allow_private_hosts: fetchConfig.allow_private_hosts ?? false,
         max_chars: fetchConfig.max_chars ?? 20_000,
       },
+      allowPrivateNetwork: fetchConfig.allow_private_hosts ?? false,
     });
   }
   return sources;

@@ -1,12 +1,18 @@
 /**
  * The `url_fetch` skill: GETs a URL under the network policy (private, loopback and
- * link-local addresses refused on the resolved address and on every redirect, unless the
- * config allows private hosts), up to 5 redirects and 5 MB, and returns the page's
+ * link-local addresses refused on the resolved address, on the connection's peer address and
+ * on every redirect, unless the config allows private hosts), up to 5 redirects and 5 MB, and returns the page's
  * readable text, wrapped as untrusted.
  *
  * @module
  */
-import { BlockedUrlError, type Resolver, safeFetch, SafeFetchError } from "../../../net/mod.ts";
+import {
+  BlockedUrlError,
+  type Connector,
+  type Resolver,
+  safeFetch,
+  SafeFetchError,
+} from "../../../net/mod.ts";
 import type { SkillContext, SkillOutput } from "../../skill_protocol.ts";
 import { readableText } from "./readable_text.ts";
 
@@ -25,8 +31,10 @@ export interface UrlFetchSettings {
 export interface FetchReadableOptions extends UrlFetchSettings {
   /** @default {denoResolve} */
   resolve?: Resolver;
-  /** @default {globalThis.fetch} */
-  fetch?: typeof fetch;
+  /** @default {denoConnect} */
+  connect?: Connector;
+  /** @default {the system's roots} */
+  caCerts?: string[];
 }
 
 /** The skill entry point. */
@@ -64,7 +72,8 @@ export async function fetchReadable(
       headers: { "accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5" },
       configKeys: { allowPrivate: "skills.url_fetch.allow_private_hosts" },
       ...(options.resolve === undefined ? {} : { resolve: options.resolve }),
-      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      ...(options.connect === undefined ? {} : { connect: options.connect }),
+      ...(options.caCerts === undefined ? {} : { caCerts: options.caCerts }),
     });
   } catch (error) {
     if (error instanceof BlockedUrlError || error instanceof SafeFetchError) {
