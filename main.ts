@@ -314,6 +314,7 @@ async function setUpSkills(loaded: LoadedConfig, log: Logger, scrub: string[]) {
     maxConcurrent: config.skills.max_concurrent,
     memoryLimitMb: config.skills.memory_limit_mb,
     allowedAbsolutePaths: config.skills.allowed_paths,
+    secrets: loaded.secrets,
     logger: log,
   });
   const admins = new Set(config.agent.admin_jids);

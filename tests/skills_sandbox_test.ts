@@ -12,6 +12,7 @@ import {
 async function sandbox(
   skills: Record<string, { toml: string; code: string }>,
   prepare: (home: string) => Promise<void> = () => Promise.resolve(),
+  trusted: string[] = [],
 ) {
   const root = await Deno.makeTempDir({ prefix: "skills_sandbox_" });
   const dir = join(root, "skills");
@@ -22,7 +23,7 @@ async function sandbox(
   }
   const home = join(root, "home");
   await prepare(home);
-  const { sources, problems } = await loadUserSkills(dir);
+  const { sources, problems } = await loadUserSkills(dir, { trusted });
   assert.deepEqual(problems, []);
   const env: Record<string, string> = { OTHER_SECRET: "other-skill-secret-value" };
   const registry = await SkillRegistry.create(sources, {
@@ -173,8 +174,34 @@ Deno.test("SkillRunner stops a process-isolated skill that allocates without bou
   try {
     const result = await runner.call({ id: "1", name: "hog", input: {} }, { conversation: "c" });
     assert.equal(result.is_error, true);
-    assert.match(result.content, /exceeded its memory limit of 64 MB/);
+    assert.match(result.content, /failed: out of memory \(its limit is 64 MB\)/);
     assert.equal(audit[0]?.outcome, "memory");
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("SkillRunner turns a skill's Deno.exit() into a failed call, in a worker and a process", async () => {
+  const code = "export function run() { Deno.exit(3); }";
+  const { runner, registry, cleanup } = await sandbox(
+    {
+      quitter: { toml: manifest("quitter", 'isolation = "worker"'), code },
+      trusted_quitter: { toml: manifest("trusted_quitter", 'isolation = "worker"'), code },
+    },
+    undefined,
+    ["trusted_quitter"],
+  );
+  try {
+    assert.equal(registry.get("quitter")?.isolation, "process", "not trusted: its own process");
+    assert.equal(registry.get("trusted_quitter")?.isolation, "worker");
+    for (const name of ["quitter", "trusted_quitter"]) {
+      const result = await runner.call({ id: name, name, input: {} }, { conversation: "c" });
+      assert.equal(result.is_error, true);
+      assert.match(
+        result.content,
+        /failed.*\n<untrusted_data[^\n]*\nThe skill called Deno\.exit\(3\)/,
+      );
+    }
   } finally {
     await cleanup();
   }

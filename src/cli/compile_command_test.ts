@@ -34,7 +34,7 @@ Deno.test("compileCommand() lets the executable re-run itself and warns about sk
   assert.ok(args.includes("--allow-run=./fluux-agent.exe,fluux-agent.exe"), args.join(" "));
   assert.ok(args.includes("--unstable-worker-options"), args.join(" "));
   assert.ok(!args.some((arg) => arg.startsWith("--allow-read=") && arg.includes("/checkout")));
-  assert.equal(args.filter((arg) => arg === "--include").length, 4);
+  assert.equal(args.filter((arg) => arg === "--include").length, 5);
   assert.deepEqual(warnings, [
     'Skill "url_fetch" needs any host, which an executable cannot give its child alone (the ' +
     "child holds the executable's own permissions): its calls will be refused there. Run the " +

@@ -72,7 +72,7 @@ Deno.test("loadConfig() fills in every default", async () => {
       timeout_secs: 60,
     },
     network: { nameservers: [] },
-    skills: { allowed_paths: [], max_concurrent: 4, memory_limit_mb: 256 },
+    skills: { allowed_paths: [], trusted: [], max_concurrent: 4, memory_limit_mb: 256 },
   });
   assert.equal(loaded.path, "/srv/agent/config/agent.toml");
   assert.equal(loaded.dataDir, "/srv/agent/data/memory");

@@ -234,6 +234,7 @@ const urlFetchSchema = table({
 const skillsSchema = table({
   dir: text().optional(),
   allowed_paths: z.array(text(), { error: "expected an array of absolute paths" }).default([]),
+  trusted: z.array(text(), { error: "expected an array of skill names" }).default([]),
   max_concurrent: integer(1, 64).default(4),
   memory_limit_mb: integer(16, 16_384).default(256),
   web_search: webSearchSchema.optional(),

@@ -20,11 +20,15 @@ export interface ChildCommandOptions {
 
 /**
  * The command line of a process-isolated call's child. Under `deno run` it is
- * `deno run --no-prompt <the skill's flags> --v8-flags=--max-old-space-size=<MB> <boot
- * module>`. A compiled executable has no `deno` to run and Deno applies no permission or V8
- * flag given to it when it starts, so it re-runs itself as `<executable> skill-child <the
- * skill's flags> --timeout-ms=<ms> <module>`: the child confines the skill in a Web Worker
- * holding exactly those flags (see `serveStandaloneChild`); no heap limit applies there.
+ * `deno run --no-prompt --frozen --no-remote [--no-npm] <the skill's flags>
+ * --v8-flags=--max-old-space-size=<MB> <boot module>`: module loading is closed — the lock
+ * file is never written, nothing remote loads, and a user skill (`request.confined`)
+ * resolves no npm package. A compiled executable has no `deno` to run and Deno applies no
+ * permission or V8 flag given to it when it starts, so it re-runs itself as `<executable>
+ * skill-child <the skill's flags> [--confined] --timeout-ms=<ms> <module>`: the child
+ * confines the skill in a Web Worker holding exactly those flags (see
+ * `serveStandaloneChild`); no heap limit applies there, but the child is still its own
+ * process. Every child starts through this one function.
  */
 export function childCommand(
   request: EngineRequest,
@@ -36,6 +40,7 @@ export function childCommand(
       args: [
         "skill-child",
         ...options.flags,
+        ...(request.confined ? ["--confined"] : []),
         `--timeout-ms=${request.timeoutMs}`,
         request.module.href,
       ],
@@ -47,10 +52,13 @@ export function childCommand(
       "run",
       "--quiet",
       "--no-prompt",
+      "--frozen",
+      "--no-remote",
+      ...(request.confined ? ["--no-npm"] : []),
       ...(options.configPath === undefined ? [] : ["--config", options.configPath]),
       `--v8-flags=--max-old-space-size=${options.memoryMb}`,
       ...options.flags,
-      bootModule(request.module, "./child_main.ts", "serveProcess"),
+      bootModule(request, "./child_main.ts", "serveProcess").url,
     ],
   };
 }

@@ -3,6 +3,7 @@ import { childCommand } from "./_child_command.ts";
 
 const REQUEST = {
   module: new URL("file:///srv/skills/probe/mod.ts"),
+  confined: true,
   timeoutMs: 30_000,
   message: {
     type: "run" as const,
@@ -11,7 +12,7 @@ const REQUEST = {
   },
 };
 
-Deno.test("childCommand() runs deno with the skill's flags and heap limit under deno run", () => {
+Deno.test("childCommand() runs deno with the skill's flags and heap limit, module loading closed", () => {
   const { command, args } = childCommand(REQUEST, {
     denoPath: "/usr/bin/deno",
     flags: ["--allow-net"],
@@ -24,12 +25,29 @@ Deno.test("childCommand() runs deno with the skill's flags and heap limit under 
     "run",
     "--quiet",
     "--no-prompt",
+    "--frozen",
+    "--no-remote",
+    "--no-npm",
     "--config",
     "/app/deno.json",
     "--v8-flags=--max-old-space-size=128",
     "--allow-net",
   ]);
   assert.match(args.at(-1)!, /^data:text\/javascript,/);
+  // A user skill's module is not in the boot module: the child imports it under its flags.
+  assert.ok(!decodeURIComponent(args.at(-1)!).includes(REQUEST.module.href));
+});
+
+Deno.test("childCommand() lets a built-in load the packages the agent ships", () => {
+  const { args } = childCommand({ ...REQUEST, confined: false }, {
+    denoPath: "/usr/bin/deno",
+    flags: [],
+    memoryMb: 128,
+    standalone: false,
+  });
+  assert.ok(args.includes("--frozen") && args.includes("--no-remote"));
+  assert.ok(!args.includes("--no-npm"));
+  assert.ok(decodeURIComponent(args.at(-1)!).includes(REQUEST.module.href));
 });
 
 Deno.test("childCommand() re-runs a compiled executable as skill-child with the same flags", () => {
@@ -46,6 +64,7 @@ Deno.test("childCommand() re-runs a compiled executable as skill-child with the 
         "skill-child",
         "--allow-net=api.example:443",
         "--allow-write=/s/notes",
+        "--confined",
         "--timeout-ms=30000",
         "file:///srv/skills/probe/mod.ts",
       ],

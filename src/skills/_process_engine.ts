@@ -1,22 +1,14 @@
-import type { EngineOutcome, EngineRequest } from "./_engine.ts";
-import { childCommand } from "./_child_command.ts";
+import { bootModule, crashOutcome, type EngineOutcome, type EngineRequest } from "./_engine.ts";
+import { childCommand, type ChildCommandOptions } from "./_child_command.ts";
 import type { SkillMessage } from "./skill_protocol.ts";
-import { crashOutcome } from "./_worker_engine.ts";
 
 /** How a process-isolated call is started. */
-export interface ProcessEngineOptions {
-  /** The `deno` executable. */
-  denoPath: string;
-  /** Permission flags from the manifest (see `processPermissionFlags`). */
-  flags: readonly string[];
-  /** V8 old-space limit of the child, in MB. */
-  memoryMb: number;
-  /** The deno.json whose import map skill modules use; omitted = Deno's own discovery. */
-  configPath?: string;
-  /** Variables the child's Deno needs to find its cache (the skill cannot read them). */
+export interface ProcessEngineOptions extends ChildCommandOptions {
+  /**
+   * The child's whole environment: what its Deno needs to find its cache, and the
+   * variables the manifest declares (the skill can read only those).
+   */
   env: Record<string, string>;
-  /** Whether this is a compiled executable, which re-runs itself. @default {Deno.build.standalone} */
-  standalone?: boolean;
 }
 
 const MAX_STDOUT = 8 * 1024 * 1024;
@@ -32,6 +24,8 @@ export async function runInProcess(
   options: ProcessEngineOptions,
 ): Promise<EngineOutcome> {
   const { command, args } = childCommand(request, options);
+  // A user skill's request names its module: the child imports it under its own flags.
+  const { message } = bootModule(request, "./child_main.ts", "serveProcess");
   const child = new Deno.Command(command, {
     args,
     stdin: "piped",
@@ -49,7 +43,7 @@ export async function runInProcess(
   }, request.timeoutMs);
   try {
     const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(JSON.stringify(request.message))).catch(() => {});
+    await writer.write(new TextEncoder().encode(JSON.stringify(message))).catch(() => {});
     await writer.close().catch(() => {});
     const [stdout, stderr, status] = await Promise.all([
       readCapped(child.stdout, MAX_STDOUT, "tail"),
@@ -57,13 +51,19 @@ export async function runInProcess(
       child.status,
     ]);
     if (timedOut) return { type: "timeout" };
-    if (/out of memory|heap limit/i.test(stderr)) {
-      return { type: "memory", message: `exceeded its memory limit of ${options.memoryMb} MB` };
-    }
     const reply = lastJsonLine(stdout);
     if (reply !== undefined) return reply;
-    const detail = stderr.trim().split("\n").slice(-3).join(" ").slice(0, 500);
-    return crashOutcome(`Exited with code ${status.code}${detail ? `: ${detail}` : ""}`);
+    if (/out of memory|heap limit/i.test(stderr)) {
+      return { type: "memory", message: `its limit is ${options.memoryMb} MB` };
+    }
+    // Deno's "error: Uncaught …" line says why; the stack below it does not.
+    const lines = stderr.trim().split("\n");
+    const uncaught = lines.findLast((line) => line.startsWith("error: "));
+    const detail = (uncaught ?? lines.slice(-3).join(" ")).slice(0, 500);
+    const ended = status.signal === null
+      ? `Exited with code ${status.code}`
+      : `Was killed by ${status.signal}`;
+    return crashOutcome(`${ended}${detail ? `: ${detail}` : ""}`);
   } finally {
     clearTimeout(timer);
   }

@@ -1,7 +1,19 @@
 import { fileURLToPath } from "node:url";
 
-/** Variables a child `deno` needs to find its module cache; the skill itself cannot read them. */
-const CHILD_ENV = ["DENO_DIR", "HOME", "XDG_CACHE_HOME", "PATH", "NPM_CONFIG_REGISTRY"];
+/**
+ * Variables a child `deno` needs to find its module cache and the network (a proxy the
+ * deployment sets); the skill itself cannot read them.
+ */
+const CHILD_ENV = [
+  "DENO_DIR",
+  "HOME",
+  "XDG_CACHE_HOME",
+  "PATH",
+  "NPM_CONFIG_REGISTRY",
+  "HTTPS_PROXY",
+  "HTTP_PROXY",
+  "NO_PROXY",
+];
 
 /**
  * The environment of a process-isolated child: only what Deno needs to find its cache,
@@ -15,6 +27,24 @@ export function childEnvironment(): Record<string, string> {
       if (value !== undefined) env[name] = value;
     } catch {
       // Not granted to the agent: the child falls back to Deno's defaults.
+    }
+  }
+  return env;
+}
+
+/**
+ * The values of the variables a process-isolated skill declares, for its child's
+ * environment (the child's `--allow-env` lets it read exactly these). A variable that is
+ * unset, or that the agent may not read, is left out.
+ */
+export function declaredEnvironment(names: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of names) {
+    try {
+      const value = Deno.env.get(name);
+      if (value !== undefined) env[name] = value;
+    } catch {
+      // Not granted to the agent: the skill finds the variable unset.
     }
   }
   return env;

@@ -1,10 +1,15 @@
 import { loadSkillManifest } from "./manifest.ts";
-import type { SkillSource } from "./skill_registry.ts";
+import type { SkillSource } from "./skill_source.ts";
 
 /** A user-skill source whose manifest is built from a few fields, for tests. */
 export function testSkill(
   name: string,
-  options: { capabilities?: string; module?: URL; isolation?: "worker" | "process" } = {},
+  options: {
+    capabilities?: string;
+    module?: URL;
+    isolation?: "worker" | "process";
+    trusted?: boolean;
+  } = {},
 ): SkillSource {
   const manifest = loadSkillManifest(
     `name = "${name}"\ndescription = "The ${name} skill"\n` +
@@ -18,5 +23,6 @@ export function testSkill(
     manifest,
     module: options.module ?? new URL(`file:///nonexistent/${name}/mod.ts`),
     builtin: false,
+    ...(options.trusted === undefined ? {} : { trusted: options.trusted }),
   };
 }

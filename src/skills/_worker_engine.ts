@@ -1,6 +1,6 @@
 /// <reference lib="deno.unstable" />
-import { bootModule, type EngineOutcome, type EngineRequest } from "./_engine.ts";
-import { classifyDenial, type SkillMessage } from "./skill_protocol.ts";
+import { bootModule, crashOutcome, type EngineOutcome, type EngineRequest } from "./_engine.ts";
+import type { SkillMessage } from "./skill_protocol.ts";
 
 /**
  * Runs one call in a fresh Web Worker holding exactly `permissions`; terminates it when
@@ -10,7 +10,7 @@ export function runInWorker(
   request: EngineRequest,
   permissions: Deno.PermissionOptionsObject,
 ): Promise<EngineOutcome> {
-  const url = bootModule(request.module, "./worker_main.ts", "serveWorker");
+  const { url, message } = bootModule(request, "./worker_main.ts", "serveWorker");
   return new Promise((resolve) => {
     const worker = new Worker(url, { type: "module", deno: { permissions } });
     const finish = (outcome: EngineOutcome) => {
@@ -25,18 +25,6 @@ export function runInWorker(
       finish(crashOutcome(event.message));
     };
     worker.onmessageerror = () => finish({ type: "crashed", message: "Unreadable reply" });
-    worker.postMessage(request.message);
+    worker.postMessage(message);
   });
-}
-
-/** A worker that failed outside `run` (e.g. while loading) may still have been denied. */
-export function crashOutcome(message: string): EngineOutcome {
-  const name = /\b(NotCapable|PermissionDenied|TypeError)\b/.exec(message)?.[1];
-  if (name !== undefined) {
-    const error = new Error(message);
-    error.name = name;
-    const denial = classifyDenial(error);
-    if (denial !== undefined) return { type: "denied", ...denial, message };
-  }
-  return { type: "crashed", message };
 }

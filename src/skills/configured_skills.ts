@@ -37,7 +37,7 @@ export async function configuredSkills(skills: Config["skills"]): Promise<Config
     ...(skills.url_fetch === undefined ? {} : { url_fetch: skills.url_fetch }),
   });
   if (skills.dir === undefined) return { sources: builtin, problems: [] };
-  const user = await loadUserSkills(skills.dir);
+  const user = await loadUserSkills(skills.dir, { trusted: skills.trusted });
   return { sources: [...builtin, ...user.sources], problems: user.problems };
 }
 
@@ -94,15 +94,28 @@ export function skillPermissions(
 }
 
 /**
- * The Deno flags the agent process needs: what its config needs, plus what the configured
- * skills need. `main.ts permissions` and `start` use this; `compile` the same with
- * `portable`.
+ * How the agent process loads modules, whatever its config: the lock file is never written
+ * (`--frozen`: a package that is not in it fails to load), nothing is downloaded at run time
+ * (`--cached-only`: what the agent runs was installed before it started) and no remote
+ * module loads (`--no-remote`). A Web Worker's `import: false` stops remote imports but not
+ * `npm:` ones, so these flags are what keeps a skill from fetching a package.
+ */
+export const MODULE_LOADING_FLAGS: readonly string[] = ["--frozen", "--cached-only", "--no-remote"];
+
+/**
+ * The Deno flags the agent process runs with: what its config needs, plus what the
+ * configured skills need, then {@linkcode MODULE_LOADING_FLAGS}. `main.ts permissions` and
+ * `start` use this; `compile` bakes the same permission flags with `portable` (a compiled
+ * executable has no lock file and loads only the modules built into it or named by path).
  */
 export async function agentPermissionFlags(
   loaded: LoadedConfig,
   options: SkillPermissionsOptions,
 ): Promise<string[]> {
-  return formatPermissionFlags(await agentPermissionSet(loaded, options));
+  return [
+    ...formatPermissionFlags(await agentPermissionSet(loaded, options)),
+    ...MODULE_LOADING_FLAGS,
+  ];
 }
 
 /**

@@ -22,8 +22,18 @@ export {
   storeCredential,
   type StoreCredentialOptions,
 } from "./credentials.ts";
+export {
+  checkSkillCode,
+  type CheckSkillCodeOptions,
+  SKILL_API_SPECIFIER,
+  type SkillCode,
+  type SkillCodeFs,
+  SkillCodeRefused,
+} from "./check_skill_code.ts";
+export { type ImportReference, importReferences } from "./import_references.ts";
 export { type JsonSchema, unsupportedSchemaKeywords, validateJsonSchema } from "./json_schema.ts";
-export { loadUserSkills, type UserSkills } from "./load_user_skills.ts";
+export { loadUserSkills, type LoadUserSkillsOptions, type UserSkills } from "./load_user_skills.ts";
+export { skillIsolation } from "./skill_source.ts";
 export {
   ANY_HOST,
   ISOLATION_MODES,
@@ -66,7 +76,13 @@ export {
 export { skillRuntimeModules } from "./runtime_modules.ts";
 export { serveStandaloneChild } from "./standalone_child.ts";
 export { memorySkillState, skillStateFile, type SkillStateStore } from "./skill_state_file.ts";
-export { UNTRUSTED_TAG, wrapUntrusted } from "./untrusted.ts";
+export {
+  ATTACHMENT_TAG,
+  defuseMarkers,
+  REMOVED_MARKER,
+  UNTRUSTED_TAG,
+  wrapUntrusted,
+} from "./untrusted.ts";
 export {
   type PermissionNeeds,
   permissionNeeds,
@@ -94,6 +110,7 @@ export {
   agentSkillPermissions,
   type ConfiguredSkills,
   configuredSkills,
+  MODULE_LOADING_FLAGS,
   skillPermissions,
   type SkillPermissionsOptions,
 } from "./configured_skills.ts";

@@ -1,8 +1,9 @@
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { credentialEnvName } from "./credentials.ts";
-import { ANY_HOST, type SkillManifest } from "./manifest.ts";
+import { ANY_HOST } from "./manifest.ts";
 import { isInside } from "./skill_grant.ts";
+import { skillIsolation, type SkillSource } from "./skill_source.ts";
 
 /** Permissions the agent process needs on top of its own so its skills can run. */
 export interface PermissionNeeds {
@@ -15,13 +16,18 @@ export interface PermissionNeeds {
   read: string[];
   /** Absolute `write` paths of worker skills. */
   write: string[];
-  /** Worker skills' `env`, credential variables, and what a `deno` child needs. */
+  /** Skills' `env`, credential variables, and what a `deno` child needs. */
   env: string[];
   /** The `deno` executable, when a skill is process-isolated. */
   run: string[];
   /** Unstable features: `worker-options` (per-worker permissions). */
   unstable: string[];
 }
+
+/** What {@linkcode permissionNeeds} reads of a skill. */
+export type PermissionNeedsSkill =
+  & Pick<SkillSource, "manifest" | "module" | "builtin">
+  & Partial<Pick<SkillSource, "trusted" | "refused">>;
 
 /** Options for {@linkcode permissionNeeds}. */
 export interface PermissionNeedsOptions {
@@ -56,15 +62,24 @@ export interface PermissionNeedsOptions {
 /** This folder: the worker side of the protocol, loaded into every worker. */
 const SKILLS_SOURCE = dirname(fileURLToPath(import.meta.url));
 
-/** Variables a `deno` child reads to find its cache and registry. */
-const CHILD_ENV = ["DENO_DIR", "XDG_CACHE_HOME", "NPM_CONFIG_REGISTRY"];
+/** Variables a `deno` child reads to find its cache, its registry and a proxy. */
+const CHILD_ENV = [
+  "DENO_DIR",
+  "XDG_CACHE_HOME",
+  "NPM_CONFIG_REGISTRY",
+  "HTTPS_PROXY",
+  "HTTP_PROXY",
+  "NO_PROXY",
+];
 
 /**
  * The extra permissions the agent needs for these skills. Pass every skill the config
- * enables, including those an admin disabled (`/skill enable` works without a restart).
- * A process-isolated skill adds no network host: its child gets its own flags, so a skill
- * that may fetch any URL (`network = ["*"]`) never widens the agent's grant; it costs
- * `--allow-run=<deno>` instead.
+ * enables, including those an admin disabled (`/skill enable` works without a restart);
+ * a refused skill (its code reaches outside its folder) never runs and adds nothing.
+ * A process-isolated skill — any user skill the operator does not trust — adds no network
+ * host or path: its child gets its own flags, so a skill that may fetch any URL
+ * (`network = ["*"]`) never widens the agent's grant; it costs `--allow-run=<deno>`
+ * instead, and the variables it declares (the agent hands their values to the child).
  *
  * @example
  * ```ts
@@ -73,22 +88,24 @@ const CHILD_ENV = ["DENO_DIR", "XDG_CACHE_HOME", "NPM_CONFIG_REGISTRY"];
  * ```
  */
 export function permissionNeeds(
-  skills: readonly { manifest: SkillManifest; module: URL }[],
+  skills: readonly PermissionNeedsSkill[],
   options: PermissionNeedsOptions,
 ): PermissionNeeds {
   const needs: PermissionNeeds = { net: [], read: [], write: [], env: [], run: [], unstable: [] };
   const roots = (options.allowedAbsolutePaths ?? []).map((root) => resolve(root));
   const allowedAbsolute = (path: string) =>
     isAbsolute(path) && roots.some((root) => isInside(resolve(path), root));
-  for (const { manifest, module } of skills) {
+  for (const skill of skills) {
+    if (skill.refused !== undefined) continue;
+    const { manifest, module } = skill;
     const caps = manifest.capabilities;
     needs.env.push(...caps.credentials.map(credentialEnvName));
     if (caps.credentials.length > 0 && options.home !== undefined) {
       needs.read.push(join(options.home, ".fluux-agent", "credentials"));
     }
-    if (manifest.isolation === "process") {
+    if (skillIsolation(skill) === "process") {
       needs.run.push(options.denoPath);
-      needs.env.push(...CHILD_ENV);
+      needs.env.push(...CHILD_ENV, ...caps.env);
       if (options.childHoldsAgentPermissions !== true) continue;
     }
     needs.unstable.push("worker-options");

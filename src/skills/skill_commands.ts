@@ -66,14 +66,17 @@ export function formatSkillInfo(skill: SkillEntry): string {
     `${manifest.name} (${skill.builtin ? "built-in" : "user skill"}): ${skill.status}` +
     (skill.reason === undefined ? "" : ` (${skill.reason})`),
     manifest.description,
-    `Isolation: ${manifest.isolation}` +
+    `Isolation: ${skill.isolation}` +
+    (skill.isolation === manifest.isolation
+      ? ""
+      : ` (its manifest asks for a ${manifest.isolation}; skills.trusted does not list it)`) +
     (manifest.tier === undefined ? "" : `; tier: ${manifest.tier}`),
     `Capabilities: ${formatCapabilities(skill)}`,
     `Parameters: ${JSON.stringify(manifest.parameters)}`,
   ].join("\n");
 }
 
-function formatCapabilities({ manifest }: SkillEntry): string {
+function formatCapabilities({ manifest, isolation }: SkillEntry): string {
   const caps = manifest.capabilities;
   const parts = [
     `network: ${
@@ -85,6 +88,6 @@ function formatCapabilities({ manifest }: SkillEntry): string {
   if (caps.write.length > 0) parts.push(`write: ${caps.write.join(", ")}`);
   if (caps.env.length > 0) parts.push(`env: ${caps.env.join(", ")}`);
   parts.push(`timeout: ${caps.timeout_secs} s`);
-  if (manifest.isolation === "process") parts.push(`process-isolated`);
+  if (isolation === "process") parts.push(`process-isolated`);
   return parts.join("; ");
 }

@@ -25,10 +25,10 @@ Deno.test("/skills lists each skill with its status and capabilities", async () 
     await run("skills", "user@example.org"),
     [
       "Skills (1 of 2 enabled):",
-      "- echo: enabled; network: api.example.com:443; timeout: 30 s",
+      "- echo: enabled; network: api.example.com:443; timeout: 30 s; process-isolated",
       '- keyed: unavailable (missing credential "keyed-token": set KEYED_TOKEN (environment or ' +
       ".env), or write it to ~/.fluux-agent/credentials/keyed/keyed-token); network: none; " +
-      "credentials: keyed-token; timeout: 30 s",
+      "credentials: keyed-token; timeout: 30 s; process-isolated",
     ].join("\n"),
   );
 });

@@ -36,6 +36,11 @@ export type HostMessage = {
   type: "run";
   input: Record<string, unknown>;
   context: SkillContext;
+  /**
+   * The skill module to load now, under the sandbox's own permissions (a user skill); absent
+   * when the sandbox was booted with the module already imported (a built-in).
+   */
+  module?: string;
 };
 
 /** Skill → agent. */
@@ -100,6 +105,43 @@ export async function executeSkill(module: unknown, message: HostMessage): Promi
       return { type: "denied", ...denial, message: messageOf(error) };
     }
     return { type: "error", message: messageOf(error) };
+  }
+}
+
+/**
+ * Serves one request on the skill side: loads the skill module the message names (its whole
+ * module graph is then checked against the sandbox's permissions, so code outside its
+ * folder cannot load) or takes the one imported at boot, and runs it.
+ *
+ * @param message The request.
+ * @param imported The module imported at boot, when the message names none.
+ */
+export async function serveRequest(message: HostMessage, imported: unknown): Promise<SkillMessage> {
+  let module = imported;
+  if (message.module !== undefined) {
+    try {
+      module = await import(message.module);
+    } catch (error) {
+      const denial = classifyDenial(error);
+      if (denial !== undefined) return { type: "denied", ...denial, message: messageOf(error) };
+      return { type: "error", message: `Cannot load the skill's code: ${messageOf(error)}` };
+    }
+  }
+  return await executeSkill(module, message);
+}
+
+/**
+ * Makes `Deno.exit()` (and `close()` in a worker) throw instead of ending the sandbox
+ * silently, so a skill that calls it fails with a message rather than running out of time.
+ */
+export function forbidExit(scope: { close?: () => void }): void {
+  Deno.exit = (code?: number): never => {
+    throw new Error(`The skill called Deno.exit(${code ?? ""}), which skills may not do`);
+  };
+  if (typeof scope.close === "function") {
+    scope.close = () => {
+      throw new Error("The skill called close(), which skills may not do");
+    };
   }
 }
 

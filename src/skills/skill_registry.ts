@@ -2,24 +2,10 @@ import type { ToolDefinition } from "../llm/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import { credentialEnvName, type CredentialSources, resolveCredential } from "./credentials.ts";
 import type { SkillManifest } from "./manifest.ts";
+import { skillIsolation, type SkillSource } from "./skill_source.ts";
 import type { SkillStateStore } from "./skill_state_file.ts";
 
-/** A skill offered to the registry: its manifest, its code, and what config gives it. */
-export interface SkillSource {
-  manifest: SkillManifest;
-  /** The skill module (`mod.ts`) exporting `run`. */
-  module: URL;
-  builtin: boolean;
-  /** Non-secret settings handed to `run` in `context.settings`. @default {{}} */
-  settings?: Record<string, unknown>;
-  /** Credential values the config gives, by credential name. @default {{}} */
-  credentialValues?: Record<string, string>;
-  /**
-   * With `network = ["*"]`, may the skill also reach private, loopback and link-local
-   * addresses (only a built-in's config sets this). @default {false}
-   */
-  allowPrivateNetwork?: boolean;
-}
+export type { SkillSource };
 
 /** Whether a skill is offered to the LLM, and why not. */
 export type SkillStatus = "enabled" | "disabled" | "unavailable";
@@ -29,6 +15,12 @@ export interface SkillEntry {
   manifest: SkillManifest;
   module: URL;
   builtin: boolean;
+  /** A user skill's folder (see {@linkcode SkillSource.folder}). */
+  folder?: string;
+  /** Whether the operator trusts it (built-ins always). */
+  trusted: boolean;
+  /** Where it runs: a user skill the operator does not trust always runs in a process. */
+  isolation: "worker" | "process";
   settings: Record<string, unknown>;
   /** See {@linkcode SkillSource.allowPrivateNetwork}. */
   allowPrivateNetwork: boolean;
@@ -89,7 +81,9 @@ export class SkillRegistry {
       }
       const values: Record<string, string> = {};
       const missing: string[] = [];
-      for (const credential of source.manifest.capabilities.credentials) {
+      // A refused skill never runs: its credentials are not even looked up.
+      const wanted = source.refused === undefined ? source.manifest.capabilities.credentials : [];
+      for (const credential of wanted) {
         const found = await resolveCredential(credential, name, {
           ...options.credentials,
           config: source.credentialValues ?? {},
@@ -101,11 +95,18 @@ export class SkillRegistry {
         manifest: source.manifest,
         module: source.module,
         builtin: source.builtin,
+        ...(source.folder === undefined ? {} : { folder: source.folder }),
+        trusted: source.builtin || source.trusted === true,
+        isolation: skillIsolation(source),
         settings: source.settings ?? {},
         allowPrivateNetwork: source.allowPrivateNetwork ?? false,
         status: disabled.has(name) ? "disabled" : "enabled",
       };
-      if (missing.length > 0) {
+      if (source.refused !== undefined) {
+        entry.status = "unavailable";
+        entry.reason = `refused: ${source.refused}`;
+        options.logger?.warn(`Skill ${JSON.stringify(name)} is refused: ${source.refused}`);
+      } else if (missing.length > 0) {
         entry.status = "unavailable";
         entry.reason = missing.map((credential) => missingCredentialHint(name, credential)).join(
           "; ",

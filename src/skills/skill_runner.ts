@@ -1,4 +1,5 @@
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { secretScrubber } from "../config/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import { type AuditOutcome, type AuditSink, JsonlAuditLog, redactArguments } from "./audit_log.ts";
@@ -10,7 +11,8 @@ import { Semaphore } from "./_semaphore.ts";
 import { processPermissionFlags, skillGrant, workerPermissions } from "./skill_grant.ts";
 import type { SkillEntry, SkillRegistry } from "./skill_registry.ts";
 import { wrapUntrusted } from "./untrusted.ts";
-import { childEnvironment, defaultDenoConfig } from "./_runtime.ts";
+import { childEnvironment, declaredEnvironment, defaultDenoConfig } from "./_runtime.ts";
+import { SKILL_API_PATH } from "./check_skill_code.ts";
 
 /** A tool call from the LLM. */
 export interface ToolCall {
@@ -49,6 +51,11 @@ export interface SkillRunnerOptions {
   denoPath?: string;
   /** The deno.json (import map) process-isolated skills load with. @default the project's */
   denoConfig?: string;
+  /**
+   * The agent's own secrets (its password, API keys, secret-looking variables), hidden in
+   * the audit log and tool results like skill credentials are. @default {[]}
+   */
+  secrets?: readonly string[];
   /** Results longer than this are cut, with a note. @default {100000} */
   maxResultChars?: number;
   /** @default silent */
@@ -86,7 +93,7 @@ export class SkillRunner {
    */
   async call(toolUse: ToolCall, context: CallContext): Promise<ToolResult> {
     const started = this.#now();
-    const scrub = secretScrubber(this.#registry.secrets());
+    const scrub = secretScrubber([...this.#options.secrets ?? [], ...this.#registry.secrets()]);
     const finish = async (outcome: AuditOutcome, content: string, detail?: string) => {
       const text = scrub(content);
       await this.#audit.record({
@@ -147,8 +154,17 @@ export class SkillRunner {
       allowedAbsolutePaths: this.#options.allowedAbsolutePaths ?? [],
       allowPrivateNetwork: entry.allowPrivateNetwork,
     });
+    // A user skill's code loads inside the sandbox, so it may read its folder (and the
+    // skill API) and Deno refuses any module outside it.
+    const confined = !entry.builtin;
+    if (confined) {
+      grant.read.push(entry.folder ?? dirname(fileURLToPath(entry.module)));
+      // A compiled executable carries the skill API inside itself, not as a file to grant.
+      if (!Deno.build.standalone) grant.read.push(SKILL_API_PATH);
+    }
     const request: EngineRequest = {
       module: entry.module,
+      confined,
       timeoutMs: manifest.capabilities.timeout_secs * 1000,
       message: {
         type: "run",
@@ -160,14 +176,14 @@ export class SkillRunner {
         },
       },
     };
-    if (manifest.isolation === "worker") {
+    if (entry.isolation === "worker") {
       return await runInWorker(request, workerPermissions(grant));
     }
     return await runInProcess(request, {
       denoPath: this.#options.denoPath ?? Deno.execPath(),
       flags: processPermissionFlags(grant),
       memoryMb: manifest.capabilities.memory_mb ?? this.#options.memoryLimitMb ?? 256,
-      env: childEnvironment(),
+      env: { ...childEnvironment(), ...declaredEnvironment(manifest.capabilities.env) },
       ...withConfig(this.#options.denoConfig ?? defaultDenoConfig()),
     });
   }
@@ -211,12 +227,18 @@ export class SkillRunner {
       case "memory":
         return finish(
           "memory",
-          `Skill ${name} ${outcome.message} and was stopped`,
-          outcome.message,
+          `Skill ${name} failed: out of memory (${outcome.message}); it was stopped`,
+          `out of memory: ${outcome.message}`,
         );
       case "error":
       case "crashed":
-        return finish("error", `Skill ${name} failed: ${outcome.message}`, outcome.message);
+        // What a skill reports may quote what it fetched (a provider's error body, a page).
+        return finish(
+          "error",
+          `Skill ${name} failed; its error message follows.\n` +
+            wrapUntrusted(`${entry.manifest.name} error`, this.#cap(outcome.message)),
+          outcome.message,
+        );
     }
   }
 

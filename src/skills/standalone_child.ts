@@ -1,7 +1,7 @@
 /**
  * The child of a process-isolated skill call inside a compiled executable:
  * `fluux-agent skill-child [--allow-net[=…]] [--allow-read=…] [--allow-write=…]
- * [--allow-env=…] --timeout-ms=<ms> <module URL>`, request on standard input, reply as JSON
+ * [--allow-env=…] [--confined] --timeout-ms=<ms> <module URL>`, request on standard input, reply as JSON
  * on the last line of standard output (as `child_main.ts` does under `deno run`).
  *
  * Deno applies no permission flag given to a compiled executable when it starts: the child
@@ -19,6 +19,8 @@ import type { HostMessage } from "./skill_protocol.ts";
 /** The parsed command line of the child. */
 interface ChildArgs {
   module: URL;
+  /** A user skill: its module loads inside the worker, under the worker's permissions. */
+  confined: boolean;
   timeoutMs: number;
   permissions: Deno.PermissionOptionsObject;
 }
@@ -43,7 +45,12 @@ export async function serveStandaloneChild(args: readonly string[]): Promise<num
   const request = JSON.parse(await new Response(Deno.stdin.readable).text()) as HostMessage;
   const outcome: EngineOutcome = notHeld(parsed.permissions) ??
     await runInWorker(
-      { module: parsed.module, message: request, timeoutMs: parsed.timeoutMs },
+      {
+        module: parsed.module,
+        confined: parsed.confined,
+        message: request,
+        timeoutMs: parsed.timeoutMs,
+      },
       parsed.permissions,
     );
   await Deno.stdout.write(new TextEncoder().encode("\n" + JSON.stringify(outcome) + "\n"));
@@ -68,9 +75,11 @@ export function parseChildArgs(args: readonly string[]): ChildArgs {
   };
   let timeoutMs: number | undefined;
   let module: URL | undefined;
+  let confined = false;
   for (const arg of args) {
     const [flag, value] = splitFlag(arg);
-    if (flag === "--allow-net") {
+    if (arg === "--confined") confined = true;
+    else if (flag === "--allow-net") {
       permissions.net = value === undefined ? true : value.split(",");
     } else if (flag in LIST_FLAGS && value !== undefined) {
       permissions[LIST_FLAGS[flag as keyof typeof LIST_FLAGS] as "read"] = value.split(",");
@@ -85,7 +94,7 @@ export function parseChildArgs(args: readonly string[]): ChildArgs {
   if (module === undefined || timeoutMs === undefined) {
     throw new TypeError("Expected --timeout-ms=<ms> and the skill module's URL");
   }
-  return { module, timeoutMs, permissions };
+  return { module, confined, timeoutMs, permissions };
 }
 
 function splitFlag(arg: string): [string, string | undefined] {

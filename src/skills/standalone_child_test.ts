@@ -19,6 +19,9 @@ export async function run(input: { target: string }, context: { stateDir: string
   const target = input.target;
   if (target.startsWith("http")) return "fetched: " + await (await fetch(target)).text();
   if (target.startsWith("read:")) return await Deno.readTextFile(target.slice(5));
+  if (target.startsWith("import:")) {
+    return (await import("file://" + target.slice(7), { with: { type: "text" } })).default;
+  }
   await Deno.mkdir(context.stateDir + "/notes", { recursive: true });
   await Deno.writeTextFile(context.stateDir + "/notes/n.txt", "noted");
   return "wrote";
@@ -69,9 +72,13 @@ async function deployment(allowedPort: number, otherPort: number) {
   const source = sources[0]!;
   const stateDir = join(dir, "data", "memory", "skills", "probe");
   await Deno.mkdir(stateDir, { recursive: true });
+  // As the runner grants a user skill: its manifest's paths, and its folder, to load its code.
+  const grant = skillGrant(source.manifest, { stateDir });
+  grant.read.push(source.folder!);
   const call = (target: string, childFlags?: string[]) =>
     runInProcess({
       module: source.module,
+      confined: true,
       timeoutMs: 20_000,
       message: {
         type: "run",
@@ -80,7 +87,7 @@ async function deployment(allowedPort: number, otherPort: number) {
       },
     }, {
       denoPath: executable,
-      flags: childFlags ?? processPermissionFlags(skillGrant(source.manifest, { stateDir })),
+      flags: childFlags ?? processPermissionFlags(grant),
       memoryMb: 64,
       env: { DENO_DIR },
       standalone: true,
@@ -127,6 +134,9 @@ Deno.test("an executable's skill child confines the skill to its manifest inside
     ]);
     const config = await exe.call(`read:${exe.dir}/config/agent.toml`);
     assert.equal(config.type === "denied" && config.permission, "read");
+    // Nor load it as a module: the skill's code loads under the worker's permissions.
+    const imported = await exe.call(`import:${exe.dir}/config/agent.toml`);
+    assert.equal(imported.type === "denied" && imported.permission, "read", String(imported));
     // A grant the executable does not hold itself is refused before the skill runs.
     const any = await exe.call("http://127.0.0.1:4103/", ["--allow-net"]);
     assert.equal(any.type, "denied");
@@ -145,11 +155,13 @@ Deno.test("parseChildArgs() reads the flags into worker permissions, every key e
       "--allow-net=a.example:443,b.example",
       "--allow-read=/s/r",
       "--allow-write=/s/w",
+      "--confined",
       "--timeout-ms=3000",
       "file:///x/mod.ts",
     ]),
     {
       module: new URL("file:///x/mod.ts"),
+      confined: true,
       timeoutMs: 3000,
       permissions: {
         net: ["a.example:443", "b.example"],

@@ -1,21 +1,23 @@
 /**
  * The skill side inside a Web Worker. The host boots the worker from a tiny module that
- * statically imports the skill and this file, so the worker needs no read permission on
- * the skill's own code.
+ * imports this file (and, for a built-in, the skill itself). A user skill's module is
+ * imported when the first request names it, so Deno checks its whole module graph against
+ * the worker's own permissions: it reads its folder and nothing the manifest does not give.
  *
  * @module
  */
 /// <reference lib="deno.worker" />
-import { executeSkill, type HostMessage } from "./skill_protocol.ts";
+import { forbidExit, type HostMessage, serveRequest } from "./skill_protocol.ts";
 
 /**
  * Answers the host's `run` message with the skill's result, then waits to be terminated.
  *
- * @param module The imported skill module.
+ * @param module The skill module imported at boot (built-ins); user skills load per request.
  */
-export function serveWorker(module: unknown): void {
+export function serveWorker(module?: unknown): void {
+  forbidExit(self);
   self.onmessage = async (event: MessageEvent<HostMessage>) => {
     if (event.data?.type !== "run") return;
-    self.postMessage(await executeSkill(module, event.data));
+    self.postMessage(await serveRequest(event.data, module));
   };
 }

@@ -47,6 +47,11 @@ export interface AgentProcessOptions {
   waitOnline?: boolean;
   /** Data directory; a fresh temp dir by default. */
   dataDir?: string;
+  /**
+   * The agent's working directory, where its config is written (and its `./.env` read);
+   * the caller creates and removes it. A fresh temp dir, removed on stop, by default.
+   */
+  dir?: string;
   /** Extra flags for `deno run`, after the derived permission flags. @default {[]} */
   extraFlags?: string[];
   /** The port the agent connects to (a proxy in front of the server). @default {prosody.c2sPort} */
@@ -83,7 +88,7 @@ const DENO_DIR = Deno.env.get("DENO_DIR") ??
 
 /** Writes a config and starts the agent; waits until it is online. */
 export async function startAgent(options: AgentProcessOptions): Promise<AgentProcess> {
-  const dir = await Deno.makeTempDir({ prefix: "fluux-agent-test-" });
+  const dir = options.dir ?? await Deno.makeTempDir({ prefix: "fluux-agent-test-" });
   const dataDir = options.dataDir ?? `${dir}/memory`;
   const configFile = `${dir}/agent.toml`;
   await Deno.writeTextFile(configFile, options.configToml ?? agentConfigToml(options, dataDir));
@@ -115,7 +120,9 @@ export async function startAgent(options: AgentProcessOptions): Promise<AgentPro
       "--config",
       configFile,
     ]),
-    env: { ...env, ...options.runEnv },
+    // A test may give the agent its own HOME: Deno's cache stays the one the tests use (the
+    // agent runs with --cached-only and would not find its packages under that HOME).
+    env: { DENO_DIR, ...env, ...options.runEnv },
     cwd: dir,
     stdin: "null",
     stdout: "piped",
@@ -142,7 +149,7 @@ export async function startAgent(options: AgentProcessOptions): Promise<AgentPro
     stopped = true;
     await endProcess(child, signal === undefined ? {} : { signal });
     const code = await exited;
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    if (options.dir === undefined) await Deno.remove(dir, { recursive: true }).catch(() => {});
     return code;
   };
   const agent: AgentProcess = {
