@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Agent, ContactBook, RoomBook } from "./src/agent/mod.ts";
+import { Agent, ContactBook, type InboxEvent, RoomBook } from "./src/agent/mod.ts";
 import { compileCommand, NOT_HELD, permissionReport, splitCommand } from "./src/cli/mod.ts";
 import {
   type Config,
@@ -24,7 +24,13 @@ import { checkAtStart, createLlmClient, UsageMeter } from "./src/llm/mod.ts";
 import { createLogger, type Logger } from "./src/log/mod.ts";
 import { AttachmentDownloader, AttachmentIntake } from "./src/attachments/mod.ts";
 import { createResolver } from "./src/net/mod.ts";
-import { conversationDir, denoMemoryFs, MemoryStore } from "./src/memory/mod.ts";
+import {
+  conversationDir,
+  denoInboxFile,
+  denoMemoryFs,
+  Inbox,
+  MemoryStore,
+} from "./src/memory/mod.ts";
 import {
   agentPermissionFlags,
   configuredSkills,
@@ -159,6 +165,7 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
     // Room for the history a turn reads plus the tool entries between its messages.
     cacheEntries: Math.max(200, config.llm.max_history_messages * 4),
   });
+  const inbox = await openInbox(loaded);
   const connection = connect(loaded, log);
   const startedAt = new Date();
   const attachments = config.attachments.enabled
@@ -220,6 +227,7 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
       : {}),
     devJids: config.agent.dev_command_jids,
     respondToReactions: config.agent.respond_to_reactions,
+    inbox: inbox.inbox,
     log: log.child("agent"),
     now: () => new Date(),
     maxHistoryMessages: config.llm.max_history_messages,
@@ -252,6 +260,8 @@ async function runAgent(loaded: LoadedConfig): Promise<number> {
     // Before going online: a wrong key or an unknown model would fail every answer.
     const refused = await checkAtStart(llm, log.child("llm"));
     if (refused !== undefined) return fail(1, refused);
+    // What the last run received and did not finish goes first, before anything newer.
+    agent.replay(inbox.left);
     if (!stopping) await connection.run();
   } catch (error) {
     if (error instanceof XmppFatalError) return fail(1, error.message);
@@ -336,6 +346,19 @@ function newRoomConfig(create: NonNullable<Config["rooms"][number]["create"]>): 
     ...(create.members_only === undefined ? {} : { membersOnly: create.members_only }),
     ...(create.whois === undefined ? {} : { whois: create.whois }),
   };
+}
+
+/**
+ * The data directory's inbox, and what the last run left in it. Messages are written there
+ * before they wait in a queue (`memory.fsync` flushes each to the device too).
+ */
+async function openInbox(loaded: LoadedConfig) {
+  await Deno.mkdir(loaded.dataDir, { recursive: true });
+  const file = denoInboxFile(`${loaded.dataDir}/inbox.jsonl`, {
+    fsync: loaded.config.memory.fsync,
+  });
+  const inbox = new Inbox<InboxEvent>(file);
+  return { inbox, left: await inbox.open() };
 }
 
 /** The XMPP connection the config asks for: a client account or a component. */

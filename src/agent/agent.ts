@@ -28,6 +28,7 @@ import { KeyedQueue } from "../async/mod.ts";
 import { EncryptedNotice } from "./encrypted_notice.ts";
 import { handledPrefix } from "./handled_line.ts";
 import type { RedeliveryMemory } from "./redelivery.ts";
+import { replayProgress } from "./replay_progress.ts";
 import { screenDirect } from "./screen_direct.ts";
 import { addressedText } from "./room_activation.ts";
 import { Membership, type MembershipOptions } from "./membership.ts";
@@ -48,6 +49,23 @@ export interface AgentXmpp {
   validateRaw?(xml: string): string | undefined;
 }
 
+/**
+ * Where incoming messages are written down before they wait in a queue (the data
+ * directory's inbox), so that a process killed meanwhile answers them at its next start.
+ */
+export interface AgentInbox {
+  /**
+   * Records an event durably; its number, for {@linkcode done}.
+   * @throws {Error} When it cannot be written.
+   */
+  record(event: InboxEvent, at: Date): number;
+  /** The event is handled. */
+  done(n: number): void;
+}
+
+/** The events the inbox keeps: messages, one-to-one and in rooms. */
+export type InboxEvent = MessageEvent | GroupchatEvent;
+
 /** Options for {@linkcode Agent}. */
 export interface AgentOptions extends Omit<TurnContext, "memory" | "send">, MembershipOptions {
   memory: TurnMemory & CommandMemory & RedeliveryMemory;
@@ -62,6 +80,8 @@ export interface AgentOptions extends Omit<TurnContext, "memory" | "send">, Memb
   attachments?: AttachmentIntake;
   /** More slash commands (e.g. `/skills`), after the built-in ones. @default {[]} */
   commands?: Command[];
+  /** Records messages before they are handled; none (messages live in memory only) when absent. */
+  inbox?: AgentInbox;
 }
 
 /**
@@ -134,6 +154,23 @@ export class Agent {
     }
   }
 
+  /**
+   * Takes up the messages the last run recorded and did not finish (call it before the
+   * connection starts, so they are answered before anything newer). One stored and
+   * answered already is skipped; one stored and not answered is answered now.
+   */
+  replay(records: readonly { n: number; at: string; event: InboxEvent }[]): void {
+    if (records.length > 0) {
+      this.#options.log.info(`Taking up ${records.length} message(s) received before the restart`);
+    }
+    for (const record of records) {
+      const { event } = record;
+      if (event.type === "message") this.#onMessage(event, record);
+      else if (event.type === "groupchat") this.#onGroupchat(event, record.n);
+      else this.#done(record.n);
+    }
+  }
+
   /** Resolves when every queued conversation, invitation and session set-up is done. */
   async idle(): Promise<void> {
     do {
@@ -141,14 +178,17 @@ export class Agent {
     } while (this.#detached.size > 0);
   }
 
-  #onMessage(message: MessageEvent): void {
+  /** `replayed`: the inbox record of a message the last run did not finish. */
+  #onMessage(message: MessageEvent, replayed?: { n: number; at: string }): void {
     const sender = this.#speakers.direct(message, "message");
-    if (sender === undefined) return;
+    if (sender === undefined) return this.#done(replayed?.n);
     const event = sender === message.bare ? message : { ...message, bare: sender };
-    this.#enqueue(sender, () => this.#answerDirect(event));
+    const n = replayed?.n ?? this.#record(message);
+    this.#enqueue(sender, () => this.#answerDirect(event, replayed?.at), n);
   }
 
-  async #answerDirect(message: MessageEvent): Promise<void> {
+  /** `receivedAt`: when the last run received it, for a message taken up after a restart. */
+  async #answerDirect(message: MessageEvent, receivedAt?: string): Promise<void> {
     const session: SessionRef = message.thread === undefined
       ? message.bare
       : { jid: message.bare, thread: message.thread };
@@ -162,6 +202,19 @@ export class Agent {
     const handled = handledPrefix(message.kind, session, false);
     const screen = { session, reply, handled, log, memory: this.#options.memory };
     const send = (action: XmppAction) => this.#options.xmpp.send(action);
+    if (receivedAt !== undefined) {
+      const progress = await replayProgress(this.#options.memory, session, message, receivedAt);
+      if (progress === "answered") return;
+      if (progress === "stored") {
+        // Stored before the restart, never answered: answered now, not stored again.
+        log.info(`${handled}: received before the restart, answering it now`);
+        await runTurn(
+          { conversation: session, promptJid: message.bare, reply, kind: message.kind },
+          this.#turnContext(),
+        );
+        return;
+      }
+    }
     if (await screenDirect(message, { ...screen, notices: this.#encrypted, send })) return;
     const line = parseCommandLine(message.body.trimStart());
     if (line !== undefined) {
@@ -206,11 +259,14 @@ export class Agent {
     }, this.#turnContext());
   }
 
-  #onGroupchat(event: GroupchatEvent): void {
-    this.#enqueue(event.room, () => this.#answerRoom(event));
+  #onGroupchat(event: GroupchatEvent, replayed?: number): void {
+    // The agent's own reflections and the history a room replays on join are not the
+    // inbox's: the room gives them again.
+    const n = replayed ?? (event.own || event.delayed ? undefined : this.#record(event));
+    this.#enqueue(event.room, () => this.#answerRoom(event, replayed !== undefined), n);
   }
 
-  async #answerRoom(event: GroupchatEvent): Promise<void> {
+  async #answerRoom(event: GroupchatEvent, replayed = false): Promise<void> {
     const { memory } = this.#options;
     const room = this.#membership.room(event.room);
     const session: SessionRef = event.thread === undefined
@@ -229,7 +285,8 @@ export class Agent {
       return;
     }
     const msgId = event.stanzaId ?? event.id ?? event.originId;
-    if (event.delayed && msgId !== undefined && await this.#seen(session, msgId)) return;
+    const late = event.delayed || replayed;
+    if (late && msgId !== undefined && await this.#seen(session, msgId)) return;
     const speaker = this.#speakers.inRoom(event, room.tools);
     // A stranger's files are not fetched: noted by link, like in rooms without downloads.
     const download = room.downloadAttachments && speaker.tools;
@@ -366,10 +423,35 @@ export class Agent {
     this.#detached.add(running);
   }
 
-  #enqueue(key: string, task: () => Promise<void>): void {
+  /** Runs `task` in `key`'s queue; `n`: its inbox number, marked done once it settles. */
+  #enqueue(key: string, task: () => Promise<void>, n?: number): void {
     this.#queue.run(key, task).catch((error) => {
       this.#options.log.error(`Failed to handle an event for ${key}: ${String(error)}`);
-    });
+    }).finally(() => this.#done(n));
+  }
+
+  /** Writes an incoming message to the inbox; `undefined` when there is none or it failed. */
+  #record(event: InboxEvent): number | undefined {
+    const inbox = this.#options.inbox;
+    if (inbox === undefined) return undefined;
+    try {
+      return inbox.record(event, this.#options.now());
+    } catch (error) {
+      this.#options.log.error(
+        `Cannot record a message in the inbox (it is handled, but would be lost if the agent ` +
+          `stopped now): ${String(error)}`,
+      );
+      return undefined;
+    }
+  }
+
+  #done(n: number | undefined): void {
+    if (n === undefined) return;
+    try {
+      this.#options.inbox?.done(n);
+    } catch (error) {
+      this.#options.log.error(`Cannot mark a message handled in the inbox: ${String(error)}`);
+    }
   }
 }
 

@@ -11,7 +11,7 @@ export { ContactBook } from "./contact_book.ts";
 export type { BookedContact } from "./contact_book.ts";
 export type { BookStorage } from "./json_book.ts";
 export type { AttachmentIntake, ReceivedAttachments } from "./attachment_intake.ts";
-export type { AgentOptions, AgentXmpp } from "./agent.ts";
+export type { AgentInbox, AgentOptions, AgentXmpp, InboxEvent } from "./agent.ts";
 export type { MembershipOptions, RoomSettings } from "./membership.ts";
 export { checkSender } from "./policy.ts";
 export type { PolicyDecision, PolicyRules } from "./policy.ts";

@@ -133,27 +133,47 @@ export async function runTurn(input: TurnInput, context: TurnContext): Promise<v
     });
   const state = (value: "composing" | "paused") =>
     context.send({ type: "chat_state", state: value, ...target(input.reply) });
-
-  await startNewSessionIfIdle(conversation, context);
-  // The history is read before the user's entry is written, so that writing it (a flush to
-  // disk) runs alongside the LLM call instead of before it. No reply goes out before the
-  // entry is on disk, so a failed call still loses nothing.
-  const [earlier, parts] = await Promise.all([
-    memory.recent(conversation, context.maxHistoryMessages, { include: "all" }),
-    memory.promptParts(input.promptJid),
-  ]);
-  const stored = input.entry === undefined
-    ? Promise.resolve(undefined)
-    : memory.append(conversation, input.entry);
-  stored.catch(() => {});
-  state("composing");
-
   const stats: LlmStats = { ms: 0, calls: 0, inputTokens: 0, outputTokens: 0, toolCalls: 0 };
   const handled = handledPrefix(
     input.kind ?? "message",
     conversation,
     input.reply.messageType === "groupchat",
   );
+  // Whatever fails — reading or writing memory, the LLM, a tool — the person is told, with
+  // `paused`, so that no "typing…" stays on their screen.
+  const fail = (error: unknown, stored: boolean) => {
+    if (error instanceof LlmError) {
+      log.warn(`${handled}: the LLM failed (${describeLlmStats(stats)}): ${describe(error)}`);
+    } else {
+      log.error(`${handled}: could not be answered: ${describe(error)}`);
+    }
+    state("paused");
+    send(userFacingError(error, { stored }), "paused");
+  };
+
+  let earlier: HistoryEntry[];
+  let parts: PromptParts;
+  try {
+    await startNewSessionIfIdle(conversation, context);
+    // The history is read before the user's entry is written, so that writing it (a flush
+    // to disk) runs alongside the LLM call instead of before it. No reply goes out before the
+    // entry is on disk, so a failed call still loses nothing.
+    [earlier, parts] = await Promise.all([
+      memory.recent(conversation, context.maxHistoryMessages, { include: "all" }),
+      memory.promptParts(input.promptJid),
+    ]);
+  } catch (error) {
+    // Nothing of this message is stored yet (a room's entry is, by its caller).
+    const saved = input.entry === undefined || await store(memory, conversation, input.entry);
+    fail(error, saved);
+    return;
+  }
+  const stored = input.entry === undefined
+    ? Promise.resolve(undefined)
+    : memory.append(conversation, input.entry);
+  const storing = stored.then(() => undefined, (error: unknown) => error);
+  state("composing");
+
   let answer: string;
   try {
     const entries = input.entry === undefined
@@ -175,21 +195,33 @@ export async function runTurn(input: TurnInput, context: TurnContext): Promise<v
     ]);
     answer = reply;
   } catch (error) {
-    await stored;
-    log.warn(`${handled}: the LLM failed (${describeLlmStats(stats)}): ${describe(error)}`);
-    state("paused");
-    send(userFacingError(error), "paused");
+    // A failed write of the user's entry is what the person must hear of first.
+    const storeFailure = await storing;
+    fail(storeFailure ?? error, storeFailure === undefined);
     return;
   }
   const id = crypto.randomUUID();
   send(answer, "active", id);
   log.info(`${handled}: answered by the LLM (${describeLlmStats(stats)})`);
-  await memory.append(conversation, {
-    type: "message",
-    role: "assistant",
-    content: answer,
-    msg_id: id,
-  });
+  try {
+    await memory.append(conversation, {
+      type: "message",
+      role: "assistant",
+      content: answer,
+      msg_id: id,
+    });
+  } catch (error) {
+    log.error(`${handled}: the answer was sent but could not be stored: ${describe(error)}`);
+  }
+}
+
+/** Stores the user's entry when the turn cannot go on; whether it worked. */
+async function store(
+  memory: TurnMemory,
+  conversation: ConversationRef,
+  entry: NewHistoryEntry,
+): Promise<boolean> {
+  return await memory.append(conversation, entry).then(() => true, () => false);
 }
 
 /**
@@ -298,8 +330,18 @@ function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-/** A short, safe explanation for the user; the raw API response stays out of chat. */
-export function userFacingError(error: unknown): string {
+/**
+ * A short, safe explanation for the user; the raw API response stays out of chat.
+ *
+ * @param error What failed.
+ * @param options Whether the person's message is stored (it is not when storing it failed).
+ */
+export function userFacingError(error: unknown, options: { stored?: boolean } = {}): string {
+  if (options.stored === false) {
+    return "Sorry, I could not save your message, so I have not answered it: the agent's " +
+      "storage is failing (it may be full). The administrator has been told in the log; " +
+      "please try again later.";
+  }
   const saved = "Your message is saved; please try again in a moment.";
   if (!(error instanceof LlmError)) {
     return `Sorry, something went wrong while preparing an answer. ${saved}`;

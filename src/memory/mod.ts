@@ -29,4 +29,8 @@ export type {
 } from "./entries.ts";
 export type { MemoryAppender, MemoryFs, MemoryReader } from "./memory_fs.ts";
 export { denoMemoryFs } from "./deno_memory_fs.ts";
+export { Inbox } from "./inbox.ts";
+export type { InboxFile, InboxOptions, InboxRecord } from "./inbox.ts";
+export { denoInboxFile } from "./deno_inbox_file.ts";
+export type { DenoInboxFileOptions } from "./deno_inbox_file.ts";
 export { InMemoryFs } from "./in_memory_fs.ts";

@@ -30,7 +30,7 @@ const encoder = new TextEncoder();
 /**
  * What the data directory holds beside the conversation folders: the global prompt parts,
  * the invited rooms and the component's contacts (and their temporary files while they are
- * rewritten), the tool audit log and the skills' state. A domain-only JID with one of these
+ * rewritten), the inbox of messages not yet handled, the tool audit log and the skills' state. A domain-only JID with one of these
  * names gets no folder.
  */
 const RESERVED_NAMES = new Set([
@@ -41,6 +41,7 @@ const RESERVED_NAMES = new Set([
   "rooms.json.tmp",
   "contacts.json",
   "contacts.json.tmp",
+  "inbox.jsonl",
   "audit",
   "skills",
 ]);

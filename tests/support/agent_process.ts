@@ -72,6 +72,8 @@ export interface AgentProcess extends AsyncDisposable {
   waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number>;
+  /** Kills it at once (SIGKILL: no clean-up of any kind), as a crash or an OOM killer does. */
+  kill(): Promise<number>;
   /** Resolves with the exit code when the process ends by itself. */
   readonly exited: Promise<number>;
 }
@@ -144,14 +146,15 @@ export async function startAgent(options: AgentProcessOptions): Promise<AgentPro
     return status.code;
   });
   let stopped = false;
-  const stop = async () => {
-    const signal = stopped ? undefined : "SIGTERM";
+  const end = async (first: Deno.Signal) => {
+    const signal = stopped ? undefined : first;
     stopped = true;
     await endProcess(child, signal === undefined ? {} : { signal });
     const code = await exited;
     if (options.dir === undefined) await Deno.remove(dir, { recursive: true }).catch(() => {});
     return code;
   };
+  const stop = () => end("SIGTERM");
   const agent: AgentProcess = {
     configFile,
     dataDir,
@@ -161,6 +164,7 @@ export async function startAgent(options: AgentProcessOptions): Promise<AgentPro
     waitForLog: (pattern, timeoutMs = 15_000) =>
       lines.waitFor((line) => pattern.test(line), { timeoutMs, description: String(pattern) }),
     stop,
+    kill: () => end("SIGKILL"),
     [Symbol.asyncDispose]: async () => void await stop(),
   };
   if (options.waitOnline ?? true) {

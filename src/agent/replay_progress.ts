@@ -1,0 +1,56 @@
+/**
+ * How far a message got before the agent stopped: the inbox gives back what the last run
+ * recorded and did not finish, and the conversation's history tells whether it was stored,
+ * and answered.
+ *
+ * @module
+ */
+import type { ConversationRef, HistoryEntry } from "../memory/mod.ts";
+import type { MessageEvent } from "../xmpp/mod.ts";
+
+/** The memory operation {@linkcode replayProgress} uses. */
+export interface ReplayMemory {
+  recent(
+    ref: ConversationRef,
+    n: number,
+    options?: { include?: "messages" | "all" },
+  ): Promise<HistoryEntry[]>;
+}
+
+/** How many of the session's last entries are searched. */
+const SEARCHED = 200;
+
+/**
+ * `"new"` when the message is not in the session's last entries, `"stored"` when it is and
+ * no answer follows it, `"answered"` when an answer follows it.
+ *
+ * @param memory The store.
+ * @param session The message's session.
+ * @param message The message as the last run received it.
+ * @param receivedAt When it was received (ISO 8601): an entry of it is not older.
+ */
+export async function replayProgress(
+  memory: ReplayMemory,
+  session: ConversationRef,
+  message: Pick<MessageEvent, "id" | "stanzaId" | "body">,
+  receivedAt: string,
+): Promise<"new" | "stored" | "answered"> {
+  const entries = await memory.recent(session, SEARCHED, { include: "all" });
+  const index = entries.findLastIndex((entry) =>
+    (entry.ts ?? "") >= receivedAt && isThis(entry, message)
+  );
+  if (index === -1) return "new";
+  const after = entries.slice(index + 1);
+  return after.some((entry) => entry.type === "message" && entry.role === "assistant")
+    ? "answered"
+    : "stored";
+}
+
+function isThis(entry: HistoryEntry, message: Pick<MessageEvent, "id" | "stanzaId" | "body">) {
+  if (entry.type !== "message" || entry.role !== "user") return false;
+  if (message.stanzaId !== undefined && entry.stanza_id === message.stanzaId) return true;
+  if (message.id !== undefined && entry.msg_id === message.id) return true;
+  // A message without ids: its text (the entry is not older than the message).
+  return message.id === undefined && message.stanzaId === undefined &&
+    entry.content === message.body;
+}
