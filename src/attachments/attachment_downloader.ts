@@ -146,7 +146,7 @@ export class AttachmentDownloader {
     try {
       const left = Math.max(1, totalMs - (Date.now() - started));
       // The caller's signal only: the download's own timer ends it at the deadline, and says so.
-      return await this.#download(filesDir, attachment, options, left);
+      return await this.#download(filesDir, attachment, options, { left, totalMs });
     } finally {
       releases.reverse().forEach((release) => release());
     }
@@ -175,7 +175,7 @@ export class AttachmentDownloader {
     filesDir: string,
     attachment: IncomingAttachment,
     options: DownloadOptions,
-    totalTimeoutMs: number,
+    time: { left: number; totalMs: number },
   ): Promise<AttachmentResult> {
     const described = describedOf(attachment);
     const filename = filenameFromUrl(attachment.url);
@@ -191,7 +191,7 @@ export class AttachmentDownloader {
         allowPrivate: this.#options.allowPrivateHosts ?? false,
         maxBytes: this.#options.maxBytes ?? 25 * 1024 * 1024,
         connectTimeoutMs: this.#options.connectTimeoutMs ?? 10_000,
-        totalTimeoutMs,
+        totalTimeoutMs: time.left,
         configKeys: this.#options.configKeys ?? {
           allowPrivate: "attachments.allow_private_hosts",
           allowedHosts: "attachments.hosts",
@@ -218,12 +218,13 @@ export class AttachmentDownloader {
         ...described,
       };
     } catch (error) {
-      return {
-        ok: false,
-        url: attachment.url,
-        reason: reasonOf(attachment.url, error),
-        ...described,
-      };
+      // What waiting for a slot left is the fetch's own limit; the person hears of the whole.
+      const whole = error instanceof SafeFetchError && error.code === "timeout" &&
+        error.reason.startsWith("took longer than");
+      const reason = whole
+        ? `took longer than ${time.totalMs} ms`
+        : reasonOf(attachment.url, error);
+      return { ok: false, url: attachment.url, reason, ...described };
     }
   }
 }

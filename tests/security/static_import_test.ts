@@ -136,7 +136,9 @@ trusted = ["hidden_worker"]
 
     const offered = new Set(
       llm.requests.flatMap((request) =>
-        ((request.body as { tools?: { name: string }[] }).tools ?? []).map((tool) => tool.name)
+        ((request.body as { tools?: { name: string }[] } | undefined)?.tools ?? []).map((tool) =>
+          tool.name
+        )
       ),
     );
     for (const name of Object.keys(hostile)) {
