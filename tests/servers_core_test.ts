@@ -1,6 +1,7 @@
 /**
  * The core of the agent on both servers people deploy, each with Debian's default modules:
- * login, chat with typing, commands, rooms, component mode, reconnecting after a server
+ * login, chat with typing, commands, rooms, component mode, a message delivered twice, an
+ * encrypted message, a private message through a room, reconnecting after a server
  * restart, and stream management (XEP-0198, on by default in both): staying connected with
  * a roster and offline messages waiting, resuming a cut connection without losing or
  * repeating a stanza, and a stream error said at warn.
@@ -118,6 +119,101 @@ path = "${dataDir}"
     } finally {
       await Deno.remove(dataDir, { recursive: true });
     }
+  });
+
+  Deno.test(`[${name}] a message delivered again after a restart is answered once`, async () => {
+    await using xmpp = await server.start();
+    const bot = await registerFresh(xmpp, "bot");
+    const alice = await registerFresh(xmpp, "alice");
+    await using llm = await startFakeLlm();
+    const dataDir = await Deno.makeTempDir({ prefix: "fluux-core-redelivery-" });
+    try {
+      const options = {
+        prosody: xmpp,
+        llmUrl: llm.url,
+        user: bot.user,
+        password: bot.password,
+        allowedJids: [alice.jid],
+        dataDir,
+      };
+      await using human = await connectHuman(xmpp, alice);
+      const message = (extra = "") =>
+        `<message to="${bot.jid}" type="chat" id="again-1"><body>only once</body>${extra}</message>`;
+      {
+        await using _first = await startAgent(options);
+        await human.sendRaw(message());
+        assertEquals(
+          (await human.nextMessage({ from: bot.jid, withBody: true })).body,
+          "echo: only once",
+        );
+      }
+      await using agent = await startAgent(options);
+      // What offline storage or a hibernated stream delivers: same id, another <delay/>.
+      await human.sendRaw(message(
+        `<delay xmlns="urn:xmpp:delay" from="${xmpp.domain}" stamp="${new Date().toISOString()}"/>`,
+      ));
+      await agent.waitForLog(/delivered again/);
+      await human.expectSilence(bot.jid, 1000, { withBody: true });
+      assertEquals(llm.chat_count, 1);
+    } finally {
+      await Deno.remove(dataDir, { recursive: true });
+    }
+  });
+
+  Deno.test(`[${name}] an OMEMO message gets a notice, never the LLM`, async () => {
+    await using xmpp = await server.start();
+    const bot = await registerFresh(xmpp, "bot");
+    const alice = await registerFresh(xmpp, "alice");
+    await using llm = await startFakeLlm();
+    await using _agent = await startAgent({
+      prosody: xmpp,
+      llmUrl: llm.url,
+      user: bot.user,
+      password: bot.password,
+      allowedJids: [alice.jid],
+    });
+    await using human = await connectHuman(xmpp, alice);
+    await human.sendRaw(
+      `<message to="${bot.jid}" type="chat" id="omemo-1"><body>I sent you an OMEMO encrypted ` +
+        `message but your client doesn't seem to support that.</body>` +
+        `<encrypted xmlns="eu.siacs.conversations.axolotl"><header sid="1"><key rid="2">a2V5` +
+        `</key><iv>aXY=</iv></header><payload>cGF5bG9hZA==</payload></encrypted></message>`,
+    );
+    const notice = await human.nextMessage({ from: bot.jid, withBody: true });
+    assertTrue(/cannot read encrypted messages/.test(notice.body ?? ""), notice.body);
+    assertEquals(llm.chat_count, 0);
+  });
+
+  Deno.test(`[${name}] a private message through a room is the occupant's own conversation`, async () => {
+    await using xmpp = await server.start();
+    const bot = await registerFresh(xmpp, "bot");
+    const alice = await registerFresh(xmpp, "alice");
+    const room = `pm-${randomHex(4)}@${xmpp.mucDomain}`;
+    await using llm = await startFakeLlm();
+    await using agent = await startAgent({
+      prosody: xmpp,
+      llmUrl: llm.url,
+      user: bot.user,
+      password: bot.password,
+      allowedJids: [alice.jid],
+      extraToml: `[[rooms]]\njid = "${room}"\nnick = "bot"\n`,
+    });
+    await agent.waitForLog(new RegExp(`Joined ${room}`), 15_000);
+    await using human = await connectHuman(xmpp, alice);
+    await human.joinRoom(room, "alice");
+    await human.send(room, "bot: hello room", { type: "groupchat" });
+    await human.waitFor(
+      (e) => e.kind === "message" && e.from === `${room}/bot` && !!e.body,
+      15_000,
+    );
+    // The agent created the room, so it moderates it and sees real JIDs: the private message
+    // is alice's conversation, judged as alice, and never touches the room's memory.
+    await human.send(`${room}/bot`, "/forget", { type: "chat" });
+    const answer = await human.nextMessage({ from: `${room}/bot`, withBody: true });
+    assertEquals(answer.type, "chat");
+    await agent.waitForLog(new RegExp(`Handled chat from ${alice.jid}: command /forget`));
+    const roomHistory = await Deno.readTextFile(`${agent.dataDir}/${room}/history.jsonl`);
+    assertTrue(roomHistory.includes("hello room"), "the room's memory is untouched");
   });
 
   Deno.test(`[${name}] after a server restart the agent is back and answers`, async () => {
