@@ -100,6 +100,18 @@ Deno.test("loadConfig() lower-cases allowed JIDs and accepts *", async () => {
   assert.deepEqual(loaded.config.agent.allowed_jids, ["admin@localhost", "*"]);
 });
 
+Deno.test("loadConfig() normalises JIDs as the XMPP layer and the data directory do", async () => {
+  const loaded = await loadToml(
+    `${MINIMAL_TOML}\n[agent]\nallowed_jids = ["Bob@Example.ORG.", "jose\u0301@x.org"]\n`,
+  );
+  assert.deepEqual(loaded.config.agent.allowed_jids, ["bob@example.org", "jos\u00e9@x.org"]);
+  // A zero-width space would pass a looser check here and then have no folder.
+  const error = await rejection(
+    loadToml(`${MINIMAL_TOML}\n[agent]\nallowed_jids = ["a\u200bb@x.org"]\n`),
+  );
+  assert.match(error.message, /agent\.allowed_jids/);
+});
+
 Deno.test('loadConfig() reads a lone "*" as ["*"] in allowed_jids and allowed_domains', async () => {
   const loaded = await loadToml(
     `${MINIMAL_TOML}\n[agent]\nallowed_jids = "*"\nallowed_domains = "*"\n`,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isBareJid, isDomain, jidDomain } from "./_jid.ts";
+import { isBareJid, isDomain, normaliseBareJid, parseJid } from "../jid/mod.ts";
 // The one list of default upload hosts and ports, and the one parser of name servers.
 import { defaultAttachmentHosts } from "../attachments/default_attachment_hosts.ts";
 import { parseNameServer } from "../net/name_servers.ts";
@@ -71,14 +71,14 @@ const serverTable = table({
   host: text(HOST_ERROR).refine(isHost, { error: HOST_ERROR }),
   port: integer(1, 65535).optional(),
   jid: text(BARE_JID).refine(isBareJid, { error: BARE_JID })
-    .transform((jid) => jid.toLowerCase()).optional(),
+    .transform((jid) => normaliseBareJid(jid)).optional(),
   password: text().optional(),
   resource: text().default("fluux-agent"),
   tls_verify: bool().default(true),
   allow_plaintext: bool().default(false),
   max_stanza_bytes: integer(4096).default(65_536),
   component_domain: text(DOMAIN).refine(isDomain, { error: DOMAIN })
-    .transform((domain) => domain.toLowerCase()).optional(),
+    .transform((domain) => normaliseBareJid(domain)).optional(),
   component_secret: text().optional(),
 });
 
@@ -149,7 +149,7 @@ const agentSchema = table({
     z.array(
       z.string({ error: JID_OR_STAR }).refine((jid) => jid === "*" || isBareJid(jid), {
         error: JID_OR_STAR,
-      }).transform((jid) => jid.toLowerCase()),
+      }).transform((jid) => jid === "*" ? jid : normaliseBareJid(jid)),
       { error: 'expected an array of bare JIDs, or "*"' },
     ),
   ).default([]),
@@ -159,19 +159,19 @@ const agentSchema = table({
       z.string({ error: DOMAIN_OR_STAR }).refine(
         (domain) => domain === "*" || isDomain(domain),
         { error: DOMAIN_OR_STAR },
-      ).transform((domain) => domain.toLowerCase()),
+      ).transform((domain) => domain === "*" ? domain : normaliseBareJid(domain)),
       { error: 'expected an array of domains, or "*"' },
     ),
   ).optional(),
   dev_command_jids: z.array(
     z.string({ error: BARE_JID }).refine(isBareJid, { error: BARE_JID })
-      .transform((jid) => jid.toLowerCase()),
+      .transform((jid) => normaliseBareJid(jid)),
     { error: "expected an array of bare JIDs" },
   ).default([]),
   respond_to_reactions: bool().default(false),
   admin_jids: z.array(
     z.string({ error: BARE_JID }).refine(isBareJid, { error: BARE_JID })
-      .transform((jid) => jid.toLowerCase()),
+      .transform((jid) => normaliseBareJid(jid)),
     { error: "expected an array of bare JIDs" },
   ).default([]),
   max_tool_rounds: integer(1, 100).default(10),
@@ -203,7 +203,9 @@ const roomCreateSchema = table({
 });
 
 const roomSchema = table({
-  jid: text(ROOM_JID).refine(isBareJid, { error: ROOM_JID }).transform((jid) => jid.toLowerCase()),
+  jid: text(ROOM_JID).refine(isBareJid, { error: ROOM_JID }).transform((jid) =>
+    normaliseBareJid(jid)
+  ),
   nick: text().optional(),
   activation: z.enum(ROOM_ACTIVATIONS, { error: oneOf(ROOM_ACTIVATIONS) }).default("mention"),
   history_on_join: integer(0, 1000).default(0),
@@ -319,7 +321,7 @@ export const configSchema = configTable.transform((config) => {
  * (`agent.example.org` → `example.org`).
  */
 export function serverDomain(server: { mode: string; jid: string }): string {
-  if (server.mode === "client") return jidDomain(server.jid);
+  if (server.mode === "client") return parseJid(server.jid).domain;
   const dot = server.jid.indexOf(".");
   return dot === -1 ? server.jid : server.jid.slice(dot + 1);
 }
@@ -329,7 +331,7 @@ export function serverDomain(server: { mode: string; jid: string }): string {
  * also accepts its parent domain (`example.org`), where its users have their accounts.
  */
 function defaultDomains(server: { mode: string; jid: string }): string[] {
-  if (server.mode === "client") return [jidDomain(server.jid)];
+  if (server.mode === "client") return [parseJid(server.jid).domain];
   const parent = serverDomain(server);
   return parent === server.jid ? [server.jid] : [server.jid, parent];
 }

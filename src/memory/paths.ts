@@ -11,21 +11,7 @@
  */
 
 import { dirname, join, normalize } from "node:path";
-
-/** Longest JID RFC 7622 allows for each part, in UTF-8 bytes. */
-const MAX_JID_BYTES = 1023;
-/** Longest file name ext4, XFS, APFS and NTFS accept, in UTF-8 bytes. */
-const MAX_FOLDER_BYTES = 255;
-
-// Controls, format characters (zero-width, bidi overrides), separators and whitespace:
-// none belongs in an address and several make a folder name lie about itself.
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Z}\s]/u;
-// RFC 7622 §3.3.1 forbids these in a localpart; "/" and "\\" are path separators too.
-const LOCAL_FORBIDDEN = /["&'/:<>@\\]/;
-const DOMAIN_LABEL = /^[\p{L}\p{M}\p{N}_-]+$/u;
-const IPV6_LITERAL = /^\[[0-9a-f:.]+\]$/;
-
-const encoder = new TextEncoder();
+import { normaliseBareJid } from "../jid/mod.ts";
 
 /**
  * What the data directory holds beside the conversation folders: the global prompt parts,
@@ -50,25 +36,16 @@ function invalid(jid: string, why: string): TypeError {
   return new TypeError(`Invalid JID ${JSON.stringify(jid)}: ${why}`);
 }
 
-function checkDomain(jid: string, domain: string): void {
-  if (domain === "") throw invalid(jid, "the domain is missing");
-  if (IPV6_LITERAL.test(domain)) return;
-  for (const label of domain.split(".")) {
-    if (label === "") throw invalid(jid, "the domain has an empty label");
-    if (!DOMAIN_LABEL.test(label)) {
-      throw invalid(jid, `the domain label ${JSON.stringify(label)} has a forbidden character`);
-    }
-  }
-}
-
 /**
- * Normalises a bare JID (NFC, lower case, no trailing dot on the domain) and checks it.
+ * Normalises a bare JID (NFC, lower case, no trailing dot on the domain) and checks it: the
+ * JID module's rules (src/jid), which the config and the XMPP layer apply too, so an address
+ * they accept always has a folder.
  *
  * @param jid A bare JID such as `Alice@Example.org` or a domain such as `example.org`.
  * @returns The normalised bare JID, e.g. `alice@example.org`.
- * @throws {TypeError} If the JID is empty, has a resource, a path separator, `.` or `..`,
- * a control, format or whitespace character, a leading dot, an invalid or missing domain,
- * more than one `@`, or is longer than 1023 bytes (or 255 bytes, the longest folder name).
+ * @throws {TypeError} If it is not a valid bare JID (see `normaliseBareJid()`): a resource, a
+ * path separator, `.` or `..`, a control, format or whitespace character, a leading dot, an
+ * invalid or missing domain, more than one `@`, longer than 255 bytes.
  * @example
  * ```ts
  * normaliseJid("Alice@Example.ORG"); // "alice@example.org"
@@ -76,32 +53,7 @@ function checkDomain(jid: string, domain: string): void {
  * ```
  */
 export function normaliseJid(jid: string): string {
-  if (typeof jid !== "string") throw new TypeError(`Invalid JID: expected a string`);
-  if (jid === "") throw invalid(jid, "it is empty");
-  if (encoder.encode(jid).length > MAX_JID_BYTES) {
-    throw invalid(jid.slice(0, 40) + "…", `it is longer than ${MAX_JID_BYTES} bytes`);
-  }
-  if (INVISIBLE.test(jid)) {
-    throw invalid(jid, "it contains a control, format or whitespace character");
-  }
-  if (jid.includes("/")) throw invalid(jid, `a bare JID has no "/" (resource or path)`);
-  if (jid.includes("\\")) throw invalid(jid, `it contains "\\"`);
-  if (jid === "." || jid === "..") throw invalid(jid, "it is a relative path");
-  if (jid.startsWith(".")) throw invalid(jid, "it starts with a dot");
-
-  let bare = jid.normalize("NFC").toLowerCase();
-  if (bare.endsWith(".") && !bare.endsWith("..")) bare = bare.slice(0, -1); // RFC 7622 §3.2
-  const at = bare.indexOf("@");
-  if (at !== bare.lastIndexOf("@")) throw invalid(jid, `it has more than one "@"`);
-  if (at === 0) throw invalid(jid, "the localpart before the @ is empty");
-  if (at > 0 && LOCAL_FORBIDDEN.test(bare.slice(0, at))) {
-    throw invalid(jid, `the localpart has a character RFC 7622 forbids`);
-  }
-  checkDomain(jid, at > 0 ? bare.slice(at + 1) : bare);
-  if (encoder.encode(bare).length > MAX_FOLDER_BYTES) {
-    throw invalid(jid, `it is longer than ${MAX_FOLDER_BYTES} bytes, too long for a folder name`);
-  }
-  return bare;
+  return normaliseBareJid(jid);
 }
 
 /**

@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { parseJid } from "./jid.ts";
+import { parseJid } from "../jid/mod.ts";
 import { xml, type XmlElement } from "./_xml.ts";
 
 /** What the guard reports. */

@@ -11,7 +11,7 @@
 import type { Logger } from "../log/mod.ts";
 import { Backoff } from "./backoff.ts";
 import type { SendMessageAction, XmppAction, XmppEvent } from "./events.ts";
-import { bareJid } from "./jid.ts";
+import { bareJid } from "../jid/mod.ts";
 import { buildChatStateMessage, buildMessage, parseMessage, parseReaction } from "./message.ts";
 import { RoomRegistry, type RoomStatus } from "./muc_rooms.ts";
 import { parseRawStanza } from "./raw_stanza.ts";

@@ -12,7 +12,7 @@
 import type { Logger } from "../log/mod.ts";
 import type { Backoff } from "./backoff.ts";
 import type { XmppAction, XmppEvent } from "./events.ts";
-import { parseJid } from "./jid.ts";
+import { parseJid } from "../jid/mod.ts";
 import type { RoomStatus } from "./muc_rooms.ts";
 import { buildRosterQuery, NS_ROSTER, parseRoster, type RosterItem } from "./rfc6121_roster.ts";
 import { buildDiscoInfo, NS_DISCO_INFO } from "./xep_0030_disco.ts";

@@ -16,7 +16,7 @@
 import type { Logger } from "../log/mod.ts";
 import type { Backoff } from "./backoff.ts";
 import type { XmppAction, XmppEvent } from "./events.ts";
-import { bareJid, parseJid } from "./jid.ts";
+import { bareJid, parseJid } from "../jid/mod.ts";
 import type { RoomStatus } from "./muc_rooms.ts";
 import { buildDiscoInfo, NS_DISCO_INFO } from "./xep_0030_disco.ts";
 import { buildLeavePresence } from "./xep_0045_muc.ts";

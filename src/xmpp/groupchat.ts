@@ -6,7 +6,7 @@
  * @module
  */
 import type { GroupchatEvent, ReactionEvent } from "./events.ts";
-import { parseJid } from "./jid.ts";
+import { parseJid } from "../jid/mod.ts";
 import { encryptionOf } from "./message_encryption.ts";
 import { bodyBesideAttachments, parseOobAttachments } from "./xep_0066_oob.ts";
 import { bodyText } from "./_body_text.ts";

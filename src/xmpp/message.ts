@@ -12,7 +12,7 @@ import type {
   SendChatStateAction,
   SendMessageAction,
 } from "./events.ts";
-import { bareJid } from "./jid.ts";
+import { bareJid } from "../jid/mod.ts";
 import { encryptionOf } from "./message_encryption.ts";
 import { bodyBesideAttachments, parseOobAttachments } from "./xep_0066_oob.ts";
 import { buildChatState } from "./xep_0085_chat_states.ts";

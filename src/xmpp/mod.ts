@@ -52,8 +52,8 @@ export type {
   XmppAction,
   XmppEvent,
 } from "./events.ts";
-export { bareJid, parseJid } from "./jid.ts";
-export type { Jid } from "./jid.ts";
+export { bareJid, parseJid } from "../jid/mod.ts";
+export type { Jid } from "../jid/mod.ts";
 export { RoomRegistry } from "./muc_rooms.ts";
 export type { RoomRegistryOptions, RoomStatus, RoomTimers } from "./muc_rooms.ts";
 export { parseRawStanza, validateRawStanza } from "./raw_stanza.ts";

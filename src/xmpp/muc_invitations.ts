@@ -10,7 +10,7 @@
  */
 import type { Logger } from "../log/mod.ts";
 import type { InviteEvent, RoomOccupant, XmppEvent } from "./events.ts";
-import { parseJid } from "./jid.ts";
+import { parseJid } from "../jid/mod.ts";
 import type { MucServices } from "./muc_services.ts";
 import { NS_MUC_USER, parseMediatedInvite } from "./xep_0045_muc.ts";
 import { NS_CONFERENCE, parseDirectInvite } from "./xep_0249_direct_invite.ts";

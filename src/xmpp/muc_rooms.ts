@@ -20,7 +20,7 @@ import type {
   XmppEvent,
 } from "./events.ts";
 import type { RoomView } from "./groupchat.ts";
-import { bareJid } from "./jid.ts";
+import { bareJid } from "../jid/mod.ts";
 import { configureNewRoom } from "./muc_room_setup.ts";
 import type { IqRequest } from "./muc_services.ts";
 import { RoomTraffic } from "./muc_traffic.ts";

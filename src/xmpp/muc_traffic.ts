@@ -15,7 +15,7 @@ import type {
   XmppEvent,
 } from "./events.ts";
 import { parseGroupchat, parseRoomReaction, type RoomView } from "./groupchat.ts";
-import { bareJid, parseJid } from "./jid.ts";
+import { bareJid, parseJid } from "../jid/mod.ts";
 import { InvitationGate } from "./muc_invitations.ts";
 import { type IqRequest, MucServices } from "./muc_services.ts";
 import { parseReactions } from "./xep_0444_reactions.ts";

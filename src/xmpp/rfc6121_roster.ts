@@ -4,7 +4,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc6121
  * @module
  */
-import { bareJid } from "./jid.ts";
+import { bareJid } from "../jid/mod.ts";
 import { xml, type XmlElement } from "./_xml.ts";
 
 /** The roster namespace. */

@@ -6,7 +6,7 @@
  * @module
  */
 import type { InviteEvent } from "./events.ts";
-import { bareJid, parseJid } from "./jid.ts";
+import { bareJid, parseJid } from "../jid/mod.ts";
 import { xml, type XmlElement } from "./_xml.ts";
 
 /** The MUC namespace (join requests). */

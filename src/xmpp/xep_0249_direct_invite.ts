@@ -5,7 +5,7 @@
  * @module
  */
 import type { InviteEvent } from "./events.ts";
-import { bareJid } from "./jid.ts";
+import { bareJid } from "../jid/mod.ts";
 import type { XmlElement } from "./_xml.ts";
 
 /** The direct invitation namespace. */

@@ -4,7 +4,7 @@
  * @see https://xmpp.org/extensions/xep-0359.html
  * @module
  */
-import { bareJid } from "./jid.ts";
+import { bareJid } from "../jid/mod.ts";
 import { xml, type XmlElement } from "./_xml.ts";
 
 /** The unique and stable stanza IDs namespace. */
