@@ -1,7 +1,9 @@
 /**
- * Parts of the command line that `main.ts` delegates: finding the command, building the
- * `deno compile` command, and comparing the permissions a config needs with those the
- * process holds.
+ * The command line's commands, one module each (`run.ts` — the composition root —,
+ * `start.ts`, `check.ts`, `permissions.ts`, `compile.ts`), which `main.ts` imports only
+ * when their command runs; and what they share and export for tests: finding the command,
+ * building the `deno compile` command, comparing the permissions a config needs with those
+ * the process holds.
  *
  * @module
  */

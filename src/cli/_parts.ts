@@ -1,0 +1,126 @@
+/**
+ * The parts the composition root builds from the config, one function each: the XMPP
+ * connection, the skills, the inbox, the small JSON books.
+ *
+ * @module
+ */
+import type { InboxEvent } from "../agent/mod.ts";
+import type { Config, LoadedConfig } from "../config/mod.ts";
+import type { Logger } from "../log/mod.ts";
+import { denoInboxFile, Inbox, type InboxRecord } from "../memory/mod.ts";
+import {
+  configuredSkills,
+  loadCredentialSources,
+  skillCommands,
+  SkillRegistry,
+  SkillRunner,
+  skillStateFile,
+  type ToolCall,
+} from "../skills/mod.ts";
+import { VERSION } from "../version.ts";
+import { ClientConnection, ComponentConnection, type NewRoomConfig } from "../xmpp/mod.ts";
+import { skillOptions } from "./_shared.ts";
+
+/** The XMPP connection the config asks for: a client account or a component. */
+export function connect(loaded: LoadedConfig, log: Logger): ClientConnection | ComponentConnection {
+  const { server, keepalive, agent } = loaded.config;
+  const common = {
+    host: server.host,
+    port: server.port,
+    keepalive: {
+      intervalMs: keepalive.enabled ? keepalive.ping_interval_secs * 1000 : 0,
+      timeoutMs: keepalive.ping_timeout_secs * 1000,
+    },
+    software: { name: agent.name, version: VERSION },
+    logger: log.child("xmpp"),
+    maxStanzaBytes: server.max_stanza_bytes,
+  };
+  if (server.mode === "component") {
+    return new ComponentConnection({
+      ...common,
+      domain: server.jid,
+      secret: server.component_secret ?? "",
+    });
+  }
+  return new ClientConnection({
+    ...common,
+    jid: server.jid,
+    password: server.password,
+    resource: server.resource,
+    allowPlaintext: server.allow_plaintext,
+    tlsVerify: server.tls_verify,
+  });
+}
+
+/** The skill registry and runner, with the tools adapter the agent's turns use. */
+export async function setUpSkills(loaded: LoadedConfig, log: Logger, scrub: string[]) {
+  const { config, dataDir } = loaded;
+  const { sources, problems } = await configuredSkills(config.skills);
+  for (const problem of problems) log.warn(problem);
+  const { home } = skillOptions(loaded);
+  const registry = await SkillRegistry.create(sources, {
+    state: skillStateFile(`${dataDir}/skills/state.json`),
+    credentials: await loadCredentialSources({
+      cwd: loaded.baseDir,
+      ...(home === undefined ? {} : { home }),
+    }),
+    logger: log,
+  });
+  scrub.push(...registry.secrets());
+  const runner = new SkillRunner(registry, {
+    dataDir,
+    maxConcurrent: config.skills.max_concurrent,
+    memoryLimitMb: config.skills.memory_limit_mb,
+    allowedAbsolutePaths: config.skills.allowed_paths,
+    secrets: loaded.secrets,
+    logger: log,
+  });
+  const admins = new Set(config.agent.admin_jids);
+  return {
+    commands: skillCommands(registry, { isAdmin: (jid) => admins.has(jid) }),
+    tools: sources.length === 0 ? undefined : {
+      definitions: () => registry.toolDefinitions(),
+      call: (call: ToolCall, context: { conversation: string }) => runner.call(call, context),
+    },
+  };
+}
+
+/** `[rooms.create]` as the XMPP layer takes it (unset keys keep the service's defaults). */
+export function newRoomConfig(
+  create: NonNullable<Config["rooms"][number]["create"]>,
+): NewRoomConfig {
+  return {
+    ...(create.name === undefined ? {} : { name: create.name }),
+    ...(create.persistent === undefined ? {} : { persistent: create.persistent }),
+    ...(create.public === undefined ? {} : { public: create.public }),
+    ...(create.members_only === undefined ? {} : { membersOnly: create.members_only }),
+    ...(create.whois === undefined ? {} : { whois: create.whois }),
+  };
+}
+
+/**
+ * The data directory's inbox, and what the last run left in it. Messages are written there
+ * before they wait in a queue (`memory.fsync` flushes each to the device too).
+ */
+export async function openInbox(
+  loaded: LoadedConfig,
+): Promise<{ inbox: Inbox<InboxEvent>; left: InboxRecord<InboxEvent>[] }> {
+  await Deno.mkdir(loaded.dataDir, { recursive: true });
+  const file = denoInboxFile(`${loaded.dataDir}/inbox.jsonl`, {
+    fsync: loaded.config.memory.fsync,
+  });
+  const inbox = new Inbox<InboxEvent>(file);
+  return { inbox, left: await inbox.open() };
+}
+
+/** A small JSON file in the data directory (the invited rooms, the component's contacts). */
+export function jsonFile(path: string) {
+  return {
+    read: () => Deno.readTextFile(path).catch(() => undefined),
+    write: async (text: string) => {
+      await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+      await Deno.writeTextFile(`${path}.tmp`, text);
+      await Deno.rename(`${path}.tmp`, path);
+    },
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * `run`: the agent in this process until SIGINT/SIGTERM — the composition root. It builds
+ * the world from the config (and nothing else does), checks the LLM, takes up what the last
+ * run left in the inbox, connects, and stops everything cleanly.
+ *
+ * @module
+ */
+import { Agent, ContactBook, RoomBook } from "../agent/mod.ts";
+import { AttachmentDownloader, AttachmentIntake } from "../attachments/mod.ts";
+import { type LoadedConfig, secretScrubber, serverDomain } from "../config/mod.ts";
+import { checkAtStart, createLlmClient, UsageMeter } from "../llm/mod.ts";
+import { createLogger } from "../log/mod.ts";
+import { conversationDir, denoMemoryFs, MemoryStore } from "../memory/mod.ts";
+import { createResolver } from "../net/mod.ts";
+import { VERSION } from "../version.ts";
+import { ClientConnection, parseJid, validateRawStanza, XmppFatalError } from "../xmpp/mod.ts";
+import { connect, jsonFile, newRoomConfig, openInbox, setUpSkills } from "./_parts.ts";
+import { fail, heldOptions, STOP_SIGNALS } from "./_shared.ts";
+import { NOT_HELD, permissionReport } from "./permission_report.ts";
+
+/** Runs the agent in this process until SIGINT/SIGTERM; the exit code. */
+export async function run(loaded: LoadedConfig): Promise<number> {
+  const { config } = loaded;
+  const secrets = [...loaded.secrets];
+  let scrub = secretScrubber(secrets);
+  const log = createLogger("fluux-agent", {
+    level: config.log.level,
+    scrub: (text) => scrub(text),
+  });
+  const held = await permissionReport(loaded, heldOptions(loaded));
+  if (held.essential.length > 0) {
+    return fail(2, [NOT_HELD, ...held.essential, ...held.other].join("\n  "));
+  }
+  for (const flag of held.other) log.warn(`Not permitted: ${flag}; what needs it will be refused`);
+  const skills = await setUpSkills(loaded, log.child("skills"), secrets);
+  scrub = secretScrubber(secrets);
+  const usage = new UsageMeter();
+  const llm = createLlmClient(config.llm, { usage });
+  const memory = new MemoryStore(loaded.dataDir, {
+    fs: denoMemoryFs(),
+    durability: config.memory.fsync ? "datasync" : "none",
+    // Room for the history a turn reads plus the tool entries between its messages.
+    cacheEntries: Math.max(200, config.llm.max_history_messages * 4),
+  });
+  const inbox = await openInbox(loaded);
+  const connection = connect(loaded, log);
+  const startedAt = new Date();
+  const attachments = config.attachments.enabled
+    ? new AttachmentIntake(
+      new AttachmentDownloader({
+        allowedHosts: config.attachments.hosts,
+        allowPrivateHosts: config.attachments.allow_private_hosts,
+        maxBytes: config.attachments.max_size_mb * 1024 * 1024,
+        maxConcurrent: config.attachments.max_concurrent,
+        maxPerHost: config.attachments.max_per_host,
+        maxPerConversation: config.attachments.max_per_conversation,
+        totalTimeoutMs: config.attachments.timeout_secs * 1000,
+        resolve: createResolver(config.network.nameservers),
+      }),
+      (jid) => `${conversationDir(loaded.dataDir, jid)}/files`,
+    )
+    : undefined;
+  const agent = new Agent({
+    ...(attachments === undefined ? {} : { attachments }),
+    commands: skills.commands,
+    ...(skills.tools === undefined ? {} : { tools: skills.tools }),
+    maxToolRounds: config.agent.max_tool_rounds,
+    name: config.agent.name,
+    memory,
+    llm,
+    xmpp: {
+      send: (action) => connection.send(action),
+      roster: () =>
+        connection instanceof ClientConnection ? connection.roster() : Promise.resolve([]),
+      validateRaw: (xml) => {
+        try {
+          validateRawStanza(xml);
+          return undefined;
+        } catch (error) {
+          return error instanceof Error ? error.message : String(error);
+        }
+      },
+    },
+    mode: config.server.mode,
+    rules: {
+      allowedJids: config.agent.allowed_jids,
+      allowedDomains: config.agent.allowed_domains,
+      ownDomain: parseJid(config.server.jid).domain,
+      serverDomain: serverDomain(config.server),
+    },
+    rooms: config.rooms.map((room) => ({
+      jid: room.jid,
+      nick: room.nick,
+      activation: room.activation,
+      historyOnJoin: room.history_on_join,
+      downloadAttachments: room.download_attachments,
+      tools: room.tools,
+      ...(room.password === undefined ? {} : { password: room.password }),
+      ...(room.create === undefined ? {} : { create: newRoomConfig(room.create) }),
+    })),
+    roomBook: new RoomBook(jsonFile(`${loaded.dataDir}/rooms.json`)),
+    ...(config.server.mode === "component"
+      ? { contactBook: new ContactBook(jsonFile(`${loaded.dataDir}/contacts.json`)) }
+      : {}),
+    devJids: config.agent.dev_command_jids,
+    respondToReactions: config.agent.respond_to_reactions,
+    inbox: inbox.inbox,
+    log: log.child("agent"),
+    now: () => new Date(),
+    maxHistoryMessages: config.llm.max_history_messages,
+    maxTokens: config.llm.max_tokens_per_request,
+    idleTimeoutMs: config.session.idle_timeout_mins * 60_000,
+    status: () => ({
+      startedAt,
+      mode: config.server.mode,
+      provider: config.llm.provider,
+      model: config.llm.model,
+      usage: usage.totals(),
+    }),
+  });
+  connection.onEvent((event) => agent.handle(event));
+
+  let stopping = false;
+  const stop = () => {
+    // One Ctrl-C reaches the launcher and this process both, and the launcher forwards it.
+    if (stopping) return;
+    stopping = true;
+    log.info("Stopping");
+    void connection.stop();
+  };
+  for (const signal of STOP_SIGNALS) Deno.addSignalListener(signal, stop);
+  log.info(
+    `Fluux Agent ${VERSION} starting: ${config.server.jid} via ${config.server.host}:` +
+      `${config.server.port}, LLM ${config.llm.provider}/${config.llm.model}`,
+  );
+  try {
+    // Before going online: a wrong key or an unknown model would fail every answer.
+    const refused = await checkAtStart(llm, log.child("llm"));
+    if (refused !== undefined) return fail(1, refused);
+    // What the last run received and did not finish goes first, before anything newer.
+    agent.replay(inbox.left);
+    if (!stopping) await connection.run();
+  } catch (error) {
+    if (error instanceof XmppFatalError) return fail(1, error.message);
+    throw error;
+  } finally {
+    for (const signal of STOP_SIGNALS) Deno.removeSignalListener(signal, stop);
+  }
+  await Promise.race([agent.idle(), new Promise((resolve) => setTimeout(resolve, 3000))]);
+  await memory.close();
+  log.info("Stopped");
+  return 0;
+}

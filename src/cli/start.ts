@@ -1,0 +1,29 @@
+/**
+ * `start`: works out the permissions the config needs and runs `main.ts run` in a child
+ * process holding exactly them, forwarding the stop signals.
+ *
+ * @module
+ */
+import type { LoadedConfig } from "../config/mod.ts";
+import { agentPermissionFlags } from "../skills/mod.ts";
+import { MAIN_ENTRY, skillOptions, STOP_SIGNALS } from "./_shared.ts";
+
+/** Runs the agent under its derived permissions; the child's exit code. */
+export async function start(loaded: LoadedConfig): Promise<number> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      ...await agentPermissionFlags(loaded, skillOptions(loaded)),
+      MAIN_ENTRY,
+      "run",
+      "--config",
+      loaded.path,
+    ],
+    stdin: "null",
+  }).spawn();
+  const forwards = STOP_SIGNALS.map((signal) => [signal, () => child.kill(signal)] as const);
+  for (const [signal, forward] of forwards) Deno.addSignalListener(signal, forward);
+  const status = await child.status;
+  for (const [signal, forward] of forwards) Deno.removeSignalListener(signal, forward);
+  return status.code;
+}
