@@ -1,6 +1,8 @@
 /**
- * The agent: takes XMPP events, applies the policy, routes each conversation (a bare JID or
- * a room) through its own serial queue, and answers with a command or an LLM turn.
+ * The agent: every event goes to one router (router.ts) — one policy decision (decide.ts),
+ * the inbox, the conversation's serial queue — and from there to the handler of its kind: a
+ * one-to-one message, a room message, a reaction, a webhook delivery, a schedule firing, or
+ * the session's presence and rooms (membership.ts).
  *
  * @module
  */
@@ -10,36 +12,21 @@ import {
   type Command,
   type CommandMemory,
   CommandRegistry,
-  type CommandRights,
-  parseCommandLine,
-  type SessionRef,
 } from "../commands/mod.ts";
-import type {
-  GroupchatEvent,
-  MessageEvent,
-  OobAttachment,
-  ReactionEvent,
-  RosterItem,
-  XmppAction,
-  XmppEvent,
-} from "../xmpp/mod.ts";
+import type { RosterItem, XmppAction } from "../xmpp/mod.ts";
 import type { AttachmentIntake } from "./attachment_intake.ts";
-import { KeyedQueue } from "../async/mod.ts";
+import { Policy, type Rights } from "./decide.ts";
 import { EncryptedNotice } from "./encrypted_notice.ts";
-import { handledPrefix } from "./handled_line.ts";
-import type { RedeliveryMemory } from "./redelivery.ts";
-import { replayProgress } from "./replay_progress.ts";
-import { screenDirect } from "./screen_direct.ts";
-import { addressedText } from "./room_activation.ts";
+import type { AgentEvent, InboxEvent } from "./events.ts";
+import { handleDirectMessage } from "./direct_message.ts";
 import { Membership, type MembershipOptions } from "./membership.ts";
-import { Speakers } from "./speakers.ts";
-import {
-  type ReplyTarget,
-  runTurn,
-  startNewSessionIfIdle,
-  type TurnContext,
-  type TurnMemory,
-} from "./turn.ts";
+import { handleSchedule, handleWebhook } from "./outside_events.ts";
+import { handleReaction } from "./reaction.ts";
+import type { RedeliveryMemory } from "./redelivery.ts";
+import { handleRoomMessage } from "./room_message.ts";
+import { type Replayed, Router } from "./router.ts";
+import type { TurnContext, TurnMemory } from "./turn.ts";
+import type { HandlerContext } from "./_handler_context.ts";
 
 /** The XMPP operations the agent uses. */
 export interface AgentXmpp {
@@ -50,8 +37,8 @@ export interface AgentXmpp {
 }
 
 /**
- * Where incoming messages are written down before they wait in a queue (the data
- * directory's inbox), so that a process killed meanwhile answers them at its next start.
+ * Where incoming events are written down before they wait in a queue (the data directory's
+ * inbox), so that a process killed meanwhile takes them up at its next start.
  */
 export interface AgentInbox {
   /**
@@ -63,9 +50,6 @@ export interface AgentInbox {
   done(n: number): void;
 }
 
-/** The events the inbox keeps: messages, one-to-one and in rooms. */
-export type InboxEvent = MessageEvent | GroupchatEvent;
-
 /** Options for {@linkcode Agent}. */
 export interface AgentOptions extends Omit<TurnContext, "memory" | "send">, MembershipOptions {
   memory: TurnMemory & CommandMemory & RedeliveryMemory;
@@ -74,18 +58,20 @@ export interface AgentOptions extends Omit<TurnContext, "memory" | "send">, Memb
   status: () => AgentStatus;
   /** Bare JIDs allowed to use developer commands. @default {[]} */
   devJids?: readonly string[];
+  /** Bare JIDs allowed admin commands (`agent.admin_jids`). @default {[]} */
+  adminJids?: readonly string[];
   /** Answer reactions through the LLM (they are always stored). @default {false} */
   respondToReactions?: boolean;
   /** Downloads attachments and turns them into LLM content. */
   attachments?: AttachmentIntake;
   /** More slash commands (e.g. `/skills`), after the built-in ones. @default {[]} */
   commands?: Command[];
-  /** Records messages before they are handled; none (messages live in memory only) when absent. */
+  /** Records events before they are handled; none (events live in memory only) when absent. */
   inbox?: AgentInbox;
 }
 
 /**
- * Routes events to commands and LLM turns.
+ * Takes every event and answers it.
  *
  * @example
  * ```ts
@@ -94,372 +80,116 @@ export interface AgentOptions extends Omit<TurnContext, "memory" | "send">, Memb
  * ```
  */
 export class Agent {
-  #options: AgentOptions;
-  /** One serial queue per conversation (a bare JID or a room). */
-  #queue = new KeyedQueue();
-  #commands: CommandRegistry;
-  #membership: Membership;
-  #speakers: Speakers;
-  #detached = new Set<Promise<void>>();
-  #encrypted: EncryptedNotice;
+  #router: Router;
+  #context: HandlerContext;
 
   constructor(options: AgentOptions) {
-    this.#options = options;
-    this.#encrypted = new EncryptedNotice({ now: options.now });
-    this.#commands = new CommandRegistry([...builtinCommands(), ...(options.commands ?? [])]);
-    this.#membership = new Membership(options, (key, task) => this.#enqueue(key, task));
-    this.#speakers = new Speakers({
+    const membership = new Membership(
+      options,
+      (key, task) => this.#router.serial(key, task),
+    );
+    this.#context = {
+      options,
+      membership,
+      commands: new CommandRegistry([...builtinCommands(), ...(options.commands ?? [])]),
+      encrypted: new EncryptedNotice({ now: options.now }),
+    };
+    const policy = new Policy({
       rules: options.rules,
       log: options.log,
-      serverDomain: options.rules.serverDomain ?? options.rules.ownDomain,
-      isRoom: (jid) => this.#membership.isRoom(jid),
+      devJids: options.devJids ?? [],
+      adminJids: options.adminJids ?? [],
+      isRoom: (jid) => membership.isRoom(jid),
+      roomTools: (room) => membership.room(room).tools ?? "allowed",
+      mode: options.mode ?? "client",
+    });
+    this.#router = new Router({
+      policy,
+      log: options.log,
+      now: options.now,
+      inbox: options.inbox,
+      handlers: {
+        conversation: (event, decision, replayed) => this.#conversation(event, decision, replayed),
+        session: (event, decision) => this.#session(event, decision.who),
+      },
     });
   }
 
-  /** Handles one event; the work it starts runs in the background (see {@linkcode idle}). */
-  handle(event: XmppEvent): void {
+  /**
+   * Takes one event from any source. Returns once it is decided and, when it must survive a
+   * crash, written to the inbox; its handling runs in the background (see {@linkcode idle}).
+   */
+  handle(event: AgentEvent): void {
+    this.#router.route(event);
+  }
+
+  /**
+   * Takes up the events the last run recorded and did not finish (call it before the
+   * connection starts, so they are answered before anything newer). One stored and
+   * answered already is skipped; one stored and not answered is answered now.
+   */
+  replay(records: readonly { n: number; at: string; event: InboxEvent }[]): void {
+    this.#router.replay(records);
+  }
+
+  /** Resolves when every queued conversation, invitation and session set-up is done. */
+  idle(): Promise<void> {
+    return this.#router.idle();
+  }
+
+  /** An event of one conversation, in its queue. */
+  #conversation(
+    event: AgentEvent,
+    decision: { key: string; who?: string; rights: Rights },
+    replayed?: Replayed,
+  ): Promise<void> {
+    const context = this.#context;
     switch (event.type) {
       case "message":
-        return this.#onMessage(event);
+        return handleDirectMessage(event, decision.rights, context, replayed?.at);
       case "groupchat":
-        return this.#onGroupchat(event);
-      case "reaction":
-        return this.#onReaction(event);
-      case "subscribe":
-        return this.#membership.subscribe(event.bare, event.to);
-      case "unsubscribe":
-        return this.#membership.unsubscribe(event.bare, event.to);
-      case "probe":
-        return this.#membership.probe(event);
-      case "invite":
-        return this.#detach(
-          `handle the invitation to ${event.room}`,
-          () => this.#membership.invite(event),
+        return handleRoomMessage(
+          event,
+          { who: decision.who, rights: decision.rights },
+          context,
+          replayed !== undefined,
         );
+      case "reaction":
+        return handleReaction(event, decision.key, decision.rights, context);
+      case "webhook":
+        return handleWebhook(event, context, replayed?.at);
+      case "schedule":
+        return handleSchedule(event, context, replayed?.at);
+      default:
+        return Promise.resolve();
+    }
+  }
+
+  /** An event of the session as a whole: presence, invitations, the link and the rooms. */
+  async #session(event: AgentEvent, who: string | undefined): Promise<void> {
+    const { membership, options } = this.#context;
+    switch (event.type) {
+      case "subscribe":
+        return membership.subscribe(who ?? event.bare, event.to);
+      case "unsubscribe":
+        return membership.unsubscribe(event.bare, event.to);
+      case "probe":
+        return membership.probe(event);
+      case "invite":
+        return await membership.invite(event, who ?? event.inviter);
       case "room_joined":
-        this.#membership.joined(event.room, event.nick);
-        this.#options.log.info(`Joined ${event.room} as "${event.nick}"`);
+        membership.joined(event.room, event.nick);
+        options.log.info(`Joined ${event.room} as "${event.nick}"`);
         return;
       case "room_left":
-        this.#options.log.warn(
+        options.log.warn(
           `Left ${event.room} (${event.reason}${event.detail ? `: ${event.detail}` : ""})`,
         );
         return;
       case "online":
         // A resumed session kept its rooms, presence and subscriptions.
         if (event.resumed) return;
-        return this.#detach("set up the session", () => this.#membership.online());
-      case "offline":
-        return;
+        return await membership.online();
     }
   }
-
-  /**
-   * Takes up the messages the last run recorded and did not finish (call it before the
-   * connection starts, so they are answered before anything newer). One stored and
-   * answered already is skipped; one stored and not answered is answered now.
-   */
-  replay(records: readonly { n: number; at: string; event: InboxEvent }[]): void {
-    if (records.length > 0) {
-      this.#options.log.info(`Taking up ${records.length} message(s) received before the restart`);
-    }
-    for (const record of records) {
-      const { event } = record;
-      if (event.type === "message") this.#onMessage(event, record);
-      else if (event.type === "groupchat") this.#onGroupchat(event, record.n);
-      else this.#done(record.n);
-    }
-  }
-
-  /** Resolves when every queued conversation, invitation and session set-up is done. */
-  async idle(): Promise<void> {
-    do {
-      await Promise.all([...this.#detached, this.#queue.idle()]);
-    } while (this.#detached.size > 0);
-  }
-
-  /** `replayed`: the inbox record of a message the last run did not finish. */
-  #onMessage(message: MessageEvent, replayed?: { n: number; at: string }): void {
-    const sender = this.#speakers.direct(message, "message");
-    if (sender === undefined) return this.#done(replayed?.n);
-    const event = sender === message.bare ? message : { ...message, bare: sender };
-    const n = replayed?.n ?? this.#record(message);
-    this.#enqueue(sender, () => this.#answerDirect(event, replayed?.at), n);
-  }
-
-  /** `receivedAt`: when the last run received it, for a message taken up after a restart. */
-  async #answerDirect(message: MessageEvent, receivedAt?: string): Promise<void> {
-    const session: SessionRef = message.thread === undefined
-      ? message.bare
-      : { jid: message.bare, thread: message.thread };
-    const reply: ReplyTarget = {
-      to: message.from,
-      messageType: "chat",
-      ...this.#membership.from(message.to),
-      ...(message.thread === undefined ? {} : { thread: message.thread }),
-    };
-    const { log } = this.#options;
-    const handled = handledPrefix(message.kind, session, false);
-    const screen = { session, reply, handled, log, memory: this.#options.memory };
-    const send = (action: XmppAction) => this.#options.xmpp.send(action);
-    if (receivedAt !== undefined) {
-      const progress = await replayProgress(this.#options.memory, session, message, receivedAt);
-      if (progress === "answered") return;
-      if (progress === "stored") {
-        // Stored before the restart, never answered: answered now, not stored again.
-        log.info(`${handled}: received before the restart, answering it now`);
-        await runTurn(
-          { conversation: session, promptJid: message.bare, reply, kind: message.kind },
-          this.#turnContext(),
-        );
-        return;
-      }
-    }
-    if (await screenDirect(message, { ...screen, notices: this.#encrypted, send })) return;
-    const line = parseCommandLine(message.body.trimStart());
-    if (line !== undefined) {
-      const dev = (this.#options.devJids ?? []).includes(message.bare);
-      const rights = { dev, erase: true };
-      await this.#command(line, {
-        jid: message.bare,
-        sender: message.bare,
-        session,
-        reply,
-        rights,
-        handled,
-      });
-      return;
-    }
-    const intake = message.attachments?.length
-      ? await this.#options.attachments?.receive(message.bare, message.attachments)
-      : undefined;
-    if (intake !== undefined && intake.failures.length > 0) {
-      this.#options.xmpp.send({ type: "message", body: intake.failures.join("\n"), ...reply });
-    }
-    if (message.attachments?.length && this.#options.attachments === undefined) {
-      this.#options.log.info(`Attachments from ${message.bare} ignored: attachments are disabled`);
-    }
-    await runTurn({
-      conversation: session,
-      promptJid: message.bare,
-      reply,
-      kind: message.kind,
-      entry: {
-        type: "message",
-        role: "user",
-        content: withLinks(
-          message.body,
-          intake === undefined ? message.attachments : intake.failed,
-        ),
-        ...(message.id === undefined ? {} : { msg_id: message.id }),
-        ...(message.stanzaId === undefined ? {} : { stanza_id: message.stanzaId }),
-        ...(intake?.stored.length ? { attachments: intake.stored } : {}),
-      },
-      ...(intake?.blocks.length ? { attachments: intake.blocks } : {}),
-    }, this.#turnContext());
-  }
-
-  #onGroupchat(event: GroupchatEvent, replayed?: number): void {
-    // The agent's own reflections and the history a room replays on join are not the
-    // inbox's: the room gives them again.
-    const n = replayed ?? (event.own || event.delayed ? undefined : this.#record(event));
-    this.#enqueue(event.room, () => this.#answerRoom(event, replayed !== undefined), n);
-  }
-
-  async #answerRoom(event: GroupchatEvent, replayed = false): Promise<void> {
-    const { memory } = this.#options;
-    const room = this.#membership.room(event.room);
-    const session: SessionRef = event.thread === undefined
-      ? event.room
-      : { jid: event.room, thread: event.thread };
-    if (event.own) {
-      // The room gives the agent's message its own stanza-id: remember the mapping so a
-      // reaction to it (which names the stanza-id) finds the message.
-      if (event.stanzaId !== undefined && event.originId !== undefined) {
-        await memory.append(session, {
-          type: "reflection",
-          msg_id: event.originId,
-          stanza_id: event.stanzaId,
-        });
-      }
-      return;
-    }
-    const msgId = event.stanzaId ?? event.id ?? event.originId;
-    const late = event.delayed || replayed;
-    if (late && msgId !== undefined && await this.#seen(session, msgId)) return;
-    const speaker = this.#speakers.inRoom(event, room.tools);
-    // A stranger's files are not fetched: noted by link, like in rooms without downloads.
-    const download = room.downloadAttachments && speaker.tools;
-    const intake = event.attachments?.length && download
-      ? await this.#options.attachments?.receive(event.room, event.attachments)
-      : undefined;
-    if (!event.delayed) await startNewSessionIfIdle(session, this.#options);
-    const listed = event.attachments?.length && !download
-      ? this.#options.attachments?.describe(event.attachments)
-      : undefined;
-    const stored = intake?.stored.length ? intake.stored : listed;
-    await memory.append(session, {
-      type: "message",
-      role: "user",
-      content: withLinks(event.body, stored === undefined ? event.attachments : undefined),
-      sender: `${event.nick}@muc`,
-      ...(msgId === undefined ? {} : { msg_id: msgId }),
-      ...(stored?.length ? { attachments: stored } : {}),
-    });
-    if (event.delayed) return;
-    const nick = this.#membership.nick(event.room);
-    const { addressed, text } = addressedText(event.body, nick, room.activation);
-    if (!addressed) return;
-    const reply: ReplyTarget = {
-      to: event.room,
-      messageType: "groupchat",
-      ...(event.thread === undefined ? {} : { thread: event.thread }),
-    };
-    const line = parseCommandLine(text);
-    if (line !== undefined) {
-      const real = speaker.jid;
-      const rights: CommandRights = {
-        dev: real !== undefined && (this.#options.devJids ?? []).includes(real),
-        erase: speaker.allowed,
-      };
-      const handled = handledPrefix("groupchat", session, true);
-      await this.#command(line, { jid: event.room, sender: real, session, reply, rights, handled });
-      return;
-    }
-    if (!speaker.tools) {
-      this.#options.log.debug(`Answering ${event.from} in ${event.room} without tools`);
-    }
-    await runTurn({
-      conversation: session,
-      promptJid: event.room,
-      reply,
-      kind: "groupchat",
-      tools: speaker.tools,
-      ...(intake?.blocks.length ? { attachments: intake.blocks } : {}),
-      situation: `You are taking part in the group chat ${event.room} under the nick ` +
-        `"${nick}". Each user message starts with its speaker's nick. Reply to the last ` +
-        `message, from ${event.nick}; keep it short, the room is shared.`,
-    }, this.#turnContext());
-  }
-
-  #onReaction(event: ReactionEvent): void {
-    const room = event.room;
-    const key = room ?? this.#speakers.direct(event, "reaction");
-    if (key === undefined) return;
-    const tools = room === undefined || this.#speakers.inRoom({
-      room,
-      nick: event.nick ?? "",
-      ...(event.realJid === undefined ? {} : { realJid: event.realJid }),
-    }, this.#membership.room(room).tools).tools;
-    this.#enqueue(key, async () => {
-      await this.#options.memory.append(key, {
-        type: "message",
-        role: "user",
-        content: event.emojis.join(" "),
-        reaction: { message_id: event.messageId, emojis: event.emojis },
-        ...(event.nick === undefined ? {} : { sender: `${event.nick}@muc` }),
-      });
-      if (!this.#options.respondToReactions) return;
-      await runTurn({
-        conversation: key,
-        promptJid: key,
-        kind: "reaction",
-        reply: room === undefined
-          ? { to: event.from, messageType: "chat", ...this.#membership.from(event.to) }
-          : { to: room, messageType: "groupchat" },
-        tools,
-      }, this.#turnContext());
-    });
-  }
-
-  async #command(
-    line: { name: string; args: string },
-    where: {
-      jid: string;
-      sender: string | undefined;
-      session: SessionRef;
-      reply: ReplyTarget;
-      rights: CommandRights;
-      /** The start of the log line. */
-      handled: string;
-    },
-  ): Promise<void> {
-    const options = this.#options;
-    const { jid, sender, session, reply, rights } = where;
-    const body = await this.#commands.execute(line, {
-      jid,
-      ...(sender === undefined ? {} : { sender }),
-      session,
-      rights,
-      memory: options.memory,
-      status: options.status,
-      now: options.now,
-      sendRaw: (xml) => {
-        const error = options.xmpp.validateRaw?.(xml);
-        if (error === undefined) options.xmpp.send({ type: "raw", xml });
-        return error;
-      },
-    });
-    options.xmpp.send({ type: "message", body, ...reply });
-    options.log.info(`${where.handled}: command /${line.name}`);
-  }
-
-  /** Whether a message id is already in the session (history replayed on rejoin). */
-  async #seen(session: SessionRef, id: string): Promise<boolean> {
-    const entries = await this.#options.memory.recent(session, 200, { include: "all" });
-    return entries.some((entry) => (entry as { msg_id?: unknown }).msg_id === id);
-  }
-
-  #turnContext(): TurnContext {
-    const options = this.#options;
-    return { ...options, send: (action) => options.xmpp.send(action) };
-  }
-
-  /** Starts work outside the conversation queues ({@linkcode idle} waits for it too). */
-  #detach(what: string, task: () => Promise<void>): void {
-    const running = task().catch((error) => {
-      this.#options.log.error(`Failed to ${what}: ${String(error)}`);
-    }).finally(() => this.#detached.delete(running));
-    this.#detached.add(running);
-  }
-
-  /** Runs `task` in `key`'s queue; `n`: its inbox number, marked done once it settles. */
-  #enqueue(key: string, task: () => Promise<void>, n?: number): void {
-    this.#queue.run(key, task).catch((error) => {
-      this.#options.log.error(`Failed to handle an event for ${key}: ${String(error)}`);
-    }).finally(() => this.#done(n));
-  }
-
-  /** Writes an incoming message to the inbox; `undefined` when there is none or it failed. */
-  #record(event: InboxEvent): number | undefined {
-    const inbox = this.#options.inbox;
-    if (inbox === undefined) return undefined;
-    try {
-      return inbox.record(event, this.#options.now());
-    } catch (error) {
-      this.#options.log.error(
-        `Cannot record a message in the inbox (it is handled, but would be lost if the agent ` +
-          `stopped now): ${String(error)}`,
-      );
-      return undefined;
-    }
-  }
-
-  #done(n: number | undefined): void {
-    if (n === undefined) return;
-    try {
-      this.#options.inbox?.done(n);
-    } catch (error) {
-      this.#options.log.error(`Cannot mark a message handled in the inbox: ${String(error)}`);
-    }
-  }
-}
-
-/**
- * The body, followed by the links of attachments that nothing else records (no attachment
- * service, or the download failed): then the links themselves are all there is to keep.
- */
-function withLinks(body: string, attachments: readonly OobAttachment[] | undefined): string {
-  const links = (attachments ?? []).map((attachment) => `[attachment: ${attachment.url}]`);
-  return [body, ...links].filter((part) => part !== "").join("\n");
 }

@@ -19,7 +19,6 @@ import { type ContactBook, contactKey } from "./contact_book.ts";
 import { checkSender, type PolicyRules } from "./policy.ts";
 import type { RoomActivation } from "./room_activation.ts";
 import type { RoomBook } from "./room_book.ts";
-import { occupantIdentity, roomVouchesFor } from "./room_trust.ts";
 
 /** A room the agent sits in, from the config. */
 export interface RoomSettings {
@@ -123,14 +122,12 @@ export class Membership {
     return this.#options.mode === "component" && to !== undefined ? { from: to } : {};
   }
 
-  /** Someone asks to see the agent's presence: allowed JIDs get it (and are remembered). */
+  /**
+   * An allowed JID asks to see the agent's presence (the policy decided already): it gets it,
+   * and in component mode is remembered.
+   */
   subscribe(bare: string, to: string | undefined): void {
-    const { contactBook, log, mode, now, rules, xmpp } = this.#options;
-    const decision = checkSender(bare, rules);
-    if (!decision.allowed) {
-      log.info(`Ignored a subscription request from ${bare}: ${decision.reason}`);
-      return;
-    }
+    const { contactBook, log, mode, now, xmpp } = this.#options;
     xmpp.send({ type: "subscribed", to: bare, ...this.from(to) });
     log.info(`Accepted the subscription request of ${bare}`);
     if (mode !== "component" || contactBook === undefined || to === undefined) return;
@@ -142,17 +139,12 @@ export class Membership {
    * Component mode: a contact's server asks for an address's presence (RFC 6121 §4.3).
    * Allowed JIDs get it. A server probes only for users whose roster subscribes to the
    * address, so the contact is remembered too: one who subscribed before the agent kept
-   * `contacts.json`, or whose entry was lost, is told again on the next connect. Others
-   * get no presence.
+   * `contacts.json`, or whose entry was lost, is told again on the next connect. The policy
+   * decided already that the prober is allowed.
    */
   probe(event: ProbeEvent): void {
-    const { contactBook, log, mode, now, rules, xmpp } = this.#options;
+    const { contactBook, mode, now, xmpp } = this.#options;
     if (mode !== "component") return;
-    const decision = checkSender(event.bare, rules);
-    if (!decision.allowed) {
-      log.debug(`Ignored a presence probe from ${event.bare}: ${decision.reason}`);
-      return;
-    }
     xmpp.send({ type: "announce", to: event.from, from: event.to });
     if (contactBook === undefined) return;
     const contact = { jid: event.bare, address: event.to };
@@ -170,27 +162,17 @@ export class Membership {
   }
 
   /**
-   * An invitation (already checked by the XMPP layer to come from, or lead to, a room of a
-   * MUC service): from an allowed JID, the room is remembered, then joined.
+   * An invitation the policy accepted (it comes from, or leads to, a room of a MUC service,
+   * and `inviter` is allowed): the room is remembered, then joined.
    */
-  async invite(event: InviteEvent): Promise<void> {
-    const { log, rules, roomBook, xmpp } = this.#options;
-    const inviter = this.#inviter(event);
-    if ("reason" in inviter) {
-      log.info(`Ignored an invitation to ${event.room}: ${inviter.reason}`);
-      return;
-    }
-    const decision = checkSender(inviter.jid, rules);
-    if (!decision.allowed) {
-      log.info(`Ignored an invitation to ${event.room} from ${inviter.jid}: ${decision.reason}`);
-      return;
-    }
+  async invite(event: InviteEvent, inviter: string): Promise<void> {
+    const { log, roomBook, xmpp } = this.#options;
     const nick = this.room(event.room).nick;
     // Remembered first, so a restart right after the join still knows the room.
     await roomBook?.put({
       jid: event.room,
       nick,
-      inviter: inviter.jid,
+      inviter,
       ...(event.password === undefined ? {} : { password: event.password }),
       joined: this.#options.now().toISOString(),
     });
@@ -200,28 +182,7 @@ export class Membership {
       nick,
       ...(event.password === undefined ? {} : { password: event.password }),
     });
-    log.info(`Joining ${event.room}, invited by ${inviter.jid}`);
-  }
-
-  /** Who sent an invitation, as far as it can be known. */
-  #inviter(event: InviteEvent): { jid: string } | { reason: string } {
-    // A direct invitation sent privately through a room: its sender is that occupant.
-    if (event.occupant !== undefined) return occupantIdentity(event.occupant, this.serverDomain);
-    if (event.direct) return { jid: event.inviter };
-    if (event.inviter === event.room) {
-      return {
-        reason: "the room hides who sent it " +
-          "(invite from a non-anonymous room, or send a direct invitation, XEP-0249)",
-      };
-    }
-    if (!roomVouchesFor(event.room, event.inviter, this.serverDomain)) {
-      return {
-        reason: `it names ${event.inviter} as the inviter, but the room's service is on ` +
-          "neither the agent's server nor theirs, so it cannot vouch for that " +
-          "(send a direct invitation, XEP-0249)",
-      };
-    }
-    return { jid: event.inviter };
+    log.info(`Joining ${event.room}, invited by ${inviter}`);
   }
 
   /**

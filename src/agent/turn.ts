@@ -98,7 +98,10 @@ export interface TurnInput {
   /** The folder whose prompt parts apply (the JID or the room). */
   promptJid: string;
   reply: ReplyTarget;
-  /** The user's entry to store first; absent when the caller stored it already (rooms). */
+  /**
+   * The incoming entry, stored alongside the LLM call; absent when it is stored already (a
+   * message taken up after a restart).
+   */
   entry?: NewHistoryEntry;
   /** Extra content for the last user message (attachments), not stored as such. */
   attachments?: ContentBlock[];
@@ -170,7 +173,7 @@ export async function runTurn(input: TurnInput, context: TurnContext): Promise<v
   }
   const stored = input.entry === undefined
     ? Promise.resolve(undefined)
-    : memory.append(conversation, input.entry);
+    : appendIncoming(memory, conversation, input.entry);
   const storing = stored.then(() => undefined, (error: unknown) => error);
   state("composing");
 
@@ -221,7 +224,44 @@ async function store(
   conversation: ConversationRef,
   entry: NewHistoryEntry,
 ): Promise<boolean> {
-  return await memory.append(conversation, entry).then(() => true, () => false);
+  return await appendIncoming(memory, conversation, entry).then(() => true, () => false);
+}
+
+/**
+ * Stores an incoming entry that gets no answer — a room message not addressed to the agent,
+ * the history a room replays, a reaction, a command's line in a room — through the same
+ * write a turn uses for the message it answers: the one place incoming entries are written.
+ *
+ * @param conversation The session.
+ * @param entry The entry.
+ * @param context Memory, clock, log and the idle timeout.
+ * @param options `startSession`: archive an idle session first, as a turn does. @default {true}
+ * @returns Whether it was stored; a failure is logged at `error`.
+ */
+export async function storeIncoming(
+  conversation: ConversationRef,
+  entry: NewHistoryEntry,
+  context: Pick<TurnContext, "memory" | "log" | "now" | "idleTimeoutMs">,
+  options: { startSession?: boolean } = {},
+): Promise<boolean> {
+  try {
+    if (options.startSession ?? true) await startNewSessionIfIdle(conversation, context);
+    await appendIncoming(context.memory, conversation, entry);
+    return true;
+  } catch (error) {
+    context.log.error(
+      `Could not store a message of ${describeRef(conversation)}: ${describe(error)}`,
+    );
+    return false;
+  }
+}
+
+function appendIncoming(
+  memory: TurnMemory,
+  conversation: ConversationRef,
+  entry: NewHistoryEntry,
+): Promise<unknown> {
+  return memory.append(conversation, entry);
 }
 
 /**

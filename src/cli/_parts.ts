@@ -75,9 +75,8 @@ export async function setUpSkills(loaded: LoadedConfig, log: Logger, scrub: stri
     secrets: loaded.secrets,
     logger: log,
   });
-  const admins = new Set(config.agent.admin_jids);
   return {
-    commands: skillCommands(registry, { isAdmin: (jid) => admins.has(jid) }),
+    commands: skillCommands(registry),
     tools: sources.length === 0 ? undefined : {
       definitions: () => registry.toolDefinitions(),
       call: (call: ToolCall, context: { conversation: string }) => runner.call(call, context),

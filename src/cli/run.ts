@@ -103,6 +103,7 @@ export async function run(loaded: LoadedConfig): Promise<number> {
       ? { contactBook: new ContactBook(jsonFile(`${loaded.dataDir}/contacts.json`)) }
       : {}),
     devJids: config.agent.dev_command_jids,
+    adminJids: config.agent.admin_jids,
     respondToReactions: config.agent.respond_to_reactions,
     inbox: inbox.inbox,
     log: log.child("agent"),

@@ -37,6 +37,8 @@ export interface CommandRights {
    * for an occupant whose real JID is allowed.
    */
   erase: boolean;
+  /** Admin commands (`agent.admin_jids`): enabling and disabling skills. @default {false} */
+  admin?: boolean;
 }
 
 /** Facts about the running agent, for `/status`. */

@@ -52,6 +52,11 @@ export interface MessageEntry {
   ts: string;
   attachments?: Attachment[];
   reaction?: Reaction;
+  /**
+   * What brought it, when not a person: a webhook delivery (with its route) or a scheduled
+   * task, by id.
+   */
+  source?: { kind: "webhook" | "schedule"; id: string; route?: string };
 }
 
 /** Any other entry (tool calls, reactions, …): kept and skipped by message readers. */

@@ -97,12 +97,7 @@ export {
   type WebSearchConfig,
   type WebSearchProvider,
 } from "./builtin/mod.ts";
-export {
-  formatSkillInfo,
-  formatSkillList,
-  skillCommands,
-  type SkillCommandsOptions,
-} from "./skill_commands.ts";
+export { formatSkillInfo, formatSkillList, skillCommands } from "./skill_commands.ts";
 export { loadCredentialSources, type LoadCredentialSourcesOptions } from "./credential_sources.ts";
 export {
   agentPermissionFlags,

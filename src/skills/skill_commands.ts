@@ -1,18 +1,12 @@
 import type { Command } from "../commands/mod.ts";
 import type { SkillEntry, SkillRegistry } from "./skill_registry.ts";
 
-/** Options for {@linkcode skillCommands}. */
-export interface SkillCommandsOptions {
-  /** Whether a bare JID may enable and disable skills (the config's admin JIDs). */
-  isAdmin: (jid: string) => boolean;
-}
-
 /**
  * The skill commands: `/skills` lists every skill with its status and capabilities;
  * `/skill info <name>` shows its manifest; `/skill enable <name>` and `/skill disable
- * <name>` (admins only) switch it, persisted across restarts.
+ * <name>` (admins only: the sender's rights say so) switch it, persisted across restarts.
  */
-export function skillCommands(registry: SkillRegistry, options: SkillCommandsOptions): Command[] {
+export function skillCommands(registry: SkillRegistry): Command[] {
   return [
     {
       name: "skills",
@@ -22,7 +16,7 @@ export function skillCommands(registry: SkillRegistry, options: SkillCommandsOpt
     {
       name: "skill",
       summary: "/skill info <name>; admins: /skill enable <name>, /skill disable <name>",
-      async run({ sender, args }) {
+      async run({ rights, args }) {
         const [action = "", name = "", ...rest] = args.split(/\s+/).filter((part) => part !== "");
         if (!["info", "enable", "disable"].includes(action) || name === "" || rest.length > 0) {
           return "Usage: /skill info <name> | /skill enable <name> | /skill disable <name>";
@@ -33,7 +27,8 @@ export function skillCommands(registry: SkillRegistry, options: SkillCommandsOpt
           return `Unknown skill ${JSON.stringify(name)}. Skills: ${known || "none"}`;
         }
         if (action === "info") return formatSkillInfo(entry);
-        if (sender === undefined || !options.isAdmin(sender)) {
+        // The agent's policy decided who is an admin (`agent.admin_jids`), once.
+        if (rights.admin !== true) {
           return `Only an admin can ${action} skills`;
         }
         try {

@@ -1,0 +1,62 @@
+/**
+ * What reaches the agent: one union, whatever its source. The XMPP layer's events (messages,
+ * room messages, reactions, presence, invitations, the session's state) are members as the
+ * XMPP layer reports them; webhook deliveries and schedule firings join them here. Every
+ * event goes through the one router (router.ts): one policy decision, the conversation's
+ * queue, one handler per kind.
+ *
+ * @module
+ */
+import type { GroupchatEvent, MessageEvent, XmppEvent } from "../xmpp/mod.ts";
+
+/** A webhook delivery for a conversation (`[[webhooks.routes]]`), already on disk. */
+export interface WebhookEvent {
+  type: "webhook";
+  /** The delivery id (the sender's, else one the listener made). */
+  id: string;
+  /** The route's path, e.g. `/hooks/ci`: the label of the untrusted payload. */
+  route: string;
+  /** The conversation: an allowed bare JID or a configured room. */
+  to: string;
+  /** `agent`: an LLM turn with `instructions` over `payload`; `notify`: `text` is sent. */
+  mode: "agent" | "notify";
+  /** Agent mode: the route's instructions (the operator's words). */
+  instructions?: string;
+  /** Agent mode: the payload as the LLM sees it, already labelled as untrusted content. */
+  payload?: string;
+  /** Notify mode: the rendered template. */
+  text?: string;
+  /** When it arrived (ISO 8601). */
+  receivedAt: string;
+}
+
+/** A scheduled task's turn in its conversation. */
+export interface ScheduleEvent {
+  type: "schedule";
+  /** The task's id. */
+  id: string;
+  /** The conversation it belongs to: a bare JID or a room. */
+  to: string;
+  /** `prompt`: an LLM turn with `text` as the instruction; `text`: `text` is sent as is. */
+  kind: "prompt" | "text";
+  text: string;
+  /** Who set it: the operator (config) or the person (a tool or command). */
+  by: "operator" | "user";
+  /** When it was due, and when it fired (ISO 8601). */
+  scheduledAt: string;
+  firedAt: string;
+  /** True for a run missed while the agent was down, made up at start. */
+  catchUp?: boolean;
+}
+
+/** Everything the agent handles. */
+export type AgentEvent = XmppEvent | WebhookEvent | ScheduleEvent;
+
+/** The events written to the inbox before they wait, and taken up after a restart. */
+export type InboxEvent = MessageEvent | GroupchatEvent | WebhookEvent | ScheduleEvent;
+
+/** Whether an event is one the inbox keeps. */
+export function isInboxEvent(event: AgentEvent): event is InboxEvent {
+  return event.type === "message" || event.type === "groupchat" || event.type === "webhook" ||
+    event.type === "schedule";
+}

@@ -1,0 +1,122 @@
+/**
+ * A message in one of the agent's rooms: stored (every one, addressed or not, with its
+ * speaker), and answered when addressed to the agent (a mention, or every message where the
+ * room says so) — a slash command, or an LLM turn with the tools and downloads the speaker's
+ * rights allow. The agent's own messages, reflected by the room, map the room's stanza-id to
+ * the agent's id; history the room replays on join is stored once.
+ *
+ * @module
+ */
+import { parseCommandLine, type SessionRef } from "../commands/mod.ts";
+import type { GroupchatEvent } from "../xmpp/mod.ts";
+import type { Rights } from "./decide.ts";
+import { handledPrefix } from "./handled_line.ts";
+import { addressedText } from "./room_activation.ts";
+import { type ReplyTarget, runTurn, storeIncoming } from "./turn.ts";
+import {
+  type HandlerContext,
+  runCommand,
+  sessionOf,
+  turnContext,
+  withLinks,
+} from "./_handler_context.ts";
+
+/**
+ * Handles one room message in the room's queue.
+ *
+ * @param event The room message.
+ * @param speaker The speaker's real JID (when known) and rights.
+ * @param context The handlers' collaborators.
+ * @param replayed True for a message taken up after a restart.
+ */
+export async function handleRoomMessage(
+  event: GroupchatEvent,
+  speaker: { who: string | undefined; rights: Rights },
+  context: HandlerContext,
+  replayed = false,
+): Promise<void> {
+  const { options, membership } = context;
+  const session = sessionOf(event.room, event.thread);
+  if (event.own) {
+    // The room gives the agent's message its own stanza-id: remember the mapping so a
+    // reaction to it (which names the stanza-id) finds the message.
+    if (event.stanzaId !== undefined && event.originId !== undefined) {
+      await storeIncoming(
+        session,
+        {
+          type: "reflection",
+          msg_id: event.originId,
+          stanza_id: event.stanzaId,
+        },
+        options,
+        { startSession: false },
+      );
+    }
+    return;
+  }
+  const msgId = event.stanzaId ?? event.id ?? event.originId;
+  const late = event.delayed || replayed;
+  if (late && msgId !== undefined && await seen(context, session, msgId)) return;
+  const room = membership.room(event.room);
+  // A stranger's files are not fetched: noted by link, like in rooms without downloads.
+  const download = room.downloadAttachments && speaker.rights.tools;
+  const intake = event.attachments?.length && download
+    ? await options.attachments?.receive(event.room, event.attachments)
+    : undefined;
+  const listed = event.attachments?.length && !download
+    ? options.attachments?.describe(event.attachments)
+    : undefined;
+  const stored = intake?.stored.length ? intake.stored : listed;
+  const entry = {
+    type: "message" as const,
+    role: "user" as const,
+    content: withLinks(event.body, stored === undefined ? event.attachments : undefined),
+    sender: `${event.nick}@muc`,
+    ...(msgId === undefined ? {} : { msg_id: msgId }),
+    ...(stored?.length ? { attachments: stored } : {}),
+  };
+  if (event.delayed) {
+    await storeIncoming(session, entry, options, { startSession: false });
+    return;
+  }
+  const nick = membership.nick(event.room);
+  const { addressed, text } = addressedText(event.body, nick, room.activation);
+  if (!addressed) {
+    await storeIncoming(session, entry, options);
+    return;
+  }
+  const reply: ReplyTarget = {
+    to: event.room,
+    messageType: "groupchat",
+    ...(event.thread === undefined ? {} : { thread: event.thread }),
+  };
+  const line = parseCommandLine(text);
+  if (line !== undefined) {
+    await storeIncoming(session, entry, options);
+    const handled = handledPrefix("groupchat", session, true);
+    const { who: sender, rights } = speaker;
+    await runCommand(context, line, { jid: event.room, sender, session, reply, rights, handled });
+    return;
+  }
+  if (!speaker.rights.tools) {
+    options.log.debug(`Answering ${event.from} in ${event.room} without tools`);
+  }
+  await runTurn({
+    conversation: session,
+    promptJid: event.room,
+    reply,
+    kind: "groupchat",
+    tools: speaker.rights.tools,
+    entry,
+    ...(intake?.blocks.length ? { attachments: intake.blocks } : {}),
+    situation: `You are taking part in the group chat ${event.room} under the nick ` +
+      `"${nick}". Each user message starts with its speaker's nick. Reply to the last ` +
+      `message, from ${event.nick}; keep it short, the room is shared.`,
+  }, turnContext(context));
+}
+
+/** Whether a message id is already in the session (history replayed on rejoin). */
+async function seen(context: HandlerContext, session: SessionRef, id: string): Promise<boolean> {
+  const entries = await context.options.memory.recent(session, 200, { include: "all" });
+  return entries.some((entry) => (entry as { msg_id?: unknown }).msg_id === id);
+}
