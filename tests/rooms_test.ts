@@ -60,8 +60,10 @@ activation = "all"
       const reply = await alice.waitFor(fromAgent(ROOM));
       assertEquals(reply.type, "groupchat");
       const body = llm.requests.at(-1)?.body as { messages: { content: unknown }[] };
-      assertIncludes(JSON.stringify(body.messages), "alice: morning everyone");
-      assertIncludes(JSON.stringify(body.messages), "alice: bot: what did I say?");
+      const text = JSON.stringify(body.messages);
+      const inJson = (part: string) => JSON.stringify(part).slice(1, -1);
+      assertIncludes(text, inJson('From "alice":\n> morning everyone\n'));
+      assertIncludes(text, inJson('From "alice":\n> bot: what did I say?'));
     },
   );
 
@@ -197,7 +199,9 @@ Deno.test("rooms: a reaction to the agent's message is matched by the room's sta
   await alice.waitFor(fromAgent(ROOM));
   assertEquals(llm.chat_count, 2, "the reaction did not call the LLM");
   const last = JSON.stringify((llm.requests.at(-1)?.body as { messages: unknown }).messages);
-  assertIncludes(last, 'alice reacted 👍 to your message \\"echo: alice: bot: tell me a joke\\"');
+  const reaction = 'From "alice":\n> [reacted 👍 to your message "echo: From "alice": > bot: ' +
+    'tell me a joke"]';
+  assertIncludes(last, JSON.stringify(reaction).slice(1, -1));
 });
 
 Deno.test("rooms: /forget needs an occupant whose real JID is allowed", async () => {

@@ -27,10 +27,12 @@ import type { AttachmentIntake } from "./attachment_intake.ts";
 import { KeyedQueue } from "../async/mod.ts";
 import { EncryptedNotice } from "./encrypted_notice.ts";
 import { handledPrefix } from "./handled_line.ts";
+import { DEFAULT_MAX_MESSAGE_CHARS, refuseLongRoomMessage } from "./long_message.ts";
 import type { RedeliveryMemory } from "./redelivery.ts";
 import { screenDirect } from "./screen_direct.ts";
 import { addressedText } from "./room_activation.ts";
 import { Membership, type MembershipOptions } from "./membership.ts";
+import { roomSituation } from "./room_transcript.ts";
 import { Speakers } from "./speakers.ts";
 import {
   type ReplyTarget,
@@ -62,6 +64,8 @@ export interface AgentOptions extends Omit<TurnContext, "memory" | "send">, Memb
   attachments?: AttachmentIntake;
   /** More slash commands (e.g. `/skills`), after the built-in ones. @default {[]} */
   commands?: Command[];
+  /** Longer messages are not read; the sender is told. @default {16000} */
+  maxMessageChars?: number;
 }
 
 /**
@@ -160,7 +164,15 @@ export class Agent {
     };
     const { log } = this.#options;
     const handled = handledPrefix(message.kind, session, false);
-    const screen = { session, reply, handled, log, memory: this.#options.memory };
+    const screen = {
+      session,
+      reply,
+      handled,
+      log,
+      memory: this.#options.memory,
+      turn: this.#options,
+      maxMessageChars: this.#options.maxMessageChars,
+    };
     const send = (action: XmppAction) => this.#options.xmpp.send(action);
     if (await screenDirect(message, { ...screen, notices: this.#encrypted, send })) return;
     const line = parseCommandLine(message.body.trimStart());
@@ -230,6 +242,18 @@ export class Agent {
     }
     const msgId = event.stanzaId ?? event.id ?? event.originId;
     if (event.delayed && msgId !== undefined && await this.#seen(session, msgId)) return;
+    const nick = this.#membership.nick(event.room);
+    if (
+      await refuseLongRoomMessage(event, {
+        session,
+        msgId,
+        ownNick: nick,
+        activation: room.activation,
+        maxChars: this.#options.maxMessageChars ?? DEFAULT_MAX_MESSAGE_CHARS,
+        context: this.#options,
+        send: (action) => this.#options.xmpp.send(action),
+      })
+    ) return;
     const speaker = this.#speakers.inRoom(event, room.tools);
     // A stranger's files are not fetched: noted by link, like in rooms without downloads.
     const download = room.downloadAttachments && speaker.tools;
@@ -250,7 +274,6 @@ export class Agent {
       ...(stored?.length ? { attachments: stored } : {}),
     });
     if (event.delayed) return;
-    const nick = this.#membership.nick(event.room);
     const { addressed, text } = addressedText(event.body, nick, room.activation);
     if (!addressed) return;
     const reply: ReplyTarget = {
@@ -279,9 +302,8 @@ export class Agent {
       kind: "groupchat",
       tools: speaker.tools,
       ...(intake?.blocks.length ? { attachments: intake.blocks } : {}),
-      situation: `You are taking part in the group chat ${event.room} under the nick ` +
-        `"${nick}". Each user message starts with its speaker's nick. Reply to the last ` +
-        `message, from ${event.nick}; keep it short, the room is shared.`,
+      ownNick: nick,
+      situation: roomSituation(event.room, nick),
     }, this.#turnContext());
   }
 
@@ -311,6 +333,10 @@ export class Agent {
           ? { to: event.from, messageType: "chat", ...this.#membership.from(event.to) }
           : { to: room, messageType: "groupchat" },
         tools,
+        ...(room === undefined ? {} : {
+          ownNick: this.#membership.nick(room),
+          situation: roomSituation(room, this.#membership.nick(room)),
+        }),
       }, this.#turnContext());
     });
   }
