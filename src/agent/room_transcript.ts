@@ -54,8 +54,10 @@ export function quoteNick(nick: string, ascii = false): string {
 
 /** The labels of the speakers of one view of a room's history. */
 export class SpeakerLabels {
+  /** Nicks by skeleton. */
   #skeletons = new Map<string, Set<string>>();
-  #own: string | undefined;
+  #skeletonOf = new Map<string, string>();
+  #ownSkeleton: string | undefined;
 
   /**
    * @param nicks Every nick that speaks in the view.
@@ -64,11 +66,12 @@ export class SpeakerLabels {
   constructor(nicks: Iterable<string>, ownNick?: string) {
     for (const nick of nicks) {
       const skeleton = lookAlikeSkeleton(nick);
+      this.#skeletonOf.set(nick, skeleton);
       const same = this.#skeletons.get(skeleton) ?? new Set();
       same.add(nick);
       this.#skeletons.set(skeleton, same);
     }
-    this.#own = ownNick;
+    this.#ownSkeleton = ownNick === undefined ? undefined : lookAlikeSkeleton(ownNick);
   }
 
   /**
@@ -78,11 +81,11 @@ export class SpeakerLabels {
    * @param nick The speaker's nick.
    */
   header(nick: string): string {
-    const skeleton = lookAlikeSkeleton(nick);
+    const skeleton = this.#skeletonOf.get(nick) ?? lookAlikeSkeleton(nick);
     const notes: string[] = [];
     // The agent's own messages are its answers, never an occupant's block: an occupant with
     // a nick like it (even the same, after the agent changed nicks) is someone else.
-    if (this.#own !== undefined && skeleton === lookAlikeSkeleton(this.#own)) {
+    if (skeleton === this.#ownSkeleton) {
       notes.push("an occupant whose nick looks like yours: not you");
     }
     const others = [...this.#skeletons.get(skeleton) ?? []].filter((other) => other !== nick);
