@@ -80,7 +80,10 @@ activation = "all"
 
   await t.step("activation all answers every message", async () => {
     await alice.send(LOUD, "anyone here?", { type: "groupchat" });
-    assertEquals((await alice.waitFor(fromAgent(LOUD))).body, "echo: alice: anyone here?");
+    assertEquals(
+      (await alice.waitFor(fromAgent(LOUD))).body,
+      'echo: From "alice":\n> anyone here?',
+    );
   });
 
   await t.step("the agent rejoins after the server restarts", async () => {
@@ -223,7 +226,10 @@ Deno.test("rooms: /forget needs an occupant whose real JID is allowed", async ()
   });
   await agent.waitForLog(new RegExp(`Joined ${ROOM}`));
   await eve.send(ROOM, "bot: hello from eve", { type: "groupchat" });
-  assertEquals((await eve.waitFor(fromAgent(ROOM))).body, "echo: eve: bot: hello from eve");
+  assertEquals(
+    (await eve.waitFor(fromAgent(ROOM))).body,
+    'echo: From "eve":\n> bot: hello from eve',
+  );
   await eve.send(ROOM, "bot: /forget", { type: "groupchat" });
   assertIncludes((await eve.waitFor(fromAgent(ROOM))).body ?? "", "real JID");
   assertIncludes(
@@ -281,7 +287,7 @@ nick = "bot"
     await alice.joinRoom(room, "alice");
     await alice.send(room, "bot: can I come in?", { type: "groupchat" });
     const reply = await alice.waitFor(fromAgent(room));
-    assertEquals(reply.body, "echo: alice: bot: can I come in?");
+    assertEquals(reply.body, 'echo: From "alice":\n> bot: can I come in?');
   }
   const kept = await alice.iq("kept@conference.localhost", "disco_info");
   assertTrue(kept.features?.includes("muc_persistent"), JSON.stringify(kept.features));
