@@ -60,8 +60,10 @@ activation = "all"
       const reply = await alice.waitFor(fromAgent(ROOM));
       assertEquals(reply.type, "groupchat");
       const body = llm.requests.at(-1)?.body as { messages: { content: unknown }[] };
-      assertIncludes(JSON.stringify(body.messages), "alice: morning everyone");
-      assertIncludes(JSON.stringify(body.messages), "alice: bot: what did I say?");
+      const text = JSON.stringify(body.messages);
+      const inJson = (part: string) => JSON.stringify(part).slice(1, -1);
+      assertIncludes(text, inJson('From "alice":\n> morning everyone\n'));
+      assertIncludes(text, inJson('From "alice":\n> bot: what did I say?'));
     },
   );
 
@@ -78,7 +80,10 @@ activation = "all"
 
   await t.step("activation all answers every message", async () => {
     await alice.send(LOUD, "anyone here?", { type: "groupchat" });
-    assertEquals((await alice.waitFor(fromAgent(LOUD))).body, "echo: alice: anyone here?");
+    assertEquals(
+      (await alice.waitFor(fromAgent(LOUD))).body,
+      'echo: From "alice":\n> anyone here?',
+    );
   });
 
   await t.step("the agent rejoins after the server restarts", async () => {
@@ -197,7 +202,9 @@ Deno.test("rooms: a reaction to the agent's message is matched by the room's sta
   await alice.waitFor(fromAgent(ROOM));
   assertEquals(llm.chat_count, 2, "the reaction did not call the LLM");
   const last = JSON.stringify((llm.requests.at(-1)?.body as { messages: unknown }).messages);
-  assertIncludes(last, 'alice reacted 👍 to your message \\"echo: alice: bot: tell me a joke\\"');
+  const reaction = 'From "alice":\n> [reacted 👍 to your message "echo: From "alice": > bot: ' +
+    'tell me a joke"]';
+  assertIncludes(last, JSON.stringify(reaction).slice(1, -1));
 });
 
 Deno.test("rooms: /forget needs an occupant whose real JID is allowed", async () => {
@@ -219,7 +226,10 @@ Deno.test("rooms: /forget needs an occupant whose real JID is allowed", async ()
   });
   await agent.waitForLog(new RegExp(`Joined ${ROOM}`));
   await eve.send(ROOM, "bot: hello from eve", { type: "groupchat" });
-  assertEquals((await eve.waitFor(fromAgent(ROOM))).body, "echo: eve: bot: hello from eve");
+  assertEquals(
+    (await eve.waitFor(fromAgent(ROOM))).body,
+    'echo: From "eve":\n> bot: hello from eve',
+  );
   await eve.send(ROOM, "bot: /forget", { type: "groupchat" });
   assertIncludes((await eve.waitFor(fromAgent(ROOM))).body ?? "", "real JID");
   assertIncludes(
@@ -277,7 +287,7 @@ nick = "bot"
     await alice.joinRoom(room, "alice");
     await alice.send(room, "bot: can I come in?", { type: "groupchat" });
     const reply = await alice.waitFor(fromAgent(room));
-    assertEquals(reply.body, "echo: alice: bot: can I come in?");
+    assertEquals(reply.body, 'echo: From "alice":\n> bot: can I come in?');
   }
   const kept = await alice.iq("kept@conference.localhost", "disco_info");
   assertTrue(kept.features?.includes("muc_persistent"), JSON.stringify(kept.features));

@@ -76,7 +76,7 @@ for (const server of TEST_SERVERS) {
       (e) => e.kind === "message" && e.from === `${room}/bot` && e.body !== undefined,
       15_000,
     ) as HumanMessage;
-    assertEquals(reply.body, "echo: alice: bot: are you here?");
+    assertEquals(reply.body, 'echo: From "alice":\n> bot: are you here?');
   });
 
   Deno.test(`[${name}] component mode: anything@agent.localhost answers`, async () => {

@@ -60,6 +60,8 @@ export interface AgentOptions extends Omit<TurnContext, "memory" | "send">, Memb
   devJids?: readonly string[];
   /** Bare JIDs allowed admin commands (`agent.admin_jids`). @default {[]} */
   adminJids?: readonly string[];
+  /** Longer messages are not read; the sender is told. @default {16000} */
+  maxMessageChars?: number;
   /** Answer reactions through the LLM (they are always stored). @default {false} */
   respondToReactions?: boolean;
   /** Downloads attachments and turns them into LLM content. */

@@ -221,7 +221,8 @@ Deno.test("Agent stores every room message with its sender and answers only when
   const request = llm.requests[0];
   assertEquals(request?.messages, [{
     role: "user",
-    content: "carol: morning all\n\ncarol: ask @botanist\n\ncarol: bot: what is XMPP?",
+    content: 'From "carol":\n> morning all\n\nFrom "carol":\n> ask @botanist\n\n' +
+      'From "carol":\n> bot: what is XMPP?',
   }]);
   const reply = sent.find((a) => a.type === "message");
   assertEquals(reply?.type === "message" && [reply.to, reply.messageType], [
@@ -338,7 +339,7 @@ Deno.test("Agent applies the idle timeout in rooms too", async () => {
   await room("bot: fresh question");
   assertEquals(llm.requests.at(-1)?.messages, [{
     role: "user",
-    content: "carol: bot: fresh question",
+    content: 'From "carol":\n> bot: fresh question',
   }]);
   assertEquals(await memory.archivedSessions("dev@conference.localhost"), 1);
 });

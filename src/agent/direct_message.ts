@@ -60,7 +60,17 @@ export async function handleDirectMessage(
     }
   }
   const send = (action: XmppAction) => options.xmpp.send(action);
-  const screen = { session, reply, handled, log, memory, notices: context.encrypted, send };
+  const screen = {
+    session,
+    reply,
+    handled,
+    log,
+    memory,
+    notices: context.encrypted,
+    send,
+    turn: options,
+    maxMessageChars: options.maxMessageChars,
+  };
   if (await screenDirect(message, screen)) return;
   const line = parseCommandLine(message.body.trimStart());
   if (line !== undefined) {

@@ -1,18 +1,24 @@
 /**
- * Turns stored history entries into the messages an LLM is shown: chat messages (with the
- * speaker's nick in rooms), reactions (as short notes naming the message they answer) and
- * attachment notes; starting with the user, consecutive turns of one role merged (a failed
- * call leaves a user message without an answer, and providers want roles to alternate).
+ * Turns stored history entries into the messages an LLM is shown: chat messages, reactions
+ * (as short notes naming the message they answer) and attachment notes; starting with the
+ * user, consecutive turns of one role merged (a failed call leaves a user message without an
+ * answer, and providers want roles to alternate). In rooms each occupant's message is a
+ * block whose speaker the agent writes and whose text is quoted (see `room_transcript.ts`),
+ * so that no message can pass for another speaker's.
  *
  * @module
  */
 import type { ChatMessage } from "../llm/mod.ts";
 import { type HistoryEntry, isMessageEntry, type MessageEntry } from "../memory/mod.ts";
+import { longMessageNote } from "./long_message.ts";
+import { quoteLines, SpeakerLabels } from "./room_transcript.ts";
 
 /** Options for {@linkcode historyMessages}. */
 export interface HistoryMessagesOptions {
   /** Keep at most this many chat messages (the most recent). @default {Infinity} */
   limit?: number;
+  /** In a room, the agent's nick: an occupant whose nick looks like it is marked. */
+  ownNick?: string;
 }
 
 /**
@@ -27,9 +33,15 @@ export function historyMessages(
   const byId = indexById(entries);
   const messages: { role: "user" | "assistant"; content: string }[] = [];
   const kept = keepLast(entries, options.limit ?? Infinity);
+  const nicks = kept.flatMap((entry) =>
+    isMessageEntry(entry) && entry.sender !== undefined ? [speakerName(entry.sender)] : []
+  );
+  const labels = new SpeakerLabels(new Set(nicks), options.ownNick);
   for (const entry of kept) {
     if (!isMessageEntry(entry)) continue;
-    const text = render(entry, byId);
+    const text = entry.sender !== undefined && entry.role === "user"
+      ? renderInRoom(entry, byId, labels)
+      : render(entry, byId);
     if (text === "") continue;
     const last = messages.at(-1);
     if (last === undefined && entry.role === "assistant") continue;
@@ -47,25 +59,50 @@ export function speakerName(sender: string): string {
   return sender.endsWith("@muc") ? sender.slice(0, -"@muc".length) : sender;
 }
 
+/** A message as it reads in a one-to-one chat (or the agent's own, in a room). */
 function render(entry: MessageEntry, byId: Map<string, MessageEntry>): string {
-  const who = entry.sender === undefined ? undefined : speakerName(entry.sender);
   if (entry.reaction !== undefined) {
-    const target = byId.get(entry.reaction.message_id);
-    const what = target === undefined
-      ? `message ${entry.reaction.message_id}`
-      : `${target.role === "assistant" ? "your" : "the"} message "${excerpt(target.content)}"`;
-    const emojis = entry.reaction.emojis.join(" ");
-    const action = emojis === "" ? "removed their reaction to" : `reacted ${emojis} to`;
-    return `[${who ?? "The user"} ${action} ${what}]`;
+    return `[The user ${reactionText(entry.reaction, byId)}]`;
   }
+  if (entry.oversized !== undefined) return `[The user sent ${longMessageNote(entry.oversized)}]`;
+  return bodyText(entry);
+}
+
+/** An occupant's message: its speaker's header, then its text quoted. */
+function renderInRoom(
+  entry: MessageEntry,
+  byId: Map<string, MessageEntry>,
+  labels: SpeakerLabels,
+): string {
+  const header = labels.header(speakerName(entry.sender ?? ""));
+  if (entry.oversized !== undefined) {
+    return `${header.slice(0, -1)}, ${longMessageNote(entry.oversized)}`;
+  }
+  const text = entry.reaction === undefined
+    ? bodyText(entry)
+    : `[${reactionText(entry.reaction, byId)}]`;
+  return text === "" ? "" : `${header}\n${quoteLines(text)}`;
+}
+
+function reactionText(
+  reaction: NonNullable<MessageEntry["reaction"]>,
+  byId: Map<string, MessageEntry>,
+): string {
+  const target = byId.get(reaction.message_id);
+  const what = target === undefined
+    ? `message ${reaction.message_id}`
+    : `${target.role === "assistant" ? "your" : "the"} message "${excerpt(target.content)}"`;
+  const emojis = reaction.emojis.join(" ");
+  return emojis === "" ? `removed their reaction to ${what}` : `reacted ${emojis} to ${what}`;
+}
+
+function bodyText(entry: MessageEntry): string {
   const notes = (entry.attachments ?? []).map((file) =>
     file.url === undefined
       ? `[attachment: ${file.filename} (${file.mime_type}, ${file.size} bytes)]`
       : `[attachment, not downloaded: ${file.filename} (${file.mime_type}) ${file.url}]`
   );
-  const body = [entry.content, ...notes].filter((part) => part !== "").join("\n");
-  if (body === "") return "";
-  return who !== undefined && entry.role === "user" ? `${who}: ${body}` : body;
+  return [entry.content, ...notes].filter((part) => part !== "").join("\n");
 }
 
 function indexById(entries: readonly HistoryEntry[]): Map<string, MessageEntry> {

@@ -6,6 +6,7 @@
  */
 import type { ReactionEvent } from "../xmpp/mod.ts";
 import type { Rights } from "./decide.ts";
+import { roomSituation } from "./room_transcript.ts";
 import { runTurn, storeIncoming } from "./turn.ts";
 import { type HandlerContext, turnContext } from "./_handler_context.ts";
 
@@ -44,5 +45,9 @@ export async function handleReaction(
       ? { to: event.from, messageType: "chat", ...membership.from(event.to) }
       : { to: event.room, messageType: "groupchat" },
     tools: rights.tools,
+    ...(event.room === undefined ? {} : {
+      ownNick: membership.nick(event.room),
+      situation: roomSituation(event.room, membership.nick(event.room)),
+    }),
   }, turnContext(context));
 }

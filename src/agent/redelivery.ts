@@ -8,6 +8,7 @@
  */
 import type { ConversationRef, HistoryEntry } from "../memory/mod.ts";
 import type { MessageEvent } from "../xmpp/mod.ts";
+import { countChars } from "./long_message.ts";
 
 /** The memory operation {@linkcode wasStored} uses. */
 export interface RedeliveryMemory {
@@ -21,7 +22,8 @@ export interface RedeliveryMemory {
 /**
  * Whether `message` is already among the last entries of `session`: a user entry with the same
  * server stanza-id, or with the same `id` and the same text (a client that reuses ids across
- * its own restarts must not lose a new message). Only the session's tail is searched (the
+ * its own restarts must not lose a new message; for a message too long to read, the same
+ * length). Only the session's tail is searched (the
  * entries the store keeps in memory, at least the last 200): a message delivered again after
  * a restart is normally one of the last few.
  *
@@ -36,10 +38,15 @@ export async function wasStored(
 ): Promise<boolean> {
   const { id, stanzaId, body } = message;
   if (id === undefined && stanzaId === undefined) return false;
+  let chars: number | undefined;
   const found = await memory.findRecent(session, (entry) => {
     if (entry.type !== "message" || entry.role !== "user") return false;
     if (stanzaId !== undefined && entry.stanza_id === stanzaId) return true;
-    return id !== undefined && entry.msg_id === id && sameText(entry.content, body);
+    if (id === undefined || entry.msg_id !== id) return false;
+    // A message too long to read is stored as a note that gives its length.
+    const oversized = (entry as { oversized?: { chars?: unknown } }).oversized;
+    if (oversized !== undefined) return oversized.chars === (chars ??= countChars(body));
+    return sameText(entry.content, body);
   });
   return found !== undefined;
 }

@@ -11,7 +11,9 @@ import { parseCommandLine, type SessionRef } from "../commands/mod.ts";
 import type { GroupchatEvent } from "../xmpp/mod.ts";
 import type { Rights } from "./decide.ts";
 import { handledPrefix } from "./handled_line.ts";
+import { DEFAULT_MAX_MESSAGE_CHARS, refuseLongRoomMessage } from "./long_message.ts";
 import { addressedText } from "./room_activation.ts";
+import { roomSituation } from "./room_transcript.ts";
 import { type ReplyTarget, runTurn, storeIncoming } from "./turn.ts";
 import {
   type HandlerContext,
@@ -58,6 +60,17 @@ export async function handleRoomMessage(
   const late = event.delayed || replayed;
   if (late && msgId !== undefined && await seen(context, session, msgId)) return;
   const room = membership.room(event.room);
+  const nick = membership.nick(event.room);
+  const refused = await refuseLongRoomMessage(event, {
+    session,
+    msgId,
+    ownNick: nick,
+    activation: room.activation,
+    maxChars: options.maxMessageChars ?? DEFAULT_MAX_MESSAGE_CHARS,
+    context: options,
+    send: (action) => options.xmpp.send(action),
+  });
+  if (refused) return;
   // A stranger's files are not fetched: noted by link, like in rooms without downloads.
   const download = room.downloadAttachments && speaker.rights.tools;
   const intake = event.attachments?.length && download
@@ -79,7 +92,6 @@ export async function handleRoomMessage(
     await storeIncoming(session, entry, options, { startSession: false });
     return;
   }
-  const nick = membership.nick(event.room);
   const { addressed, text } = addressedText(event.body, nick, room.activation);
   if (!addressed) {
     await storeIncoming(session, entry, options);
@@ -109,9 +121,8 @@ export async function handleRoomMessage(
     tools: speaker.rights.tools,
     entry,
     ...(intake?.blocks.length ? { attachments: intake.blocks } : {}),
-    situation: `You are taking part in the group chat ${event.room} under the nick ` +
-      `"${nick}". Each user message starts with its speaker's nick. Reply to the last ` +
-      `message, from ${event.nick}; keep it short, the room is shared.`,
+    ownNick: nick,
+    situation: roomSituation(event.room, nick),
   }, turnContext(context));
 }
 

@@ -51,6 +51,7 @@ function setup() {
       idleTimeoutMs: 0,
       rooms: [],
       roomBook: new RoomBook(memoryBookStorage()),
+      maxMessageChars: 100,
       status: () => ({
         startedAt: new Date(),
         mode: "client",
@@ -157,4 +158,22 @@ Deno.test("Agent keeps a message's indentation in the history and in what the LL
   await receive(code);
   assertEquals((await stored())[0]?.content, code);
   assertEquals(llm.requests[0]?.messages, [{ role: "user", content: code }]);
+});
+
+Deno.test("Agent answers a message over the limit without the LLM, once, and notes it", async () => {
+  const { receive, restart, replies, stored, llm, lines } = setup();
+  const long = "LONGMARK ".repeat(20);
+  await receive(long, { id: "big" });
+  await restart();
+  await receive(long, { id: "big" });
+  assertEquals(replies().length, 1, "one answer for a message delivered twice");
+  assertIncludes(replies()[0] ?? "", "it is 180 characters long");
+  assertEquals(llm.requests.length, 0);
+  await receive("short one");
+  assertEquals(llm.requests.length, 1);
+  const seen = JSON.stringify(llm.requests[0]?.messages);
+  assertIncludes(seen, "a message of 180 characters that was not read");
+  assertTrue(!seen.includes("LONGMARK"), "the LLM never gets the long message");
+  assertTrue(!JSON.stringify(await stored()).includes("LONGMARK"), "nor the history");
+  assertTrue(!lines.join("\n").includes("LONGMARK"), "nor the log");
 });

@@ -107,6 +107,8 @@ export interface TurnInput {
   attachments?: ContentBlock[];
   /** Extra instructions for this turn's system prompt (e.g. "you are in a group chat"). */
   situation?: string;
+  /** In a room, the agent's nick there: an occupant whose nick looks like it is marked. */
+  ownNick?: string;
   /**
    * Offer the skills to the LLM. `false` for a turn started by someone who may talk to the
    * agent but not use its tools (a room occupant whose JID is not allowed). @default {true}
@@ -182,7 +184,10 @@ export async function runTurn(input: TurnInput, context: TurnContext): Promise<v
     const entries = input.entry === undefined
       ? earlier
       : [...earlier, { ...input.entry, ts: now().toISOString() } as HistoryEntry];
-    const messages = historyMessages(entries, { limit: context.maxHistoryMessages });
+    const messages = historyMessages(entries, {
+      limit: context.maxHistoryMessages,
+      ...(input.ownNick === undefined ? {} : { ownNick: input.ownNick }),
+    });
     if (input.attachments !== undefined && input.attachments.length > 0) {
       attachTo(messages, input.attachments);
     }

@@ -65,6 +65,7 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     commands: skills.commands,
     ...(skills.tools === undefined ? {} : { tools: skills.tools }),
     maxToolRounds: config.agent.max_tool_rounds,
+    maxMessageChars: config.agent.max_message_chars,
     name: config.agent.name,
     memory,
     llm,

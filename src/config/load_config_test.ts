@@ -48,6 +48,7 @@ Deno.test("loadConfig() fills in every default", async () => {
       respond_to_reactions: false,
       admin_jids: [],
       max_tool_rounds: 10,
+      max_message_chars: 16_000,
     },
     memory: { path: "./data/memory", fsync: false },
     keepalive: { enabled: true, ping_interval_secs: 60, ping_timeout_secs: 10 },

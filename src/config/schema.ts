@@ -175,6 +175,7 @@ const agentSchema = table({
     { error: "expected an array of bare JIDs" },
   ).default([]),
   max_tool_rounds: integer(1, 100).default(10),
+  max_message_chars: integer(1, 1_000_000).default(16_000),
 });
 
 const memorySchema = table({

@@ -57,6 +57,11 @@ export interface MessageEntry {
    * task, by id.
    */
   source?: { kind: "webhook" | "schedule"; id: string; route?: string };
+  /**
+   * Set on the note that stands for a message too long to read (`agent.max_message_chars`):
+   * its length and the limit, in characters. The message itself is not stored.
+   */
+  oversized?: { chars: number; limit: number };
 }
 
 /** Any other entry (tool calls, reactions, …): kept and skipped by message readers. */

@@ -79,6 +79,7 @@ export { memorySkillState, skillStateFile, type SkillStateStore } from "./skill_
 export {
   ATTACHMENT_TAG,
   defuseMarkers,
+  lookAlikeSkeleton,
   REMOVED_MARKER,
   UNTRUSTED_TAG,
   wrapUntrusted,

@@ -71,6 +71,22 @@ export function defuseMarkers(text: string, tags: readonly string[]): string {
 }
 
 /**
+ * What a text looks like, for telling look-alikes apart: invisible characters and spaces
+ * dropped, letters from other scripts and full-width or mathematical forms folded to ASCII
+ * (the same folding as {@linkcode defuseMarkers}), lower case, and `0`/`1`/`i` read as
+ * `o`/`l`/`l`. Two texts with the same skeleton would pass for each other at a glance.
+ *
+ * @param text Any text, e.g. a nick.
+ * @example
+ * ```ts
+ * lookAlikeSkeleton("\u0430lice") === lookAlikeSkeleton("Alice"); // true
+ * ```
+ */
+export function lookAlikeSkeleton(text: string): string {
+  return fold(text).folded.replace(/\s+/g, "").replace(/[1i]/g, "l").replaceAll("0", "o");
+}
+
+/**
  * The text as the marker check reads it — invisible characters dropped, look-alikes folded
  * to ASCII, lower case — with, for each folded character, where its source starts and ends.
  */

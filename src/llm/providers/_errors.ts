@@ -18,6 +18,11 @@ export interface StatusErrorOptions {
    * when it is a plain identifier: a code, unlike the body's text, cannot carry anything else.
    */
   code?: unknown;
+  /**
+   * What came instead of the API's JSON error, e.g. `text/html, 1234 bytes` (a proxy's page):
+   * its shape, never its text.
+   */
+  answer?: string;
 }
 
 /**
@@ -36,47 +41,51 @@ export function errorFromStatus(
   const code = typeof options.code === "string" && /^[a-z][a-z0-9_]{0,63}$/.test(options.code)
     ? `, ${options.code}`
     : "";
+  const answer = options.answer === undefined ? "" : `, not the API's JSON: ${options.answer}`;
   const base = { status, cause: options.cause } as const;
   const retry_after_ms = parseRetryAfter(options.headers);
   const wait = retry_after_ms === undefined ? {} : { retry_after_ms };
   if (status === 401 || status === 403) {
-    return new LlmError(`${who} rejected the credentials (HTTP ${status}${code})`, {
+    return new LlmError(`${who} rejected the credentials (HTTP ${status}${code}${answer})`, {
       kind: "auth",
       ...base,
     });
   }
   if (status === 429) {
-    return new LlmError(`${who} is rate limiting requests (HTTP 429)`, {
+    return new LlmError(`${who} is rate limiting requests (HTTP 429${answer})`, {
       kind: "rate_limit",
       ...base,
       ...wait,
     });
   }
   if (status === 529 || status === 503) {
-    return new LlmError(`${who} is overloaded (HTTP ${status})`, {
+    return new LlmError(`${who} is overloaded (HTTP ${status}${answer})`, {
       kind: "overloaded",
       ...base,
       ...wait,
     });
   }
   if (status >= 500) {
-    return new LlmError(`${who} failed with a server error (HTTP ${status})`, {
+    return new LlmError(`${who} failed with a server error (HTTP ${status}${answer})`, {
       kind: "server",
       ...base,
       ...wait,
     });
   }
   if (status === 408) {
-    return new LlmError(`${who} timed out the request (HTTP 408)`, { kind: "timeout", ...base });
+    return new LlmError(`${who} timed out the request (HTTP 408${answer})`, {
+      kind: "timeout",
+      ...base,
+    });
   }
   if (status === 404) {
     const what = options.model === undefined ? "the model" : `the model "${options.model}"`;
-    return new LlmError(`${who} does not know ${what} (HTTP 404${code})`, {
+    return new LlmError(`${who} does not know ${what} (HTTP 404${code}${answer})`, {
       kind: "not_found",
       ...base,
     });
   }
-  return new LlmError(`${who} rejected the request (HTTP ${status}${code})`, {
+  return new LlmError(`${who} rejected the request (HTTP ${status}${code}${answer})`, {
     kind: "bad_request",
     ...base,
   });

@@ -8,7 +8,9 @@ import Anthropic from "@anthropic-ai/sdk";
 import type { ChatMessage, ChatRequest, ChatResponse, ContentBlock, StopReason } from "../types.ts";
 import type { AdapterCallOptions, AdapterSettings, ProviderAdapter } from "./_adapter.ts";
 import { decodeBase64 } from "./_adapter.ts";
+import { checkedFetch, notTheApi } from "./_checked_answers.ts";
 import { errorFromFailure, errorFromStatus } from "./_errors.ts";
+import { LlmError } from "../llm_error.ts";
 
 const PROVIDER = "anthropic";
 
@@ -37,7 +39,12 @@ export class AnthropicProvider implements ProviderAdapter {
       webhookKey: null,
       logLevel: "off",
       openTelemetry: false,
-      ...(settings.fetch ? { fetch: settings.fetch } : {}),
+      // Only JSON reaches the SDK: its errors quote the start of any other body.
+      fetch: checkedFetch(
+        PROVIDER,
+        (input, init) => (settings.fetch ?? globalThis.fetch)(input, init),
+        { model: settings.model, jsonErrorsToSdk: true },
+      ),
     });
   }
 
@@ -76,10 +83,12 @@ export class AnthropicProvider implements ProviderAdapter {
   }
 
   #mapError(error: unknown): unknown {
+    // What the checked fetch threw, wrapped by the SDK as a connection error.
+    if (error instanceof Error && error.cause instanceof LlmError) return error.cause;
     if (error instanceof Anthropic.APIError && typeof error.status === "number") {
+      // Not kept as the cause: the SDK's message holds the answer's body.
       return errorFromStatus(PROVIDER, error.status, {
         headers: error.headers,
-        cause: error,
         model: this.#settings.model,
         code: error.type,
       });
@@ -138,6 +147,9 @@ function toWireBlock(block: ContentBlock): Anthropic.ContentBlockParam {
 }
 
 function fromWireMessage(message: Anthropic.Message): ChatResponse {
+  if (!Array.isArray(message?.content)) {
+    throw notTheApi(PROVIDER, 200, "JSON that is not a message");
+  }
   const content: ContentBlock[] = [];
   for (const block of message.content) {
     if (block.type === "text") content.push({ type: "text", text: block.text });

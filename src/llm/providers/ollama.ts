@@ -9,7 +9,8 @@ import type { Message, Tool, ToolCall } from "ollama";
 import type { ChatMessage, ChatRequest, ChatResponse, ContentBlock, StopReason } from "../types.ts";
 import type { AdapterCallOptions, AdapterSettings, ProviderAdapter } from "./_adapter.ts";
 import { decodeBase64 } from "./_adapter.ts";
-import { errorFromFailure, errorFromStatus } from "./_errors.ts";
+import { checkedFetch, notTheApi } from "./_checked_answers.ts";
+import { errorFromFailure } from "./_errors.ts";
 import { LlmError } from "../llm_error.ts";
 
 const PROVIDER = "ollama";
@@ -75,24 +76,24 @@ export class OllamaProvider implements ProviderAdapter {
     return error;
   }
 
-  /** A fetch bound to the call's signal that turns a non-2xx answer into an `LlmError`. */
+  /**
+   * A fetch bound to the call's signal that turns a non-2xx answer, or one that is not JSON,
+   * into an `LlmError`: failing here skips the package's own error paths, which would put the
+   * body in the message.
+   */
   #fetchFor(signal: AbortSignal): typeof fetch {
     const base = this.#settings.fetch ?? fetch;
-    return async (input, init) => {
-      const response = await base(input, { ...init, signal });
-      if (response.ok) return response;
-      // Failing here skips the package's own error path, which would put the body in the message.
-      await response.body?.cancel();
-      throw errorFromStatus(PROVIDER, response.status, {
-        headers: response.headers,
-        model: this.#settings.model,
-      });
-    };
+    return checkedFetch(PROVIDER, (input, init) => base(input, { ...init, signal }), {
+      model: this.#settings.model,
+    });
   }
 
   #fromWire(
     response: { model: string; message: Message; done_reason?: string } & WireCounts,
   ): ChatResponse {
+    if (typeof response?.message !== "object" || response.message === null) {
+      throw notTheApi(PROVIDER, 200, "JSON that is not a chat answer");
+    }
     const content: ContentBlock[] = [];
     if (response.message.content) content.push({ type: "text", text: response.message.content });
     for (const call of response.message.tool_calls ?? []) {
