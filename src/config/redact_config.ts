@@ -16,7 +16,7 @@ export interface RedactConfigOptions {
 
 /**
  * A copy of the config safe to print: `server.password`, `server.component_secret` and
- * `llm.api_key` become `********` (`(unset)` when absent) and known secret values are
+ * `llm.api_key` (and each provider's) become `********` (`(unset)` when absent) and known secret values are
  * hidden in other strings.
  *
  * @param config The validated config.
@@ -32,7 +32,16 @@ export function redactConfig(config: Config, options: RedactConfigOptions = {}):
       password: config.server.password === "" ? UNSET : REDACTED,
       ...(config.server.component_secret === undefined ? {} : { component_secret: REDACTED }),
     },
-    llm: { ...copy.llm, api_key: config.llm.api_key === undefined ? UNSET : REDACTED },
+    llm: {
+      ...copy.llm,
+      api_key: config.llm.api_key === undefined ? UNSET : REDACTED,
+      providers: Object.fromEntries(
+        Object.entries(copy.llm.providers).map(([name, provider]) => [name, {
+          ...provider,
+          ...(provider.api_key === undefined ? {} : { api_key: REDACTED }),
+        }]),
+      ),
+    },
     skills: copy.skills.web_search?.api_key === undefined ? copy.skills : {
       ...copy.skills,
       web_search: { ...copy.skills.web_search, api_key: REDACTED },
