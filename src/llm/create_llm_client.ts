@@ -9,6 +9,8 @@ import type { ProviderAdapter } from "./providers/_adapter.ts";
 import { isPermissionError } from "./providers/_errors.ts";
 import { AnthropicProvider } from "./providers/anthropic.ts";
 import { OllamaProvider } from "./providers/ollama.ts";
+import { OpenAiProvider } from "./providers/openai.ts";
+import type { LlmProvider } from "./model_id.ts";
 import { retry } from "./retry.ts";
 import type { RetryInfo, Sleep } from "./retry.ts";
 import type { ChatRequest, ChatResponse, CheckOptions, LlmClient } from "./types.ts";
@@ -19,11 +21,14 @@ const MAX_CHECK_MS = 10_000;
 
 /** The `[llm]` settings of the agent's config. */
 export interface LlmSettings {
-  provider: "anthropic" | "ollama";
+  provider: LlmProvider;
   model: string;
-  /** Required for Anthropic; for Ollama, sent as a bearer token when set. */
+  /** Required for Anthropic; for Ollama and OpenAI-compatible servers, a bearer token when set. */
   api_key?: string | undefined;
-  /** The API base URL, e.g. `https://api.anthropic.com` or `http://127.0.0.1:11434`. */
+  /**
+   * The API base URL, e.g. `https://api.anthropic.com`, `http://127.0.0.1:11434`, or for
+   * OpenAI-compatible servers the URL with its version path (`https://api.openai.com/v1`).
+   */
   host: string;
   /** The cap on `max_tokens`, and its value when a request gives none. */
   max_tokens_per_request: number;
@@ -150,6 +155,8 @@ function createAdapter(
       }
     case "ollama":
       return new OllamaProvider(adapter_settings);
+    case "openai":
+      return new OpenAiProvider(adapter_settings);
     default:
       throw new TypeError(`Cannot create an LLM client: unknown provider "${settings.provider}"`);
   }
