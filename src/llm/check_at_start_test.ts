@@ -3,6 +3,7 @@ import { type FakeLlmOptions, startFakeLlm } from "../../tests/support/fake_llm.
 import { checkAtStart } from "./check_at_start.ts";
 import { createLlmClient } from "./create_llm_client.ts";
 import type { LlmSettings } from "./create_llm_client.ts";
+import type { ModelRouterSettings } from "./model_router.ts";
 
 function client(provider: LlmSettings["provider"], host: string, api_key = "key-1") {
   return createLlmClient({
@@ -130,4 +131,61 @@ Deno.test("check() gives up after its time limit when the provider never answers
     for (const conn of held) conn.close();
     await accepting.catch(() => {});
   }
+});
+
+function router(url: string, overrides: Partial<ModelRouterSettings> = {}) {
+  return createLlmClient({
+    provider: "anthropic",
+    model: "good",
+    host: url,
+    api_key: "key-1",
+    default: "anthropic:good",
+    fallback: ["openai:missing"],
+    tiers: { light: "ollama:good" },
+    providers: {
+      anthropic: { api_key: "key-1", host: url },
+      ollama: { host: url },
+      openai: { host: `${url}/v1` },
+    },
+    max_tokens_per_request: 256,
+    timeout_secs: 10,
+    max_retries: 0,
+    ...overrides,
+  });
+}
+
+Deno.test("checkAtStart() checks every model; a refused fallback does not stop the start", async () => {
+  await using fake = await startFakeLlm({ models: ["good"] });
+  const log = recordingLog();
+  assert.equal(await checkAtStart(router(fake.url), log), undefined);
+  assert.deepEqual(log.lines, [
+    "info LLM anthropic/good (default) checked: credentials accepted, model available",
+    "info LLM ollama/good (light) checked: credentials accepted, model available",
+    'error LLM openai/missing (fallback) cannot be used: LLM provider "openai" does not know ' +
+    'the model "missing" (HTTP 404, model_not_found)',
+    "error LLM openai:missing stays in the fallback chain but will fail until this is fixed",
+  ]);
+});
+
+Deno.test("checkAtStart() stops the start when a tier's model is refused", async () => {
+  await using fake = await startFakeLlm({ models: ["good"] });
+  const log = recordingLog();
+  const fatal = await checkAtStart(
+    router(fake.url, { tiers: { light: "ollama:gone" }, fallback: [] }),
+    log,
+  );
+  assert.equal(fatal, 'LLM provider "ollama" does not know the model "gone" (HTTP 404)');
+  assert.deepEqual(log.lines.map((line) => line.split(" ").slice(0, 3).join(" ")), [
+    "info LLM anthropic/good",
+    "error LLM ollama/gone",
+  ]);
+});
+
+Deno.test("checkAtStart() logs a router of one model as it does one client", async () => {
+  await using fake = await startFakeLlm({ models: ["good"] });
+  const log = recordingLog();
+  await checkAtStart(router(fake.url, { tiers: {}, fallback: [] }), log);
+  assert.deepEqual(log.lines, [
+    "info LLM anthropic/good checked: credentials accepted, model available",
+  ]);
 });

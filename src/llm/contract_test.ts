@@ -458,3 +458,39 @@ Deno.test("openai: chat() reads tool arguments that are not JSON as none", async
   assert.deepEqual(answer.content, [{ type: "tool_use", id: "t1", name: "get_time", input: {} }]);
   assert.equal(answer.stop_reason, "tool_use");
 });
+
+Deno.test("createLlmClient() routes between models when given the config's model ids", async () => {
+  await using fake = await startFakeLlm();
+  const usage = new UsageMeter();
+  const llm = createLlmClient({
+    provider: "ollama",
+    model: "down-model",
+    host: "http://127.0.0.1:1",
+    default: "ollama:down-model",
+    fallback: ["openai:test-model"],
+    tiers: { light: "anthropic:small-model" },
+    providers: {
+      ollama: { host: "http://127.0.0.1:1" },
+      anthropic: { api_key: API_KEY, host: fake.url },
+      openai: { host: `${fake.url}/v1` },
+    },
+    max_tokens_per_request: 64,
+    timeout_secs: 5,
+    max_retries: 0,
+  }, { usage });
+  const light = await llm.chat({ system: "", messages: [user("sum up")] }, { tier: "light" });
+  assert.deepEqual([light.text, light.model, light.model_id], [
+    "echo: sum up",
+    "small-model",
+    "anthropic:small-model",
+  ]);
+  // Nothing listens on the default's port: the fallback answers, through its own API.
+  const answer = await llm.chat({ system: "", messages: [user("hello")] });
+  assert.equal(answer.model_id, "openai:test-model");
+  assert.deepEqual(fake.requests.map((r) => r.path), ["/v1/messages", "/v1/chat/completions"]);
+  assert.deepEqual(usage.totals().last_answer, {
+    model: "openai:test-model",
+    tier: "standard",
+    instead_of: "ollama:down-model",
+  });
+});
