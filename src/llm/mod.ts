@@ -47,4 +47,5 @@ export { isProvider, LLM_DEFAULT_HOSTS, LLM_PROVIDERS, parseModelId } from "./mo
 export type { LlmProvider, ModelId } from "./model_id.ts";
 export { DEFAULT_TIER, isTier, resolveTier, TIERS } from "./tiers.ts";
 export type { Tier, TierModels, TierResolution } from "./tiers.ts";
+export { TierOverrides } from "./tier_overrides.ts";
 export type { RetryInfo, Sleep } from "./retry.ts";
