@@ -15,9 +15,9 @@ export const LIBRARY_ENV: readonly string[] = [];
 const PROVIDER_ENV: Record<string, readonly string[]> = {
   anthropic: ["ANTHROPIC_CUSTOM_HEADERS"],
   ollama: [],
-  // The openai package reads OPENAI_CUSTOM_HEADERS too, but treats a refused read as unset:
-  // the agent passes every other setting explicitly, so it needs no variable.
-  openai: [],
+  // Every other setting it would read is passed explicitly. A read it is refused would not
+  // fail, but Deno asks at a terminal for a variable it was not granted.
+  openai: ["OPENAI_CUSTOM_HEADERS"],
 };
 
 /** Variables the agent itself reads: the config location and the home .env directory. */

@@ -89,6 +89,7 @@ Deno.test("permissionFlags() grants the host of every configured LLM provider", 
   );
   assert.equal(
     flags[3],
-    "--allow-env=ANTHROPIC_API_KEY,ANTHROPIC_CUSTOM_HEADERS,FLUUX_CONFIG,HOME",
+    "--allow-env=ANTHROPIC_API_KEY,ANTHROPIC_CUSTOM_HEADERS,FLUUX_CONFIG,HOME," +
+      "OPENAI_CUSTOM_HEADERS",
   );
 });

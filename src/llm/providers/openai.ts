@@ -26,8 +26,9 @@ const PROVIDER = "openai";
 /**
  * Talks to an OpenAI-compatible Chat Completions server. The package's own retries are off
  * (the client wrapper retries), and every setting it would otherwise read from the
- * environment is given, so the process needs no `--allow-env` for it. Without an API key no
- * `Authorization` header is sent (local servers need none).
+ * environment is given, but for `OPENAI_CUSTOM_HEADERS`, which constructing it always reads:
+ * the process needs `--allow-env` for that name. Without an API key no `Authorization` header
+ * is sent (local servers need none).
  */
 export class OpenAiProvider implements ProviderAdapter {
   #sdk: OpenAI;
