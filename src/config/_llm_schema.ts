@@ -252,14 +252,18 @@ export const llmSchema = llmTable.check((context) => {
   const id = parseModelId(defaultModel(llm) ?? "");
   const providers = effectiveProviders(llm);
   const own = providers[id.provider] ?? { host: LLM_DEFAULT_HOSTS[id.provider] };
-  const { default: _default, tiers = {}, providers: _providers, ...rest } = llm;
+  const { default: _default, fallback, fallback_cooldown_secs, tiers = {}, ...rest } = llm;
+  // The written provider keys are folded into `providers`; what is left are the limits.
+  const { provider: _p, model: _m, api_key: _k, host: _h, providers: _t, ...limits } = rest;
   return {
-    ...rest,
     provider: id.provider,
     model: id.model,
     ...(own.api_key === undefined ? {} : { api_key: own.api_key }),
     host: own.host,
     default: id.id,
+    fallback,
+    fallback_cooldown_secs,
+    ...limits,
     tiers,
     providers,
   };

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { ConfigError } from "./config_error.ts";
 import { redactConfig } from "./redact_config.ts";
 import { loadToml, rejection } from "./_testing.ts";
+import example from "../../config/agent.example.toml" with { type: "text" };
 
 const SERVER = `
 [server]
@@ -223,4 +224,25 @@ Deno.test("redactConfig() hides every provider's API key", async () => {
   const redacted = JSON.stringify(redactConfig(config));
   assert.ok(!redacted.includes("sk-ant-1") && !redacted.includes("sk-openai-2"), redacted);
   assert.equal(redactConfig(config).llm.providers.openai?.api_key, "********");
+});
+
+Deno.test("the example config's commented [llm.tiers] and [llm.providers.*] load as written", async () => {
+  const start = example.indexOf("[llm]\n");
+  const end = example.indexOf("[agent]\n");
+  // Uncomment the tables and their keys (not the indented alternative form of [llm]).
+  const llm = example.slice(start, end).replace(
+    /^# (\[llm\.[a-z.]+\](?: +#[^\n]*)?|[a-z_]+ = [^\n]*)$/gm,
+    "$1",
+  );
+  const { config } = await loadToml(example.slice(0, start) + llm + example.slice(end), {
+    env: {
+      BOT_PASSWORD: "pw",
+      ANTHROPIC_API_KEY: "sk-ant",
+      OLLAMA_API_KEY: "ol",
+      OPENAI_API_KEY: "sk-oa",
+    },
+  });
+  assert.deepEqual(Object.keys(config.llm.tiers), ["heavy", "standard", "light", "vision"]);
+  assert.deepEqual(Object.keys(config.llm.providers), ["anthropic", "ollama", "openai"]);
+  assert.equal(config.llm.providers.openai?.host, "https://api.openai.com/v1");
 });

@@ -36,9 +36,12 @@ export function redactConfig(config: Config, options: RedactConfigOptions = {}):
       ...copy.llm,
       api_key: config.llm.api_key === undefined ? UNSET : REDACTED,
       providers: Object.fromEntries(
-        Object.entries(copy.llm.providers).map(([name, provider]) => [name, {
-          ...provider,
-          ...(provider.api_key === undefined ? {} : { api_key: REDACTED }),
+        Object.entries(config.llm.providers).map(([name, provider]) => [name, {
+          ...copy.llm.providers[name as keyof typeof config.llm.providers],
+          // A variable left unset by --no-secrets expands to the UNSET placeholder itself.
+          ...(provider.api_key === undefined
+            ? {}
+            : { api_key: provider.api_key === UNSET ? UNSET : REDACTED }),
         }]),
       ),
     },
