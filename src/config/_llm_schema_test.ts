@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "./config_error.ts";
 import { redactConfig } from "./redact_config.ts";
-import { loadToml, rejection } from "./_testing.ts";
+import { fixtureOptions, loadToml, rejection } from "./_testing.ts";
+import { loadConfig } from "./load_config.ts";
 import example from "../../config/agent.example.toml" with { type: "text" };
 
 const SERVER = `
@@ -245,4 +246,14 @@ Deno.test("the example config's commented [llm.tiers] and [llm.providers.*] load
   assert.deepEqual(Object.keys(config.llm.tiers), ["heavy", "standard", "light", "vision"]);
   assert.deepEqual(Object.keys(config.llm.providers), ["anthropic", "ollama", "openai"]);
   assert.equal(config.llm.providers.openai?.host, "https://api.openai.com/v1");
+});
+
+Deno.test("redactConfig() shows a provider key left unset by --no-secrets as unset everywhere", async () => {
+  const { config } = await loadConfig("config/agent.toml", {
+    ...fixtureOptions({ files: { "/srv/agent/config/agent.toml": TIERED } }),
+    allowUnsetSecrets: true,
+  });
+  const redacted = redactConfig(config);
+  assert.equal(redacted.llm.providers.anthropic?.api_key, "(unset)");
+  assert.equal(redacted.llm.api_key, "(unset)");
 });

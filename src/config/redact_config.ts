@@ -34,7 +34,8 @@ export function redactConfig(config: Config, options: RedactConfigOptions = {}):
     },
     llm: {
       ...copy.llm,
-      api_key: config.llm.api_key === undefined ? UNSET : REDACTED,
+      // With `default`, this is a provider's key, whose variable --no-secrets may leave unset.
+      api_key: config.llm.api_key === undefined || config.llm.api_key === UNSET ? UNSET : REDACTED,
       providers: Object.fromEntries(
         Object.entries(config.llm.providers).map(([name, provider]) => [name, {
           ...copy.llm.providers[name as keyof typeof config.llm.providers],
