@@ -1,7 +1,7 @@
 /**
  * Starts the agent for a benchmark: the real entry point under its derived permission flags
- * (through the test harness's `startAgent()`), the anthropic provider pointed at the fake LLM,
- * logging at `warn` so that log lines stay out of the measurement.
+ * (through the test harness's `startAgent()`), a provider (anthropic by default) pointed at
+ * the fake LLM, logging at `warn` so that log lines stay out of the measurement.
  *
  * @module
  */
@@ -23,6 +23,8 @@ export interface BenchAgentOptions {
   dataDir: string;
   /** `[log] level`. @default {"warn"} (keeps logging out of the measurement) */
   logLevel?: "debug" | "info" | "warn";
+  /** The provider whose API (and SDK) the agent uses. @default {"anthropic"} */
+  provider?: "anthropic" | "ollama" | "openai";
 }
 
 /** A running bench agent. */
@@ -44,6 +46,9 @@ export async function startBenchAgent(
   options: BenchAgentOptions,
 ): Promise<BenchAgent> {
   const user = options.user ?? "bot";
+  const provider = options.provider ?? "anthropic";
+  // OpenAI-compatible servers take the base URL with its version path.
+  const host = provider === "openai" ? `${options.llmUrl}/v1` : options.llmUrl;
   const agent = await startAgent({
     prosody,
     llmUrl: options.llmUrl,
@@ -56,12 +61,13 @@ jid = "${user}@${prosody.domain}"
 password = "\${BOT_PASSWORD}"
 
 [llm]
-provider = "anthropic"
-model = "bench-model"
-api_key = "unused-by-the-fake"
-host = "${options.llmUrl}"
+default = "${provider}:bench-model"
 timeout_secs = 30
 max_retries = 0
+
+[llm.providers.${provider}]
+api_key = "unused-by-the-fake"
+host = "${host}"
 
 [agent]
 allowed_jids = ${JSON.stringify(options.allowedJids ?? ["*"])}

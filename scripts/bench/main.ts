@@ -36,7 +36,8 @@ loopback, a local fake LLM) and prints a table of figures with their targets:
   1. reply overhead: sequential round trips, agent vs the floor bot (instant LLM); then,
      in one more run, the floor, a bare bot that also sends <composing/> and uses the
      Anthropic SDK, and the agent: what any bot doing those two things pays, and what the
-     agent adds on top
+     agent adds on top; then the floor and three agents, one per provider (anthropic,
+     ollama, openai), each through its own SDK and wire format
   2. long history: round trips with a 10-entry vs a 100,000-entry session on disk
   3. concurrent users: many users at once against an LLM taking 200 ms per call
   4. start-up to visible presence, and peak RSS idle / after the concurrent run
@@ -143,7 +144,9 @@ async function run(args: Args): Promise<BenchReport> {
   const required = `required@${prosody.domain}`;
   const crowd = Array.from({ length: size.concurrent_users }, (_, i) => `user${i}`);
   const humans = ["alice", "short", "long", "flooder", "carol", ...crowd];
-  for (const name of ["bot", "starter"]) await prosody.register(name, "botpass");
+  for (const name of ["bot", "starter", "bot-ollama", "bot-openai"]) {
+    await prosody.register(name, "botpass");
+  }
   const accounts = ["floor", "required", ...humans];
   for (let i = 0; i < accounts.length; i += 10) {
     await Promise.all(accounts.slice(i, i + 10).map((name) => prosody.register(name, name)));
@@ -172,6 +175,22 @@ async function run(args: Args): Promise<BenchReport> {
   await startFloorBot(prosody, { user: "floor", llmUrl: llm.url });
   await startFloorBot(prosody, { user: "required", llmUrl: llm.url, composing: true, sdk: true });
   await waitAnswering(agent, alice, { jid: bot });
+  const onOllama = await startBenchAgent(prosody, {
+    llmUrl: llm.url,
+    dataDir: `${dataDir}/ollama`,
+    user: "bot-ollama",
+    provider: "ollama",
+  });
+  const onOpenAi = await startBenchAgent(prosody, {
+    llmUrl: llm.url,
+    dataDir: `${dataDir}/openai`,
+    user: "bot-openai",
+    provider: "openai",
+  });
+  const botOllama = `bot-ollama@${prosody.domain}`;
+  const botOpenAi = `bot-openai@${prosody.domain}`;
+  await waitAnswering(onOllama, alice, { jid: botOllama });
+  await waitAnswering(onOpenAi, alice, { jid: botOpenAi });
 
   progress(`reply overhead: ${size.overhead_messages} messages each to the floor and the agent`);
   const [floorTimes, agentTimes] = await interleavedRoundTrips(
@@ -187,6 +206,22 @@ async function run(args: Args): Promise<BenchReport> {
     [{ driver: alice, to: floor }, { driver: alice, to: required }, { driver: alice, to: bot }],
     { count: size.overhead_messages, warmUp: size.warm_up_messages, label: "required" },
   ) as [number[], number[], number[]];
+
+  progress(
+    `providers: ${size.overhead_messages} messages each to the floor and the agent on ` +
+      "anthropic, ollama and openai",
+  );
+  const [floorTimes3, anthropicTimes, ollamaTimes, openAiTimes] = await interleavedRoundTrips(
+    [
+      { driver: alice, to: floor },
+      { driver: alice, to: bot },
+      { driver: alice, to: botOllama },
+      { driver: alice, to: botOpenAi },
+    ],
+    { count: size.overhead_messages, warmUp: size.warm_up_messages, label: "providers" },
+  ) as [number[], number[], number[], number[]];
+  await onOllama.stop();
+  await onOpenAi.stop();
 
   progress(`long history: ${size.history_messages} messages each`);
   const [shortTimes, longTimes] = await interleavedRoundTrips(
@@ -214,6 +249,12 @@ async function run(args: Args): Promise<BenchReport> {
   const requiredS = summarize(requiredTimes);
   const requiredFloorS = summarize(floorTimes2);
   const requiredAgentS = summarize(agentTimes2);
+  const providerFloorS = summarize(floorTimes3);
+  const byProvider = {
+    anthropic: summarize(anthropicTimes).p50,
+    ollama: summarize(ollamaTimes).p50,
+    openai: summarize(openAiTimes).p50,
+  };
   const shortS = summarize(shortTimes);
   const longS = summarize(longTimes);
   const crowdS = summarize(concurrent.times);
@@ -229,6 +270,13 @@ async function run(args: Args): Promise<BenchReport> {
     required_agent_p50_ms: requiredAgentS.p50,
     required_ratio: requiredS.p50 / requiredFloorS.p50,
     own_ratio: requiredAgentS.p50 / requiredS.p50,
+    provider_floor_p50_ms: providerFloorS.p50,
+    anthropic_p50_ms: byProvider.anthropic,
+    ollama_p50_ms: byProvider.ollama,
+    openai_p50_ms: byProvider.openai,
+    anthropic_ratio: byProvider.anthropic / providerFloorS.p50,
+    ollama_ratio: byProvider.ollama / providerFloorS.p50,
+    openai_ratio: byProvider.openai / providerFloorS.p50,
     concurrent_ratio: concurrent.total_ms / ideal,
     concurrent_total_ms: concurrent.total_ms,
     concurrent_ideal_ms: ideal,

@@ -29,6 +29,16 @@ export interface BenchFigures {
   required_ratio: number;
   /** The agent's median / that bot's median, from that run: what the agent's own work adds. */
   own_ratio: number;
+  /** The floor's median in the run that compares providers. */
+  provider_floor_p50_ms: number;
+  /** The agent's median in that run with each provider (its SDK and wire format). */
+  anthropic_p50_ms: number;
+  ollama_p50_ms: number;
+  openai_p50_ms: number;
+  /** Each of those / the floor's median in that run. */
+  anthropic_ratio: number;
+  ollama_ratio: number;
+  openai_ratio: number;
   /** Wall time of the concurrent-users run / the ideal (messages per user × LLM delay). */
   concurrent_ratio: number;
   concurrent_total_ms: number;
@@ -93,6 +103,13 @@ export function formatReport(report: BenchReport): string {
       "  the agent's own work: agent / that bot",
       `${ms(report.required_agent_p50_ms)} / ${ms(report.required_p50_ms)} = ` +
       x(report.own_ratio),
+      "",
+      undefined,
+    ],
+    [
+      "  by provider, agent / floor: anthropic, ollama, openai",
+      [report.anthropic_ratio, report.ollama_ratio, report.openai_ratio].map(x).join(", ") +
+      ` (floor ${ms(report.provider_floor_p50_ms)})`,
       "",
       undefined,
     ],

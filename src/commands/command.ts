@@ -47,8 +47,13 @@ export interface AgentStatus {
   mode: string;
   provider: string;
   model: string;
-  /** LLM calls and tokens since start. */
-  usage: { calls: number; input_tokens: number; output_tokens: number };
+  /** LLM calls and tokens since start, and which model answered last. */
+  usage: {
+    calls: number;
+    input_tokens: number;
+    output_tokens: number;
+    last_answer?: { model: string; tier: string; instead_of?: string } | undefined;
+  };
 }
 
 /** What a command runs with. */

@@ -26,6 +26,7 @@ function run(
   memory: CommandMemory,
   rights = { dev: false, erase: true },
   raw: string[] = [],
+  last_answer?: { model: string; tier: string; instead_of?: string },
 ) {
   const registry = new CommandRegistry(builtinCommands());
   const line = parseCommandLine(text);
@@ -46,7 +47,7 @@ function run(
       mode: "client",
       provider: "anthropic",
       model: "claude-sonnet-4-5",
-      usage: { calls: 4, input_tokens: 100, output_tokens: 50 },
+      usage: { calls: 4, input_tokens: 100, output_tokens: 50, last_answer },
     }),
   });
 }
@@ -90,6 +91,20 @@ Deno.test("/status shows uptime, mode, LLM and counts", async () => {
   ) {
     assertIncludes(text, part);
   }
+});
+
+Deno.test("/status shows which model answered last, and whose place it took", async () => {
+  const { memory } = fakeMemory();
+  assertEquals((await run("/status", memory)).includes("Last answer"), false);
+  const fallback = { model: "ollama:llama3.1:8b", tier: "standard", instead_of: "anthropic:x" };
+  assertIncludes(
+    await run("/status", memory, undefined, [], fallback),
+    "Last answer from: ollama:llama3.1:8b (standard tier, in place of anthropic:x)",
+  );
+  assertIncludes(
+    await run("/status", memory, undefined, [], { model: "anthropic:x", tier: "light" }),
+    "Last answer from: anthropic:x (light tier)",
+  );
 });
 
 Deno.test("/help lists every command", async () => {

@@ -31,6 +31,7 @@ export const statusCommand: Command = {
   summary: "Show uptime, connection mode, LLM and this conversation's counts",
   async run({ session, memory, status, now }) {
     const info = status();
+    const last = info.usage.last_answer;
     const [messages, archived] = await Promise.all([
       memory.messageCount(session),
       memory.archivedSessions(session),
@@ -39,6 +40,10 @@ export const statusCommand: Command = {
       `Uptime: ${formatDuration(now().getTime() - info.startedAt.getTime())}`,
       `Mode: ${info.mode}`,
       `LLM: ${info.provider} (${info.model})`,
+      ...(last === undefined ? [] : [
+        `Last answer from: ${last.model} (${last.tier} tier` +
+        `${last.instead_of === undefined ? "" : `, in place of ${last.instead_of}`})`,
+      ]),
       `LLM usage since start: ${info.usage.calls} calls, ` +
       `${info.usage.input_tokens} input / ${info.usage.output_tokens} output tokens`,
       `This session: ${messages} messages`,

@@ -19,6 +19,8 @@ export type {
   SessionRef,
 } from "./command.ts";
 export { formatDuration } from "./info_commands.ts";
+export { tierCommands } from "./tier_commands.ts";
+export type { TierControl, TierView } from "./tier_commands.ts";
 
 /** The commands every agent has, in the order `/help` lists them. */
 export function builtinCommands(): Command[] {

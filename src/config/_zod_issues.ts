@@ -9,6 +9,9 @@ const SECRET_KEYS = new Set([
   "server.password",
   "server.component_secret",
   "llm.api_key",
+  "llm.providers.anthropic.api_key",
+  "llm.providers.ollama.api_key",
+  "llm.providers.openai.api_key",
   "skills.web_search.api_key",
 ]);
 

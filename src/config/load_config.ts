@@ -106,6 +106,7 @@ const SECRET_KEYS = [
   ["server", "password"],
   ["server", "component_secret"],
   ["llm", "api_key"],
+  ["llm", "providers", "*", "api_key"],
   ["skills", "web_search", "api_key"],
   ["rooms", "*", "password"],
 ];
@@ -219,6 +220,9 @@ export async function loadConfig(
   if (config.server.password !== "") secrets.add(config.server.password);
   if (config.server.component_secret !== undefined) secrets.add(config.server.component_secret);
   if (config.llm.api_key !== undefined) secrets.add(config.llm.api_key);
+  for (const provider of Object.values(config.llm.providers)) {
+    if (provider.api_key !== undefined) secrets.add(provider.api_key);
+  }
   const searchKey = config.skills.web_search?.api_key;
   if (searchKey !== undefined) secrets.add(searchKey);
   for (const room of config.rooms) if (room.password !== undefined) secrets.add(room.password);

@@ -35,6 +35,11 @@ Deno.test("loadConfig() fills in every default", async () => {
       provider: "ollama",
       model: "llama3",
       host: "http://localhost:11434",
+      default: "ollama:llama3",
+      fallback: [],
+      fallback_cooldown_secs: 60,
+      tiers: {},
+      providers: { ollama: { host: "http://localhost:11434" } },
       max_tokens_per_request: 4096,
       max_history_messages: 20,
       timeout_secs: 120,
@@ -182,7 +187,7 @@ password = "pw"
 tls_verify = "no"
 
 [llm]
-provider = "openai"
+provider = "gemini"
 model = "m"
 
 [agent]
@@ -206,7 +211,7 @@ allowed_jids = ["alice@example.com/phone"]
       "  server.port: expected an integer from 1 to 65535, found 0",
       '  server.jid: expected a bare JID like "bot@example.com", found "bot"',
       '  server.tls_verify: expected true or false, found "no"',
-      '  llm.provider: expected one of "anthropic", "ollama", found "openai"',
+      '  llm.provider: expected one of "anthropic", "ollama", "openai", found "gemini"',
       '  agent.allowed_jids[0]: expected a bare JID like "alice@example.com", or "*", found "alice@example.com/phone"',
     ].join("\n"),
   );

@@ -15,6 +15,9 @@ export const LIBRARY_ENV: readonly string[] = [];
 const PROVIDER_ENV: Record<string, readonly string[]> = {
   anthropic: ["ANTHROPIC_CUSTOM_HEADERS"],
   ollama: [],
+  // Every other setting it would read is passed explicitly. A read it is refused would not
+  // fail, but Deno asks at a terminal for a variable it was not granted.
+  openai: ["OPENAI_CUSTOM_HEADERS"],
 };
 
 /** Variables the agent itself reads: the config location and the home .env directory. */
@@ -73,7 +76,7 @@ export type PermissionInput = Pick<
 
 /**
  * The Deno permission flags the agent needs to run with this config, and nothing more:
- * network access to the XMPP server and the LLM endpoint, read access to the config file,
+ * network access to the XMPP server and every configured LLM provider's host, read access to the config file,
  * the .env files and the data directory, write access to the data directory, the
  * environment variables the config references (and the few its LLM SDK reads). Each list
  * is sorted and holds each value once. `server.tls_verify = false` needs no flag: the XMPP
@@ -104,7 +107,8 @@ export function permissionSet(
   const { attachments } = loaded.config;
   const net = [
     netGrant(server.host, server.port),
-    urlHostPort(llm.host),
+    // Every configured provider: a fallback or a tier may reach any of them.
+    ...Object.values(llm.providers).map((provider) => urlHostPort(provider.host)),
     // Attachment downloads reach only these hosts (any port: upload services vary). A host
     // grant without a port also lets the system resolver look the name up, so no name
     // server needs a grant of its own.
@@ -115,7 +119,7 @@ export function permissionSet(
   const env = [
     ...loaded.variables,
     ...AGENT_ENV,
-    ...(PROVIDER_ENV[llm.provider] ?? []),
+    ...Object.keys(llm.providers).flatMap((name) => PROVIDER_ENV[name] ?? []),
     ...(options.libraryEnv ?? LIBRARY_ENV),
   ];
   const extra = options.extra ?? {};

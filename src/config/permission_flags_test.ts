@@ -69,3 +69,27 @@ Deno.test("permissionFlags() refuses a path a Deno flag cannot express", async (
     message: 'Cannot grant --allow-read for "/data/a,b": a Deno flag cannot hold a comma',
   });
 });
+
+Deno.test("permissionFlags() grants the host of every configured LLM provider", async () => {
+  const loaded = await loadToml(
+    MINIMAL_TOML.replace(
+      'provider = "ollama"\nmodel = "llama3"',
+      'default = "anthropic:claude-sonnet-4-5"\nfallback = ["ollama:llama3.1:8b"]\n' +
+        '[llm.tiers]\nheavy = "openai:gpt-4.1"\n' +
+        '[llm.providers.anthropic]\napi_key = "${ANTHROPIC_API_KEY}"\n' +
+        '[llm.providers.ollama]\nhost = "http://gpu.lan:11434"\n' +
+        '[llm.providers.openai]\nhost = "https://openrouter.ai/api/v1"\napi_key = "k"\n',
+    ) + "[attachments]\nenabled = false\n",
+    { env: { ANTHROPIC_API_KEY: "sk-ant" } },
+  );
+  const flags = permissionFlags(loaded);
+  assert.equal(
+    flags[0],
+    "--allow-net=api.anthropic.com:443,gpu.lan:11434,localhost:5222,openrouter.ai:443",
+  );
+  assert.equal(
+    flags[3],
+    "--allow-env=ANTHROPIC_API_KEY,ANTHROPIC_CUSTOM_HEADERS,FLUUX_CONFIG,HOME," +
+      "OPENAI_CUSTOM_HEADERS",
+  );
+});

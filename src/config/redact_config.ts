@@ -16,7 +16,7 @@ export interface RedactConfigOptions {
 
 /**
  * A copy of the config safe to print: `server.password`, `server.component_secret` and
- * `llm.api_key` become `********` (`(unset)` when absent) and known secret values are
+ * `llm.api_key` (and each provider's) become `********` (`(unset)` when absent) and known secret values are
  * hidden in other strings.
  *
  * @param config The validated config.
@@ -32,7 +32,20 @@ export function redactConfig(config: Config, options: RedactConfigOptions = {}):
       password: config.server.password === "" ? UNSET : REDACTED,
       ...(config.server.component_secret === undefined ? {} : { component_secret: REDACTED }),
     },
-    llm: { ...copy.llm, api_key: config.llm.api_key === undefined ? UNSET : REDACTED },
+    llm: {
+      ...copy.llm,
+      // With `default`, this is a provider's key, whose variable --no-secrets may leave unset.
+      api_key: config.llm.api_key === undefined || config.llm.api_key === UNSET ? UNSET : REDACTED,
+      providers: Object.fromEntries(
+        Object.entries(config.llm.providers).map(([name, provider]) => [name, {
+          ...copy.llm.providers[name as keyof typeof config.llm.providers],
+          // A variable left unset by --no-secrets expands to the UNSET placeholder itself.
+          ...(provider.api_key === undefined
+            ? {}
+            : { api_key: provider.api_key === UNSET ? UNSET : REDACTED }),
+        }]),
+      ),
+    },
     skills: copy.skills.web_search?.api_key === undefined ? copy.skills : {
       ...copy.skills,
       web_search: { ...copy.skills.web_search, api_key: REDACTED },

@@ -3,6 +3,7 @@ import { isBareJid, isDomain, normaliseBareJid, parseJid } from "../jid/mod.ts";
 // The one list of default upload hosts and ports, and the one parser of name servers.
 import { defaultAttachmentHosts } from "../attachments/default_attachment_hosts.ts";
 import { parseNameServer } from "../net/name_servers.ts";
+import { llmProvidersTable, llmSchema, llmTable, llmTiersTable } from "./_llm_schema.ts";
 
 // Every message a user can see starts with "expected …": the loader appends what it found.
 
@@ -12,14 +13,8 @@ export const SERVER_MODES = ["client", "component"] as const;
 /** Default port by mode: the client port, or the server's component port. */
 export const DEFAULT_PORTS = { client: 5222, component: 5347 } as const;
 
-/** LLM providers the agent can talk to. */
-export const LLM_PROVIDERS = ["anthropic", "ollama"] as const;
-
-/** The API endpoint used for each provider when `llm.host` is not set. */
-export const LLM_DEFAULT_HOSTS: Readonly<Record<(typeof LLM_PROVIDERS)[number], string>> = {
-  anthropic: "https://api.anthropic.com",
-  ollama: "http://localhost:11434",
-};
+/** LLM providers the agent can talk to, and their default hosts. */
+export { LLM_DEFAULT_HOSTS, LLM_PROVIDERS } from "../llm/model_id.ts";
 
 /** Log levels, from the most to the least verbose. */
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
@@ -112,29 +107,6 @@ const serverSchema = serverTable.check((context) => {
     password: server.password ?? "",
   };
 });
-
-const llmTable = table({
-  provider: z.enum(LLM_PROVIDERS, { error: oneOf(LLM_PROVIDERS) }),
-  model: text(),
-  api_key: text().optional(),
-  host: text("expected an http:// or https:// URL")
-    .refine(isHttpUrl, { error: "expected an http:// or https:// URL" })
-    .optional(),
-  max_tokens_per_request: integer(1).default(4096),
-  max_history_messages: integer(1).default(20),
-  timeout_secs: integer(1).default(120),
-  max_retries: integer(0, 10).default(2),
-});
-
-const llmSchema = llmTable.refine(
-  (llm) => llm.provider !== "anthropic" || llm.api_key !== undefined,
-  {
-    path: ["api_key"],
-    error: 'missing: required when provider is "anthropic" (api_key = "${ANTHROPIC_API_KEY}")',
-    // Checked even when other llm keys are wrong, so every problem shows at once.
-    when: (payload) => typeof payload.value === "object" && payload.value !== null,
-  },
-).transform((llm) => ({ ...llm, host: llm.host ?? LLM_DEFAULT_HOSTS[llm.provider] }));
 
 const JID_OR_STAR = 'expected a bare JID like "alice@example.com", or "*"';
 const DOMAIN_OR_STAR = 'expected a domain like "example.com", or "*"';
@@ -345,6 +317,11 @@ export const CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = {
   "": Object.keys(configTable.shape),
   server: Object.keys(serverTable.shape),
   llm: Object.keys(llmTable.shape),
+  "llm.tiers": Object.keys(llmTiersTable.shape),
+  "llm.providers": Object.keys(llmProvidersTable.shape),
+  "llm.providers.anthropic": ["api_key", "host"],
+  "llm.providers.ollama": ["api_key", "host"],
+  "llm.providers.openai": ["api_key", "host"],
   agent: Object.keys(agentSchema.shape),
   memory: Object.keys(memorySchema.shape),
   keepalive: Object.keys(keepaliveSchema.shape),

@@ -74,9 +74,42 @@ const VIEWS: Record<LlmSettings["provider"], WireView> = {
     images: (body) => body.messages.at(-1).images ?? [],
     tools_allowed: (body) => body.tools !== undefined,
   },
+  openai: {
+    system: (body) => body.messages[0].role === "system" ? body.messages[0].content : undefined,
+    history: (body) =>
+      body.messages.filter((m: Wire) => m.role !== "system").map((
+        m: Wire,
+      ) => [m.role, textOf(m.content)]),
+    max_tokens: (body) => body.max_tokens,
+    tool_names: (body) => (body.tools ?? []).map((t: Wire) => t.function.name),
+    tool_result: (body) => {
+      const last = body.messages.at(-1);
+      const call = body.messages.at(-2).tool_calls[0];
+      assert.equal(call.type, "function");
+      assert.equal(last.tool_call_id, call.id);
+      return {
+        role: last.role,
+        tool: call.function.name,
+        id: last.tool_call_id,
+        content: last.content,
+      };
+    },
+    images: (body) =>
+      body.messages.at(-1).content.filter((p: Wire) => p.type === "image_url").map((p: Wire) => {
+        const prefix = "data:image/png;base64,";
+        assert.ok(p.image_url.url.startsWith(prefix), p.image_url.url.slice(0, 40));
+        return p.image_url.url.slice(prefix.length);
+      }),
+    tools_allowed: (body) => body.tools !== undefined && body.tool_choice !== "none",
+  },
 };
 
-function textOf(content: string | { type: string; text?: string }[]): string {
+/** Where each provider's API lives on the fake: OpenAI's base URL has its version path. */
+const hostOf = (provider: LlmSettings["provider"], url: string) =>
+  provider === "openai" ? `${url}/v1` : url;
+
+function textOf(content: string | null | { type: string; text?: string }[]): string {
+  if (content === null) return "";
   return typeof content === "string"
     ? content
     : content.filter((b) => b.type === "text").map((b) => b.text).join("");
@@ -90,7 +123,7 @@ async function setup(provider: LlmSettings["provider"], overrides: Partial<LlmSe
     provider,
     model: "test-model",
     api_key: API_KEY,
-    host: fake.url,
+    host: hostOf(provider, fake.url),
     max_tokens_per_request: 256,
     timeout_secs: 10,
     max_retries: 2,
@@ -108,7 +141,7 @@ async function setup(provider: LlmSettings["provider"], overrides: Partial<LlmSe
 
 const user = (content: string | ContentBlock[]): ChatMessage => ({ role: "user", content });
 
-for (const provider of ["anthropic", "ollama"] as const) {
+for (const provider of ["anthropic", "ollama", "openai"] as const) {
   const test = (name: string, fn: () => Promise<void>) => Deno.test(`${provider}: ${name}`, fn);
 
   test("chat() returns the model's text", async () => {
@@ -165,7 +198,7 @@ for (const provider of ["anthropic", "ollama"] as const) {
     const sent = view.tool_result(body());
     assert.equal(sent.tool, "get_time");
     assert.equal(sent.content, "12:00");
-    if (provider === "anthropic") assert.equal(sent.id, call.id);
+    if (provider !== "ollama") assert.equal(sent.id, call.id);
   });
 
   test('chat() with tool_choice "none" lets the model call no tool', async () => {
@@ -317,4 +350,147 @@ Deno.test("createLlmClient() refuses an Anthropic client without an API key", ()
       }),
     { name: "TypeError", message: /"api_key" is missing/ },
   );
+});
+
+Deno.test("openai: chat() sends the API key as a bearer token, and no header without one", async () => {
+  const { fake, client } = await setup("openai");
+  await using _ = fake;
+  await client.chat({ system: "", messages: [user("x")] });
+  assert.equal(fake.requests[0]!.path, "/v1/chat/completions");
+  assert.equal(fake.requests[0]!.headers["authorization"], `Bearer ${API_KEY}`);
+  const { fake: open, client: keyless } = await setup("openai", { api_key: undefined });
+  await using __ = open;
+  assert.equal((await keyless.chat({ system: "", messages: [user("y")] })).text, "echo: y");
+  assert.equal(open.requests[0]!.headers["authorization"], undefined);
+});
+
+Deno.test("openai: chat() sends max_completion_tokens to OpenAI's own host", async () => {
+  await using fake = await startFakeLlm();
+  const client = createLlmClient({
+    provider: "openai",
+    model: "test-model",
+    api_key: API_KEY,
+    host: "https://api.openai.com/v1",
+    max_tokens_per_request: 300,
+    timeout_secs: 10,
+    max_retries: 0,
+  }, {
+    // The real host is out of reach: the same request goes to the fake instead.
+    fetch: (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      return fetch(`${fake.url}${url.pathname}`, init);
+    },
+  });
+  await client.chat({ system: "", messages: [user("x")] });
+  const body = fake.requests[0]!.body as Wire;
+  assert.deepEqual([body.max_completion_tokens, body.max_tokens], [300, undefined]);
+});
+
+Deno.test("openai: chat() marks a failed tool result and keeps text after tool results", async () => {
+  const { fake, client, body } = await setup("openai");
+  await using _ = fake;
+  await client.chat({
+    system: "",
+    messages: [
+      user("time?"),
+      { role: "assistant", content: [{ type: "tool_use", id: "c1", name: "get_time", input: {} }] },
+      user([
+        { type: "tool_result", tool_use_id: "c1", content: "no clock", is_error: true },
+        { type: "text", text: "and hurry" },
+      ]),
+    ],
+    tools: [CLOCK],
+  });
+  const wire = body().messages;
+  assert.deepEqual(wire[1], {
+    role: "assistant",
+    content: null,
+    tool_calls: [{ id: "c1", type: "function", function: { name: "get_time", arguments: "{}" } }],
+  });
+  assert.deepEqual(wire.slice(2), [
+    { role: "tool", tool_call_id: "c1", content: "Error: no clock" },
+    { role: "user", content: "and hurry" },
+  ]);
+});
+
+Deno.test("openai: chat() inlines a text document and notes a PDF", async () => {
+  const { fake, client, body } = await setup("openai");
+  await using _ = fake;
+  await client.chat({
+    system: "",
+    messages: [user([
+      { type: "document", media_type: "text/plain", data: btoa("line one"), name: "notes" },
+      { type: "document", media_type: "application/pdf", data: "", name: "cv" },
+    ])],
+  });
+  assert.deepEqual(body().messages[0].content.map((p: Wire) => p.text), [
+    '[Attached document "notes"]\nline one',
+    '[Attached document "cv" (application/pdf) cannot be read by this model]',
+  ]);
+});
+
+Deno.test("openai: chat() reads tool arguments that are not JSON as none", async () => {
+  const { fake, client } = await setup("openai");
+  await using _ = fake;
+  fake.script(() => ({
+    status: 200,
+    body: {
+      id: "c",
+      object: "chat.completion",
+      created: 0,
+      model: "test-model",
+      choices: [{
+        index: 0,
+        finish_reason: "tool_calls",
+        message: {
+          role: "assistant",
+          content: null,
+          tool_calls: [{
+            id: "t1",
+            type: "function",
+            function: { name: "get_time", arguments: "{zone" },
+          }],
+        },
+      }],
+    },
+  }));
+  const answer = await client.chat({ system: "", messages: [user("x")], tools: [CLOCK] });
+  assert.deepEqual(answer.content, [{ type: "tool_use", id: "t1", name: "get_time", input: {} }]);
+  assert.equal(answer.stop_reason, "tool_use");
+});
+
+Deno.test("createLlmClient() routes between models when given the config's model ids", async () => {
+  await using fake = await startFakeLlm();
+  const usage = new UsageMeter();
+  const llm = createLlmClient({
+    provider: "ollama",
+    model: "down-model",
+    host: "http://127.0.0.1:1",
+    default: "ollama:down-model",
+    fallback: ["openai:test-model"],
+    tiers: { light: "anthropic:small-model" },
+    providers: {
+      ollama: { host: "http://127.0.0.1:1" },
+      anthropic: { api_key: API_KEY, host: fake.url },
+      openai: { host: `${fake.url}/v1` },
+    },
+    max_tokens_per_request: 64,
+    timeout_secs: 5,
+    max_retries: 0,
+  }, { usage });
+  const light = await llm.chat({ system: "", messages: [user("sum up")] }, { tier: "light" });
+  assert.deepEqual([light.text, light.model, light.model_id], [
+    "echo: sum up",
+    "small-model",
+    "anthropic:small-model",
+  ]);
+  // Nothing listens on the default's port: the fallback answers, through its own API.
+  const answer = await llm.chat({ system: "", messages: [user("hello")] });
+  assert.equal(answer.model_id, "openai:test-model");
+  assert.deepEqual(fake.requests.map((r) => r.path), ["/v1/messages", "/v1/chat/completions"]);
+  assert.deepEqual(usage.totals().last_answer, {
+    model: "openai:test-model",
+    tier: "standard",
+    instead_of: "ollama:down-model",
+  });
 });

@@ -1,6 +1,7 @@
 /**
- * The LLM layer: provider-neutral chat types, the `LlmClient` factory (Anthropic, Ollama) with
- * retries, timeouts and usage accounting, and the error type callers catch.
+ * The LLM layer: provider-neutral chat types, the `LlmClient` factory (Anthropic, Ollama,
+ * OpenAI-compatible) with retries, timeouts and usage accounting, the model router (tiers and
+ * the fallback chain), and the error type callers catch.
  *
  * @example
  * ```ts
@@ -15,6 +16,7 @@
  */
 export type {
   ChatMessage,
+  ChatOptions,
   ChatRequest,
   ChatResponse,
   CheckOptions,
@@ -31,5 +33,19 @@ export { checkAtStart } from "./check_at_start.ts";
 export type { CheckLog } from "./check_at_start.ts";
 export type { CreateLlmClientOptions, LlmSettings } from "./create_llm_client.ts";
 export { UsageMeter } from "./usage.ts";
-export type { UsageTotals } from "./usage.ts";
+export type { ModelAnswer, UsageTotals } from "./usage.ts";
+export { createModelRouter } from "./model_router.ts";
+export type {
+  ModelRouter,
+  ModelRouterOptions,
+  ModelRouterSettings,
+  RoutedModel,
+  RouterLog,
+  TierRoute,
+} from "./model_router.ts";
+export { isProvider, LLM_DEFAULT_HOSTS, LLM_PROVIDERS, parseModelId } from "./model_id.ts";
+export type { LlmProvider, ModelId } from "./model_id.ts";
+export { DEFAULT_TIER, isTier, resolveTier, TIERS } from "./tiers.ts";
+export type { Tier, TierModels, TierResolution } from "./tiers.ts";
+export { TierOverrides } from "./tier_overrides.ts";
 export type { RetryInfo, Sleep } from "./retry.ts";

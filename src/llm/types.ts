@@ -64,18 +64,32 @@ export interface ChatResponse {
   usage: Usage;
   /** The model that answered, as the provider names it. */
   model: string;
+  /** The configured id of the model that answered (`provider:model`), set by a model router. */
+  model_id?: string;
 }
 
-/** A chat client for one provider and model. */
+/** How one call is routed (a single-model client ignores it). */
+export interface ChatOptions {
+  /**
+   * The kind of work, one of `TIERS` (`heavy`, `standard`, `light`, `vision`); a name that
+   * is not a tier, or a tier the config does not name, is served by the standard tier.
+   * @default {"standard"}
+   */
+  tier?: string | undefined;
+}
+
+/** A chat client: for one provider and model, or a router between the configured models. */
 export interface LlmClient {
   readonly provider: string;
   readonly model: string;
   /**
    * Sends one request and returns the model's answer.
    *
+   * @param request What to ask
+   * @param options The call's tier, for a client that routes between models
    * @throws {LlmError} when the provider fails after the allowed retries
    */
-  chat(request: ChatRequest): Promise<ChatResponse>;
+  chat(request: ChatRequest, options?: ChatOptions): Promise<ChatResponse>;
   /**
    * Checks that the provider accepts the credentials and knows the model, with one small
    * request and no retry (see {@linkcode CheckOptions}).

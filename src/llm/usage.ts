@@ -13,6 +13,18 @@ export interface UsageTotals {
   failed_calls: number;
   input_tokens: number;
   output_tokens: number;
+  /** Which model answered the last successful call, when a model router recorded it. */
+  last_answer?: ModelAnswer;
+}
+
+/** Which model answered a call, and why that one. */
+export interface ModelAnswer {
+  /** The model id, `provider:model`. */
+  model: string;
+  /** The tier the call asked for. */
+  tier: string;
+  /** The model the tier names, when a fallback answered in its place. */
+  instead_of?: string;
 }
 
 /**
@@ -31,13 +43,16 @@ export class UsageMeter {
   #failed = 0;
   #input = 0;
   #output = 0;
+  #last: ModelAnswer | undefined;
 
   /**
    * Adds one successful call.
    *
    * @param usage The tokens the provider reported for it
+   * @param answer Which model answered (a model router says)
    */
-  record(usage: Usage): void {
+  record(usage: Usage, answer?: ModelAnswer): void {
+    if (answer !== undefined) this.#last = { ...answer };
     this.#calls++;
     this.#input += usage.input_tokens;
     this.#output += usage.output_tokens;
@@ -55,6 +70,7 @@ export class UsageMeter {
       failed_calls: this.#failed,
       input_tokens: this.#input,
       output_tokens: this.#output,
+      ...(this.#last === undefined ? {} : { last_answer: { ...this.#last } }),
     };
   }
 }

@@ -5,6 +5,9 @@
  *   `GET /v1/models/{model}`
  * - Ollama: `POST /api/chat` (JSON when `stream: false`, else NDJSON), `GET /api/tags`,
  *   `POST /api/show`, `POST /api/embed`, `GET /api/version`
+ * - OpenAI Chat Completions (host `{url}/v1`): `POST /v1/chat/completions` (JSON, or SSE chunks
+ *   when the body asks `stream: true`), `GET /v1/models/{model}` (a look-up without Anthropic's
+ *   `anthropic-version` header is answered in OpenAI's format)
  *
  * Like the real APIs, it can refuse a wrong API key (401) and models it does not have (404).
  *
@@ -13,6 +16,8 @@
  *
  * @module
  */
+
+import { openAiCompletion, openAiError, openAiModel, openAiStream } from "./_fake_openai.ts";
 
 /** A distinctive string inside every error body the fake sends; error messages must not show it. */
 export const FAKE_ERROR_MARKER = "fake-llm-error-body-5e1d";
@@ -32,7 +37,7 @@ export interface RecordedRequest {
 
 /** A tool call the fake model makes. */
 export interface FakeToolCall {
-  /** The Anthropic `tool_use` id. @default {"toolu_fake_<n>"} */
+  /** The call's id (Anthropic `tool_use`, OpenAI `tool_calls`). @default {"toolu_fake_<n>" / "call_fake_<n>"} */
   id?: string;
   name: string;
   input: Record<string, unknown>;
@@ -64,11 +69,11 @@ export type FakeReply = FakeTurn | FakeRawReply | undefined;
 
 /** What a script sees of one chat request. */
 export interface FakeCall {
-  api: "anthropic" | "ollama";
+  api: "anthropic" | "ollama" | "openai";
   request: RecordedRequest;
   /** The text of the last user message ("" when none). */
   last_user_text: string;
-  /** Whether the last message carries tool results (Anthropic `tool_result`, Ollama `tool`). */
+  /** Whether the last message carries tool results (Anthropic `tool_result`, else `tool`). */
   last_is_tool_result: boolean;
   /** The tool result contents of the last message. */
   tool_results: string[];
@@ -113,7 +118,7 @@ export interface FakeLlm extends AsyncDisposable {
   readonly requests: RecordedRequest[];
   /** Requests received so far, counted even when `record` is off. */
   readonly request_count: number;
-  /** Chat requests (`POST /v1/messages`, `POST /api/chat`) received so far. */
+  /** Chat requests (`/v1/messages`, `/api/chat`, `/v1/chat/completions`) received so far. */
   readonly chat_count: number;
   /** Replaces the script; `undefined` restores the echo. */
   script(handler: FakeHandler | undefined): void;
@@ -187,8 +192,9 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
     total++;
     counts.set(path, (counts.get(path) ?? 0) + 1);
     notify();
-    const api = path.startsWith("/v1/") ? "anthropic" : "ollama";
-    const isChat = req.method === "POST" && (path === "/v1/messages" || path === "/api/chat");
+    const api = apiOf(path, req.headers);
+    const isChat = req.method === "POST" &&
+      (path === "/v1/messages" || path === "/api/chat" || path === "/v1/chat/completions");
     if (isChat) chats++;
     const apiRequest = req.method === "POST" || path.startsWith("/v1/models/");
     if (options.api_key !== undefined && apiRequest) {
@@ -209,6 +215,9 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
       return notFound(api, String(model));
     }
     if (isChat) return await chat(api, recorded);
+    if (req.method === "GET" && path.startsWith("/v1/models/") && api === "openai") {
+      return Response.json(openAiModel(String(model)));
+    }
     if (req.method === "GET" && path.startsWith("/v1/models/")) {
       return Response.json({
         type: "model",
@@ -225,7 +234,7 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
   }
 
   async function chat(
-    api: "anthropic" | "ollama",
+    api: FakeCall["api"],
     request: RecordedRequest,
   ): Promise<Response> {
     const wire = (request.body ?? {}) as WireBody;
@@ -246,9 +255,10 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
     await pause(turn.delay_ms ?? delay_ms, closing.signal);
     if ("status" in turn) return rawResponse(api, turn);
     const id = next_id++;
+    const prefix = api === "openai" ? "call_fake" : "toolu_fake";
     const calls = (turn.tool_calls ?? []).map((c, i) => ({
       ...c,
-      id: c.id ?? `toolu_fake_${id}_${i}`,
+      id: c.id ?? `${prefix}_${id}_${i}`,
     }));
     const text = turn.text ?? "";
     const usage = turn.usage ?? {
@@ -259,6 +269,19 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
     };
     const stop = turn.stop_reason ?? (calls.length ? "tool_use" : "end_turn");
     const model = typeof wire.model === "string" ? wire.model : "fake-model";
+    if (api === "openai") {
+      const completion = {
+        id: `chatcmpl-fake-${id}`,
+        model,
+        text,
+        calls,
+        stop_reason: stop,
+        usage,
+      };
+      return wire.stream
+        ? openAiStream(completion, wire.stream_options?.include_usage === true)
+        : Response.json(openAiCompletion(completion));
+    }
     if (api === "anthropic") {
       const message = anthropicMessage(`msg_fake_${id}`, model, text, calls, stop, usage);
       return wire.stream ? anthropicStream(message) : Response.json(message);
@@ -380,6 +403,7 @@ interface WireBody {
   model?: unknown;
   system?: string;
   stream?: boolean;
+  stream_options?: { include_usage?: boolean };
   messages?: { role: string; content: unknown }[];
   tools?: { name?: string; function?: { name?: string } }[];
 }
@@ -491,6 +515,13 @@ const ANTHROPIC_ERROR_TYPES: Record<number, string> = {
   529: "overloaded_error",
 };
 
+/** Which API a request speaks: Anthropic and OpenAI share `/v1/models/{model}`. */
+function apiOf(path: string, headers: Headers): FakeCall["api"] {
+  if (path === "/v1/chat/completions") return "openai";
+  if (path.startsWith("/v1/models") && !headers.has("anthropic-version")) return "openai";
+  return path.startsWith("/v1/") ? "anthropic" : "ollama";
+}
+
 function errorResponse(
   api: FakeCall["api"],
   status: number,
@@ -499,6 +530,8 @@ function errorResponse(
   const message = `Fake failure ${status}: ${FAKE_ERROR_MARKER}`;
   const body = api === "anthropic"
     ? { type: "error", error: { type: ANTHROPIC_ERROR_TYPES[status] ?? "api_error", message } }
+    : api === "openai"
+    ? openAiError(status, message)
     : { error: message };
   return Response.json(body, { status, headers });
 }
@@ -507,6 +540,8 @@ function errorResponse(
 function notFound(api: FakeCall["api"], model: string): Response {
   const body = api === "anthropic"
     ? { type: "error", error: { type: "not_found_error", message: `model: ${model}` } }
+    : api === "openai"
+    ? openAiError(404, `The model \`${model}\` does not exist`)
     : { error: `model '${model}' not found` };
   return Response.json(body, { status: 404 });
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import Anthropic from "@anthropic-ai/sdk";
 import { Ollama } from "ollama";
+import OpenAI from "openai";
 import { FAKE_ERROR_MARKER, startFakeLlm, waitForRequests } from "./fake_llm.ts";
 
 function post(url: string, body: unknown): Promise<Response> {
@@ -171,4 +172,82 @@ Deno.test("startFakeLlm() refuses another API key and answers for the models it 
   const stranger = new Ollama({ host: fake.url });
   await assert.rejects(stranger.show({ model: "known" }), { status_code: 401 });
   assert.equal(fake.chat_count, 1, "only the chat with the unknown model was a chat");
+});
+
+function openAi(url: string): OpenAI {
+  return new OpenAI({
+    apiKey: "k",
+    baseURL: `${url}/v1`,
+    maxRetries: 0,
+    organization: null,
+    project: null,
+    webhookSecret: null,
+    logLevel: "off",
+  });
+}
+
+Deno.test("startFakeLlm() answers OpenAI chat completions with text and a tool call", async () => {
+  await using fake = await startFakeLlm();
+  const sdk = openAi(fake.url);
+  const echo = await sdk.chat.completions.create({
+    model: "m",
+    messages: [{ role: "user", content: [{ type: "text", text: "hi there" }] }],
+  });
+  assert.equal(echo.choices[0]?.message.content, "echo: hi there");
+  assert.equal(echo.choices[0]?.finish_reason, "stop");
+  fake.script(() => ({ tool_calls: [{ name: "lookup", input: { q: "x" } }] }));
+  const called = await sdk.chat.completions.create({
+    model: "m",
+    messages: [{ role: "user", content: "find x" }],
+    tools: [{ type: "function", function: { name: "lookup", parameters: { type: "object" } } }],
+  });
+  const call = called.choices[0]?.message.tool_calls?.[0];
+  assert.ok(call?.type === "function");
+  assert.deepEqual([call.function.name, JSON.parse(call.function.arguments)], ["lookup", {
+    q: "x",
+  }]);
+  assert.equal(called.choices[0]?.finish_reason, "tool_calls");
+  assert.deepEqual(fake.requests.map((r) => r.path), [
+    "/v1/chat/completions",
+    "/v1/chat/completions",
+  ]);
+});
+
+Deno.test("startFakeLlm() streams OpenAI chunks that the SDK assembles, tool call and usage included", async () => {
+  await using fake = await startFakeLlm();
+  fake.script(() => ({
+    text: "Let me look",
+    tool_calls: [{ name: "lookup", input: { q: "a longer query" } }],
+    usage: { input_tokens: 12, output_tokens: 5 },
+  }));
+  const stream = openAi(fake.url).chat.completions.stream({
+    model: "m",
+    messages: [{ role: "user", content: "find x" }],
+    stream_options: { include_usage: true },
+  });
+  const completion = await stream.finalChatCompletion();
+  const message = completion.choices[0]?.message;
+  assert.equal(message?.content, "Let me look");
+  const call = message?.tool_calls?.[0];
+  assert.ok(call?.type === "function");
+  assert.deepEqual([call.function.name, JSON.parse(call.function.arguments)], ["lookup", {
+    q: "a longer query",
+  }]);
+  assert.equal(completion.choices[0]?.finish_reason, "tool_calls");
+  assert.deepEqual([completion.usage?.prompt_tokens, completion.usage?.completion_tokens], [12, 5]);
+});
+
+Deno.test("startFakeLlm() answers OpenAI errors and model look-ups in OpenAI's format", async () => {
+  await using fake = await startFakeLlm({ models: ["known"], api_key: "k" });
+  const sdk = openAi(fake.url);
+  assert.equal((await sdk.models.retrieve("known")).object, "model");
+  const missing = await sdk.models.retrieve("other").catch((error) => error);
+  assert.ok(missing instanceof OpenAI.NotFoundError);
+  assert.equal(missing.code, "model_not_found");
+  fake.failNext(429);
+  const limited = await sdk.chat.completions.create({ model: "known", messages: [] }).catch((
+    error,
+  ) => error);
+  assert.ok(limited instanceof OpenAI.RateLimitError);
+  assert.match(limited.message, new RegExp(FAKE_ERROR_MARKER));
 });
