@@ -125,3 +125,74 @@ host = "${ollama.url}"
     "still there?",
   ]);
 });
+
+Deno.test("tiers: an image goes to the vision model; /tier forces a tier until /tier reset", async () => {
+  await using prosody = await startProsody();
+  await prosody.register("bot", "botpass");
+  await prosody.register("alice", "alicepass");
+  await using llm = await startFakeLlm({ models: ["test-model", "vision-model", "light-model"] });
+  // A 1×1 PNG, served over plain HTTP on loopback (private hosts allowed for the test).
+  const png = Uint8Array.from(
+    atob(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+    ),
+    (c) => c.charCodeAt(0),
+  );
+  await using files = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => new Response(png, { headers: { "content-type": "image/png" } }),
+  );
+  const options = { prosody, llmUrl: llm.url };
+  await using _agent = await startAgent({
+    ...options,
+    configToml: withLlm(
+      options,
+      `
+[llm]
+default = "anthropic:test-model"
+timeout_secs = 10
+max_retries = 0
+
+[llm.tiers]
+vision = "anthropic:vision-model"
+light = "anthropic:light-model"
+
+[llm.providers.anthropic]
+host = "${llm.url}"
+api_key = "test-key"
+`,
+    ).replace("[agent]", '[agent]\ndev_command_jids = ["alice@localhost"]') + `
+[attachments]
+hosts = ["127.0.0.1"]
+allow_private_hosts = true
+`,
+  });
+  await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
+  const modelOfLastChat = () => {
+    const chat = llm.requests.findLast((r) => r.path === "/v1/messages");
+    return (chat?.body as { model?: string } | undefined)?.model;
+  };
+  const url = `http://127.0.0.1:${files.addr.port}/photo.png`;
+  await alice.sendRaw(
+    `<message to="${BOT}" type="chat"><body>${url}</body>` +
+      `<x xmlns="jabber:x:oob"><url>${url}</url></x></message>`,
+  );
+  await alice.nextMessage({ from: BOT, withBody: true });
+  assertEquals(modelOfLastChat(), "vision-model", "a message with an image");
+  await alice.send(BOT, "and plain text?");
+  await alice.nextMessage({ from: BOT, withBody: true });
+  assertEquals(modelOfLastChat(), "test-model", "a message without one");
+
+  // /tier is a developer command: alice is one in this test.
+  await alice.send(BOT, "/tier light");
+  const forced = await alice.nextMessage({ from: BOT, withBody: true });
+  assertIncludes(forced.body ?? "", "light");
+  await alice.send(BOT, "quickly");
+  await alice.nextMessage({ from: BOT, withBody: true });
+  assertEquals(modelOfLastChat(), "light-model", "forced for this conversation");
+  await alice.send(BOT, "/tier reset");
+  await alice.nextMessage({ from: BOT, withBody: true });
+  await alice.send(BOT, "back to normal");
+  await alice.nextMessage({ from: BOT, withBody: true });
+  assertEquals(modelOfLastChat(), "test-model");
+});

@@ -53,6 +53,8 @@ export interface ToolRunner {
   definitions(): ToolDefinition[];
   /** Runs one call; failures come back as an error result, never as a rejection. */
   call(call: ToolCall, context: { conversation: string }): Promise<ToolResult>;
+  /** The tier a tool's manifest asks for the synthesis of its results (`light`), if any. */
+  tierOf?(name: string): string | undefined;
 }
 
 /** Told to the LLM whenever tools are offered. */
@@ -79,6 +81,11 @@ export interface TurnContext {
   tools?: ToolRunner;
   /** Rounds of tool calls before a final answer is required. @default {10} */
   maxToolRounds?: number;
+  /**
+   * The tier a conversation's calls use: its own (`standard`, or `vision` for a message with
+   * an image), unless `/tier` forced another. @default {the call's own tier}
+   */
+  tierFor?: (conversation: string, own: string) => string;
 }
 
 /** Where a turn's chat states and reply go. */
@@ -290,6 +297,11 @@ async function converse(
   const { system, messages, tools, conversation, stored, stats } = turn;
   const { llm, memory, now } = context;
   const maxRounds = context.maxToolRounds ?? 10;
+  const jid = typeof conversation === "string" ? conversation : conversation.jid;
+  // Declared, not guessed: an image needs the vision tier, for every round of this turn.
+  const own = hasImage(messages) ? "vision" : "standard";
+  const tierFor = (name: string) => context.tierFor?.(jid, name) ?? name;
+  let tier = tierFor(own);
   const ask = async (toolChoice: "auto" | "none") => {
     const started = now().getTime();
     stats.calls++;
@@ -299,7 +311,7 @@ async function converse(
         messages,
         max_tokens: context.maxTokens,
         ...(tools.length > 0 ? { tools, tool_choice: toolChoice } : {}),
-      });
+      }, { tier });
       stats.inputTokens += response.usage.input_tokens;
       stats.outputTokens += response.usage.output_tokens;
       return response;
@@ -307,7 +319,6 @@ async function converse(
       stats.ms += now().getTime() - started;
     }
   };
-  const jid = typeof conversation === "string" ? conversation : conversation.jid;
   for (let round = 0;; round++) {
     const response = await ask(round < maxRounds ? "auto" : "none");
     const calls = response.content.filter((block) => block.type === "tool_use");
@@ -315,6 +326,10 @@ async function converse(
       return response.text.trim() || "(The language model returned an empty answer.)";
     }
     stats.toolCalls += calls.length;
+    // A round whose every call went to a skill that asks for the light tier is summed up on
+    // it (the first answer, and an image's, stay on their own tier).
+    const asked = calls.map((call) => context.tools?.tierOf?.(call.name));
+    tier = asked.every((name) => name === "light") ? tierFor("light") : tierFor(own);
     await stored;
     await memory.append(conversation, {
       type: "tool_calls",
@@ -331,6 +346,13 @@ async function converse(
       content: results.map((result) => ({ type: "tool_result", ...result })),
     });
   }
+}
+
+/** Whether the last user message carries an image. */
+function hasImage(messages: ChatMessage[]): boolean {
+  const last = messages.findLast((message) => message.role === "user");
+  return last !== undefined && typeof last.content !== "string" &&
+    last.content.some((block) => block.type === "image");
 }
 
 function target(reply: ReplyTarget) {

@@ -10,11 +10,13 @@ class ToolHappyLlm implements LlmClient {
   readonly provider = "fake";
   readonly model = "fake";
   requests: ChatRequest[] = [];
+  tiers: (string | undefined)[] = [];
   constructor(readonly enough: number) {}
   check(): Promise<void> {
     return Promise.resolve();
   }
-  chat(request: ChatRequest): Promise<ChatResponse> {
+  chat(request: ChatRequest, options?: { tier?: string | undefined }): Promise<ChatResponse> {
+    this.tiers.push(options?.tier);
     const { signal: _signal, ...copy } = request;
     this.requests.push(structuredClone(copy));
     const results =
@@ -65,6 +67,7 @@ async function turn(
   runner: ToolRunner,
   maxToolRounds: number,
   offerTools = true,
+  tierFor?: (conversation: string, own: string) => string,
 ) {
   const memory = new MemoryStore("/data", { fs: new InMemoryFs() });
   const sent: XmppAction[] = [];
@@ -86,9 +89,28 @@ async function turn(
     idleTimeoutMs: 0,
     tools: runner,
     maxToolRounds,
+    ...(tierFor === undefined ? {} : { tierFor }),
   });
   return { sent, memory };
 }
+
+Deno.test("runTurn() names its tier: standard, light after a light skill's round, or the forced one", async () => {
+  const plain = new ToolHappyLlm(1);
+  await turn(plain, tools([]), 10);
+  assertEquals(plain.tiers, ["standard", "standard"]);
+  const light = new ToolHappyLlm(1);
+  await turn(light, { ...tools([]), tierOf: () => "light" }, 10);
+  assertEquals(light.tiers, ["standard", "light"], "the synthesis of a light skill's results");
+  const forced = new ToolHappyLlm(1);
+  await turn(
+    forced,
+    tools([]),
+    10,
+    true,
+    (conversation, own) => conversation === "alice@localhost" ? "heavy" : own,
+  );
+  assertEquals(forced.tiers, ["heavy", "heavy"], "/tier wins over the call's own tier");
+});
 
 Deno.test("runTurn() runs tool calls, feeds the results back and answers", async () => {
   const llm = new ToolHappyLlm(2);

@@ -80,6 +80,7 @@ export async function setUpSkills(loaded: LoadedConfig, log: Logger, scrub: stri
     tools: sources.length === 0 ? undefined : {
       definitions: () => registry.toolDefinitions(),
       call: (call: ToolCall, context: { conversation: string }) => runner.call(call, context),
+      tierOf: (name: string) => registry.get(name)?.manifest.tier,
     },
   };
 }

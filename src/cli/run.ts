@@ -8,7 +8,14 @@
 import { Agent, ContactBook, RoomBook } from "../agent/mod.ts";
 import { AttachmentDownloader, AttachmentIntake } from "../attachments/mod.ts";
 import { type LoadedConfig, secretScrubber, serverDomain } from "../config/mod.ts";
-import { checkAtStart, createLlmClient, UsageMeter } from "../llm/mod.ts";
+import { tierCommands } from "../commands/mod.ts";
+import {
+  checkAtStart,
+  createLlmClient,
+  type ModelRouter,
+  TierOverrides,
+  UsageMeter,
+} from "../llm/mod.ts";
 import { createLogger } from "../log/mod.ts";
 import { conversationDir, denoMemoryFs, MemoryStore } from "../memory/mod.ts";
 import { createResolver } from "../net/mod.ts";
@@ -35,7 +42,10 @@ export async function run(loaded: LoadedConfig): Promise<number> {
   const skills = await setUpSkills(loaded, log.child("skills"), secrets);
   scrub = secretScrubber(secrets);
   const usage = new UsageMeter();
-  const llm = createLlmClient(config.llm, { usage });
+  const llm = createLlmClient(config.llm, { usage, log: log.child("llm") });
+  // With tiers and fallbacks configured the client is a model router, whose routes `/tier` shows.
+  const routed = llm as { routes?: ModelRouter["routes"] };
+  const tiers = new TierOverrides({ routes: () => routed.routes?.() ?? [] });
   const memory = new MemoryStore(loaded.dataDir, {
     fs: denoMemoryFs(),
     durability: config.memory.fsync ? "datasync" : "none",
@@ -62,7 +72,8 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     : undefined;
   const agent = new Agent({
     ...(attachments === undefined ? {} : { attachments }),
-    commands: skills.commands,
+    commands: [...skills.commands, ...tierCommands(tiers)],
+    tierFor: (conversation, own) => tiers.tierFor(conversation, own),
     ...(skills.tools === undefined ? {} : { tools: skills.tools }),
     maxToolRounds: config.agent.max_tool_rounds,
     maxMessageChars: config.agent.max_message_chars,
