@@ -3,6 +3,7 @@ import { isBareJid, isDomain, jidDomain } from "./_jid.ts";
 // The one list of default upload hosts and ports, and the one parser of name servers.
 import { defaultAttachmentHosts } from "../attachments/default_attachment_hosts.ts";
 import { parseNameServer } from "../net/name_servers.ts";
+import { SCHEDULE_KEYS, scheduleTargetProblem, schedulesSchema } from "./_schedules_schema.ts";
 
 // Every message a user can see starts with "expected …": the loader appends what it found.
 
@@ -175,6 +176,8 @@ const agentSchema = table({
     { error: "expected an array of bare JIDs" },
   ).default([]),
   max_tool_rounds: integer(1, 100).default(10),
+  max_schedules: integer(0, 1000).default(20),
+  missed_run_grace_mins: integer(0, 10_080).default(60),
 });
 
 const memorySchema = table({
@@ -291,13 +294,34 @@ const configTable = table({
   attachments: attachmentsSchema.prefault({}),
   skills: skillsSchema.prefault({}),
   network: networkSchema.prefault({}),
+  schedules: schedulesSchema.default([]),
+});
+
+/** A schedule runs in a conversation the agent may have: an allowed JID or a configured room. */
+const checkedTable = configTable.check((context) => {
+  const config = context.value;
+  const allowed = {
+    jids: config.agent.allowed_jids,
+    domains: config.agent.allowed_domains ?? defaultDomains(config.server),
+    rooms: config.rooms.map((room) => room.jid),
+  };
+  config.schedules.forEach((schedule, index) => {
+    const problem = scheduleTargetProblem(schedule.to, allowed);
+    if (problem === undefined) return;
+    context.issues.push({
+      code: "custom",
+      path: ["schedules", index, "to"],
+      message: problem,
+      input: schedule.to,
+    });
+  });
 });
 
 /**
  * The agent's configuration schema. Keys stay snake_case as in the TOML file; every section
  * but `[server]` and `[llm]` is optional, unknown keys are rejected and defaults are filled.
  */
-export const configSchema = configTable.transform((config) => {
+export const configSchema = checkedTable.transform((config) => {
   const domain = serverDomain(config.server);
   return {
     ...config,
@@ -354,4 +378,5 @@ export const CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = {
   "skills.web_search": Object.keys(webSearchSchema.shape),
   "skills.url_fetch": Object.keys(urlFetchSchema.shape),
   network: Object.keys(networkSchema.shape),
+  schedules: SCHEDULE_KEYS,
 };
