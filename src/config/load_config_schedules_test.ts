@@ -40,7 +40,12 @@ text = "Time to drink some water"
       to: "alice@localhost",
       prompt: "Remind Alice of her stand-up, with today's date.",
     },
-    { name: "water", every: "1h30m", to: "dev@conference.localhost", text: "Time to drink some water" },
+    {
+      name: "water",
+      every: "1h30m",
+      to: "dev@conference.localhost",
+      text: "Time to drink some water",
+    },
   ]);
   assert.equal(config.agent.max_schedules, 20);
   assert.equal(config.agent.missed_run_grace_mins, 60);
@@ -152,7 +157,10 @@ Deno.test("loadConfig() refuses duplicate schedule names, unknown keys and bad l
   const limits = await rejection(loadToml(
     `${MINIMAL_TOML}\n[agent]\nmax_schedules = -1\nmissed_run_grace_mins = 20000\n`,
   ));
-  assert.match(limits.message, /agent\.max_schedules: expected an integer from 0 to 1000, found -1/);
+  assert.match(
+    limits.message,
+    /agent\.max_schedules: expected an integer from 0 to 1000, found -1/,
+  );
   assert.match(
     limits.message,
     /agent\.missed_run_grace_mins: expected an integer from 0 to 10080, found 20000/,

@@ -3,7 +3,7 @@ import { isBareJid, isDomain, jidDomain } from "./_jid.ts";
 // The one list of default upload hosts and ports, and the one parser of name servers.
 import { defaultAttachmentHosts } from "../attachments/default_attachment_hosts.ts";
 import { parseNameServer } from "../net/name_servers.ts";
-import { SCHEDULE_KEYS, scheduleTargetProblem, schedulesSchema } from "./_schedules_schema.ts";
+import { SCHEDULE_KEYS, schedulesSchema, scheduleTargetProblem } from "./_schedules_schema.ts";
 
 // Every message a user can see starts with "expected …": the loader appends what it found.
 

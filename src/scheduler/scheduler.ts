@@ -13,68 +13,17 @@
 import { type Logger, silentLogger } from "../log/mod.ts";
 import { type Clock, systemClock, type TimerHandle } from "./clock.ts";
 import { machineTimeZone } from "./cron_rule.ts";
-import {
-  type Entry,
-  operatorEntry,
-  operatorRecord,
-  type OperatorSchedule,
-  userEntry,
-  userRecord,
-} from "./_entry.ts";
-import { describeRecurrence, isRecurring, latestRun, nextRun } from "./recurrence.ts";
+import { type Entry, operatorEntry, type OperatorSchedule, userEntry } from "./_entry.ts";
+import { describeRecurrence, nextRun } from "./recurrence.ts";
+import { settleDue } from "./_settle_due.ts";
+import { SavedState } from "./_saved_state.ts";
+import { type ScheduleFiring, scheduleFiring } from "./schedule_firing.ts";
 import { ScheduleRequestError } from "./schedule_request_error.ts";
+import { type ScheduledTask, scheduledTask } from "./scheduled_task.ts";
 import type { ScheduleStore } from "./schedule_store.ts";
-import { formatStoredState, parseStoredState, type StoredState } from "./_stored_state.ts";
 import { type TaskTiming, userRecurrence } from "./_user_timing.ts";
 
-/** A schedule that is due, handed to the agent: plain data (JSON as is). */
-export interface ScheduleFiring {
-  type: "schedule";
-  /** The task's id (a config schedule's is `config:{name}`). */
-  id: string;
-  /** The config schedule's name. */
-  name?: string;
-  /** Who made it: the operator's config, or a user through a tool or command. */
-  origin: "config" | "user";
-  /** The conversation it runs in: a bare JID or a room's JID. */
-  conversation: string;
-  /** The XEP-0201 thread it was made in, if any. */
-  thread?: string;
-  /** Who asked for it (a user's bare JID), when known. */
-  createdBy?: string;
-  /** `prompt`: an LLM turn with `text` as the instruction; `text`: `text` sent as is. */
-  kind: "prompt" | "text";
-  text: string;
-  recurring: boolean;
-  /** The instant it was due (ISO). */
-  scheduledAt: string;
-  /** The instant it was handed over (ISO). */
-  firedAt: string;
-  /** `firedAt − scheduledAt`, in milliseconds. */
-  latenessMs: number;
-  /** A run missed while the agent was down, run once at start. */
-  catchUp: boolean;
-}
-
-/** A schedule as shown to people and tools. */
-export interface ScheduledTask {
-  id: string;
-  origin: "config" | "user";
-  name?: string;
-  conversation: string;
-  thread?: string;
-  createdBy?: string;
-  kind: "prompt" | "text";
-  text: string;
-  /** The rule in words: `once at …`, `every 30m`, `cron "0 9 * * 1-5" (Europe/Paris)`. */
-  rule: string;
-  recurring: boolean;
-  /** The next run (ISO), `null` when there is none. */
-  nextRun: string | null;
-  /** The last run's scheduled instant (ISO). */
-  lastRun?: string;
-  created: string;
-}
+export type { ScheduledTask, ScheduleFiring };
 
 /** A user's task to schedule. */
 export interface NewTask {
@@ -146,7 +95,7 @@ export class Scheduler {
   #timer: TimerHandle | undefined;
   #running = false;
   #work: Promise<void> = Promise.resolve();
-  #saved: Promise<void> = Promise.resolve();
+  #state: SavedState;
 
   /** @param options The store, the callback, the config's schedules and the limits. */
   constructor(options: SchedulerOptions) {
@@ -155,6 +104,7 @@ export class Scheduler {
     this.#log = options.log ?? silentLogger();
     this.#graceMs = options.missedRunGraceMs ?? 3_600_000;
     this.#timeZone = options.timeZone ?? machineTimeZone();
+    this.#state = new SavedState(options.store, this.#log);
   }
 
   /** The limits users' tasks are held to, for tool descriptions and messages. */
@@ -181,7 +131,7 @@ export class Scheduler {
     this.#running = true;
     return this.#enqueue(async () => {
       const now = this.#clock.now();
-      const saved = await this.#load();
+      const saved = await this.#state.load();
       for (const schedule of this.#options.schedules ?? []) {
         try {
           const entry = operatorEntry(schedule, saved.config[schedule.name], {
@@ -223,7 +173,7 @@ export class Scheduler {
   /** Resolves when the work started so far (firings, saves) is done. */
   async idle(): Promise<void> {
     await this.#work;
-    await this.#saved.catch(() => {});
+    await this.#state.idle();
   }
 
   /** The schedules of one conversation: its users' tasks and the config's, next run first. */
@@ -235,7 +185,7 @@ export class Scheduler {
   /** Every schedule, next run first. */
   all(): ScheduledTask[] {
     const order = (task: ScheduledTask) => task.nextRun ?? "\uffff";
-    return [...this.#entries.values()].map(view).sort((a, b) =>
+    return [...this.#entries.values()].map(scheduledTask).sort((a, b) =>
       order(a).localeCompare(order(b)) || a.id.localeCompare(b.id)
     );
   }
@@ -301,7 +251,7 @@ export class Scheduler {
         `Scheduled task ${entry.id} in ${conversation}: ${describeRecurrence(recurrence)}`,
       );
       this.#arm();
-      return view(entry);
+      return scheduledTask(entry);
     });
   }
 
@@ -335,7 +285,7 @@ export class Scheduler {
       }
       this.#log.info(`Cancelled task ${entry.id} in ${entry.conversation}`);
       this.#arm();
-      return view(entry);
+      return scheduledTask(entry);
     });
   }
 
@@ -345,39 +295,18 @@ export class Scheduler {
     return result;
   }
 
-  /**
-   * Settles every entry whose next run has come: the latest run inside the window is owed
-   * once, older ones are skipped. Spent one-time tasks are removed.
-   */
+  /** Settles what is due (see {@linkcode settleDue}), logs what was skipped. */
   #settleDue(now: Date, windowMs: number, atStart: boolean): [Entry, Date][] {
-    const owed: [Entry, Date][] = [];
-    const due = [...this.#entries.values()]
-      .filter((entry) => entry.next !== null && entry.next.getTime() <= now.getTime())
-      .sort((a, b) => a.next!.getTime() - b.next!.getTime() || a.id.localeCompare(b.id));
-    for (const entry of due) {
-      const from = new Date(Math.max(entry.doneUntil.getTime(), now.getTime() - windowMs));
-      const run = latestRun(entry.recurrence, from, now);
-      const first = entry.next!;
-      if (run === null || first.getTime() < run.getTime()) {
-        const age = Math.round((now.getTime() - first.getTime()) / 60_000);
-        // A busy loop running a frequent schedule a little late is routine; a skip is not.
-        const level = run === null || atStart ? "info" : "debug";
-        this.#log[level](
-          `Schedule ${entry.id} in ${entry.conversation} missed ${
-            run === null ? "its" : "older"
-          } ` +
-            `run(s) from ${first.toISOString()} (${age} min ago): ` +
-            (run === null ? "too old, skipped" : "only the latest runs"),
-        );
-      }
-      entry.doneUntil = run ?? now;
-      if (run !== null) {
-        entry.lastRun = run;
-        owed.push([entry, run]);
-      }
-      entry.next = nextRun(entry.recurrence, entry.doneUntil);
-      if (entry.next === null && entry.origin === "user") this.#entries.delete(entry.id);
+    const { owed, missed, spent } = settleDue(this.#entries.values(), now, windowMs);
+    for (const { entry, first, run } of missed) {
+      const age = Math.round((now.getTime() - first.getTime()) / 60_000);
+      const from = `${entry.id} in ${entry.conversation} missed runs from ${first.toISOString()}`;
+      // A frequent schedule a little late in a busy process is routine; a skipped run is not.
+      if (run === null) this.#log.info(`Schedule ${from} (${age} min ago): too old, skipped`);
+      else if (atStart) this.#log.info(`Schedule ${from} (${age} min ago): only the latest runs`);
+      else this.#log.debug(`Schedule ${from}: only the latest runs`);
     }
+    for (const entry of spent) this.#entries.delete(entry.id);
     return owed;
   }
 
@@ -392,22 +321,7 @@ export class Scheduler {
 
   #fire(entry: Entry, run: Date, catchUp: boolean): void {
     const firedAt = this.#clock.now();
-    const firing: ScheduleFiring = {
-      type: "schedule",
-      id: entry.id,
-      origin: entry.origin,
-      conversation: entry.conversation,
-      kind: entry.kind,
-      text: entry.text,
-      recurring: isRecurring(entry.recurrence),
-      scheduledAt: run.toISOString(),
-      firedAt: firedAt.toISOString(),
-      latenessMs: firedAt.getTime() - run.getTime(),
-      catchUp,
-    };
-    if (entry.name !== undefined) firing.name = entry.name;
-    if (entry.thread !== undefined) firing.thread = entry.thread;
-    if (entry.createdBy !== undefined) firing.createdBy = entry.createdBy;
+    const firing = scheduleFiring(entry, run, firedAt, catchUp);
     this.#log.debug(
       `Fired ${entry.id} in ${entry.conversation}${catchUp ? " (catch-up)" : ""}, ` +
         `${firing.latenessMs} ms late`,
@@ -437,34 +351,8 @@ export class Scheduler {
     }, delay);
   }
 
-  async #load(): Promise<StoredState> {
-    const empty: StoredState = { version: 1, tasks: [], config: {} };
-    const text = await this.#options.store.read();
-    if (text === undefined) return empty;
-    try {
-      const { state, dropped } = parseStoredState(text);
-      if (dropped > 0) this.#log.warn(`Dropped ${dropped} unreadable record(s) of the schedules`);
-      return state;
-    } catch (error) {
-      const aside = await this.#options.store.setAside();
-      this.#log.error(
-        `The saved schedules cannot be read (${message(error)}): kept as ${aside}; ` +
-          "starting without users' tasks",
-      );
-      return empty;
-    }
-  }
-
   #save(): Promise<void> {
-    const state: StoredState = { version: 1, tasks: [], config: {} };
-    for (const entry of this.#entries.values()) {
-      if (entry.origin === "user") state.tasks.push(userRecord(entry));
-      else state.config[entry.name!] = operatorRecord(entry);
-    }
-    const text = formatStoredState(state);
-    const saved = this.#saved.catch(() => {}).then(() => this.#options.store.write(text));
-    this.#saved = saved;
-    return saved;
+    return this.#state.save(this.#entries.values());
   }
 
   async #saveLogged(): Promise<void> {
@@ -482,25 +370,6 @@ export class Scheduler {
       if (!this.#entries.has(id)) return id;
     }
   }
-}
-
-function view(entry: Entry): ScheduledTask {
-  const task: ScheduledTask = {
-    id: entry.id,
-    origin: entry.origin,
-    conversation: entry.conversation,
-    kind: entry.kind,
-    text: entry.text,
-    rule: describeRecurrence(entry.recurrence),
-    recurring: isRecurring(entry.recurrence),
-    nextRun: entry.next?.toISOString() ?? null,
-    created: entry.created.toISOString(),
-  };
-  if (entry.name !== undefined) task.name = entry.name;
-  if (entry.thread !== undefined) task.thread = entry.thread;
-  if (entry.createdBy !== undefined) task.createdBy = entry.createdBy;
-  if (entry.lastRun !== undefined) task.lastRun = entry.lastRun.toISOString();
-  return task;
 }
 
 function message(error: unknown): string {
