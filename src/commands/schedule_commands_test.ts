@@ -63,7 +63,7 @@ Deno.test("/schedule cancel cancels only this conversation's own tasks", async (
   );
   assertEquals(scheduler.list("bob@example.org").length, 1);
   assertEquals(
-    await send(`/schedule cancel ${bobs.id}`, "bob@example.org"),
+    await send(`/schedule cancel ${bobs.id.toUpperCase()}`, "bob@example.org"),
     `Cancelled ${bobs.id}: "B"`,
   );
   assertEquals(scheduler.list("bob@example.org").length, 0);

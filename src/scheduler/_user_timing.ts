@@ -10,6 +10,9 @@ import { parseDateTime } from "./parse_date_time.ts";
 import { type Recurrence, shortestGap } from "./recurrence.ts";
 import { ScheduleRequestError } from "./schedule_request_error.ts";
 
+/** How far ahead a one-time task may be: beyond, a date is surely a mistake. */
+const MAX_AHEAD_MS = 10 * 366 * 86_400_000;
+
 /** When a user's task runs: exactly one of these. */
 export type TaskTiming =
   /** Once, at an ISO-8601 date-time (without offset: wall time in the scheduler's zone). */
@@ -63,6 +66,12 @@ export function userRecurrence(timing: TaskTiming, rules: TimingRules): Recurren
         `${at.toISOString()} is in the past (it is now ${now.toISOString()})`,
       );
     }
+    if (ahead > MAX_AHEAD_MS) {
+      throw new ScheduleRequestError(
+        "too_far",
+        `${at.toISOString()} is more than 10 years ahead: a task must run within 10 years`,
+      );
+    }
     if (ahead < minimumMs) {
       throw new ScheduleRequestError(
         "too_soon",
@@ -81,6 +90,12 @@ export function userRecurrence(timing: TaskTiming, rules: TimingRules): Recurren
       throw new ScheduleRequestError(
         "too_soon",
         `in_seconds is ${seconds}: a one-time task must be at least ${minimum} ahead`,
+      );
+    }
+    if (seconds * 1000 > MAX_AHEAD_MS) {
+      throw new ScheduleRequestError(
+        "too_far",
+        `in_seconds is ${seconds}, more than 10 years: a task must run within 10 years`,
       );
     }
     return { type: "once", at: new Date(now.getTime() + seconds * 1000) };

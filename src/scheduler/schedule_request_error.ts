@@ -14,6 +14,8 @@ export type ScheduleRefusal =
   | "past"
   /** A one-time task less than the minimum (60 s) ahead. */
   | "too_soon"
+  /** A one-time task more than 10 years ahead. */
+  | "too_far"
   /** A recurring task whose runs are less than the minimum (60 s) apart. */
   | "too_frequent"
   /** The conversation holds the most tasks allowed (`agent.max_schedules`). */

@@ -125,6 +125,11 @@ export class Scheduler {
    * Loads the saved tasks, takes the config's schedules, runs once each schedule that missed
    * a run within the grace, and starts the timer. A saved file that cannot be read is set
    * aside (logged as an error) and the scheduler starts without users' tasks.
+   *
+   * The catch-up runs are handed to `fire` before this resolves: whatever routes them must
+   * be ready first.
+   *
+   * @throws {Error} When the store cannot be read at all (permissions), or it already runs.
    */
   start(): Promise<void> {
     if (this.#running) return Promise.reject(new Error("The scheduler is already running"));
@@ -265,7 +270,8 @@ export class Scheduler {
    */
   cancel(conversation: string, id: string): Promise<ScheduledTask | undefined> {
     return this.#enqueue(async () => {
-      const entry = this.#entries.get(id.trim());
+      // Users' ids are lower-case; a person may well type one in capitals.
+      const entry = this.#entries.get(id.trim()) ?? this.#entries.get(id.trim().toLowerCase());
       if (entry === undefined || entry.conversation !== conversation.toLowerCase()) {
         return undefined;
       }

@@ -127,6 +127,8 @@ Deno.test("Scheduler holds users to a minute ahead and a minute apart", async ()
   );
   assertEquals((await refusal(task({ at: "2026-03-27T11:00:00Z" }))).reason, "past");
   assertEquals((await refusal(task({ at: "next week" }))).reason, "bad_time");
+  assertEquals((await refusal(task({ at: "2099-01-01T00:00:00Z" }))).reason, "too_far");
+  assertEquals((await refusal(task({ inSeconds: 1e12 }))).reason, "too_far");
   const frequent = await refusal(task({ every: "30s" }));
   assertEquals(frequent.reason, "too_frequent");
   assertIncludes(frequent.message, "at least 60 seconds apart");
