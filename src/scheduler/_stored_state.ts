@@ -97,7 +97,8 @@ const isInstant = (value: unknown) => typeof value === "string" && !Number.isNaN
 function isStoredTask(value: unknown): value is StoredTask {
   if (!isObject(value)) return false;
   const rules = [value.at !== undefined, value.cron !== undefined, value.every_secs !== undefined];
-  return typeof value.id === "string" && value.id !== "" &&
+  // A config schedule's id is never a task's: an edited file must not shadow one.
+  return typeof value.id === "string" && /^[a-z0-9]{1,32}$/.test(value.id) &&
     typeof value.conversation === "string" && value.conversation !== "" &&
     optionalString(value.thread) && optionalString(value.created_by) &&
     (value.kind === "prompt" || value.kind === "text") && typeof value.text === "string" &&

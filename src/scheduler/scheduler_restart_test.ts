@@ -189,6 +189,7 @@ Deno.test("An unreadable saved task is dropped and the others are kept", async (
   await first.scheduler.stop();
   const saved = JSON.parse(first.store.text!);
   saved.tasks.push({ id: "broken", conversation: ALICE, kind: "prompt", text: "B" });
+  saved.tasks.push({ ...saved.tasks[0], id: "config:water" });
   saved.tasks.push({
     ...saved.tasks[0],
     id: "badcron",
@@ -199,7 +200,7 @@ Deno.test("An unreadable saved task is dropped and the others are kept", async (
   first.store.text = JSON.stringify(saved);
   const second = await startScheduler({}, first);
   assertEquals(second.scheduler.all().map((task) => task.id), [kept.id]);
-  assertIncludes(second.logs.join("\n"), "Dropped 1 unreadable record");
+  assertIncludes(second.logs.join("\n"), "Dropped 2 unreadable record");
   assertIncludes(second.logs.join("\n"), "Dropped saved task badcron");
   await second.scheduler.stop();
 });
