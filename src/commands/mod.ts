@@ -8,6 +8,9 @@ import { contextCommand, debugCommand, historyCommand, rawCommand } from "./dev_
 import { helpCommand, pingCommand, statusCommand } from "./info_commands.ts";
 import { forgetCommand, newCommand } from "./session_commands.ts";
 
+export { scheduleCommands } from "./schedule_commands.ts";
+export type { ScheduleCommandSource } from "./schedule_commands.ts";
+
 export { CommandRegistry, parseCommandLine } from "./command_registry.ts";
 export type { CommandLine } from "./command_registry.ts";
 export type {

@@ -54,6 +54,8 @@ Deno.test("loadConfig() fills in every default", async () => {
       admin_jids: [],
       max_tool_rounds: 10,
       max_message_chars: 16_000,
+      max_schedules: 20,
+      missed_run_grace_mins: 60,
     },
     memory: { path: "./data/memory", fsync: false },
     keepalive: { enabled: true, ping_interval_secs: 60, ping_timeout_secs: 10 },
@@ -79,6 +81,7 @@ Deno.test("loadConfig() fills in every default", async () => {
     },
     network: { nameservers: [] },
     skills: { allowed_paths: [], trusted: [], max_concurrent: 4, memory_limit_mb: 256 },
+    schedules: [],
   });
   assert.equal(loaded.path, "/srv/agent/config/agent.toml");
   assert.equal(loaded.dataDir, "/srv/agent/data/memory");

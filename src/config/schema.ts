@@ -4,6 +4,7 @@ import { isBareJid, isDomain, normaliseBareJid, parseJid } from "../jid/mod.ts";
 import { defaultAttachmentHosts } from "../attachments/default_attachment_hosts.ts";
 import { parseNameServer } from "../net/name_servers.ts";
 import { llmProvidersTable, llmSchema, llmTable, llmTiersTable } from "./_llm_schema.ts";
+import { SCHEDULE_KEYS, schedulesSchema, scheduleTargetProblem } from "./_schedules_schema.ts";
 
 // Every message a user can see starts with "expected …": the loader appends what it found.
 
@@ -148,6 +149,8 @@ const agentSchema = table({
   ).default([]),
   max_tool_rounds: integer(1, 100).default(10),
   max_message_chars: integer(1, 1_000_000).default(16_000),
+  max_schedules: integer(0, 1000).default(20),
+  missed_run_grace_mins: integer(0, 10_080).default(60),
 });
 
 const memorySchema = table({
@@ -266,13 +269,34 @@ const configTable = table({
   attachments: attachmentsSchema.prefault({}),
   skills: skillsSchema.prefault({}),
   network: networkSchema.prefault({}),
+  schedules: schedulesSchema.default([]),
+});
+
+/** A schedule runs in a conversation the agent may have: an allowed JID or a configured room. */
+const checkedTable = configTable.check((context) => {
+  const config = context.value;
+  const allowed = {
+    jids: config.agent.allowed_jids,
+    domains: config.agent.allowed_domains ?? defaultDomains(config.server),
+    rooms: config.rooms.map((room) => room.jid),
+  };
+  config.schedules.forEach((schedule, index) => {
+    const problem = scheduleTargetProblem(schedule.to, allowed);
+    if (problem === undefined) return;
+    context.issues.push({
+      code: "custom",
+      path: ["schedules", index, "to"],
+      message: problem,
+      input: schedule.to,
+    });
+  });
 });
 
 /**
  * The agent's configuration schema. Keys stay snake_case as in the TOML file; every section
  * but `[server]` and `[llm]` is optional, unknown keys are rejected and defaults are filled.
  */
-export const configSchema = configTable.transform((config) => {
+export const configSchema = checkedTable.transform((config) => {
   const domain = serverDomain(config.server);
   return {
     ...config,
@@ -334,4 +358,5 @@ export const CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = {
   "skills.web_search": Object.keys(webSearchSchema.shape),
   "skills.url_fetch": Object.keys(urlFetchSchema.shape),
   network: Object.keys(networkSchema.shape),
+  schedules: SCHEDULE_KEYS,
 };

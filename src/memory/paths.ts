@@ -16,8 +16,9 @@ import { normaliseBareJid } from "../jid/mod.ts";
 /**
  * What the data directory holds beside the conversation folders: the global prompt parts,
  * the invited rooms and the component's contacts (and their temporary files while they are
- * rewritten), the inbox of messages not yet handled, the tool audit log and the skills' state. A domain-only JID with one of these
- * names gets no folder.
+ * rewritten), the inbox of messages not yet handled, the scheduled tasks (and their temporary and
+ * set-aside files), the tool audit log and the skills' state. A domain-only JID with one of
+ * these names gets no folder.
  */
 const RESERVED_NAMES = new Set([
   "identity.md",
@@ -28,6 +29,9 @@ const RESERVED_NAMES = new Set([
   "contacts.json",
   "contacts.json.tmp",
   "inbox.jsonl",
+  "schedules.json",
+  "schedules.json.tmp",
+  "schedules.json.damaged",
   "audit",
   "skills",
 ]);
