@@ -106,7 +106,7 @@ export class Policy {
         // so its turn gets no tools.
         return { outcome: "accept", key: event.to, rights: NONE };
       case "schedule":
-        return { outcome: "accept", key: event.to, rights: { ...NONE, tools: true } };
+        return { outcome: "accept", key: event.conversation, rights: { ...NONE, tools: true } };
       default:
         // The session's own state: unsubscriptions, online and offline, rooms joined and left.
         return { outcome: "accept", rights: NONE };

@@ -96,13 +96,16 @@ Deno.test("Policy sends webhooks and schedules to their conversation, webhooks w
   ]);
   const schedule = policy().decide({
     type: "schedule",
-    id: "t1",
-    to: ROOM,
+    id: "config:standup",
+    origin: "config",
+    conversation: ROOM,
     kind: "prompt",
     text: "stand-up",
-    by: "operator",
+    recurring: true,
     scheduledAt: "2026-12-01T09:00:00Z",
     firedAt: "2026-12-01T09:00:00Z",
+    latenessMs: 0,
+    catchUp: false,
   });
   assertEquals(schedule.outcome === "accept" && schedule.key, ROOM);
 });

@@ -92,6 +92,7 @@ export async function handleDirectMessage(
     promptJid: message.bare,
     reply,
     kind: message.kind,
+    sender: message.bare,
     tools: rights.tools,
     entry: {
       type: "message",

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { ScheduleFiring } from "../scheduler/mod.ts";
 import type { GroupchatEvent, MessageEvent, XmppEvent } from "../xmpp/mod.ts";
 
 /** A webhook delivery for a conversation (`[[webhooks.routes]]`), already on disk. */
@@ -30,24 +31,11 @@ export interface WebhookEvent {
   receivedAt: string;
 }
 
-/** A scheduled task's turn in its conversation. */
-export interface ScheduleEvent {
-  type: "schedule";
-  /** The task's id. */
-  id: string;
-  /** The conversation it belongs to: a bare JID or a room. */
-  to: string;
-  /** `prompt`: an LLM turn with `text` as the instruction; `text`: `text` is sent as is. */
-  kind: "prompt" | "text";
-  text: string;
-  /** Who set it: the operator (config) or the person (a tool or command). */
-  by: "operator" | "user";
-  /** When it was due, and when it fired (ISO 8601). */
-  scheduledAt: string;
-  firedAt: string;
-  /** True for a run missed while the agent was down, made up at start. */
-  catchUp?: boolean;
-}
+/**
+ * A scheduled task's turn in its conversation, as the scheduler hands it over (plain data:
+ * it goes into the inbox as is).
+ */
+export type ScheduleEvent = ScheduleFiring;
 
 /** Everything the agent handles. */
 export type AgentEvent = XmppEvent | WebhookEvent | ScheduleEvent;

@@ -20,3 +20,5 @@ export type { PolicyDecision, PolicyRules } from "./policy.ts";
 export { buildSystemPrompt } from "./system_prompt.ts";
 export { runTurn, userFacingError } from "./turn.ts";
 export type { TurnContext, TurnMemory } from "./turn.ts";
+export { toolSet } from "./tool_set.ts";
+export type { ToolContext, ToolRunner } from "./turn.ts";

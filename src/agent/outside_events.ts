@@ -10,7 +10,7 @@
 import type { ScheduleEvent, WebhookEvent } from "./events.ts";
 import { replayProgress } from "./replay_progress.ts";
 import { type ReplyTarget, runTurn } from "./turn.ts";
-import { type HandlerContext, turnContext } from "./_handler_context.ts";
+import { type HandlerContext, sessionOf, turnContext } from "./_handler_context.ts";
 
 /** Where the agent speaks first: a room's bare JID, or a person's (the server delivers). */
 function replyTarget(context: HandlerContext, to: string): ReplyTarget {
@@ -134,18 +134,22 @@ export async function handleSchedule(
 ): Promise<void> {
   const source = { kind: "schedule" as const, id: event.id };
   const msgId = `${event.id}@${event.scheduledAt}`;
-  const done = await progress(context, event.to, msgId, receivedAt);
+  const to = event.conversation;
+  const done = await progress(context, to, msgId, receivedAt);
   if (done === "answered") return;
   if (event.kind === "text") {
-    await say(context, event.to, event.text, source, msgId);
-    context.options.log.info(`Handled schedule ${event.id} for ${event.to}: sent`);
+    await say(context, to, event.text, source, msgId);
+    context.options.log.info(`Handled schedule ${event.id} for ${to}: sent`);
     return;
   }
-  const who = event.by === "operator" ? "the operator" : "the person";
+  const who = event.origin === "config" ? "the operator" : "the person";
   await runTurn({
-    conversation: event.to,
-    promptJid: event.to,
-    reply: replyTarget(context, event.to),
+    conversation: sessionOf(to, event.thread),
+    promptJid: to,
+    reply: {
+      ...replyTarget(context, to),
+      ...(event.thread === undefined ? {} : { thread: event.thread }),
+    },
     kind: `schedule ${event.id}`,
     ...(done === "stored" ? {} : {
       entry: {

@@ -119,6 +119,7 @@ export async function handleRoomMessage(
     reply,
     kind: "groupchat",
     tools: speaker.rights.tools,
+    ...(speaker.who === undefined ? {} : { sender: speaker.who }),
     entry,
     ...(intake?.blocks.length ? { attachments: intake.blocks } : {}),
     ownNick: nick,

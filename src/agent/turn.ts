@@ -52,9 +52,19 @@ export interface ToolRunner {
   /** Tool definitions, sorted by name. */
   definitions(): ToolDefinition[];
   /** Runs one call; failures come back as an error result, never as a rejection. */
-  call(call: ToolCall, context: { conversation: string }): Promise<ToolResult>;
+  call(call: ToolCall, context: ToolContext): Promise<ToolResult>;
   /** The tier a tool's manifest asks for the synthesis of its results (`light`), if any. */
   tierOf?(name: string): string | undefined;
+}
+
+/** Where a tool call comes from: bound by the agent, never by the call's arguments. */
+export interface ToolContext {
+  /** The conversation: a bare JID or a room. */
+  conversation: string;
+  /** The XEP-0201 thread the turn answers in, if any. */
+  thread?: string | undefined;
+  /** Who the turn answers (a bare JID), when known. */
+  sender?: string | undefined;
 }
 
 /** Told to the LLM whenever tools are offered. */
@@ -121,6 +131,8 @@ export interface TurnInput {
    * agent but not use its tools (a room occupant whose JID is not allowed). @default {true}
    */
   tools?: boolean;
+  /** Who is answered (a bare JID), when known: tools see it (e.g. who made a task). */
+  sender?: string;
   /** What is answered, for the log line (`chat`, `normal`, `groupchat`, `reaction`). @default {"message"} */
   kind?: string;
 }
@@ -205,7 +217,10 @@ export async function runTurn(input: TurnInput, context: TurnContext): Promise<v
       tools.length > 0 ? UNTRUSTED_CONTENT_NOTICE : undefined,
     ].filter((part) => part !== undefined).join("\n\n");
     const [reply] = await Promise.all([
-      converse({ system, messages, tools, conversation, stored, stats }, context),
+      converse(
+        { system, messages, tools, conversation, stored, stats, sender: input.sender },
+        context,
+      ),
       stored,
     ]);
     answer = reply;
@@ -291,10 +306,16 @@ async function converse(
     stored: Promise<unknown>;
     /** Filled in as the calls go. */
     stats: LlmStats;
+    sender: string | undefined;
   },
   context: TurnContext,
 ): Promise<string> {
   const { system, messages, tools, conversation, stored, stats } = turn;
+  const where: ToolContext = {
+    conversation: typeof conversation === "string" ? conversation : conversation.jid,
+    thread: typeof conversation === "string" ? undefined : conversation.thread,
+    sender: turn.sender,
+  };
   const { llm, memory, now } = context;
   const maxRounds = context.maxToolRounds ?? 10;
   const jid = typeof conversation === "string" ? conversation : conversation.jid;
@@ -337,7 +358,7 @@ async function converse(
       calls: calls.map(({ id, name, input }) => ({ id, name, input })),
     });
     const results = await Promise.all(
-      calls.map((call) => context.tools!.call(call, { conversation: jid })),
+      calls.map((call) => context.tools!.call(call, where)),
     );
     await memory.append(conversation, { type: "tool_results", round: round + 1, results });
     messages.push({ role: "assistant", content: response.content });

@@ -5,10 +5,11 @@
  *
  * @module
  */
-import { Agent, ContactBook, RoomBook } from "../agent/mod.ts";
+import { Agent, ContactBook, RoomBook, toolSet } from "../agent/mod.ts";
 import { AttachmentDownloader, AttachmentIntake } from "../attachments/mod.ts";
 import { type LoadedConfig, secretScrubber, serverDomain } from "../config/mod.ts";
-import { tierCommands } from "../commands/mod.ts";
+import { scheduleCommands, tierCommands } from "../commands/mod.ts";
+import { scheduleFile, Scheduler, scheduleTools } from "../scheduler/mod.ts";
 import {
   checkAtStart,
   createLlmClient,
@@ -70,11 +71,26 @@ export async function run(loaded: LoadedConfig): Promise<number> {
       (jid) => `${conversationDir(loaded.dataDir, jid)}/files`,
     )
     : undefined;
+  const scheduler = new Scheduler({
+    store: scheduleFile(`${loaded.dataDir}/schedules.json`, { fsync: config.memory.fsync }),
+    // Each firing enters the router like a message (agent exists by the time start() runs).
+    fire: (firing) => agent.handle(firing),
+    schedules: config.schedules,
+    log: log.child("scheduler"),
+    missedRunGraceMs: config.agent.missed_run_grace_mins * 60_000,
+    maxPerConversation: config.agent.max_schedules,
+  });
+  const tools = toolSet(
+    skills.tools,
+    config.agent.max_schedules > 0
+      ? scheduleTools(scheduler, { log: log.child("scheduler") })
+      : undefined,
+  );
   const agent = new Agent({
     ...(attachments === undefined ? {} : { attachments }),
-    commands: [...skills.commands, ...tierCommands(tiers)],
+    commands: [...skills.commands, ...tierCommands(tiers), ...scheduleCommands(scheduler)],
     tierFor: (conversation, own) => tiers.tierFor(conversation, own),
-    ...(skills.tools === undefined ? {} : { tools: skills.tools }),
+    ...(tools === undefined ? {} : { tools }),
     maxToolRounds: config.agent.max_tool_rounds,
     maxMessageChars: config.agent.max_message_chars,
     name: config.agent.name,
@@ -152,11 +168,14 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     if (refused !== undefined) return fail(1, refused);
     // What the last run received and did not finish goes first, before anything newer.
     agent.replay(inbox.left);
+    // Catch-up runs fire as it starts: after the inbox, before anything new from the server.
+    await scheduler.start();
     if (!stopping) await connection.run();
   } catch (error) {
     if (error instanceof XmppFatalError) return fail(1, error.message);
     throw error;
   } finally {
+    scheduler.stop();
     for (const signal of STOP_SIGNALS) Deno.removeSignalListener(signal, stop);
   }
   await Promise.race([agent.idle(), new Promise((resolve) => setTimeout(resolve, 3000))]);

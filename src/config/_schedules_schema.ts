@@ -1,7 +1,7 @@
 // `[[schedules]]`: the operator's scheduled tasks. The rules (five-field cron, intervals,
 // time zones) are the scheduler's own parsers, so the config accepts exactly what runs.
 import { z } from "zod";
-import { isBareJid } from "./_jid.ts";
+import { isBareJid, normaliseBareJid } from "../jid/mod.ts";
 import { canonicalTimeZone, CronRule, EVERY_EXPECTED, parseEvery } from "../scheduler/mod.ts";
 
 const NAME = 'expected a name of letters, digits, "-", "_" or "." (at most 64), like "standup"';
@@ -46,7 +46,7 @@ const scheduleTable = z.strictObject({
   every: every.optional(),
   tz: text(TZ).refine((zone) => canonicalTimeZone(zone) !== undefined, { error: TZ })
     .transform((zone) => canonicalTimeZone(zone)!).optional(),
-  to: text(TO).refine(isBareJid, { error: TO }).transform((jid) => jid.toLowerCase()),
+  to: text(TO).refine(isBareJid, { error: TO }).transform((jid: string) => normaliseBareJid(jid)),
   prompt: text().optional(),
   text: text().optional(),
 }, { error: "expected a table" });
