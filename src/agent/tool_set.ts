@@ -9,7 +9,8 @@ import type { ToolCall, ToolContext, ToolResult, ToolRunner } from "./turn.ts";
 
 /**
  * One runner over several. Definitions are read afresh at each turn (a skill disabled by
- * `/skill disable` disappears at once); the first runner that defines a name wins.
+ * `/skill disable` disappears at once); the first runner that defines a name wins, and a
+ * name none defines goes to the first runner, which says why it cannot run.
  *
  * @param runners The runners, in order of precedence; absent ones are skipped.
  * @returns A runner, or `undefined` when none is given.
@@ -34,15 +35,9 @@ export function toolSet(...runners: (ToolRunner | undefined)[]): ToolRunner | un
       return all.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
     },
     call(call: ToolCall, context: ToolContext): Promise<ToolResult> {
-      const runner = owner(call.name);
-      if (runner === undefined) {
-        return Promise.resolve({
-          tool_use_id: call.id,
-          content: `Unknown tool ${JSON.stringify(call.name)}`,
-          is_error: true,
-        });
-      }
-      return runner.call(call, context);
+      // A name no runner offers goes to the first one (the skills), which can say why: a
+      // disabled or refused skill, or none of that name.
+      return (owner(call.name) ?? present[0]!).call(call, context);
     },
     tierOf(name: string): string | undefined {
       return owner(name)?.tierOf?.(name);

@@ -29,7 +29,7 @@ Deno.test("toolSet() offers every runner's tools once, sorted, and sends each ca
   const call = (name: string) => set.call({ id: "1", name, input: {} }, { conversation: "a@b" });
   assertEquals((await call("schedule_task")).content, "scheduler:schedule_task:a@b");
   assertEquals((await call("search")).content, "skills:search:a@b");
-  assertEquals((await call("nope")).is_error, true);
+  assertEquals((await call("nope")).content, "skills:nope:a@b", "the first runner explains");
   assertEquals(set.tierOf?.("search"), "light");
   assertEquals(toolSet(undefined), undefined);
 });
