@@ -15,8 +15,9 @@ export interface RedactConfigOptions {
 }
 
 /**
- * A copy of the config safe to print: `server.password`, `server.component_secret` and
- * `llm.api_key` become `********` (`(unset)` when absent) and known secret values are
+ * A copy of the config safe to print: `server.password`, `server.component_secret`,
+ * `llm.api_key`, `skills.web_search.api_key`, `webhooks.admin_token` and each webhook route's
+ * `secret` become `********` (`(unset)` for an absent password or API key) and known secret values are
  * hidden in other strings.
  *
  * @param config The validated config.
@@ -37,6 +38,13 @@ export function redactConfig(config: Config, options: RedactConfigOptions = {}):
       ...copy.skills,
       web_search: { ...copy.skills.web_search, api_key: REDACTED },
     },
+    ...(copy.webhooks === undefined ? {} : {
+      webhooks: {
+        ...copy.webhooks,
+        ...(copy.webhooks.admin_token === undefined ? {} : { admin_token: REDACTED }),
+        routes: copy.webhooks.routes.map((route) => ({ ...route, secret: REDACTED })),
+      },
+    }),
   };
 }
 

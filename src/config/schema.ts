@@ -3,8 +3,13 @@ import { isBareJid, isDomain, jidDomain } from "./_jid.ts";
 // The one list of default upload hosts and ports, and the one parser of name servers.
 import { defaultAttachmentHosts } from "../attachments/default_attachment_hosts.ts";
 import { parseNameServer } from "../net/name_servers.ts";
-
-// Every message a user can see starts with "expected …": the loader appends what it found.
+import { bool, integer, oneOf, table, text } from "./_schema_parts.ts";
+import {
+  webhookRouteSchema,
+  webhooksSchema,
+  webhookTargetIssues,
+  type WebhookTargets,
+} from "./_webhooks_schema.ts";
 
 /** Connection modes: a client account (C2S) or a server component (XEP-0114). */
 export const SERVER_MODES = ["client", "component"] as const;
@@ -23,28 +28,6 @@ export const LLM_DEFAULT_HOSTS: Readonly<Record<(typeof LLM_PROVIDERS)[number], 
 
 /** Log levels, from the most to the least verbose. */
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
-
-function oneOf(values: readonly string[]): string {
-  return `expected one of ${values.map((value) => JSON.stringify(value)).join(", ")}`;
-}
-
-function integer(min: number, max?: number) {
-  const error = max === undefined
-    ? `expected an integer of at least ${min}`
-    : `expected an integer from ${min} to ${max}`;
-  const base = z.number({ error }).int({ error }).min(min, { error });
-  return max === undefined ? base : base.max(max, { error });
-}
-
-function text(error = "expected a non-empty string") {
-  return z.string({ error }).min(1, { error });
-}
-
-const bool = () => z.boolean({ error: "expected true or false" });
-
-function table<T extends z.core.$ZodLooseShape>(shape: T) {
-  return z.strictObject(shape, { error: "expected a table" });
-}
 
 const HOST_ERROR = 'expected a host name or IP address without scheme or port, like "example.com"';
 
@@ -291,13 +274,28 @@ const configTable = table({
   attachments: attachmentsSchema.prefault({}),
   skills: skillsSchema.prefault({}),
   network: networkSchema.prefault({}),
+  webhooks: webhooksSchema.optional(),
+});
+
+/** A route's `to` must be someone the agent may talk to, or one of its configured rooms. */
+const checkedConfigTable = configTable.check((context) => {
+  const config = context.value;
+  if (config.webhooks === undefined) return;
+  const targets: WebhookTargets = {
+    allowedJids: config.agent.allowed_jids,
+    allowedDomains: config.agent.allowed_domains ?? defaultDomains(config.server),
+    rooms: config.rooms.map((room) => room.jid),
+  };
+  for (const issue of webhookTargetIssues(config.webhooks.routes, targets)) {
+    context.issues.push({ code: "custom", input: undefined, ...issue });
+  }
 });
 
 /**
  * The agent's configuration schema. Keys stay snake_case as in the TOML file; every section
  * but `[server]` and `[llm]` is optional, unknown keys are rejected and defaults are filled.
  */
-export const configSchema = configTable.transform((config) => {
+export const configSchema = checkedConfigTable.transform((config) => {
   const domain = serverDomain(config.server);
   return {
     ...config,
@@ -354,4 +352,12 @@ export const CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = {
   "skills.web_search": Object.keys(webSearchSchema.shape),
   "skills.url_fetch": Object.keys(urlFetchSchema.shape),
   network: Object.keys(networkSchema.shape),
+  webhooks: Object.keys(webhooksSchema.shape),
+  "webhooks.routes": Object.keys(webhookRouteSchema.shape),
 };
+
+/** The `[webhooks]` section as validated; absent when the listener is off. */
+export type WebhooksConfig = NonNullable<Config["webhooks"]>;
+
+/** One `[[webhooks.routes]]` table as validated. */
+export type WebhookRouteConfig = WebhooksConfig["routes"][number];
