@@ -27,3 +27,11 @@ Deno.test("parseListenAddress() refuses what is not host:port", () => {
     assert.equal(parseListenAddress(text), undefined, text);
   }
 });
+
+Deno.test("parseListenAddress() takes port 0 only when asked to", () => {
+  assert.equal(parseListenAddress("127.0.0.1:0"), undefined);
+  assert.deepEqual(parseListenAddress("127.0.0.1:0", { allowPortZero: true }), {
+    hostname: "127.0.0.1",
+    port: 0,
+  });
+});

@@ -44,7 +44,11 @@ export {
 } from "./permission_flags.ts";
 export { redactConfig, type RedactConfigOptions, UNSET } from "./redact_config.ts";
 export { DEFAULT_CONFIG_PATH, resolveConfigPath } from "./resolve_config_path.ts";
-export { type ListenAddress, parseListenAddress } from "./listen_address.ts";
+export {
+  type ListenAddress,
+  parseListenAddress,
+  type ParseListenAddressOptions,
+} from "./listen_address.ts";
 export {
   DEFAULT_WEBHOOK_LISTEN,
   isStandardSecret,

@@ -54,6 +54,9 @@ export class RateLimiter {
       this.#tokens -= 1;
       return { ok: true };
     }
-    return { ok: false, retryAfterSecs: Math.max(1, Math.ceil((1 - this.#tokens) / this.#perMs / 1000)) };
+    return {
+      ok: false,
+      retryAfterSecs: Math.max(1, Math.ceil((1 - this.#tokens) / this.#perMs / 1000)),
+    };
   }
 }

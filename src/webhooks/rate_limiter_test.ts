@@ -26,5 +26,8 @@ Deno.test("RateLimiter says how long to wait at a slow rate and refills no more 
 });
 
 Deno.test("RateLimiter refuses a rate that is not positive", () => {
-  assert.throws(() => new RateLimiter(0), { name: "RangeError", message: "Expected a positive rate, got 0" });
+  assert.throws(() => new RateLimiter(0), {
+    name: "RangeError",
+    message: "Expected a positive rate, got 0",
+  });
 });

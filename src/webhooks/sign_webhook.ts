@@ -1,4 +1,12 @@
-import { hmac, hmacKey, standardKey, standardSignedContent, toBase64, toHex, utf8 } from "./_crypto.ts";
+import {
+  hmac,
+  hmacKey,
+  standardKey,
+  standardSignedContent,
+  toBase64,
+  toHex,
+  utf8,
+} from "./_crypto.ts";
 import type { SignatureScheme } from "./verify_signature.ts";
 
 /** Options for {@linkcode signWebhook}. */

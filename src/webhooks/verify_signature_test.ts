@@ -58,14 +58,20 @@ Deno.test("signatureVerifier() refuses a GitHub delivery whose body, signature o
     reason: "no X-Hub-Signature-256 header",
   });
   for (const header of [GITHUB.signature.slice(7), "sha1=abcd", "sha256=zz", "sha256=757107"]) {
-    const verdict = await verify(new Headers({ "X-Hub-Signature-256": header }), bytes(GITHUB.body));
+    const verdict = await verify(
+      new Headers({ "X-Hub-Signature-256": header }),
+      bytes(GITHUB.body),
+    );
     assert.equal(verdict.ok, false, header);
   }
 });
 
 Deno.test("signWebhook() computes GitHub's documented signature", async () => {
   const headers = await signWebhook("github", GITHUB.secret, GITHUB.body, { deliveryId: "d-1" });
-  assert.deepEqual(headers, { "X-Hub-Signature-256": GITHUB.signature, "X-GitHub-Delivery": "d-1" });
+  assert.deepEqual(headers, {
+    "X-Hub-Signature-256": GITHUB.signature,
+    "X-GitHub-Delivery": "d-1",
+  });
 });
 
 Deno.test("signatureVerifier() accepts the Standard Webhooks test vector and takes webhook-id", async () => {
@@ -90,7 +96,9 @@ Deno.test("signatureVerifier() takes any matching v1 entry among several signatu
   const several = `${wrong} v2,${STANDARD.signature.slice(3)} ${STANDARD.signature} ${wrong}`;
   const headers = standardHeaders({ "webhook-signature": several });
   assert.equal((await verify(headers, bytes(STANDARD.body))).ok, true);
-  const none = standardHeaders({ "webhook-signature": `${wrong} v1a,${STANDARD.signature.slice(3)}` });
+  const none = standardHeaders({
+    "webhook-signature": `${wrong} v1a,${STANDARD.signature.slice(3)}`,
+  });
   assert.equal((await verify(none, bytes(STANDARD.body))).ok, false);
 });
 
@@ -163,5 +171,8 @@ Deno.test("signatureVerifier() drops a delivery id it could not log or store saf
   const headers = (key: string) =>
     new Headers({ Authorization: "Bearer token-0123456789abcdef", "Idempotency-Key": key });
   assert.deepEqual(await verify(headers("a b"), bytes("")), { ok: true, deliveryId: null });
-  assert.deepEqual(await verify(headers("x".repeat(201)), bytes("")), { ok: true, deliveryId: null });
+  assert.deepEqual(await verify(headers("x".repeat(201)), bytes("")), {
+    ok: true,
+    deliveryId: null,
+  });
 });
