@@ -7,6 +7,7 @@ import { loadConfig } from "./load_config.ts";
 import { permissionFlags } from "./permission_flags.ts";
 import { redactConfig } from "./redact_config.ts";
 import { fixtureOptions, loadToml, MINIMAL_TOML, rejection } from "./_testing.ts";
+import example from "../../config/agent.example.toml" with { type: "text" };
 
 const BASE = `${MINIMAL_TOML}
 [agent]
@@ -227,4 +228,24 @@ Deno.test("loadConfig() suggests the key meant by a misspelt webhook key", async
     'webhooks.routes[0].rate_per_minut: unknown key; did you mean "rate_per_minute"?',
     'webhooks.max_body_kbs: unknown key; did you mean "max_body_kb"?',
   ]);
+});
+
+Deno.test("loadConfig() accepts the example config's [webhooks] section once uncommented", async () => {
+  const block = example.slice(example.indexOf("# [webhooks]"));
+  const uncommented = block.split("\n").map((line) => line.replace(/^# ?/, ""))
+    .filter((line) => /^(\[|\w+ = |\s*(#|$))/.test(line)).join("\n");
+  const loaded = await loadToml(`${example}\n${uncommented}\n`, {
+    env: {
+      BOT_PASSWORD: "pw-example",
+      ANTHROPIC_API_KEY: "sk-example",
+      FLUUX_ADMIN_TOKEN: ADMIN_TOKEN,
+      CI_HOOK_SECRET: CI_SECRET,
+    },
+  });
+  assert.equal(loaded.config.webhooks?.listen, "127.0.0.1:8787");
+  assert.equal(loaded.config.webhooks?.routes[0]?.to, "admin@localhost");
+  assert.equal(
+    loaded.config.webhooks?.routes[0]?.instructions,
+    "Summarise the build result in one line.",
+  );
 });
