@@ -19,11 +19,15 @@ export interface HookContext {
   now: () => number;
   newId: () => string;
   maxBodyKb: number;
+  bodyTimeoutMs: number;
+  maxConcurrentBodies: number;
+  /** Bodies being read right now, all routes together. */
+  reading: { count: number };
 }
 
 /** What one answer is logged with: never the body, never a signature or a secret. */
 interface Outcome {
-  status: 200 | 202 | 401 | 413 | 415 | 429 | 503;
+  status: 200 | 202 | 401 | 408 | 413 | 415 | 429 | 503;
   body: Record<string, unknown>;
   what: string;
   deliveryId: string | null;
@@ -50,8 +54,41 @@ export function hookHandler(route: WebhookRouteConfig, shared: HookContext) {
     return c.json(outcome.body, outcome.status, outcome.headers);
   }
 
+  async function readBody(c: Context<WebhookEnv>) {
+    shared.reading.count++;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), shared.bodyTimeoutMs);
+    try {
+      return await readLimitedBody(c.req.raw, maxBytes, { signal: deadline.signal });
+    } finally {
+      clearTimeout(timer);
+      shared.reading.count--;
+    }
+  }
+
   return async function handleHook(c: Context<WebhookEnv>): Promise<Response> {
-    const body = await readLimitedBody(c.req.raw, maxBytes);
+    // Each body being read may hold up to max_body_kb: the number of them bounds the memory.
+    if (shared.reading.count >= shared.maxConcurrentBodies) {
+      return answer(c, {
+        status: 503,
+        body: { error: "Too many deliveries arriving at once; try again shortly" },
+        what: `refused: ${shared.reading.count} bodies already being read`,
+        deliveryId: null,
+        size: 0,
+        headers: { "Retry-After": "5" },
+      });
+    }
+    const body = await readBody(c);
+    if (!body.ok && body.reason === "too slow") {
+      return answer(c, {
+        status: 408,
+        body: { error: `The body did not arrive within ${shared.bodyTimeoutMs / 1000} s` },
+        what: "too slow",
+        deliveryId: null,
+        size: body.size,
+        headers: { Connection: "close" },
+      });
+    }
     if (!body.ok) {
       return answer(c, {
         status: 413,

@@ -1,7 +1,14 @@
 /** What {@linkcode readLimitedBody} found. */
 export type LimitedBody =
   | { ok: true; bytes: Uint8Array }
-  | { ok: false; size: number; declared: boolean };
+  | { ok: false; reason: "too large"; size: number; declared: boolean }
+  | { ok: false; reason: "too slow"; size: number };
+
+/** Options for {@linkcode readLimitedBody}. */
+export interface ReadLimitedBodyOptions {
+  /** Abandons the body when it aborts (a deadline): the result is `"too slow"`. */
+  signal?: AbortSignal;
+}
 
 /**
  * Reads a request's raw body, refusing one larger than `maxBytes` without reading it whole:
@@ -11,34 +18,48 @@ export type LimitedBody =
  *
  * @param request The incoming request.
  * @param maxBytes The largest body accepted.
- * @returns The bytes, or the size that was refused (`declared` when the `Content-Length`
- * said so, else the bytes counted when reading stopped).
+ * @returns The bytes; or `"too large"` with the size refused (`declared` when the
+ * `Content-Length` said so, else the bytes counted when reading stopped); or `"too slow"`
+ * when `signal` aborted first.
  * @example
  * ```ts
  * const body = await readLimitedBody(request, 1024 * 1024);
- * if (!body.ok) return new Response(null, { status: 413 });
+ * if (!body.ok) return new Response(null, { status: body.reason === "too large" ? 413 : 408 });
  * ```
  */
-export async function readLimitedBody(request: Request, maxBytes: number): Promise<LimitedBody> {
+export async function readLimitedBody(
+  request: Request,
+  maxBytes: number,
+  options: ReadLimitedBodyOptions = {},
+): Promise<LimitedBody> {
   const declared = request.headers.get("content-length");
   if (declared !== null && /^[0-9]+$/.test(declared) && Number(declared) > maxBytes) {
     await request.body?.cancel().catch(() => {});
-    return { ok: false, size: Number(declared), declared: true };
+    return { ok: false, reason: "too large", size: Number(declared), declared: true };
   }
   if (request.body === null) return { ok: true, bytes: new Uint8Array() };
   const reader = request.body.getReader();
+  const { signal } = options;
+  // Cancelling the reader ends a read that is waiting for the sender.
+  const abandon = () => void reader.cancel().catch(() => {});
+  signal?.addEventListener("abort", abandon, { once: true });
   const chunks: Uint8Array[] = [];
   let size = 0;
-  while (true) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      return { ok: false, size, declared: false };
+  try {
+    while (signal?.aborted !== true) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > maxBytes) {
+        abandon();
+        return { ok: false, reason: "too large", size, declared: false };
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
+  } finally {
+    signal?.removeEventListener("abort", abandon);
   }
+  if (signal?.aborted === true) return { ok: false, reason: "too slow", size };
   if (chunks.length === 1) return { ok: true, bytes: chunks[0]! };
   const bytes = new Uint8Array(size);
   let at = 0;

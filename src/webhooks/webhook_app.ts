@@ -42,6 +42,17 @@ export interface WebhookAppOptions {
    * @default {crypto.randomUUID}
    */
   newId?: () => string;
+  /**
+   * Time a request's body may take to arrive, in milliseconds; a slower one gets 408.
+   * @default {30000}
+   */
+  bodyTimeoutMs?: number;
+  /**
+   * Bodies read at once, all routes together (each may hold up to `max_body_kb` in memory);
+   * a request past that gets 503 with `Retry-After` before its body is read.
+   * @default {64}
+   */
+  maxConcurrentBodies?: number;
 }
 
 /**
@@ -53,7 +64,8 @@ export interface WebhookAppOptions {
  *   wrong signature or a stale `standard` timestamp; 413 past `max_body_kb` (by
  *   `Content-Length`, or counted while reading); 415 for a body that is not UTF-8, or not a
  *   JSON object when the route's template uses fields; 429 past `rate_per_minute` (with
- *   `Retry-After`); 503 when the event could not be stored. Another method: 405.
+ *   `Retry-After`); 408 for a body slower than `bodyTimeoutMs`; 503 when the event could not
+ *   be stored, or too many bodies are being read at once. Another method: 405.
  * - `GET /healthz`: 200 `{"xmpp":"online","uptime_secs":…}` when connected, else 503.
  * - `GET /status` (JSON) and `GET /metrics` (Prometheus text): from a loopback peer, or with
  *   `Authorization: Bearer <admin_token>`; otherwise 401 (403 without an admin token).
@@ -76,6 +88,9 @@ export function webhookApp(config: WebhooksConfig, options: WebhookAppOptions): 
     now,
     newId: options.newId ?? (() => crypto.randomUUID()),
     maxBodyKb: config.max_body_kb,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? 30_000,
+    maxConcurrentBodies: options.maxConcurrentBodies ?? 64,
+    reading: { count: 0 },
   };
   const admin = config.admin_token === undefined
     ? undefined

@@ -263,3 +263,43 @@ Deno.test("webhookApp() answers 503 when the event cannot be stored, so the send
     /ERROR webhooks: Webhook \/hooks\/ci: 503 not stored: No space left on device/,
   );
 });
+
+Deno.test("webhookApp() answers 408 to a body that does not arrive in time", async () => {
+  const { app, stored, lines } = await testBench(testConfig(), { bodyTimeoutMs: 1 });
+  const stalled = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode('{"status":'));
+    },
+  });
+  const response = await app.request(ROUTES.github.path, {
+    ...(await signedPost("github", BUILD)),
+    body: stalled,
+    duplex: "half",
+  } as RequestInit);
+  assert.equal(response.status, 408);
+  assert.equal(stored.length, 0);
+  assert.match(lines[0]!, /408 too slow, delivery none, 10 bytes$/);
+});
+
+Deno.test("webhookApp() answers 503 past the bodies it may read at once, before reading", async () => {
+  const { app, stored } = await testBench(testConfig(), { maxConcurrentBodies: 1 });
+  let finish = () => {};
+  const slow = new ReadableStream<Uint8Array>({
+    start(controller) {
+      finish = () => controller.close();
+    },
+  });
+  const firstInit = { ...(await signedPost("github", "")), body: slow, duplex: "half" };
+  const secondInit = await signedPost("github", BUILD);
+  const first = app.request(ROUTES.github.path, firstInit as RequestInit);
+  // Lets the first request reach its body.
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+  const second = await app.request(ROUTES.github.path, secondInit);
+  assert.equal(second.status, 503);
+  assert.equal(second.headers.get("retry-after"), "5");
+  finish();
+  assert.equal((await first).status, 202);
+  const third = await app.request(ROUTES.github.path, await signedPost("github", BUILD));
+  assert.equal(third.status, 202);
+  assert.equal(stored.length, 2);
+});
