@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import type { WebhookRouteConfig } from "../config/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import { RateLimiter } from "./rate_limiter.ts";
-import { readLimitedBody } from "./read_limited_body.ts";
+import { type LimitedBody, readLimitedBody } from "./read_limited_body.ts";
 import { templateFields } from "./render_template.ts";
 import { signatureVerifier } from "./verify_signature.ts";
 import type { DeliverWebhook, WebhookDelivery, WebhookPayload } from "./webhook_delivery.ts";
@@ -20,9 +20,9 @@ export interface HookContext {
   newId: () => string;
   maxBodyKb: number;
   bodyTimeoutMs: number;
-  maxConcurrentBodies: number;
-  /** Bodies being read right now, all routes together. */
-  reading: { count: number };
+  maxPendingBodyBytes: number;
+  /** Bytes of the bodies being read or handled right now, all routes together. */
+  pending: { bytes: number };
 }
 
 /** What one answer is logged with: never the body, never a signature or a secret. */
@@ -54,31 +54,43 @@ export function hookHandler(route: WebhookRouteConfig, shared: HookContext) {
     return c.json(outcome.body, outcome.status, outcome.headers);
   }
 
-  async function readBody(c: Context<WebhookEnv>) {
-    shared.reading.count++;
+  async function readBody(c: Context<WebhookEnv>, take: (bytes: number) => boolean) {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), shared.bodyTimeoutMs);
     try {
-      return await readLimitedBody(c.req.raw, maxBytes, { signal: deadline.signal });
+      return await readLimitedBody(c.req.raw, maxBytes, { signal: deadline.signal, take });
     } finally {
       clearTimeout(timer);
-      shared.reading.count--;
     }
   }
 
   return async function handleHook(c: Context<WebhookEnv>): Promise<Response> {
-    // Each body being read may hold up to max_body_kb: the number of them bounds the memory.
-    if (shared.reading.count >= shared.maxConcurrentBodies) {
+    // All bodies in hand share one budget, so many slow senders cannot exhaust the memory.
+    let held = 0;
+    const take = (bytes: number) => {
+      if (shared.pending.bytes + bytes > shared.maxPendingBodyBytes) return false;
+      shared.pending.bytes += bytes;
+      held += bytes;
+      return true;
+    };
+    try {
+      return await handle(c, await readBody(c, take));
+    } finally {
+      shared.pending.bytes -= held;
+    }
+  };
+
+  async function handle(c: Context<WebhookEnv>, body: LimitedBody): Promise<Response> {
+    if (!body.ok && body.reason === "over budget") {
       return answer(c, {
         status: 503,
         body: { error: "Too many deliveries arriving at once; try again shortly" },
-        what: `refused: ${shared.reading.count} bodies already being read`,
+        what: "refused: the bodies being read fill the memory budget",
         deliveryId: null,
-        size: 0,
-        headers: { "Retry-After": "5" },
+        size: body.size,
+        headers: { "Retry-After": "5", Connection: "close" },
       });
     }
-    const body = await readBody(c);
     if (!body.ok && body.reason === "too slow") {
       return answer(c, {
         status: 408,
@@ -177,7 +189,7 @@ export function hookHandler(route: WebhookRouteConfig, shared: HookContext) {
       deliveryId,
       size,
     });
-  };
+  }
 }
 
 /** JSON when the body parses; text otherwise, unless the route needs a JSON object. */

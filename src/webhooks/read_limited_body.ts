@@ -2,12 +2,19 @@
 export type LimitedBody =
   | { ok: true; bytes: Uint8Array }
   | { ok: false; reason: "too large"; size: number; declared: boolean }
-  | { ok: false; reason: "too slow"; size: number };
+  | { ok: false; reason: "too slow"; size: number }
+  | { ok: false; reason: "over budget"; size: number };
 
 /** Options for {@linkcode readLimitedBody}. */
 export interface ReadLimitedBodyOptions {
   /** Abandons the body when it aborts (a deadline): the result is `"too slow"`. */
   signal?: AbortSignal;
+  /**
+   * Asked before each chunk is kept, with its size: `false` abandons the body (`"over
+   * budget"`), so that all bodies being read together can share one memory budget.
+   * @default {() => true}
+   */
+  take?: (bytes: number) => boolean;
 }
 
 /**
@@ -19,8 +26,8 @@ export interface ReadLimitedBodyOptions {
  * @param request The incoming request.
  * @param maxBytes The largest body accepted.
  * @returns The bytes; or `"too large"` with the size refused (`declared` when the
- * `Content-Length` said so, else the bytes counted when reading stopped); or `"too slow"`
- * when `signal` aborted first.
+ * `Content-Length` said so, else the bytes counted when reading stopped); `"too slow"`
+ * when `signal` aborted first; `"over budget"` when `take` refused a chunk.
  * @example
  * ```ts
  * const body = await readLimitedBody(request, 1024 * 1024);
@@ -53,6 +60,10 @@ export async function readLimitedBody(
       if (size > maxBytes) {
         abandon();
         return { ok: false, reason: "too large", size, declared: false };
+      }
+      if (options.take?.(value.length) === false) {
+        abandon();
+        return { ok: false, reason: "over budget", size };
       }
       chunks.push(value);
     }

@@ -44,6 +44,22 @@ Deno.test("readLimitedBody() refuses on Content-Length before reading, and stops
   assert.ok(pulls <= 3, `${pulls} pulls`);
 });
 
+Deno.test("readLimitedBody() abandons a body when its budget refuses a chunk", async () => {
+  const taken: number[] = [];
+  const body = await readLimitedBody(
+    post(ReadableStream.from([new Uint8Array(3), new Uint8Array(4)])),
+    100,
+    {
+      take: (bytes) => {
+        taken.push(bytes);
+        return taken.length < 2;
+      },
+    },
+  );
+  assert.deepEqual(body, { ok: false, reason: "over budget", size: 7 });
+  assert.deepEqual(taken, [3, 4]);
+});
+
 Deno.test("readLimitedBody() abandons a body that is still arriving when its signal aborts", async () => {
   const stalled = new ReadableStream<Uint8Array>({
     start(controller) {

@@ -48,11 +48,11 @@ export interface WebhookAppOptions {
    */
   bodyTimeoutMs?: number;
   /**
-   * Bodies read at once, all routes together (each may hold up to `max_body_kb` in memory);
-   * a request past that gets 503 with `Retry-After` before its body is read.
-   * @default {64}
+   * Bytes that the bodies being read and handled may hold together, all routes included; a
+   * request whose body would pass it gets 503 with `Retry-After`, and is read no further.
+   * @default {67108864} (64 MiB)
    */
-  maxConcurrentBodies?: number;
+  maxPendingBodyBytes?: number;
 }
 
 /**
@@ -65,7 +65,7 @@ export interface WebhookAppOptions {
  *   `Content-Length`, or counted while reading); 415 for a body that is not UTF-8, or not a
  *   JSON object when the route's template uses fields; 429 past `rate_per_minute` (with
  *   `Retry-After`); 408 for a body slower than `bodyTimeoutMs`; 503 when the event could not
- *   be stored, or too many bodies are being read at once. Another method: 405.
+ *   be stored, or the bodies in hand fill `maxPendingBodyBytes`. Another method: 405.
  * - `GET /healthz`: 200 `{"xmpp":"online","uptime_secs":…}` when connected, else 503.
  * - `GET /status` (JSON) and `GET /metrics` (Prometheus text): from a loopback peer, or with
  *   `Authorization: Bearer <admin_token>`; otherwise 401 (403 without an admin token).
@@ -89,8 +89,8 @@ export function webhookApp(config: WebhooksConfig, options: WebhookAppOptions): 
     newId: options.newId ?? (() => crypto.randomUUID()),
     maxBodyKb: config.max_body_kb,
     bodyTimeoutMs: options.bodyTimeoutMs ?? 30_000,
-    maxConcurrentBodies: options.maxConcurrentBodies ?? 64,
-    reading: { count: 0 },
+    maxPendingBodyBytes: options.maxPendingBodyBytes ?? 64 * 1024 * 1024,
+    pending: { bytes: 0 },
   };
   const admin = config.admin_token === undefined
     ? undefined

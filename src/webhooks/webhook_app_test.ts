@@ -281,24 +281,26 @@ Deno.test("webhookApp() answers 408 to a body that does not arrive in time", asy
   assert.match(lines[0]!, /408 too slow, delivery none, 10 bytes$/);
 });
 
-Deno.test("webhookApp() answers 503 past the bodies it may read at once, before reading", async () => {
-  const { app, stored } = await testBench(testConfig(), { maxConcurrentBodies: 1 });
+Deno.test("webhookApp() answers 503 to a body that would pass the memory budget of bodies in hand", async () => {
+  const { app, stored } = await testBench(testConfig(), { maxPendingBodyBytes: 40 });
   let finish = () => {};
   const slow = new ReadableStream<Uint8Array>({
     start(controller) {
+      controller.enqueue(new TextEncoder().encode(" ".repeat(30)));
       finish = () => controller.close();
     },
   });
-  const firstInit = { ...(await signedPost("github", "")), body: slow, duplex: "half" };
+  const firstInit = { ...(await signedPost("github", " ".repeat(30))), body: slow, duplex: "half" };
   const secondInit = await signedPost("github", BUILD);
   const first = app.request(ROUTES.github.path, firstInit as RequestInit);
-  // Lets the first request reach its body.
+  // Lets the first request take its 30 bytes.
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
   const second = await app.request(ROUTES.github.path, secondInit);
   assert.equal(second.status, 503);
   assert.equal(second.headers.get("retry-after"), "5");
   finish();
   assert.equal((await first).status, 202);
+  // The budget is given back once a request is answered.
   const third = await app.request(ROUTES.github.path, await signedPost("github", BUILD));
   assert.equal(third.status, 202);
   assert.equal(stored.length, 2);
