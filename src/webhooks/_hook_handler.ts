@@ -108,6 +108,8 @@ export function hookHandler(route: WebhookRouteConfig, shared: HookContext) {
         what: body.declared ? "too large (Content-Length)" : "too large (read so far)",
         deliveryId: null,
         size: body.size,
+        // The rest of the body is not read: the connection cannot carry another request.
+        headers: { Connection: "close" },
       });
     }
     const size = body.bytes.length;
