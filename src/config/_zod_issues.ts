@@ -13,7 +13,15 @@ const SECRET_KEYS = new Set([
   "llm.providers.ollama.api_key",
   "llm.providers.openai.api_key",
   "skills.web_search.api_key",
+  "webhooks.admin_token",
 ]);
+
+/** Secret keys inside arrays of tables, whatever the index. */
+const SECRET_KEY_PATTERNS = [/^rooms\[\d+\]\.password$/, /^webhooks\.routes\[\d+\]\.secret$/];
+
+function isSecretKey(key: string): boolean {
+  return SECRET_KEYS.has(key) || SECRET_KEY_PATTERNS.some((pattern) => pattern.test(key));
+}
 
 /**
  * Turns zod's issues into one {@linkcode ConfigIssue} per problem: the key path, what was
@@ -47,7 +55,7 @@ export function describeZodIssues(
     } else if (issue.message.startsWith("expected ")) {
       add({
         key,
-        message: `${issue.message}, found ${describeValue(found, SECRET_KEYS.has(key))}`,
+        message: `${issue.message}, found ${describeValue(found, isSecretKey(key))}`,
       });
     } else {
       add({ key, message: issue.message });

@@ -22,6 +22,7 @@ export function formatEffectiveConfig(loaded: LoadedConfig): string {
     `# Data directory: ${loaded.dataDir}`,
     `# .env files: ${loaded.envFiles.join(", ")}`,
     `# Environment variables used: ${variables}`,
+    `# Webhook listener: ${webhookListener(loaded)}`,
     ...(unset.length === 0
       ? []
       : [`# Secrets not set (checked without them): ${unset.join(", ")}`]),
@@ -29,6 +30,13 @@ export function formatEffectiveConfig(loaded: LoadedConfig): string {
     stringify(redacted as Record<string, unknown>).trimEnd(),
     "",
   ].join("\n");
+}
+
+function webhookListener(loaded: LoadedConfig): string {
+  const webhooks = loaded.config.webhooks;
+  if (webhooks === undefined) return "off (no [webhooks] section)";
+  const routes = webhooks.routes.map((route) => route.path);
+  return `http://${webhooks.listen} (routes: ${routes.length === 0 ? "none" : routes.join(", ")})`;
 }
 
 function setAt(tree: unknown, path: readonly PropertyKey[], value: string): void {

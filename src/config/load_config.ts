@@ -109,6 +109,8 @@ const SECRET_KEYS = [
   ["llm", "providers", "*", "api_key"],
   ["skills", "web_search", "api_key"],
   ["rooms", "*", "password"],
+  ["webhooks", "admin_token"],
+  ["webhooks", "routes", "*", "secret"],
 ];
 
 function isSecretKey(path: readonly PropertyKey[]): boolean {
@@ -226,6 +228,8 @@ export async function loadConfig(
   const searchKey = config.skills.web_search?.api_key;
   if (searchKey !== undefined) secrets.add(searchKey);
   for (const room of config.rooms) if (room.password !== undefined) secrets.add(room.password);
+  if (config.webhooks?.admin_token !== undefined) secrets.add(config.webhooks.admin_token);
+  for (const route of config.webhooks?.routes ?? []) secrets.add(route.secret);
   for (const credential of urlCredentials(config)) secrets.add(credential);
   secrets.delete(UNSET);
   return {

@@ -45,6 +45,20 @@ export {
 export { redactConfig, type RedactConfigOptions, UNSET } from "./redact_config.ts";
 export { DEFAULT_CONFIG_PATH, resolveConfigPath } from "./resolve_config_path.ts";
 export {
+  type ListenAddress,
+  parseListenAddress,
+  type ParseListenAddressOptions,
+} from "./listen_address.ts";
+export {
+  DEFAULT_WEBHOOK_LISTEN,
+  isStandardSecret,
+  MIN_WEBHOOK_SECRET_LENGTH,
+  RESERVED_WEBHOOK_PATHS,
+  SIGNATURE_SCHEMES,
+  STANDARD_SECRET_PREFIX,
+  WEBHOOK_MODES,
+} from "./_webhooks_schema.ts";
+export {
   type Config,
   configSchema,
   LLM_DEFAULT_HOSTS,
@@ -52,5 +66,7 @@ export {
   LOG_LEVELS,
   SERVER_MODES,
   serverDomain,
+  type WebhookRouteConfig,
+  type WebhooksConfig,
 } from "./schema.ts";
 export { REDACTED, secretScrubber } from "./secret_scrubber.ts";

@@ -1,3 +1,4 @@
+import { parseListenAddress } from "./listen_address.ts";
 import type { LoadedConfig } from "./load_config.ts";
 
 /**
@@ -76,7 +77,8 @@ export type PermissionInput = Pick<
 
 /**
  * The Deno permission flags the agent needs to run with this config, and nothing more:
- * network access to the XMPP server and every configured LLM provider's host, read access to the config file,
+ * network access to the XMPP server, every configured LLM provider's host (and the webhook
+ * listener's address, with `[webhooks]`), read access to the config file,
  * the .env files and the data directory, write access to the data directory, the
  * environment variables the config references (and the few its LLM SDK reads). Each list
  * is sorted and holds each value once. `server.tls_verify = false` needs no flag: the XMPP
@@ -113,6 +115,8 @@ export function permissionSet(
     // grant without a port also lets the system resolver look the name up, so no name
     // server needs a grant of its own.
     ...(attachments.enabled ? attachments.hosts : []),
+    // The webhook listener binds here (Deno checks a listen against --allow-net too).
+    ...webhookListenGrant(loaded.config.webhooks?.listen),
   ];
   const paths = options.portable === true ? loaded.portable : loaded;
   const read = [paths.path, paths.dataDir, ...paths.envFiles];
@@ -169,6 +173,11 @@ function unique(name: string, values: readonly string[]): string[] {
 export function netGrant(host: string, port: number): string {
   const bracketed = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
   return `${bracketed.toLowerCase()}:${port}`;
+}
+
+function webhookListenGrant(listen: string | undefined): string[] {
+  const address = listen === undefined ? undefined : parseListenAddress(listen);
+  return address === undefined ? [] : [netGrant(address.hostname, address.port)];
 }
 
 function urlHostPort(endpoint: string): string {

@@ -15,8 +15,10 @@ export interface RedactConfigOptions {
 }
 
 /**
- * A copy of the config safe to print: `server.password`, `server.component_secret` and
- * `llm.api_key` (and each provider's) become `********` (`(unset)` when absent) and known secret values are
+ * A copy of the config safe to print: `server.password`, `server.component_secret`,
+ * `llm.api_key` (and each provider's), `skills.web_search.api_key`, `webhooks.admin_token` and
+ * each webhook route's `secret` become `********` (`(unset)` for an absent password or API key)
+ * and known secret values are
  * hidden in other strings.
  *
  * @param config The validated config.
@@ -50,6 +52,13 @@ export function redactConfig(config: Config, options: RedactConfigOptions = {}):
       ...copy.skills,
       web_search: { ...copy.skills.web_search, api_key: REDACTED },
     },
+    ...(copy.webhooks === undefined ? {} : {
+      webhooks: {
+        ...copy.webhooks,
+        ...(copy.webhooks.admin_token === undefined ? {} : { admin_token: REDACTED }),
+        routes: copy.webhooks.routes.map((route) => ({ ...route, secret: REDACTED })),
+      },
+    }),
   };
 }
 

@@ -6,6 +6,14 @@ import { parseNameServer } from "../net/name_servers.ts";
 import { llmProvidersTable, llmSchema, llmTable, llmTiersTable } from "./_llm_schema.ts";
 import { SCHEDULE_KEYS, schedulesSchema, scheduleTargetProblem } from "./_schedules_schema.ts";
 
+import { bool, integer, oneOf, table, text } from "./_schema_parts.ts";
+import {
+  webhookRouteSchema,
+  webhooksSchema,
+  webhookTargetIssues,
+  type WebhookTargets,
+} from "./_webhooks_schema.ts";
+
 // Every message a user can see starts with "expected …": the loader appends what it found.
 
 /** Connection modes: a client account (C2S) or a server component (XEP-0114). */
@@ -19,28 +27,6 @@ export { LLM_DEFAULT_HOSTS, LLM_PROVIDERS } from "../llm/model_id.ts";
 
 /** Log levels, from the most to the least verbose. */
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
-
-function oneOf(values: readonly string[]): string {
-  return `expected one of ${values.map((value) => JSON.stringify(value)).join(", ")}`;
-}
-
-function integer(min: number, max?: number) {
-  const error = max === undefined
-    ? `expected an integer of at least ${min}`
-    : `expected an integer from ${min} to ${max}`;
-  const base = z.number({ error }).int({ error }).min(min, { error });
-  return max === undefined ? base : base.max(max, { error });
-}
-
-function text(error = "expected a non-empty string") {
-  return z.string({ error }).min(1, { error });
-}
-
-const bool = () => z.boolean({ error: "expected true or false" });
-
-function table<T extends z.core.$ZodLooseShape>(shape: T) {
-  return z.strictObject(shape, { error: "expected a table" });
-}
 
 const HOST_ERROR = 'expected a host name or IP address without scheme or port, like "example.com"';
 
@@ -270,9 +256,13 @@ const configTable = table({
   skills: skillsSchema.prefault({}),
   network: networkSchema.prefault({}),
   schedules: schedulesSchema.default([]),
+  webhooks: webhooksSchema.optional(),
 });
 
-/** A schedule runs in a conversation the agent may have: an allowed JID or a configured room. */
+/**
+ * Where schedules and webhooks speak must be a conversation the agent may have: an allowed
+ * JID or a configured room.
+ */
 const checkedTable = configTable.check((context) => {
   const config = context.value;
   const allowed = {
@@ -290,6 +280,15 @@ const checkedTable = configTable.check((context) => {
       input: schedule.to,
     });
   });
+  if (config.webhooks === undefined) return;
+  const targets: WebhookTargets = {
+    allowedJids: allowed.jids,
+    allowedDomains: allowed.domains,
+    rooms: allowed.rooms,
+  };
+  for (const issue of webhookTargetIssues(config.webhooks.routes, targets)) {
+    context.issues.push({ code: "custom", input: undefined, ...issue });
+  }
 });
 
 /**
@@ -359,4 +358,12 @@ export const CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = {
   "skills.url_fetch": Object.keys(urlFetchSchema.shape),
   network: Object.keys(networkSchema.shape),
   schedules: SCHEDULE_KEYS,
+  webhooks: Object.keys(webhooksSchema.shape),
+  "webhooks.routes": Object.keys(webhookRouteSchema.shape),
 };
+
+/** The `[webhooks]` section as validated; absent when the listener is off. */
+export type WebhooksConfig = NonNullable<Config["webhooks"]>;
+
+/** One `[[webhooks.routes]]` table as validated. */
+export type WebhookRouteConfig = WebhooksConfig["routes"][number];
