@@ -126,6 +126,21 @@ export class Agent {
   }
 
   /**
+   * Takes an event whose sender is told it is safe once this returns (a webhook's 202): it is
+   * on disk, in the inbox, before this returns.
+   *
+   * @throws {Error} When it cannot be written: the sender should be told to retry.
+   */
+  accept(event: AgentEvent): void {
+    this.#router.route(event, undefined, { durable: true });
+  }
+
+  /** Events taken, waiting or being handled, and handlers that failed, since start. */
+  get stats(): { received: number; pending: number; failed: number } {
+    return this.#router.stats;
+  }
+
+  /**
    * Takes up the events the last run recorded and did not finish (call it before the
    * connection starts, so they are answered before anything newer). One stored and
    * answered already is skipped; one stored and not answered is answered now.

@@ -13,8 +13,10 @@ import type { GroupchatEvent, MessageEvent, XmppEvent } from "../xmpp/mod.ts";
 /** A webhook delivery for a conversation (`[[webhooks.routes]]`), already on disk. */
 export interface WebhookEvent {
   type: "webhook";
-  /** The delivery id (the sender's, else one the listener made). */
+  /** The event's id (the one the listener answered with). */
   id: string;
+  /** The sender's own id for the delivery, the same on every retry, when it gave one. */
+  deliveryId?: string;
   /** The route's path, e.g. `/hooks/ci`: the label of the untrusted payload. */
   route: string;
   /** The conversation: an allowed bare JID or a configured room. */

@@ -58,6 +58,9 @@ export class Router {
   #options: RouterOptions;
   #queue = new KeyedQueue();
   #detached = new Set<Promise<void>>();
+  #received = 0;
+  #pending = 0;
+  #failed = 0;
 
   constructor(options: RouterOptions) {
     this.#options = options;
@@ -71,7 +74,8 @@ export class Router {
    * @param replayed Its inbox record, for an event the last run did not finish.
    * @returns The decision taken.
    */
-  route(event: AgentEvent, replayed?: Replayed): Decision {
+  route(event: AgentEvent, replayed?: Replayed, options: { durable?: boolean } = {}): Decision {
+    this.#received++;
     const decision = this.#options.policy.decide(event);
     if (decision.outcome === "ignore") {
       // "logged": the identity check said why itself.
@@ -93,13 +97,18 @@ export class Router {
     const conversationEvent = event.type === "message" && event.bare !== key
       ? { ...event, bare: key }
       : event;
-    const n = replayed?.n ?? this.#record(event);
+    const n = replayed?.n ?? this.#record(event, options.durable ?? false);
+    this.#pending++;
     this.#queue.run(
       key,
       () => this.#options.handlers.conversation(conversationEvent, { ...decision, key }, replayed),
     ).catch((error) => {
+      this.#failed++;
       this.#options.log.error(`Failed to handle a ${event.type} for ${key}: ${String(error)}`);
-    }).finally(() => this.#done(n));
+    }).finally(() => {
+      this.#pending--;
+      this.#done(n);
+    });
     return decision;
   }
 
@@ -131,13 +140,24 @@ export class Router {
     } while (this.#detached.size > 0);
   }
 
-  /** Writes an event that must survive a crash to the inbox; its number, if written. */
-  #record(event: AgentEvent): number | undefined {
+  /** Events taken, events waiting or being handled, handlers that failed. */
+  get stats(): { received: number; pending: number; failed: number } {
+    return { received: this.#received, pending: this.#pending, failed: this.#failed };
+  }
+
+  /**
+   * Writes an event that must survive a crash to the inbox; its number, if written.
+   * `durable`: the caller promised it is on disk (a webhook's 202): a failed write throws.
+   */
+  #record(event: AgentEvent, durable: boolean): number | undefined {
     const inbox = this.#options.inbox;
     if (inbox === undefined || !isInboxEvent(event) || !mustSurvive(event)) return undefined;
     try {
       return inbox.record(event, this.#options.now());
     } catch (error) {
+      if (durable) {
+        throw new Error(`The ${event.type} could not be written to the inbox`, { cause: error });
+      }
       this.#options.log.error(
         `Cannot record a ${event.type} in the inbox (it is handled, but would be lost if the ` +
           `agent stopped now): ${String(error)}`,

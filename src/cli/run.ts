@@ -24,6 +24,7 @@ import { VERSION } from "../version.ts";
 import { ClientConnection, parseJid, validateRawStanza, XmppFatalError } from "../xmpp/mod.ts";
 import { connect, jsonFile, newRoomConfig, openInbox, setUpSkills } from "./_parts.ts";
 import { fail, heldOptions, STOP_SIGNALS } from "./_shared.ts";
+import { startWebhooks } from "./_webhooks.ts";
 import { NOT_HELD, permissionReport } from "./permission_report.ts";
 
 /** Runs the agent in this process until SIGINT/SIGTERM; the exit code. */
@@ -54,6 +55,7 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     cacheEntries: Math.max(200, config.llm.max_history_messages * 4),
   });
   const inbox = await openInbox(loaded);
+  const sent = { messages: 0 };
   const connection = connect(loaded, log);
   const startedAt = new Date();
   const attachments = config.attachments.enabled
@@ -97,7 +99,10 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     memory,
     llm,
     xmpp: {
-      send: (action) => connection.send(action),
+      send: (action) => {
+        if (action.type === "message") sent.messages++;
+        connection.send(action);
+      },
       roster: () =>
         connection instanceof ClientConnection ? connection.roster() : Promise.resolve([]),
       validateRaw: (xml) => {
@@ -147,8 +152,13 @@ export async function run(loaded: LoadedConfig): Promise<number> {
       usage: usage.totals(),
     }),
   });
-  connection.onEvent((event) => agent.handle(event));
+  const counts = { messagesIn: 0 };
+  connection.onEvent((event) => {
+    if (event.type === "message" || event.type === "groupchat") counts.messagesIn++;
+    agent.handle(event);
+  });
 
+  let webhooks: { stop(): Promise<void> } | undefined;
   let stopping = false;
   const stop = () => {
     // One Ctrl-C reaches the launcher and this process both, and the launcher forwards it.
@@ -170,16 +180,50 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     agent.replay(inbox.left);
     // Catch-up runs fire as it starts: after the inbox, before anything new from the server.
     await scheduler.start();
+    webhooks = await startWebhooks(loaded, {
+      agent,
+      log: log.child("webhooks"),
+      left: inbox.left,
+      health: () => ({
+        xmpp: connection.online ? "online" : "offline",
+        uptimeSecs: Math.floor((Date.now() - startedAt.getTime()) / 1000),
+      }),
+      metrics: () => {
+        const totals = usage.totals();
+        return {
+          messagesIn: counts.messagesIn,
+          messagesOut: sent.messages,
+          llmCalls: totals.calls,
+          llmTokensIn: totals.input_tokens,
+          llmTokensOut: totals.output_tokens,
+          errors: agent.stats.failed,
+          queueDepth: agent.stats.pending,
+        };
+      },
+    }).catch((error: unknown) => {
+      throw new ListenError(error);
+    });
     if (!stopping) await connection.run();
   } catch (error) {
     if (error instanceof XmppFatalError) return fail(1, error.message);
+    if (error instanceof ListenError) return fail(1, error.message);
     throw error;
   } finally {
     scheduler.stop();
+    await webhooks?.stop();
     for (const signal of STOP_SIGNALS) Deno.removeSignalListener(signal, stop);
   }
   await Promise.race([agent.idle(), new Promise((resolve) => setTimeout(resolve, 3000))]);
   await memory.close();
   log.info("Stopped");
   return 0;
+}
+
+/** The webhook listener could not start: a one-line reason, exit code 1. */
+class ListenError extends Error {
+  override name = "ListenError";
+  constructor(cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(`Cannot start the webhook listener (webhooks.listen): ${why}`, { cause });
+  }
 }

@@ -29,6 +29,7 @@ const RESERVED_NAMES = new Set([
   "contacts.json",
   "contacts.json.tmp",
   "inbox.jsonl",
+  "webhooks",
   "schedules.json",
   "schedules.json.tmp",
   "schedules.json.damaged",
