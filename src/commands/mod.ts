@@ -19,6 +19,12 @@ export type {
   SessionRef,
 } from "./command.ts";
 export { formatDuration } from "./info_commands.ts";
+export {
+  type MemoryCommandHit,
+  memoryCommands,
+  type MemoryCommandSearch,
+  type MemoryCommandsOptions,
+} from "./memory_commands.ts";
 
 /** The commands every agent has, in the order `/help` lists them. */
 export function builtinCommands(): Command[] {

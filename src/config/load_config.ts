@@ -107,6 +107,7 @@ const SECRET_KEYS = [
   ["server", "component_secret"],
   ["llm", "api_key"],
   ["skills", "web_search", "api_key"],
+  ["memory", "search", "api_key"],
   ["rooms", "*", "password"],
 ];
 
@@ -221,6 +222,8 @@ export async function loadConfig(
   if (config.llm.api_key !== undefined) secrets.add(config.llm.api_key);
   const searchKey = config.skills.web_search?.api_key;
   if (searchKey !== undefined) secrets.add(searchKey);
+  const embedderKey = config.memory.search.api_key;
+  if (embedderKey !== undefined) secrets.add(embedderKey);
   for (const room of config.rooms) if (room.password !== undefined) secrets.add(room.password);
   for (const credential of urlCredentials(config)) secrets.add(credential);
   secrets.delete(UNSET);

@@ -41,6 +41,7 @@ export {
   type PermissionInput,
   type PermissionSet,
   permissionSet,
+  SEARCH_CHILD_ENV,
 } from "./permission_flags.ts";
 export { redactConfig, type RedactConfigOptions, UNSET } from "./redact_config.ts";
 export { DEFAULT_CONFIG_PATH, resolveConfigPath } from "./resolve_config_path.ts";
@@ -50,7 +51,11 @@ export {
   LLM_DEFAULT_HOSTS,
   LLM_PROVIDERS,
   LOG_LEVELS,
+  SEARCH_DEFAULT_HOSTS,
+  SEARCH_PROVIDERS,
+  SEARCH_SOURCES,
   SERVER_MODES,
   serverDomain,
+  sharedPathProblem,
 } from "./schema.ts";
 export { REDACTED, secretScrubber } from "./secret_scrubber.ts";

@@ -37,6 +37,10 @@ export function redactConfig(config: Config, options: RedactConfigOptions = {}):
       ...copy.skills,
       web_search: { ...copy.skills.web_search, api_key: REDACTED },
     },
+    memory: copy.memory.search.api_key === undefined ? copy.memory : {
+      ...copy.memory,
+      search: { ...copy.memory.search, api_key: REDACTED },
+    },
   };
 }
 

@@ -30,8 +30,9 @@ const encoder = new TextEncoder();
 /**
  * What the data directory holds beside the conversation folders: the global prompt parts,
  * the invited rooms and the component's contacts (and their temporary files while they are
- * rewritten), the inbox of messages not yet handled, the tool audit log and the skills' state. A domain-only JID with one of these
- * names gets no folder.
+ * rewritten), the inbox of messages not yet handled, the tool audit log, the skills' state,
+ * the search indexes and the shared memory folder. A domain-only JID with one of these names
+ * gets no folder.
  */
 const RESERVED_NAMES = new Set([
   "identity.md",
@@ -44,6 +45,8 @@ const RESERVED_NAMES = new Set([
   "inbox.jsonl",
   "audit",
   "skills",
+  "search",
+  "shared",
 ]);
 
 function invalid(jid: string, why: string): TypeError {
