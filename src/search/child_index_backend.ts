@@ -89,6 +89,11 @@ export class ChildIndexBackend implements IndexBackend {
     await this.#call("drop", [scope]);
   }
 
+  /** The index process's id while it runs (for diagnostics). */
+  get pid(): number | undefined {
+    return this.#running?.process.pid;
+  }
+
   /** Ends the process once it has answered what it was asked (it closes its databases). */
   async close(): Promise<void> {
     this.#closed = true;

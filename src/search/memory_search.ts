@@ -262,6 +262,18 @@ export class MemorySearch {
   }
 
   /**
+   * What the memory store's `onChange` hook calls: an appended or archived session is
+   * indexed again shortly (see {@linkcode changed}); a forgotten conversation's index is
+   * removed at once, before any later search of it runs (see {@linkcode forget}). Never throws.
+   */
+  onMemoryChange(change: { jid: string; kind: "append" | "archive" | "forget" }): void {
+    if (change.kind !== "forget") return this.changed(change.jid);
+    this.forget(change.jid).catch((error) =>
+      this.#options.warn?.(`Removing the index of ${change.jid} failed: ${describe(error)}`)
+    );
+  }
+
+  /**
    * Removes a conversation's index (`/forget`): its database is deleted, so nothing of the
    * erased files can be found; what is left (archived sessions) is indexed again at the next
    * search.
