@@ -85,7 +85,17 @@ Deno.test("conversationDir() validates before any filesystem call", () => {
 });
 
 Deno.test("conversationDir() gives no folder to a domain named like the data directory's own files", () => {
-  for (const name of ["rooms.json", "Contacts.JSON", "skills", "audit", "identity.md"]) {
+  for (
+    const name of [
+      "rooms.json",
+      "Contacts.JSON",
+      "skills",
+      "audit",
+      "identity.md",
+      "search",
+      "Shared",
+    ]
+  ) {
     assert.throws(() => conversationDir("/data", name), /keeps for itself/);
   }
   assert.equal(conversationDir("/data", "skills.example.org"), "/data/skills.example.org");
