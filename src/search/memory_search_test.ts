@@ -261,3 +261,21 @@ Deno.test("MemorySearch.reindex() rebuilds every scope and drops the index of a 
     );
   });
 });
+
+Deno.test("MemorySearch lets other work run while it indexes a large session", async () => {
+  await withSearch(async (search, dir) => {
+    const messages: [string, string][] = Array.from({ length: 6000 }, (_, i) => [
+      i % 2 === 0 ? "user" : "assistant",
+      `message ${i} ${"w".repeat(300)}`,
+    ]);
+    await write(dir, `${ALICE}/sessions/20261120-100000.jsonl`, sessionFile(messages));
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    try {
+      await search.search(ALICE, "message 5999");
+    } finally {
+      clearInterval(timer);
+    }
+    assertTrue(ticks >= 3, `timers ran while indexing (${ticks} times)`);
+  });
+});

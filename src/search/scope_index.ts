@@ -13,6 +13,7 @@ import type { Chunk } from "./chunk.ts";
 import type { Candidate, IndexedFile, SearchRequest } from "./index_backend.ts";
 import { type Row, Sql } from "./_sql.ts";
 import { cosine, VectorStore } from "./_vector_store.ts";
+import { keywordMatches } from "./_keyword_query.ts";
 
 /** Bumped when the layout changes: an older database is rebuilt from the files. */
 const SCHEMA_VERSION = "1";
@@ -61,6 +62,8 @@ export interface ScopeIndexOptions {
 export class ScopeIndex {
   #sql: Sql;
   #vectors: VectorStore | undefined;
+  /** The number of chunks, counted when a search needs it after a change. */
+  #chunks: number | undefined;
 
   /**
    * Prepares the schema (creating it, or rebuilding an older one).
@@ -71,13 +74,16 @@ export class ScopeIndex {
   constructor(db: DatabaseSync, options: ScopeIndexOptions = {}) {
     const sql = this.#sql = new Sql(db);
     db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
+    // Searches read through the page cache of the system, not a copy per query.
+    db.exec("PRAGMA mmap_size = 268435456;");
     // Removed text is overwritten on disk, not left in free pages.
     db.exec("PRAGMA secure_delete = ON;");
     db.exec(SCHEMA);
     const version = sql.get("SELECT value FROM meta WHERE key = 'schema'")?.value;
     if (version !== undefined && version !== SCHEMA_VERSION) {
       db.exec(`DROP TABLE chunks_fts; DROP TABLE chunks; DROP TABLE files;
-        DROP TABLE vector_cache; DROP TABLE IF EXISTS chunk_vectors; DELETE FROM meta;`);
+        DROP TABLE vector_cache; DROP TABLE IF EXISTS chunk_bits; DROP TABLE IF EXISTS chunk_vectors;
+        DELETE FROM meta;`);
       db.exec(SCHEMA);
     }
     sql.run("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?)", SCHEMA_VERSION);
@@ -95,8 +101,9 @@ export class ScopeIndex {
    * cannot open that table without the extension, so it rebuilds such a database.
    */
   static holdsVectors(db: DatabaseSync): boolean {
-    return db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'chunk_vectors'").get() !==
-      undefined;
+    return db.prepare(
+      "SELECT 1 FROM sqlite_master WHERE name IN ('chunk_bits', 'chunk_vectors')",
+    ).get() !== undefined;
   }
 
   /** Closes the database. */
@@ -128,12 +135,17 @@ export class ScopeIndex {
     return Number(this.#sql.get("SELECT count(*) AS n FROM chunks")?.n ?? 0);
   }
 
+  #chunkCount(): number {
+    return this.#chunks ??= this.count();
+  }
+
   /**
    * Starts re-indexing a source: forgets its indexed state and removes its chunks from line
    * `fromLine` on (all of them for 0). Until {@linkcode commit}, the source counts as not
    * indexed, so an interrupted run is redone from scratch.
    */
   begin(source: string, fromLine: number): void {
+    this.#chunks = undefined;
     this.#sql.transaction(() => {
       this.#sql.run("DELETE FROM files WHERE source = ?", source);
       this.#vectors?.retire(this.#sql.all(
@@ -156,6 +168,7 @@ export class ScopeIndex {
    * the embedder (see {@linkcode missingVectors}).
    */
   add(source: string, chunks: readonly Chunk[]): void {
+    this.#chunks = undefined;
     this.#sql.transaction(() => {
       for (const chunk of chunks) {
         const hash = textHash(chunk.text);
@@ -239,20 +252,12 @@ export class ScopeIndex {
     const found = new Map<number, Candidate>();
     const slack = request.k + Math.ceil(request.hideRecent / 2) + 8;
     const visible = this.#visibility(request.hideRecent);
-    if (request.words.length > 0) {
-      const match = request.words.map((word) => `"${word.replaceAll('"', '""')}"`).join(" OR ");
-      const rows = this.#sql.all(
-        "SELECT rowid AS id, rank FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?",
-        match,
-        slack,
-      );
-      for (const row of rows) {
-        if (found.size >= request.k) break;
-        const candidate = this.#candidate(Number(row.id), visible);
-        if (candidate === undefined) continue;
-        candidate.bm25 = -Number(row.rank);
-        found.set(candidate.id, candidate);
-      }
+    for (const match of keywordMatches(this.#sql, request.words, slack, this.#chunkCount())) {
+      if (found.size >= request.k) break;
+      const candidate = this.#candidate(match.id, visible);
+      if (candidate === undefined) continue;
+      candidate.bm25 = match.bm25;
+      found.set(candidate.id, candidate);
     }
     const vectors = this.#vectors;
     if (request.vector === undefined || vectors === undefined) return [...found.values()];

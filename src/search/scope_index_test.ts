@@ -165,3 +165,20 @@ Deno.test("ScopeIndex.holdsVectors() tells a database made with vectors", () => 
   assertEquals(ScopeIndex.holdsVectors(db), true);
   index.close();
 });
+
+Deno.test("ScopeIndex finds the nearest vector among many through the coarse scan", () => {
+  const index = vectorIndex();
+  let seed = 1;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5;
+  const vectors = Array.from({ length: 1500 }, () => Float32Array.from({ length: 64 }, next));
+  index.add("memory.md", vectors.map((_, i) => chunk(i + 1, `chunk ${i}`)));
+  const ids = index.missingVectors(2000).map((row) => row.id);
+  index.setVectors(ids.map((id, i) => ({ id, vector: vectors[i]! })));
+  for (const target of [3, 700, 1499]) {
+    const query = vectors[target]!.map((x) => x + next() * 0.05);
+    const [best] = index.search({ words: [], vector: query, k: 3, hideRecent: 0 });
+    assertEquals(best?.text, `chunk ${target}`);
+    assertTrue(best!.cosine! > 0.99);
+  }
+  index.close();
+});

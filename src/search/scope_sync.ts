@@ -28,6 +28,8 @@ export interface SyncSummary {
 }
 
 const HEAD_BYTES = 1024;
+/** How much of a session is chunked in one synchronous step. */
+const SESSION_WINDOW = 256 * 1024;
 
 /**
  * Brings a scope's index up to date with its files: a file whose size or mtime changed is
@@ -120,12 +122,33 @@ async function indexSession(
     from = before.resume;
   }
   const bytes = await reader.bytesFrom(file.path, from.byte);
-  const result = chunkSession(
-    { bytes, line: from.line, byte: from.byte, seq: from.seq },
-    { ...sizes(options), fallbackDate: isoDate(file.mtimeMs) },
-  );
   await backend.begin(scope, file.source, from.byte === 0 ? 0 : from.line);
-  await addAll(backend, scope, file.source, result.chunks, options.batch);
+  // Chunked a window at a time (resuming at each window's last, open chunk, which gives what
+  // chunking it whole would), so that a session of any length never holds the event loop.
+  const chunkOptions = { ...sizes(options), fallbackDate: isoDate(file.mtimeMs) };
+  let at = from;
+  let window = SESSION_WINDOW;
+  let added = 0;
+  let result;
+  for (;;) {
+    const start = at.byte - from.byte;
+    const last = start + window >= bytes.length;
+    const slice = bytes.subarray(start, last ? bytes.length : start + window);
+    result = chunkSession(
+      { bytes: slice, line: at.line, byte: at.byte, seq: at.seq },
+      chunkOptions,
+    );
+    const closed = last
+      ? result.chunks
+      : result.chunks.filter((chunk) => chunk.lineFrom < result!.resume.line);
+    await addAll(backend, scope, file.source, closed, options.batch);
+    added += closed.length;
+    if (last) break;
+    // One chunk filling the whole window (a very long message): a larger window.
+    if (result.resume.byte <= at.byte) window *= 2;
+    else at = result.resume;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
   await backend.commit(scope, {
     source: file.source,
     mtimeMs: file.mtimeMs,
@@ -135,7 +158,7 @@ async function indexSession(
     current: file.current,
     resume: result.resume,
   });
-  return result.chunks.length;
+  return added;
 }
 
 async function addAll(
