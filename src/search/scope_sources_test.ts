@@ -5,7 +5,7 @@ import { listConversations, listSources } from "./scope_sources.ts";
 
 const ALICE = "alice@example.org";
 
-async function withFiles(files: string[], test: (dir: string) => Promise<void>) {
+async function withFiles(files: string[], test: (dir: string) => void | Promise<void>) {
   const dir = await Deno.makeTempDir({ prefix: "scope_sources_test_" });
   try {
     for (const file of files) {
@@ -32,7 +32,7 @@ Deno.test("listSources() lists a conversation's notes and sessions, threads incl
     `${ALICE}/threads/plans/history.jsonl`,
     `${ALICE}/threads/plans/sessions/20261121-000000.jsonl`,
     `${ALICE}/files/x_report.md`,
-  ], async (dir) => {
+  ], (dir) => {
     const folders = { dataDir: dir, sharedDir: join(dir, "shared"), sources: all };
     const listed = listSources(ALICE, folders).map((
       file,
@@ -79,7 +79,7 @@ Deno.test("listConversations() names the folders that are conversations", async 
     "shared/team.md",
     "skills/state.json",
     "Not A Jid/x",
-  ], async (dir) => {
+  ], (dir) => {
     assertEquals(listConversations(dir), [ALICE, "team@conference.example.org"]);
   });
 });
