@@ -4,7 +4,8 @@
  * was, a name said every day) matches most of them while adding little to BM25 (its IDF is
  * near zero). So: a word found in more than ~2% of the chunks counts as common; when the
  * query has rarer words, only those are matched; when every word is common, the chunks that
- * hold all of them are taken first, then any of them among the newest chunks.
+ * hold all of them are taken first (if they are not common together), then any of them among
+ * the newest 10,000 chunks.
  *
  * @module
  */
@@ -17,7 +18,7 @@ function commonFrom(chunks: number): number {
   return Math.min(2000, Math.max(200, Math.floor(chunks * 0.02)));
 }
 /** A query of common words only is scored among this many newest chunks. */
-const NEWEST = 20_000;
+const NEWEST = 10_000;
 
 const quote = (word: string) => `"${word.replaceAll('"', '""')}"`;
 
@@ -33,31 +34,38 @@ export function keywordMatches(
   chunks: number,
 ): { id: number; bm25: number }[] {
   if (words.length === 0) return [];
+  // bm25() by name, not the `rank` column: ordering by `rank` makes FTS5 sort every match
+  // first, whatever the rowid constraint (measured: 107 ms against 15 ms at 100k chunks).
   const ranked = (match: string, above = 0) =>
     sql.all(
-      `SELECT rowid AS id, rank FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid > ?
-       ORDER BY rank LIMIT ?`,
+      `SELECT rowid AS id, bm25(chunks_fts) AS score FROM chunks_fts
+       WHERE chunks_fts MATCH ? AND rowid > ? ORDER BY score LIMIT ?`,
       match,
       above,
       limit,
-    ).map((row) => ({ id: Number(row.id), bm25: -Number(row.rank) }));
+    ).map((row) => ({ id: Number(row.id), bm25: -Number(row.score) }));
   if (chunks < SMALL) return ranked(words.map(quote).join(" OR "));
   const common = commonFrom(chunks);
-  const rare = words.filter((word) =>
-    Number(
-      sql.get(
-        "SELECT count(*) AS n FROM (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)",
-        quote(word),
-        common,
-      )?.n ?? 0,
-    ) < common
-  );
+  const rare = words.filter((word) => count(sql, quote(word), common) < common);
   if (rare.length > 0) return ranked(rare.map(quote).join(" OR "));
-  // Every word is common: the chunks that hold them all, then the newest that hold any.
-  const all = words.length > 1 ? ranked(words.map(quote).join(" AND ")) : [];
+  // Every word is common: the chunks that hold them all (when they are few enough to score),
+  // then the newest that hold any.
+  const together = words.map(quote).join(" AND ");
+  const all = words.length > 1 && count(sql, together, common) < common ? ranked(together) : [];
   if (all.length >= limit) return all;
   const newest = Number(sql.get("SELECT max(rowid) AS n FROM chunks")?.n ?? 0) - NEWEST;
   const seen = new Set(all.map((match) => match.id));
   const any = ranked(words.map(quote).join(" OR "), newest).filter((match) => !seen.has(match.id));
   return [...all, ...any].slice(0, limit);
+}
+
+/** How many chunks match, counting no further than `cap`. */
+function count(sql: Sql, match: string, cap: number): number {
+  return Number(
+    sql.get(
+      "SELECT count(*) AS n FROM (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)",
+      match,
+      cap,
+    )?.n ?? 0,
+  );
 }

@@ -17,7 +17,7 @@ import type { Row, Sql } from "./_sql.ts";
 const CACHE_KEEP = 5000;
 /** Longest vector accepted. */
 const MAX_DIMENSIONS = 8192;
-/** Candidates the coarse scan gives for exact ranking: at least this many, or 5 per result. */
+/** Candidates the coarse scan gives for exact ranking: at least this many, or 3 per result. */
 export const OVERSAMPLE = 100;
 
 /** One scope's vectors; the database must have sqlite-vec loaded. */
@@ -147,7 +147,7 @@ export class VectorStore {
     const coarse = this.#sql.all(
       "SELECT rowid AS id FROM chunk_bits WHERE bits MATCH vec_quantize_binary(?) AND k = ?",
       pad(vector),
-      Math.max(OVERSAMPLE, 5 * k),
+      Math.max(OVERSAMPLE, 3 * k),
     );
     const scored: { id: number; cosine: number }[] = [];
     for (const row of coarse) {

@@ -4,7 +4,7 @@ import { KeyedQueue } from "../async/mod.ts";
 import { normaliseJid } from "../memory/mod.ts";
 import type { Embedder } from "./embedder.ts";
 import { fuse, type RankedHit, type ScopedCandidate } from "./fusion.ts";
-import { type IndexBackend, type Scope, SHARED_SCOPE } from "./index_backend.ts";
+import { type IndexBackend, type IndexedFile, type Scope, SHARED_SCOPE } from "./index_backend.ts";
 import { indexFile } from "./index_paths.ts";
 import {
   checkSourceName,
@@ -104,6 +104,8 @@ export class MemorySearch {
   #backend: IndexBackend;
   #queue = new KeyedQueue();
   #timers = new Map<Scope, ReturnType<typeof setTimeout>>();
+  /** What each scope's index holds, as this process last wrote it (this process owns it). */
+  #states = new Map<Scope, IndexedFile[]>();
   #sources: ReadonlySet<SearchSource>;
   #sharedDir: string;
   #indexDir: string;
@@ -162,7 +164,7 @@ export class MemorySearch {
         this.#options.warn?.(note);
       }
     }
-    const k = Math.max(20, limit * 4);
+    const k = Math.max(12, limit * 3);
     const candidates: ScopedCandidate[] = [];
     for (const scope of scopes) {
       const found = await this.#queue.run(scope, async () => {
@@ -282,7 +284,10 @@ export class MemorySearch {
     const scope = normaliseJid(conversation);
     clearTimeout(this.#timers.get(scope));
     this.#timers.delete(scope);
-    await this.#queue.run(scope, () => this.#backend.drop(scope));
+    await this.#queue.run(scope, () => {
+      this.#states.delete(scope);
+      return this.#backend.drop(scope);
+    });
   }
 
   /**
@@ -299,12 +304,17 @@ export class MemorySearch {
     const conversations = listConversations(this.#options.dataDir);
     const present = new Set(conversations);
     for (const scope of listIndexedConversations(this.#indexDir)) {
-      if (!present.has(scope)) await this.#queue.run(scope, () => this.#backend.drop(scope));
+      if (present.has(scope)) continue;
+      await this.#queue.run(scope, () => {
+        this.#states.delete(scope);
+        return this.#backend.drop(scope);
+      });
     }
     const scopes = this.#sources.has("shared") ? [...conversations, SHARED_SCOPE] : conversations;
     let chunks = 0;
     for (const [done, scope] of scopes.entries()) {
       await this.#queue.run(scope, async () => {
+        this.#states.delete(scope);
         for (const file of await this.#backend.files(scope)) {
           await this.#backend.remove(scope, file.source);
         }
@@ -327,7 +337,11 @@ export class MemorySearch {
 
   /** Indexes what changed in a scope, then embeds up to `embedBudget` chunks. */
   async #refresh(scope: Scope, embedBudget: number, files = this.#list(scope)): Promise<void> {
-    const summary = await syncScope(this.#backend, scope, files);
+    const known = this.#states.get(scope);
+    // Forgotten first: a sync that fails half-way leaves the index to be asked again.
+    this.#states.delete(scope);
+    const summary = await syncScope(this.#backend, scope, files, known ? { indexed: known } : {});
+    this.#states.set(scope, summary.state);
     if (summary.indexed.length + summary.removed.length > 0) await this.#backend.prune(scope);
     for (const { source, reason } of summary.skipped) {
       this.#options.warn?.(`Not indexed: ${source} of ${scope}: ${reason}`);

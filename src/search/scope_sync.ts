@@ -13,6 +13,11 @@ export interface SyncScopeOptions extends ChunkSizeOptions {
   batch?: number;
   /** Markdown files larger than this are skipped (a log, not a note). @default {4 MiB} */
   maxMarkdownBytes?: number;
+  /**
+   * What the index holds, as the caller last learned it (`SyncSummary.state`); saves asking
+   * the index when only this process writes it. @default {asked from the index}
+   */
+  indexed?: readonly IndexedFile[];
 }
 
 /** What a sync did. */
@@ -25,6 +30,8 @@ export interface SyncSummary {
   chunks: number;
   /** Sources left out, with why. */
   skipped: { source: string; reason: string }[];
+  /** What the index holds after the sync. */
+  state: IndexedFile[];
 }
 
 const HEAD_BYTES = 1024;
@@ -47,8 +54,9 @@ export async function syncScope(
   options: SyncScopeOptions = {},
 ): Promise<SyncSummary> {
   const reader = options.reader ?? denoSourceReader;
-  const summary: SyncSummary = { indexed: [], removed: [], chunks: 0, skipped: [] };
-  const indexed = new Map((await backend.files(scope)).map((file) => [file.source, file]));
+  const summary: SyncSummary = { indexed: [], removed: [], chunks: 0, skipped: [], state: [] };
+  const known = options.indexed ?? await backend.files(scope);
+  const indexed = new Map(known.map((file) => [file.source, file]));
   const present = new Set(files.map((file) => file.source));
   for (const source of indexed.keys()) {
     if (present.has(source)) continue;
@@ -58,6 +66,7 @@ export async function syncScope(
   for (const file of files) {
     const before = indexed.get(file.source);
     if (before !== undefined && before.mtimeMs === file.mtimeMs && before.size === file.size) {
+      summary.state.push(before);
       continue;
     }
     const maxMarkdown = options.maxMarkdownBytes ?? 4 * 1024 * 1024;
@@ -68,9 +77,11 @@ export async function syncScope(
       });
     }
     try {
-      summary.chunks += file.kind === "markdown"
+      const done = file.kind === "markdown"
         ? await indexMarkdown(backend, scope, file, reader, options)
         : await indexSession(backend, scope, file, before, reader, options);
+      summary.chunks += done.chunks;
+      summary.state.push(done.file);
       summary.indexed.push(file.source);
     } catch (error) {
       // Gone or unreadable since it was listed: the next sync looks again.
@@ -87,21 +98,22 @@ async function indexMarkdown(
   file: SourceFile,
   reader: SourceReader,
   options: SyncScopeOptions,
-): Promise<number> {
+): Promise<{ chunks: number; file: IndexedFile }> {
   const max = options.maxMarkdownBytes ?? 4 * 1024 * 1024;
   const text = file.size > max ? "" : await reader.text(file.path);
   const chunks = chunkMarkdown(text, { ...sizes(options), date: isoDate(file.mtimeMs) });
   await backend.begin(scope, file.source, 0);
   await addAll(backend, scope, file.source, chunks, options.batch);
-  await backend.commit(scope, {
+  const indexed: IndexedFile = {
     source: file.source,
     mtimeMs: file.mtimeMs,
     size: file.size,
     head: headHash(await reader.head(file.path, HEAD_BYTES)),
     messages: 0,
     current: false,
-  });
-  return chunks.length;
+  };
+  await backend.commit(scope, indexed);
+  return { chunks: chunks.length, file: indexed };
 }
 
 async function indexSession(
@@ -111,7 +123,7 @@ async function indexSession(
   before: IndexedFile | undefined,
   reader: SourceReader,
   options: SyncScopeOptions,
-): Promise<number> {
+): Promise<{ chunks: number; file: IndexedFile }> {
   const head = await reader.head(file.path, HEAD_BYTES);
   let from: ResumePoint = { line: 1, byte: 0, seq: 0 };
   // A session that only grew (same first bytes, not shorter) resumes at its last chunk.
@@ -149,7 +161,7 @@ async function indexSession(
     else at = result.resume;
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
-  await backend.commit(scope, {
+  const indexed: IndexedFile = {
     source: file.source,
     mtimeMs: file.mtimeMs,
     size: file.size,
@@ -157,8 +169,9 @@ async function indexSession(
     messages: result.messages,
     current: file.current,
     resume: result.resume,
-  });
-  return added;
+  };
+  await backend.commit(scope, indexed);
+  return { chunks: added, file: indexed };
 }
 
 async function addAll(
