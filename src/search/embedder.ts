@@ -65,6 +65,8 @@ export function createEmbedder(options: EmbedderOptions): Embedder {
   const batch = options.batch ?? 32;
   const timeoutMs = options.timeoutMs ?? 60_000;
   const label = options.provider === "ollama" ? "Ollama" : "OpenAI-compatible";
+  // Named without any user and password the URL may hold: messages reach logs.
+  const where = shownHost(base);
 
   async function request(texts: readonly string[], signal?: AbortSignal): Promise<Float32Array[]> {
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -83,7 +85,7 @@ export function createEmbedder(options: EmbedderOptions): Embedder {
       });
     } catch (error) {
       const why = timeout.aborted ? `no answer within ${timeoutMs} ms` : describe(error);
-      throw new EmbedderError(`The ${label} embedder at ${base} could not be reached: ${why}`, {
+      throw new EmbedderError(`The ${label} embedder at ${where} could not be reached: ${why}`, {
         cause: error,
       });
     }
@@ -135,6 +137,15 @@ function toVectors(list: unknown[]): Float32Array[] | undefined {
   }
   const length = vectors[0]?.length;
   return vectors.every((vector) => vector.length === length) ? vectors : undefined;
+}
+
+function shownHost(base: string): string {
+  try {
+    const url = new URL(base);
+    return `${url.protocol}//${url.host}`;
+  } catch {
+    return "the configured host";
+  }
 }
 
 function describe(error: unknown): string {

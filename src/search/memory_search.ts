@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { KeyedQueue } from "../async/mod.ts";
 import { normaliseJid } from "../memory/mod.ts";
-import type { Embedder } from "./embedder.ts";
+import { Embedding } from "./_embedding.ts";
 import { fuse, type RankedHit, type ScopedCandidate } from "./fusion.ts";
 import { type IndexBackend, type IndexedFile, type Scope, SHARED_SCOPE } from "./index_backend.ts";
 import { indexFile } from "./index_paths.ts";
@@ -22,73 +22,20 @@ import {
 } from "./scope_sources.ts";
 import { syncScope } from "./scope_sync.ts";
 import { appendSharedFact, factLine, type SharedFact } from "./shared_facts.ts";
+import type {
+  MemoryHit,
+  MemorySearchOptions,
+  ReindexProgress,
+  SearchOutcome,
+} from "./memory_search_options.ts";
+
+export type {
+  MemoryHit,
+  MemorySearchOptions,
+  ReindexProgress,
+  SearchOutcome,
+} from "./memory_search_options.ts";
 import { words } from "./_text.ts";
-
-/** Options of {@linkcode MemorySearch}. */
-export interface MemorySearchOptions {
-  /** The data directory (absolute). */
-  dataDir: string;
-  /** The shared folder (absolute). @default {`${dataDir}/shared`} */
-  sharedDir?: string;
-  /** The index directory (the backend's). @default {`${dataDir}/search`} */
-  indexDir?: string;
-  /** The index. */
-  backend: IndexBackend;
-  /** Computes embeddings (with a backend that holds vectors). @default {undefined} */
-  embedder?: Embedder;
-  /** What is indexed. @default {["memory", "sessions", "shared"]} */
-  sources?: readonly SearchSource[];
-  /** Weight of the vector similarity. @default {0.7} */
-  vectorWeight?: number;
-  /** Weight of the keyword score. @default {0.3} */
-  keywordWeight?: number;
-  /** Share of the score that prefers recent chunks (0 to 1). @default {0.1} */
-  recencyWeight?: number;
-  /** Age at which that preference halves. @default {30} */
-  recencyHalfLifeDays?: number;
-  /**
-   * A current session's last messages the prompt shows: not returned by searches (they are
-   * before the model already). @default {0}
-   */
-  hideRecent?: number;
-  /** Bare JIDs that may add to shared memory. @default {[]} */
-  contributors?: readonly string[];
-  /** Chunks embedded before a search answers; the rest follow in the background. @default {256} */
-  embedBeforeSearch?: number;
-  /** How long after a change the background refresh runs. @default {1000} */
-  refreshDelayMs?: number;
-  now?: () => Date;
-  /** Where failures of background work and of the embedder are told. @default {no-op} */
-  warn?: (message: string) => void;
-}
-
-/** One result of {@linkcode MemorySearch.search}. */
-export interface MemoryHit {
-  source: string;
-  lineFrom: number;
-  lineTo: number;
-  /** When it was said or last edited (ISO 8601). */
-  date: string;
-  text: string;
-  score: number;
-  /** Whether it came from the shared folder. */
-  shared: boolean;
-}
-
-/** Results and, when vector search could not take part, why. */
-export interface SearchOutcome {
-  hits: MemoryHit[];
-  /** e.g. the embedder was unreachable and only keywords were searched. */
-  note?: string;
-}
-
-/** Progress of {@linkcode MemorySearch.reindex}. */
-export interface ReindexProgress {
-  scope: string;
-  done: number;
-  total: number;
-  chunks: number;
-}
 
 const MAX_QUERY_WORDS = 32;
 
@@ -111,6 +58,7 @@ export class MemorySearch {
   #indexDir: string;
   #contributors: Set<string>;
   #now: () => Date;
+  #embedding: Embedding | undefined;
   #closed = false;
 
   constructor(options: MemorySearchOptions) {
@@ -121,11 +69,17 @@ export class MemorySearch {
     this.#indexDir = options.indexDir ?? join(options.dataDir, "search");
     this.#contributors = new Set((options.contributors ?? []).map((jid) => normaliseJid(jid)));
     this.#now = options.now ?? (() => new Date());
+    if (options.embedder !== undefined && options.backend.vectors) {
+      this.#embedding = new Embedding(options.embedder, {
+        warn: (message) => options.warn?.(message),
+        now: () => this.#now().getTime(),
+      });
+    }
   }
 
   /** Whether vectors take part (an embedder, and a backend that holds them). */
   get hybrid(): boolean {
-    return this.#options.embedder !== undefined && this.#backend.vectors;
+    return this.#embedding !== undefined;
   }
 
   /** Whether shared memory takes contributions at all. */
@@ -154,16 +108,9 @@ export class MemorySearch {
   async search(conversation: string, query: string, limit = 5): Promise<SearchOutcome> {
     const scopes = this.#scopesOf(conversation);
     const wanted = words(query).slice(0, MAX_QUERY_WORDS);
-    let vector: Float32Array | undefined;
-    let note: string | undefined;
-    if (this.hybrid) {
-      try {
-        [vector] = await this.#options.embedder!.embed([query]);
-      } catch (error) {
-        note = `Vector search was unavailable (${describe(error)}): keywords only`;
-        this.#options.warn?.(note);
-      }
-    }
+    const { vector, note } = this.#embedding === undefined
+      ? {}
+      : await this.#embedding.query(query);
     const k = Math.max(12, limit * 3);
     const candidates: ScopedCandidate[] = [];
     for (const scope of scopes) {
@@ -171,7 +118,7 @@ export class MemorySearch {
         // A conversation with no file and no index yet has nothing to find: no database is made.
         const files = this.#list(scope);
         if (files.length === 0 && !existsSync(indexFile(this.#indexDir, scope))) return [];
-        await this.#refresh(scope, this.#options.embedBeforeSearch ?? 256, files);
+        await this.#refresh(scope, this.#options.embedBeforeSearch ?? 32, files);
         return await this.#backend.search(scope, {
           words: wanted,
           ...(vector === undefined ? {} : { vector }),
@@ -346,26 +293,8 @@ export class MemorySearch {
     for (const { source, reason } of summary.skipped) {
       this.#options.warn?.(`Not indexed: ${source} of ${scope}: ${reason}`);
     }
-    if (!this.hybrid) return;
-    let embedded = 0;
-    while (embedded < embedBudget) {
-      const missing = await this.#backend.missingVectors(scope, 64);
-      if (missing.length === 0) return;
-      let vectors: Float32Array[];
-      try {
-        vectors = await this.#options.embedder!.embed(missing.map((chunk) => chunk.text));
-      } catch (error) {
-        this.#options.warn?.(`Embedding ${scope}'s new chunks failed: ${describe(error)}`);
-        return;
-      }
-      await this.#backend.setVectors(
-        scope,
-        missing.map((chunk, i) => ({ id: chunk.id, vector: vectors[i]! })),
-      );
-      embedded += missing.length;
-    }
     // Over budget: the rest is embedded in the background, not before this answer.
-    this.changed(scope);
+    if (await this.#embedding?.fill(this.#backend, scope, embedBudget)) this.changed(scope);
   }
 
   #list(scope: Scope): SourceFile[] {
