@@ -58,7 +58,12 @@ export function memoryCommands(
     name: "memory",
     summary: "Search this conversation's memory (/memory search <words>)" +
       (search.sharing ? ", or add to shared memory (/memory share <fact>)" : ""),
-    async run({ jid, sender, args }) {
+    async run({ jid, sender, args, rights }) {
+      // As with the tools: in a room, only occupants whose real JID is allowed.
+      if (!rights.erase) {
+        return "In a room, only an occupant whose real JID is allowed (agent.allowed_jids, " +
+          "visible in a non-anonymous room) may use /memory.";
+      }
       const match = /^(\S+)\s*([\s\S]*)$/.exec(args);
       const action = match?.[1]?.toLowerCase();
       const rest = match?.[2]?.trim() ?? "";

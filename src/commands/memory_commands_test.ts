@@ -51,13 +51,14 @@ function run(
   search: MemoryCommandSearch,
   sender = "alice@localhost",
   warn?: (m: string) => void,
+  erase = true,
 ) {
   const registry = new CommandRegistry(memoryCommands(search, warn === undefined ? {} : { warn }));
   return registry.execute(parseCommandLine(text)!, {
     jid: "alice@localhost",
     sender,
     session: "alice@localhost",
-    rights: { dev: false, erase: true },
+    rights: { dev: false, erase },
     sendRaw: () => undefined,
     memory: {} as CommandMemory,
     now: () => new Date("2026-12-01T10:00:00Z"),
@@ -122,4 +123,17 @@ Deno.test("/memory alone or with an unknown action shows the usage", async () =>
   }
   const [command] = memoryCommands(fakeSearch([], false));
   assertEquals(command!.summary, "Search this conversation's memory (/memory search <words>)");
+});
+
+Deno.test("/memory in a room answers only an occupant whose real JID is allowed", async () => {
+  const calls: string[] = [];
+  const reply = await run(
+    "/memory search boat",
+    fakeSearch(calls),
+    "stranger@other",
+    undefined,
+    false,
+  );
+  assertIncludes(reply, "only an occupant whose real JID is allowed");
+  assertEquals(calls, []);
 });

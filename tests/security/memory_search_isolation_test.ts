@@ -132,7 +132,12 @@ for (const mode of ["keyword", "vector"] as const) {
       // The same through the command a person types.
       const [command] = memoryCommands(world.search);
       const reply = await command!.run(
-        { jid: BOB, sender: BOB, args: "search passport QX7741" } as never,
+        {
+          jid: BOB,
+          sender: BOB,
+          args: "search passport QX7741",
+          rights: { dev: false, erase: true },
+        } as never,
       );
       assertNothingOf(reply.replaceAll('"passport QX7741"', ""), "B's /memory search");
     });
