@@ -100,7 +100,10 @@ export class ChildIndexBackend implements IndexBackend {
     const running = this.#running;
     if (running === undefined) return;
     await running.writer.close().catch(() => {});
+    // It ends once its input does; one stuck in a long write is stopped after a while.
+    const timer = setTimeout(() => this.#kill(running), 5000);
     await running.process.status;
+    clearTimeout(timer);
   }
 
   async #call(op: string, args: unknown[]): Promise<unknown> {
