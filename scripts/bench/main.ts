@@ -28,6 +28,7 @@ import { type BenchReport, formatReport } from "./report.ts";
 import { interleavedRoundTrips } from "./round_trips.ts";
 import { measureStartUp } from "./start_up.ts";
 import { summarize } from "./stats.ts";
+import { formatSearchFigures, searchBench } from "./search_bench.ts";
 
 const HELP = `Usage: deno task bench [--quick] [--json FILE]
 
@@ -46,6 +47,8 @@ loopback, a local fake LLM) and prints a table of figures with their targets:
 Options:
   --quick       Fewer iterations: a smoke run in well under a minute (rough figures)
   --json FILE   Also write every figure to FILE as one JSON object
+  --search      Measure memory search instead (no Prosody): index build, query p50/p99,
+                keyword recall@5 and index size at 10k and 100k chunks (--quick: 2k and 10k)
   -h, --help    Show this text
 
 Needs prosody, prosodyctl and openssl on PATH (sh scripts/ensure_test_deps.sh installs them).
@@ -57,13 +60,15 @@ Exit code: 0 when the run completed (targets missed or not), 1 when it failed, 2
 interface Args {
   quick: boolean;
   json: string | undefined;
+  search: boolean;
 }
 
 function parseArgs(args: string[]): Args | string {
-  const parsed: Args = { quick: false, json: undefined };
+  const parsed: Args = { quick: false, json: undefined, search: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--quick") parsed.quick = true;
+    else if (arg === "--search") parsed.search = true;
     else if (arg === "--json") {
       const file = args[++i];
       if (file === undefined || file.startsWith("-")) return "--json needs a file name";
@@ -311,6 +316,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const started = performance.now();
+  if (args.search) return await runSearchBench(args, started);
   let report: BenchReport;
   try {
     report = await run(args);
@@ -325,6 +331,22 @@ async function main(argv: string[]): Promise<number> {
   console.log(`\nTotal bench time: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   if (args.json !== undefined) {
     await Deno.writeTextFile(args.json, JSON.stringify(report, null, 2) + "\n");
+    console.log(`Figures written to ${args.json}`);
+  }
+  return 0;
+}
+
+/** `--search`: the memory search figures (see `search_bench.ts`). */
+async function runSearchBench(args: Args, started: number): Promise<number> {
+  const figures = await searchBench({
+    sizes: args.quick ? [2_000, 10_000] : [10_000, 100_000],
+    queries: args.quick ? 50 : 300,
+    hybrid: true,
+  });
+  console.log(formatSearchFigures(figures));
+  console.log(`\nTotal bench time: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  if (args.json !== undefined) {
+    await Deno.writeTextFile(args.json, JSON.stringify(figures, null, 2) + "\n");
     console.log(`Figures written to ${args.json}`);
   }
   return 0;

@@ -24,6 +24,12 @@ export type {
 export { formatDuration } from "./info_commands.ts";
 export { tierCommands } from "./tier_commands.ts";
 export type { TierControl, TierView } from "./tier_commands.ts";
+export {
+  type MemoryCommandHit,
+  memoryCommands,
+  type MemoryCommandSearch,
+  type MemoryCommandsOptions,
+} from "./memory_commands.ts";
 
 /** The commands every agent has, in the order `/help` lists them. */
 export function builtinCommands(): Command[] {

@@ -108,6 +108,7 @@ const SECRET_KEYS = [
   ["llm", "api_key"],
   ["llm", "providers", "*", "api_key"],
   ["skills", "web_search", "api_key"],
+  ["memory", "search", "api_key"],
   ["rooms", "*", "password"],
   ["webhooks", "admin_token"],
   ["webhooks", "routes", "*", "secret"],
@@ -227,6 +228,8 @@ export async function loadConfig(
   }
   const searchKey = config.skills.web_search?.api_key;
   if (searchKey !== undefined) secrets.add(searchKey);
+  const embedderKey = config.memory.search.api_key;
+  if (embedderKey !== undefined) secrets.add(embedderKey);
   for (const room of config.rooms) if (room.password !== undefined) secrets.add(room.password);
   if (config.webhooks?.admin_token !== undefined) secrets.add(config.webhooks.admin_token);
   for (const route of config.webhooks?.routes ?? []) secrets.add(route.secret);

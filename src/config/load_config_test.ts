@@ -57,7 +57,21 @@ Deno.test("loadConfig() fills in every default", async () => {
       max_schedules: 20,
       missed_run_grace_mins: 60,
     },
-    memory: { path: "./data/memory", fsync: false },
+    memory: {
+      path: "./data/memory",
+      fsync: false,
+      search: {
+        enabled: false,
+        provider: "none",
+        model: "nomic-embed-text",
+        host: "",
+        sources: ["memory", "sessions", "shared"],
+        recency_weight: 0.1,
+        recency_half_life_days: 30,
+        hybrid: { vector_weight: 0.7, keyword_weight: 0.3 },
+      },
+      shared: { contributors: [] },
+    },
     keepalive: { enabled: true, ping_interval_secs: 60, ping_timeout_secs: 10 },
     session: { idle_timeout_mins: 0 },
     log: { level: "info" },
@@ -241,7 +255,8 @@ Deno.test("loadConfig() lists the allowed keys when no key is close", async () =
   const error = await rejection(loadToml(`${MINIMAL_TOML}\n[memory]\ndirectory = "x"\n`));
   assert.equal(
     error.message,
-    'Invalid config "config/agent.toml": memory.directory: unknown key; allowed keys: path, fsync',
+    'Invalid config "config/agent.toml": memory.directory: unknown key; allowed keys: path, ' +
+      "fsync, search, shared",
   );
 });
 
@@ -403,4 +418,61 @@ Deno.test("loadConfig() reads the skills sections and names a misspelt key in th
     'Invalid config "config/agent.toml": skills.web_search.max_result: unknown key; ' +
       'did you mean "max_results"?',
   );
+});
+
+Deno.test("loadConfig() reads [memory.search] with the provider's default host", async () => {
+  const loaded = await loadToml(
+    `${MINIMAL_TOML}\n[memory.search]\nenabled = true\nprovider = "openai"\n` +
+      `model = "text-embedding-3-small"\napi_key = "\${OPENAI_API_KEY}"\nsources = ["memory", "memory"]\n` +
+      `[memory.search.hybrid]\nvector_weight = 0.5\nkeyword_weight = 0.5\n` +
+      `[memory.shared]\ncontributors = ["Admin@Localhost"]\n`,
+    { env: { OPENAI_API_KEY: "sk-embed-secret" } },
+  );
+  const { search, shared } = loaded.config.memory;
+  assert.equal(search.host, "https://api.openai.com");
+  assert.deepEqual(search.sources, ["memory"]);
+  assert.deepEqual(search.hybrid, { vector_weight: 0.5, keyword_weight: 0.5 });
+  assert.deepEqual(shared.contributors, ["admin@localhost"]);
+  assert.ok(loaded.secrets.includes("sk-embed-secret"), "the embedder's key is a secret");
+  const ollama = await loadToml(`${MINIMAL_TOML}\n[memory.search]\nprovider = "ollama"\n`);
+  assert.equal(ollama.config.memory.search.host, "http://localhost:11434");
+});
+
+Deno.test("loadConfig() reports every [memory.search] and [memory.shared] problem", async () => {
+  const error = await rejection(loadToml(
+    `${MINIMAL_TOML}\n[memory]\npath = "./data/memory"\n[memory.search]\nprovider = "bert"\n` +
+      `sources = ["mail"]\nrecency_weight = 2\nhost = "localhost:11434"\nmodle = "x"\n` +
+      `[memory.shared]\npath = "./data"\ncontributors = ["not a jid"]\n`,
+  ));
+  for (
+    const part of [
+      'memory.search.provider: expected one of "none", "ollama", "openai"',
+      'memory.search.sources[0]: expected one of "memory", "sessions", "shared"',
+      "memory.search.recency_weight: expected a number from 0 to 1",
+      "memory.search.host: expected an http:// or https:// URL",
+      'memory.search.modle: unknown key; did you mean "model"?',
+      "memory.shared.contributors[0]: expected a bare JID",
+    ]
+  ) assert.ok(error.message.includes(part), `${part}\nin: ${error.message}`);
+  const weights = await rejection(loadToml(
+    `${MINIMAL_TOML}\n[memory.search.hybrid]\nvector_weight = 0\nkeyword_weight = 0\n`,
+  ));
+  assert.match(
+    weights.message,
+    /memory\.search\.hybrid: expected vector_weight or keyword_weight above 0/,
+  );
+});
+
+Deno.test("loadConfig() refuses a shared folder that holds the data directory or sits in it", async () => {
+  for (const path of ["./data", "./data/memory/alice@localhost", "."]) {
+    const error = await rejection(
+      loadToml(`${MINIMAL_TOML}\n[memory.shared]\npath = "${path}"\n`),
+    );
+    assert.match(
+      error.message,
+      /memory\.shared\.path: expected a folder outside the data directory/,
+    );
+  }
+  const fine = await loadToml(`${MINIMAL_TOML}\n[memory.shared]\npath = "./data/memory/shared"\n`);
+  assert.equal(fine.config.memory.shared.path, "./data/memory/shared");
 });

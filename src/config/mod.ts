@@ -41,6 +41,7 @@ export {
   type PermissionInput,
   type PermissionSet,
   permissionSet,
+  SEARCH_CHILD_ENV,
 } from "./permission_flags.ts";
 export { redactConfig, type RedactConfigOptions, UNSET } from "./redact_config.ts";
 export { DEFAULT_CONFIG_PATH, resolveConfigPath } from "./resolve_config_path.ts";
@@ -64,8 +65,12 @@ export {
   LLM_DEFAULT_HOSTS,
   LLM_PROVIDERS,
   LOG_LEVELS,
+  SEARCH_DEFAULT_HOSTS,
+  SEARCH_PROVIDERS,
+  SEARCH_SOURCES,
   SERVER_MODES,
   serverDomain,
+  sharedPathProblem,
   type WebhookRouteConfig,
   type WebhooksConfig,
 } from "./schema.ts";

@@ -1,4 +1,5 @@
 import { parseListenAddress } from "./listen_address.ts";
+import { isAbsolute, join, resolve } from "node:path";
 import type { LoadedConfig } from "./load_config.ts";
 
 /**
@@ -45,7 +46,18 @@ export interface PermissionFlagsOptions {
    * @default {false}
    */
   portable?: boolean;
+  /**
+   * The `deno` executable the memory search index process runs with: when memory search
+   * uses an embedder, the agent starts that process (which alone holds `--allow-ffi`), so
+   * it joins `--allow-run`, with the variables that process needs to find Deno's cache.
+   * Without it that grant is left out.
+   * @default {undefined}
+   */
+  searchDenoPath?: string;
 }
+
+/** Variables the memory search index process needs to find Deno's module cache. */
+export const SEARCH_CHILD_ENV: readonly string[] = ["DENO_DIR", "XDG_CACHE_HOME"];
 
 /** A permission set: each list sorted, each value once. */
 export interface PermissionSet {
@@ -70,10 +82,9 @@ export interface ExtraPermissions {
 }
 
 /** The parts of {@linkcode LoadedConfig} the permission set depends on. */
-export type PermissionInput = Pick<
-  LoadedConfig,
-  "config" | "path" | "variables" | "dataDir" | "envFiles" | "portable"
->;
+export type PermissionInput =
+  & Pick<LoadedConfig, "config" | "path" | "variables" | "dataDir" | "envFiles" | "portable">
+  & Partial<Pick<LoadedConfig, "baseDir">>;
 
 /**
  * The Deno permission flags the agent needs to run with this config, and nothing more:
@@ -127,15 +138,47 @@ export function permissionSet(
     ...(options.libraryEnv ?? LIBRARY_ENV),
   ];
   const extra = options.extra ?? {};
+  const search = searchPermissions(loaded, options);
   const set: PermissionSet = {
-    net: unique("--allow-net", [...net, ...(extra.net ?? [])]),
-    read: unique("--allow-read", [...read, ...(extra.read ?? [])]),
-    write: unique("--allow-write", [paths.dataDir, ...(extra.write ?? [])]),
-    env: unique("--allow-env", [...env, ...(extra.env ?? [])]),
-    run: unique("--allow-run", [...(extra.run ?? [])]),
+    net: unique("--allow-net", [...net, ...search.net, ...(extra.net ?? [])]),
+    read: unique("--allow-read", [...read, ...search.shared, ...(extra.read ?? [])]),
+    write: unique("--allow-write", [paths.dataDir, ...search.shared, ...(extra.write ?? [])]),
+    env: unique("--allow-env", [...env, ...search.env, ...(extra.env ?? [])]),
+    run: unique("--allow-run", [...search.run, ...(extra.run ?? [])]),
     unstable: [...new Set(extra.unstable ?? [])].sort(),
   };
   return set;
+}
+
+/**
+ * What memory search adds to the agent's own permissions: the embedder's host (the agent
+ * computes embeddings and hands them to the index process, which has no network); the
+ * shared folder when it lies outside the data directory; and, with an embedder and
+ * `searchDenoPath`, running the index process. Keyword-only search adds nothing: SQLite
+ * FTS5 needs no flag beyond the data directory.
+ */
+function searchPermissions(loaded: PermissionInput, options: PermissionFlagsOptions) {
+  const search = loaded.config.memory.search;
+  const none = { net: [], shared: [], env: [], run: [] };
+  if (!search.enabled) return none;
+  const embedder = search.provider !== "none";
+  const paths = options.portable === true ? loaded.portable : loaded;
+  const written = loaded.config.memory.shared.path;
+  const base = loaded.baseDir ?? resolve();
+  const sharedDir = written === undefined
+    ? join(paths.dataDir, "shared")
+    : options.portable === true || isAbsolute(written)
+    ? written
+    : resolve(base, written);
+  const usesShared = search.sources.includes("shared") ||
+    loaded.config.memory.shared.contributors.length > 0;
+  return {
+    net: embedder ? [urlHostPort(search.host)] : [],
+    // The default folder, inside the data directory, is granted with it.
+    shared: usesShared && written !== undefined ? [sharedDir] : [],
+    env: embedder ? [...SEARCH_CHILD_ENV] : [],
+    run: embedder && options.searchDenoPath !== undefined ? [options.searchDenoPath] : [],
+  };
 }
 
 /** The Deno flags of a permission set (an empty run list grants nothing to run). */

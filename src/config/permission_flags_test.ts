@@ -93,3 +93,42 @@ Deno.test("permissionFlags() grants the host of every configured LLM provider", 
       "OPENAI_CUSTOM_HEADERS",
   );
 });
+
+Deno.test("permissionFlags() adds nothing for keyword-only memory search", async () => {
+  const plain = await loadToml(MINIMAL_TOML);
+  const search = await loadToml(`${MINIMAL_TOML}\n[memory.search]\nenabled = true\n`);
+  assert.deepEqual(
+    permissionFlags(search, { searchDenoPath: "/usr/bin/deno" }),
+    permissionFlags(plain),
+  );
+});
+
+Deno.test("permissionFlags() grants the embedder's host and starting the index process", async () => {
+  const loaded = await loadToml(
+    `${MINIMAL_TOML}\n[attachments]\nenabled = false\n[memory.search]\nenabled = true\n` +
+      `provider = "openai"\nhost = "https://embed.example.org:8443/v1"\n`,
+  );
+  const flags = permissionFlags(loaded, { searchDenoPath: "/usr/bin/deno" });
+  assert.deepEqual(flags, [
+    "--allow-net=embed.example.org:8443,localhost:11434,localhost:5222",
+    "--allow-read=/home/bot/.fluux-agent/.env,/srv/agent/.env,/srv/agent/config/agent.toml," +
+    "/srv/agent/data/memory",
+    "--allow-write=/srv/agent/data/memory",
+    "--allow-env=DENO_DIR,FLUUX_CONFIG,HOME,XDG_CACHE_HOME",
+    "--allow-run=/usr/bin/deno",
+  ]);
+  assert.ok(!flags.some((flag) => flag.includes("ffi")), "the agent never holds --allow-ffi");
+  // Without the deno path (a caller that does not start the index process) no run grant.
+  assert.ok(!permissionFlags(loaded).some((flag) => flag.startsWith("--allow-run")));
+});
+
+Deno.test("permissionFlags() grants a shared folder outside the data directory", async () => {
+  const loaded = await loadToml(
+    `${MINIMAL_TOML}\n[memory.search]\nenabled = true\n[memory.shared]\npath = "../team-notes"\n`,
+  );
+  const flags = permissionFlags(loaded);
+  assert.ok(flags[1]!.split(/[=,]/).includes("/srv/team-notes"), flags[1]);
+  assert.ok(flags[2]!.split(/[=,]/).includes("/srv/team-notes"), flags[2]);
+  const portable = permissionFlags(loaded, { portable: true });
+  assert.ok(portable[1]!.split(/[=,]/).includes("../team-notes"), portable[1]);
+});

@@ -59,6 +59,10 @@ export function redactConfig(config: Config, options: RedactConfigOptions = {}):
         routes: copy.webhooks.routes.map((route) => ({ ...route, secret: REDACTED })),
       },
     }),
+    memory: copy.memory.search.api_key === undefined ? copy.memory : {
+      ...copy.memory,
+      search: { ...copy.memory.search, api_key: REDACTED },
+    },
   };
 }
 

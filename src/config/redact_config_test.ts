@@ -35,3 +35,13 @@ Deno.test("redactConfig() shows an absent API key as (unset) and leaves the inpu
   assert.equal(loaded.config.server.password, "s3cret-pass");
   assert.equal(loaded.config.llm.api_key, undefined);
 });
+
+Deno.test("redactConfig() hides the embedder's API key, even one written in the file", async () => {
+  const loaded = await loadToml(
+    `${MINIMAL_TOML}\n[memory.search]\nprovider = "openai"\napi_key = "literal-embed-key"\n`,
+  );
+  const redacted = redactConfig(loaded.config, { secrets: loaded.secrets });
+  assert.equal(redacted.memory.search.api_key, "********");
+  assert.ok(!JSON.stringify(redacted).includes("literal-embed-key"));
+  assert.equal(loaded.config.memory.search.api_key, "literal-embed-key");
+});

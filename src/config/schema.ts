@@ -1,3 +1,4 @@
+import { isAbsolute, normalize } from "node:path";
 import { z } from "zod";
 import { isBareJid, isDomain, normaliseBareJid, parseJid } from "../jid/mod.ts";
 // The one list of default upload hosts and ports, and the one parser of name servers.
@@ -139,10 +140,102 @@ const agentSchema = table({
   missed_run_grace_mins: integer(0, 10_080).default(60),
 });
 
+/** Embedders of memory search: `"none"` searches by keywords only. */
+export const SEARCH_PROVIDERS = ["none", "ollama", "openai"] as const;
+
+/** What memory search indexes: profiles and notes, sessions, the shared folder. */
+export const SEARCH_SOURCES = ["memory", "sessions", "shared"] as const;
+
+/** The embedding endpoint used for each provider when `memory.search.host` is not set. */
+export const SEARCH_DEFAULT_HOSTS: Readonly<
+  Record<Exclude<(typeof SEARCH_PROVIDERS)[number], "none">, string>
+> = {
+  ollama: "http://localhost:11434",
+  openai: "https://api.openai.com",
+};
+
+function fraction() {
+  const error = "expected a number from 0 to 1";
+  return z.number({ error }).min(0, { error }).max(1, { error });
+}
+
+const hybridSchema = table({
+  vector_weight: fraction().default(0.7),
+  keyword_weight: fraction().default(0.3),
+});
+
+const searchTable = table({
+  enabled: bool().default(false),
+  provider: z.enum(SEARCH_PROVIDERS, { error: oneOf(SEARCH_PROVIDERS) }).default("none"),
+  model: text().default("nomic-embed-text"),
+  host: text("expected an http:// or https:// URL")
+    .refine(isHttpUrl, { error: "expected an http:// or https:// URL" }).optional(),
+  api_key: text().optional(),
+  sources: z.array(z.enum(SEARCH_SOURCES, { error: oneOf(SEARCH_SOURCES) }), {
+    error: "expected an array of sources",
+  }).default([...SEARCH_SOURCES]),
+  recency_weight: fraction().default(0.1),
+  recency_half_life_days: integer(1, 36_500).default(30),
+  hybrid: hybridSchema.prefault({}),
+});
+
+const searchSchema = searchTable.refine(
+  (search) => search.hybrid.vector_weight + search.hybrid.keyword_weight > 0,
+  { path: ["hybrid"], error: "expected vector_weight or keyword_weight above 0" },
+).transform((search) => ({
+  ...search,
+  sources: [...new Set(search.sources)],
+  host: search.host ?? (search.provider === "none" ? "" : SEARCH_DEFAULT_HOSTS[search.provider]),
+}));
+
+const sharedSchema = table({
+  path: text().optional(),
+  contributors: z.array(
+    z.string({ error: BARE_JID }).refine(isBareJid, { error: BARE_JID })
+      .transform((jid) => jid.toLowerCase()),
+    { error: "expected an array of bare JIDs" },
+  ).default([]),
+});
+
 const memorySchema = table({
   path: text().default("./data/memory"),
   fsync: bool().default(false),
+  search: searchSchema.prefault({}),
+  shared: sharedSchema.prefault({}),
+}).check((context) => {
+  const { path, shared } = context.value;
+  const problem = shared.path === undefined ? undefined : sharedPathProblem(path, shared.path);
+  if (problem !== undefined) {
+    context.issues.push({
+      code: "custom",
+      path: ["shared", "path"],
+      message: problem,
+      input: shared.path,
+      continue: true,
+    });
+  }
 });
+
+/**
+ * Why a shared folder cannot be where it is: inside the data directory only its own
+ * `shared` folder is, since any other folder there is a conversation's (or would be
+ * searched by everyone); and a folder holding the data directory would share every
+ * conversation's notes. Compared as written (the loader resolves both the same way).
+ */
+export function sharedPathProblem(dataDir: string, sharedDir: string): string | undefined {
+  const data = normalize(dataDir).replace(/\/+$/, "");
+  const shared = normalize(sharedDir).replace(/\/+$/, "");
+  const inside = (child: string, parent: string) =>
+    child === parent || child.startsWith(parent === "/" ? "/" : `${parent}/`) ||
+    (parent === "." && !child.startsWith("../") && child !== ".." && !isAbsolute(child));
+  if (inside(data, shared)) {
+    return "expected a folder outside the data directory (memory.path), not one holding it";
+  }
+  if (inside(shared, data) && shared !== `${data === "." ? "" : `${data}/`}shared`) {
+    return 'expected a folder outside the data directory, or its "shared" folder';
+  }
+  return undefined;
+}
 
 /** How a room activates the agent. */
 export const ROOM_ACTIVATIONS = ["mention", "all"] as const;
@@ -347,6 +440,9 @@ export const CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = {
   "llm.providers.openai": ["api_key", "host"],
   agent: Object.keys(agentSchema.shape),
   memory: Object.keys(memorySchema.shape),
+  "memory.search": Object.keys(searchTable.shape),
+  "memory.search.hybrid": Object.keys(hybridSchema.shape),
+  "memory.shared": Object.keys(sharedSchema.shape),
   keepalive: Object.keys(keepaliveSchema.shape),
   session: Object.keys(sessionSchema.shape),
   log: Object.keys(logSchema.shape),

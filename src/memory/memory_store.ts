@@ -32,12 +32,22 @@ import {
   type TornTailRepair,
 } from "./_history_file.ts";
 
-import type { MemoryStoreOptions, NewHistoryEntry, RecentOptions } from "./memory_store_options.ts";
+import type {
+  MemoryChange,
+  MemoryStoreOptions,
+  NewHistoryEntry,
+  RecentOptions,
+} from "./memory_store_options.ts";
 
 export type { TornTailRepair } from "./_history_file.ts";
 export type { PromptParts } from "./_prompt_parts.ts";
 
-export type { MemoryStoreOptions, NewHistoryEntry, RecentOptions } from "./memory_store_options.ts";
+export type {
+  MemoryChange,
+  MemoryStoreOptions,
+  NewHistoryEntry,
+  RecentOptions,
+} from "./memory_store_options.ts";
 
 interface FileState {
   repaired: boolean;
@@ -84,6 +94,7 @@ export class MemoryStore {
   #now: () => Date;
   #sync: boolean;
   #onRepair: (repair: TornTailRepair) => void;
+  #onChange: (change: MemoryChange) => void;
   #queue = new KeyedQueue();
   #files: LruMap<string, FileState>;
   #tailEntries: number;
@@ -101,6 +112,7 @@ export class MemoryStore {
     this.#now = now;
     this.#sync = (options.durability ?? "datasync") === "datasync";
     this.#onRepair = options.onRepair ?? (() => {});
+    this.#onChange = options.onChange ?? (() => {});
     this.#tailEntries = count(options.cacheEntries, 200, "cacheEntries");
     const sessions = count(options.cacheSessions, 1000, "cacheSessions");
     this.#paths = new ConversationPaths(root, sessions);
@@ -202,8 +214,19 @@ export class MemoryStore {
       state.tail?.push(json, isMessage);
       if (isMessage && state.messages !== undefined) state.messages++;
       state.lastTs = written.ts ?? null;
+      this.#changed(ref, "append");
       return written;
     });
+  }
+
+  /** Tells the `onChange` hook; a failing hook never fails the store's operation. */
+  #changed(ref: ConversationRef, kind: MemoryChange["kind"]): void {
+    const thread = typeof ref === "string" ? undefined : ref.thread;
+    try {
+      this.#onChange({ jid: normaliseJid(refJid(ref)), ...(thread ? { thread } : {}), kind });
+    } catch {
+      // The hook only notes the change; the entry is written either way.
+    }
   }
 
   /**
@@ -300,6 +323,7 @@ export class MemoryStore {
         const target = join(sessions, n === 0 ? `${stamp}.jsonl` : `${stamp}-${n}.jsonl`);
         if (await this.#fs.renameNoReplace(path, target)) {
           this.#reset(state);
+          this.#changed(jid, "archive");
           return target;
         }
       }
@@ -314,6 +338,15 @@ export class MemoryStore {
    * @returns The files removed, relative to the conversation's folder.
    */
   async forget(ref: ConversationRef): Promise<string[]> {
+    try {
+      return await this.#forget(ref);
+    } finally {
+      // Even after a partial failure: what indexes the erased files must forget them too.
+      this.#changed(ref, "forget");
+    }
+  }
+
+  async #forget(ref: ConversationRef): Promise<string[]> {
     const dir = this.#paths.dir(refJid(ref));
     const removed = await this.#withHistory(ref, async (path, state) => {
       const session = relative(dir, dirname(path));

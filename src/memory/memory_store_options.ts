@@ -20,6 +20,18 @@ export interface RecentOptions {
   include?: "messages" | "all";
 }
 
+/**
+ * A change the store made to a conversation's files: an entry appended to a session, a
+ * session archived, or the session and profile erased (`/forget`).
+ */
+export interface MemoryChange {
+  /** The conversation's normalised bare JID. */
+  jid: string;
+  /** The XEP-0201 thread whose session changed; absent for the default session. */
+  thread?: string;
+  kind: "append" | "archive" | "forget";
+}
+
 /** Options of {@linkcode MemoryStore}. */
 export interface MemoryStoreOptions {
   /** Filesystem access. @default {denoMemoryFs()} */
@@ -33,6 +45,13 @@ export interface MemoryStoreOptions {
    * @default {"datasync"}
    */
   durability?: "datasync" | "none";
+  /**
+   * Called after each change the store makes (for the search index: a changed session is
+   * re-indexed, a forgotten conversation's index removed). It must not throw; it runs
+   * inside the conversation's file queue, so it should only note the change.
+   * @default {no-op}
+   */
+  onChange?: (change: MemoryChange) => void;
   /** Called when a torn last line left by a crash is repaired. @default {no-op} */
   onRepair?: (repair: TornTailRepair) => void;
   /**

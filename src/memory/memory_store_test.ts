@@ -4,12 +4,18 @@ import { MemoryStore } from "./memory_store.ts";
 import { countingFs } from "./_test_fs.ts";
 import type { MemoryFs } from "./memory_fs.ts";
 import type { TornTailRepair } from "./_history_file.ts";
+import type { MemoryChange } from "./memory_store_options.ts";
 
 const JID = "alice@example.org";
 
 async function withStore(
   test: (store: MemoryStore, root: string) => Promise<void>,
-  options: { fs?: MemoryFs; now?: () => Date; onRepair?: (r: TornTailRepair) => void } = {},
+  options: {
+    fs?: MemoryFs;
+    now?: () => Date;
+    onRepair?: (r: TornTailRepair) => void;
+    onChange?: (change: MemoryChange) => void;
+  } = {},
 ) {
   const root = await Deno.makeTempDir({ prefix: "memory_store_test_" });
   const fs = countingFs(options.fs);
@@ -365,4 +371,30 @@ Deno.test("MemoryStore names a hostile thread id's folder by its hash", async ()
     assert.equal(folders.length, 1);
     assert.match(folders[0] ?? "", /^h-[0-9a-f]{32}$/);
   });
+});
+
+Deno.test("MemoryStore tells onChange of each append, archive and forget, and survives a failing hook", async () => {
+  const changes: unknown[] = [];
+  let fail = false;
+  await withStore(async (store) => {
+    await store.append("Alice@Example.org", user("hi"));
+    await store.append({ jid: JID, thread: "plans" }, user("in the thread"));
+    await store.archive(JID);
+    fail = true;
+    await store.append(JID, user("the hook throws, the entry is written"));
+    fail = false;
+    await store.forget(JID);
+    assert.equal(await store.messageCount(JID), 0);
+  }, {
+    onChange: (change) => {
+      if (fail) throw new Error("hook failed");
+      changes.push(change);
+    },
+  });
+  assert.deepEqual(changes, [
+    { jid: JID, kind: "append" },
+    { jid: JID, thread: "plans", kind: "append" },
+    { jid: JID, kind: "archive" },
+    { jid: JID, kind: "forget" },
+  ]);
 });

@@ -11,6 +11,7 @@
 export { MemoryStore } from "./memory_store.ts";
 export type {
   ConversationRef,
+  MemoryChange,
   MemoryStoreOptions,
   NewHistoryEntry,
   PromptParts,

@@ -17,8 +17,9 @@ import { normaliseBareJid } from "../jid/mod.ts";
  * What the data directory holds beside the conversation folders: the global prompt parts,
  * the invited rooms and the component's contacts (and their temporary files while they are
  * rewritten), the inbox of messages not yet handled, the scheduled tasks (and their temporary and
- * set-aside files), the tool audit log and the skills' state. A domain-only JID with one of
- * these names gets no folder.
+ * set-aside files), the webhook delivery ledger, the tool audit log, the skills' state, the
+ * search indexes and the shared memory folder. A domain-only JID with one of these names gets
+ * no folder.
  */
 const RESERVED_NAMES = new Set([
   "identity.md",
@@ -35,6 +36,8 @@ const RESERVED_NAMES = new Set([
   "schedules.json.damaged",
   "audit",
   "skills",
+  "search",
+  "shared",
 ]);
 
 function invalid(jid: string, why: string): TypeError {

@@ -93,6 +93,8 @@ Deno.test("conversationDir() gives no folder to a domain named like the data dir
       "audit",
       "identity.md",
       "schedules.json",
+      "search",
+      "Shared",
     ]
   ) {
     assert.throws(() => conversationDir("/data", name), /keeps for itself/);

@@ -8,6 +8,7 @@
  * - OpenAI Chat Completions (host `{url}/v1`): `POST /v1/chat/completions` (JSON, or SSE chunks
  *   when the body asks `stream: true`), `GET /v1/models/{model}` (a look-up without Anthropic's
  *   `anthropic-version` header is answered in OpenAI's format)
+ * - OpenAI-compatible embeddings: `POST /v1/embeddings` (the same vectors as `/api/embed`)
  *
  * Like the real APIs, it can refuse a wrong API key (401) and models it does not have (404).
  *
@@ -105,7 +106,7 @@ export interface FakeLlmOptions {
    * with the API's authentication error. @default {any key, or none}
    */
   api_key?: string;
-  /** Length of the vectors `POST /api/embed` returns. @default {8} */
+  /** Length of the vectors `POST /api/embed` and `POST /v1/embeddings` return. @default {8} */
   embedding_dimensions?: number;
 }
 
@@ -228,6 +229,9 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
     }
     if (req.method === "POST" && path === "/api/show") return show(String(model));
     if (req.method === "POST" && path === "/api/embed") return embed(recorded.body, dimensions);
+    if (req.method === "POST" && path === "/v1/embeddings") {
+      return openAiEmbed(recorded.body, dimensions);
+    }
     if (req.method === "GET" && path === "/api/tags") return tags(models);
     if (req.method === "GET" && path === "/api/version") return Response.json({ version: "0.0.0" });
     return errorResponse(api, 404, {});
@@ -571,20 +575,29 @@ function rawResponse(api: FakeCall["api"], reply: FakeRawReply): Response {
 function embed(body: unknown, dimensions: number): Response {
   const { model, input } = (body ?? {}) as { model?: string; input?: string | string[] };
   const inputs = Array.isArray(input) ? input : [input ?? ""];
-  const embeddings = inputs.map((text) => {
-    const vector = Array.from(
-      { length: dimensions },
-      (_, i) => (hash(`${i}:${text}`) % 2001) / 1000 - 1,
-    );
-    const norm = Math.hypot(...vector) || 1;
-    return vector.map((x) => x / norm);
-  });
+  const embeddings = inputs.map((text) => unitVector(text, dimensions));
   return Response.json({
     model: model ?? "fake-model",
     embeddings,
     total_duration: 0,
     load_duration: 0,
     prompt_eval_count: inputs.join(" ").split(/\s+/).length,
+  });
+}
+
+/** OpenAI's `/v1/embeddings` answer, with the vectors `/api/embed` gives the same texts. */
+function openAiEmbed(body: unknown, dimensions: number): Response {
+  const { model, input } = (body ?? {}) as { model?: string; input?: string | string[] };
+  const inputs = Array.isArray(input) ? input : [input ?? ""];
+  return Response.json({
+    object: "list",
+    data: inputs.map((text, index) => ({
+      object: "embedding",
+      index,
+      embedding: unitVector(text, dimensions),
+    })),
+    model: model ?? "fake-model",
+    usage: { prompt_tokens: inputs.join(" ").length, total_tokens: inputs.join(" ").length },
   });
 }
 
@@ -599,6 +612,16 @@ function tags(models: string[]): Response {
       details: { format: "gguf", family: "fake", parameter_size: "1B", quantization_level: "Q4_0" },
     })),
   });
+}
+
+/** A stable unit vector for a text (equal texts, equal vectors; nothing semantic). */
+function unitVector(text: string, dimensions: number): number[] {
+  const vector = Array.from(
+    { length: dimensions },
+    (_, i) => (hash(`${i}:${text}`) % 2001) / 1000 - 1,
+  );
+  const norm = Math.hypot(...vector) || 1;
+  return vector.map((x) => x / norm);
 }
 
 /** FNV-1a, 32 bits. */

@@ -89,6 +89,26 @@ Deno.test("startFakeLlm() embeds texts into stable unit vectors", async () => {
   }
 });
 
+Deno.test("startFakeLlm() answers OpenAI's /v1/embeddings with the vectors /api/embed gives", async () => {
+  await using fake = await startFakeLlm({ embedding_dimensions: 4, api_key: "sk-test" });
+  const post = (path: string, body: unknown, key = "sk-test") =>
+    fetch(`${fake.url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+      body: JSON.stringify(body),
+    });
+  const openai = await (await post("/v1/embeddings", { model: "m", input: ["cat", "dog"] })).json();
+  const ollama = await (await post("/api/embed", { model: "m", input: ["cat", "dog"] })).json();
+  assert.deepEqual(openai.data.map((item: { index: number }) => item.index), [0, 1]);
+  assert.deepEqual(
+    openai.data.map((item: { embedding: number[] }) => item.embedding),
+    ollama.embeddings,
+  );
+  const refused = await post("/v1/embeddings", { model: "m", input: "cat" }, "wrong");
+  assert.equal(refused.status, 401);
+  await refused.body?.cancel();
+});
+
 Deno.test("failNext() fails that many requests with the marker, then answers again", async () => {
   await using fake = await startFakeLlm();
   fake.failNext(529, 2, { retry_after: "1" });

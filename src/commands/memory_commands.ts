@@ -1,0 +1,123 @@
+/**
+ * Memory commands: `/memory search <query>` runs the same search as the `memory_search`
+ * tool, for the person, without an LLM call; `/memory share <text>` adds a fact to shared
+ * memory for a contributor. The conversation and the sender come from the runtime.
+ *
+ * @module
+ */
+import type { Command } from "./command.ts";
+
+/** A result as the commands show it. */
+export interface MemoryCommandHit {
+  source: string;
+  lineFrom: number;
+  lineTo: number;
+  date: string;
+  text: string;
+  shared: boolean;
+}
+
+/** The memory search the commands use (`MemorySearch` in `src/search/`). */
+export interface MemoryCommandSearch {
+  search(
+    conversation: string,
+    query: string,
+    limit?: number,
+  ): Promise<{ hits: MemoryCommandHit[]; note?: string }>;
+  share(contributor: string | undefined, fact: string): Promise<{ source: string; line: number }>;
+  /** Whether shared memory takes contributions. */
+  readonly sharing: boolean;
+}
+
+/** Options of {@linkcode memoryCommands}. */
+export interface MemoryCommandsOptions {
+  /** Where a failure the person is not shown goes (the agent's log). @default {no-op} */
+  warn?: (message: string) => void;
+}
+
+/** Longest result text shown in a chat message. */
+const SHOWN_CHARS = 600;
+
+const USAGE = "Usage: /memory search <words> — search this conversation's memory and the " +
+  "shared notes; /memory share <fact> — add a fact to shared memory (contributors only)";
+
+/**
+ * The `/memory` command over a memory search.
+ *
+ * @example
+ * ```ts
+ * const commands = [...builtinCommands(), ...memoryCommands(search)];
+ * ```
+ */
+export function memoryCommands(
+  search: MemoryCommandSearch,
+  options: MemoryCommandsOptions = {},
+): Command[] {
+  const warn = options.warn ?? (() => {});
+  return [{
+    name: "memory",
+    summary: "Search this conversation's memory (/memory search <words>)" +
+      (search.sharing ? ", or add to shared memory (/memory share <fact>)" : ""),
+    async run({ jid, sender, args, rights }) {
+      // As with the tools: in a room, only occupants whose real JID is allowed.
+      if (!rights.erase) {
+        return "In a room, only an occupant whose real JID is allowed (agent.allowed_jids, " +
+          "visible in a non-anonymous room) may use /memory.";
+      }
+      const match = /^(\S+)\s*([\s\S]*)$/.exec(args);
+      const action = match?.[1]?.toLowerCase();
+      const rest = match?.[2]?.trim() ?? "";
+      if (action === "search" && rest !== "") return await runSearch(search, jid, rest, warn);
+      if (action === "share" && rest !== "") return await runShare(search, sender, rest, warn);
+      return USAGE;
+    },
+  }];
+}
+
+async function runSearch(
+  search: MemoryCommandSearch,
+  jid: string,
+  query: string,
+  warn: (message: string) => void,
+) {
+  let outcome;
+  try {
+    outcome = await search.search(jid, query, 5);
+  } catch (error) {
+    warn(`/memory search in ${jid} failed: ${describe(error)}`);
+    return "Memory search failed; the agent's log says why.";
+  }
+  const note = outcome.note === undefined ? "" : `\n(${outcome.note})`;
+  if (outcome.hits.length === 0) return `Nothing found in memory for "${query}".${note}`;
+  const lines = outcome.hits.map((hit, i) => {
+    const text = hit.text.length > SHOWN_CHARS ? `${hit.text.slice(0, SHOWN_CHARS)}…` : hit.text;
+    return `${i + 1}. ${hit.source}, lines ${hit.lineFrom}-${hit.lineTo}, ` +
+      `${hit.date.slice(0, 10)}${hit.shared ? " (shared)" : ""}\n${text}`;
+  });
+  return `Found in memory for "${query}":${note}\n\n${lines.join("\n\n")}`;
+}
+
+async function runShare(
+  search: MemoryCommandSearch,
+  sender: string | undefined,
+  fact: string,
+  warn: (message: string) => void,
+) {
+  try {
+    const added = await search.share(sender, fact);
+    return `Added to shared memory (${added.source}, line ${added.line}).`;
+  } catch (error) {
+    // Refusals (not a contributor, an empty or too long fact) say why; anything else does not.
+    if (
+      error instanceof RangeError || (error instanceof Error && error.name === "MemoryAccessError")
+    ) {
+      return `Not added: ${error.message}.`;
+    }
+    warn(`/memory share by ${sender ?? "an unknown sender"} failed: ${describe(error)}`);
+    return "Sharing failed; the agent's log says why.";
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
