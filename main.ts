@@ -20,6 +20,7 @@ Commands:
   start         Work out the permissions the config needs and run the agent under exactly them.
   check         Validate the config and print the effective settings, secrets hidden.
   permissions   Print the Deno permission flags the config needs.
+  reindex       Rebuild the memory search indexes ([memory.search]), with a progress line.
   compile       Build one executable with those permissions baked in.
                 Options: --output <file> (default dist/fluux-agent), --target <triple>,
                 --dry-run (print the deno compile command instead of running it).
@@ -30,7 +31,16 @@ The config file is --config <path>, else $FLUUX_CONFIG, else config/agent.toml. 
 paths (the config, ./.env, memory.path, skills.dir) resolve against the working directory.
 Exit codes: 0 clean stop, 1 runtime failure (e.g. authentication), 2 config or usage error.`;
 
-const COMMANDS = ["run", "start", "check", "permissions", "compile", "help", "version"];
+const COMMANDS = [
+  "run",
+  "start",
+  "check",
+  "permissions",
+  "reindex",
+  "compile",
+  "help",
+  "version",
+];
 
 /** Commands that may run with secrets unset: they need the variables' names only. */
 const NO_SECRETS_COMMANDS = ["check", "permissions", "compile"];
@@ -80,6 +90,8 @@ async function main(args: string[]): Promise<number> {
       return await (await import("./src/cli/compile.ts")).compile(loaded, rest);
     case "start":
       return await (await import("./src/cli/start.ts")).start(loaded);
+    case "reindex":
+      return await (await import("./src/cli/reindex.ts")).reindexCommand(loaded);
     default:
       return await (await import("./src/cli/run.ts")).run(loaded);
   }

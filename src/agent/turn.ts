@@ -96,6 +96,11 @@ export interface TurnContext {
    * an image), unless `/tier` forced another. @default {the call's own tier}
    */
   tierFor?: (conversation: string, own: string) => string;
+  /**
+   * Lines for the system prompt when a tool is offered, by tool name (e.g. memory search:
+   * "search before answering about earlier conversations"). @default {{}}
+   */
+  toolNotes?: Readonly<Record<string, string>>;
 }
 
 /** Where a turn's chat states and reply go. */
@@ -211,10 +216,12 @@ export async function runTurn(input: TurnInput, context: TurnContext): Promise<v
       attachTo(messages, input.attachments);
     }
     const tools = input.tools === false ? [] : context.tools?.definitions() ?? [];
+    const notes = tools.flatMap((tool) => context.toolNotes?.[tool.name] ?? []);
     const system = [
       buildSystemPrompt(parts, { name: context.name, now: now() }),
       input.situation,
       tools.length > 0 ? UNTRUSTED_CONTENT_NOTICE : undefined,
+      ...notes,
     ].filter((part) => part !== undefined).join("\n\n");
     const [reply] = await Promise.all([
       converse(

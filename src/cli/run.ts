@@ -8,7 +8,8 @@
 import { Agent, ContactBook, RoomBook, toolSet } from "../agent/mod.ts";
 import { AttachmentDownloader, AttachmentIntake } from "../attachments/mod.ts";
 import { type LoadedConfig, secretScrubber, serverDomain } from "../config/mod.ts";
-import { scheduleCommands, tierCommands } from "../commands/mod.ts";
+import { memoryCommands, scheduleCommands, tierCommands } from "../commands/mod.ts";
+import { createMemorySearch, MEMORY_SEARCH_HINT, MemoryTools } from "../search/mod.ts";
 import { scheduleFile, Scheduler, scheduleTools } from "../scheduler/mod.ts";
 import {
   checkAtStart,
@@ -48,8 +49,11 @@ export async function run(loaded: LoadedConfig): Promise<number> {
   // With tiers and fallbacks configured the client is a model router, whose routes `/tier` shows.
   const routed = llm as { routes?: ModelRouter["routes"] };
   const tiers = new TierOverrides({ routes: () => routed.routes?.() ?? [] });
+  const search = createMemorySearch(loaded, { warn: (line) => log.child("search").warn(line) });
   const memory = new MemoryStore(loaded.dataDir, {
     fs: denoMemoryFs(),
+    // The search index follows the files: a write re-indexes, /forget drops the index.
+    ...(search === undefined ? {} : { onChange: (change) => search.onMemoryChange(change) }),
     durability: config.memory.fsync ? "datasync" : "none",
     // Room for the history a turn reads plus the tool entries between its messages.
     cacheEntries: Math.max(200, config.llm.max_history_messages * 4),
@@ -84,13 +88,22 @@ export async function run(loaded: LoadedConfig): Promise<number> {
   });
   const tools = toolSet(
     skills.tools,
+    search === undefined ? undefined : new MemoryTools(search),
     config.agent.max_schedules > 0
       ? scheduleTools(scheduler, { log: log.child("scheduler") })
       : undefined,
   );
   const agent = new Agent({
     ...(attachments === undefined ? {} : { attachments }),
-    commands: [...skills.commands, ...tierCommands(tiers), ...scheduleCommands(scheduler)],
+    commands: [
+      ...skills.commands,
+      ...tierCommands(tiers),
+      ...scheduleCommands(scheduler),
+      ...(search === undefined
+        ? []
+        : memoryCommands(search, { warn: (line) => log.child("search").warn(line) })),
+    ],
+    toolNotes: { memory_search: MEMORY_SEARCH_HINT },
     tierFor: (conversation, own) => tiers.tierFor(conversation, own),
     ...(tools === undefined ? {} : { tools }),
     maxToolRounds: config.agent.max_tool_rounds,
@@ -215,6 +228,7 @@ export async function run(loaded: LoadedConfig): Promise<number> {
   }
   await Promise.race([agent.idle(), new Promise((resolve) => setTimeout(resolve, 3000))]);
   await memory.close();
+  await search?.close();
   log.info("Stopped");
   return 0;
 }

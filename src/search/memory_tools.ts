@@ -40,7 +40,7 @@ export interface MemoryCallContext {
    * Who made the request, when not the conversation itself: in a room, the occupant's real
    * JID (when the room discloses it). @default {conversation}
    */
-  speaker?: string;
+  sender?: string | undefined;
 }
 
 /** Default and largest `limit` of `memory_search`. */
@@ -175,7 +175,7 @@ export class MemoryTools {
           if (!this.#search.sharing) break;
           only(input, ["fact"], call.name);
           const fact = text(input.fact, "fact", MAX_FACT_CHARS);
-          const added = await this.#search.share(context.speaker ?? context.conversation, fact);
+          const added = await this.#search.share(context.sender ?? context.conversation, fact);
           return result(`Added to shared memory (${added.source}, line ${added.line}).`);
         }
       }

@@ -111,7 +111,7 @@ Deno.test("memory_share is offered only when shared memory has contributors", as
     ]);
     const added = await tools.call(
       { id: "t", name: "memory_share", input: { fact: "Standup moved to 10:00" } },
-      { conversation: "team@conference.example.org", speaker: ALICE },
+      { conversation: "team@conference.example.org", sender: ALICE },
     );
     assertEquals(added, {
       tool_use_id: "t",

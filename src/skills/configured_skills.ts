@@ -133,7 +133,8 @@ export async function agentPermissionSet(
     : [];
   return permissionSet(loaded, {
     extra: { ...extra, net: [...(extra.net ?? []), ...dns] },
-    ...(options.portable === true ? { portable: true } : {}),
+    // Memory search with an embedder starts its index process with the same executable.
+    ...(options.portable === true ? { portable: true } : { searchDenoPath: options.denoPath }),
   });
 }
 

@@ -232,7 +232,7 @@ Deno.test("memory isolation: memory_share is refused to anyone not listed, in a 
     for (
       const context of [{ conversation: BOB }, { conversation: ROOM }, {
         conversation: ROOM,
-        speaker: BOB,
+        sender: BOB,
       }]
     ) {
       const result = await world.tools.call(
@@ -245,7 +245,7 @@ Deno.test("memory isolation: memory_share is refused to anyone not listed, in a 
     assertExcludes(await searchAs(world, BOB, { query: "hunter2" }), "hunter2");
     const admin = await world.tools.call(
       { id: "t", name: "memory_share", input: { fact: "Lunch is at noon" } },
-      { conversation: ROOM, speaker: "admin@example.org" },
+      { conversation: ROOM, sender: "admin@example.org" },
     );
     assertEquals(admin.is_error, false);
   });

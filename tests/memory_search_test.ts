@@ -1,0 +1,74 @@
+/**
+ * Memory search as people notice it (a real Prosody, slixmpp people, the agent as a process,
+ * keyword search: no model needed): a fact from an archived session is found by the LLM's
+ * `memory_search`; a hand edit of memory.md is found at the next search; another person's
+ * search finds nothing of it; `/memory search` answers without the LLM; after `/forget` what
+ * it erased is gone from the index too.
+ */
+import { assertEquals, assertIncludes, assertTrue } from "./support/assert.ts";
+import { startAgent } from "./support/agent_process.ts";
+import { type FakeCall, startFakeLlm } from "./support/fake_llm.ts";
+import { connectHuman } from "./support/human.ts";
+import { startProsody } from "./support/prosody.ts";
+
+const BOT = "bot@localhost";
+
+/** Searches memory for the words after "recall:", then answers with what came back. */
+function recaller({ last_user_text, last_is_tool_result, tool_results, tool_names }: FakeCall) {
+  if (last_is_tool_result) return { text: `Recalled: ${tool_results.join(" ").slice(0, 600)}` };
+  const match = /^recall: (.+)$/.exec(last_user_text);
+  if (match === null) return undefined;
+  assertTrue(tool_names.includes("memory_search"), tool_names.join());
+  return { tool_calls: [{ name: "memory_search", input: { query: match[1]! } }] };
+}
+
+Deno.test("memory search: archived facts and hand edits are found, only in their own conversation", async () => {
+  await using prosody = await startProsody();
+  await prosody.register("bot", "botpass");
+  await prosody.register("alice", "alicepass");
+  await prosody.register("bob", "bobpass");
+  await using llm = await startFakeLlm();
+  llm.script(recaller);
+  await using agent = await startAgent({
+    prosody,
+    llmUrl: llm.url,
+    allowedJids: ["alice@localhost", "bob@localhost"],
+    extraToml: `[memory.search]\nenabled = true\nprovider = "none"\n`,
+  });
+  await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
+  await using bob = await connectHuman(prosody, { user: "bob", password: "bobpass" });
+  await alice.send(BOT, "My locker code is zebra-4417, remember it.");
+  await alice.nextMessage({ from: BOT, withBody: true });
+  await alice.send(BOT, "/new");
+  await alice.nextMessage({ from: BOT, withBody: true });
+
+  await alice.send(BOT, "recall: locker code");
+  const found = await alice.nextMessage({ from: BOT, withBody: true, timeoutMs: 15_000 });
+  assertIncludes(found.body ?? "", "zebra-4417");
+
+  await bob.send(BOT, "recall: locker code zebra");
+  const nothing = await bob.nextMessage({ from: BOT, withBody: true, timeoutMs: 15_000 });
+  assertTrue(!(nothing.body ?? "").includes("zebra-4417"), nothing.body);
+
+  // A hand edit of the memory file is seen at the next search.
+  await Deno.writeTextFile(
+    `${agent.dataDir}/alice@localhost/memory.md`,
+    "# Notes\n\nAlice's bicycle is a green Brompton.\n",
+  );
+  await alice.send(BOT, "recall: bicycle");
+  const edited = await alice.nextMessage({ from: BOT, withBody: true, timeoutMs: 15_000 });
+  assertIncludes(edited.body ?? "", "green Brompton");
+
+  const chats = llm.chat_count;
+  await alice.send(BOT, "/memory search locker");
+  const direct = await alice.nextMessage({ from: BOT, withBody: true });
+  assertIncludes(direct.body ?? "", "zebra-4417");
+  assertEquals(llm.chat_count, chats, "/memory search asks no LLM");
+
+  // /forget erases the session and the profile (archives are kept): the index forgets them.
+  await alice.send(BOT, "/forget");
+  await alice.nextMessage({ from: BOT, withBody: true });
+  await alice.send(BOT, "/memory search Brompton");
+  const after = await alice.nextMessage({ from: BOT, withBody: true });
+  assertTrue(!(after.body ?? "").includes("green Brompton"), after.body);
+});
