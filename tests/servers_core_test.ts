@@ -148,9 +148,6 @@ path = "${dataDir}"
         );
       }
       await using agent = await startAgent(options);
-      // The agent has sent its initial presence (it asks alice for hers just after): a message
-      // to its bare JID now reaches the session, not the offline store.
-      await agent.waitForLog(/to share presence/);
       // What offline storage or a hibernated stream delivers: same id, another <delay/>.
       await human.sendRaw(message(
         `<delay xmlns="urn:xmpp:delay" from="${xmpp.domain}" stamp="${new Date().toISOString()}"/>`,
