@@ -213,8 +213,10 @@ export class ClientConnection {
 
   async #started(client: XmppJsClient): Promise<string> {
     const jid = client.jid?.toString() ?? this.#options.jid;
-    this.#options.logger.info(`Online as ${jid} (${client.isSecure() ? "TLS" : "plaintext"})`);
+    // Presence first: "Online" means messages to the bare JID now reach this session (before
+    // it, a server keeps them in offline storage).
     await client.send(xml("presence", {}, xml("priority", {}, "1")));
+    this.#options.logger.info(`Online as ${jid} (${client.isSecure() ? "TLS" : "plaintext"})`);
     return jid;
   }
 
