@@ -20,7 +20,8 @@ import { EncryptedNotice } from "./encrypted_notice.ts";
 import type { AgentEvent, InboxEvent } from "./events.ts";
 import { handleDirectMessage } from "./direct_message.ts";
 import { Membership, type MembershipOptions } from "./membership.ts";
-import { handleSchedule, handleWebhook } from "./outside_events.ts";
+import { handleGreeting, handleSchedule, handleWebhook } from "./outside_events.ts";
+import { PresenceBook } from "./presence_book.ts";
 import { handleReaction } from "./reaction.ts";
 import type { RedeliveryMemory } from "./redelivery.ts";
 import { handleRoomMessage } from "./room_message.ts";
@@ -70,7 +71,16 @@ export interface AgentOptions extends Omit<TurnContext, "memory" | "send">, Memb
   commands?: Command[];
   /** Records events before they are handled; none (events live in memory only) when absent. */
   inbox?: AgentInbox;
+  /**
+   * `[proactive]`: greet an allowed contact who comes online (at most once in 12 h), and hold
+   * webhook and schedule results for a contact known to be offline until they come online.
+   * @default {{ greetOnLogin: false, deliverWhenOnline: true }}
+   */
+  proactive?: { greetOnLogin: boolean; deliverWhenOnline: boolean };
 }
+
+/** Presences that arrive this soon after the agent's own login are the roster's, not news. */
+const SETTLING_MS = 5_000;
 
 /**
  * Takes every event and answers it.
@@ -84,6 +94,9 @@ export interface AgentOptions extends Omit<TurnContext, "memory" | "send">, Memb
 export class Agent {
   #router: Router;
   #context: HandlerContext;
+  #presence = new PresenceBook();
+  /** When the agent's current session began (not a resumption), for {@linkcode SETTLING_MS}. */
+  #onlineSince = 0;
 
   constructor(options: AgentOptions) {
     const membership = new Membership(
@@ -159,7 +172,7 @@ export class Agent {
     event: AgentEvent,
     decision: { key: string; who?: string; rights: Rights },
     replayed?: Replayed,
-  ): Promise<void> {
+  ): Promise<void | "held"> {
     const context = this.#context;
     switch (event.type) {
       case "message":
@@ -174,12 +187,42 @@ export class Agent {
       case "reaction":
         return handleReaction(event, decision.key, decision.rights, context);
       case "webhook":
+        if (this.#hold(decision.key)) return Promise.resolve("held" as const);
         return handleWebhook(event, context, replayed?.at);
       case "schedule":
+        if (this.#hold(decision.key)) return Promise.resolve("held" as const);
         return handleSchedule(event, context, replayed?.at);
+      case "greeting":
+        return handleGreeting(event, context);
       default:
         return Promise.resolve();
     }
+  }
+
+  /**
+   * Whether a webhook's or a schedule's result for `key` waits (deliver_when_online): the
+   * contact is known to be offline — not a room, not someone whose presence is unknown (the
+   * server's offline storage delivers to them, once).
+   */
+  #hold(key: string): boolean {
+    const { options, membership } = this.#context;
+    if (options.proactive !== undefined && !options.proactive.deliverWhenOnline) return false;
+    if (membership.isRoom(key) || !this.#presence.isOffline(key)) return false;
+    options.log.info(`Holding an event for ${key} until they are online`);
+    return true;
+  }
+
+  /** A contact's resource came or went: what was held for them goes; a greeting, maybe. */
+  #contactPresence(bare: string, from: string, available: boolean): void {
+    const change = this.#presence.update(bare, from, available);
+    if (change !== "came online") return;
+    const { options } = this.#context;
+    const settled = options.now().getTime() - this.#onlineSince >= SETTLING_MS;
+    // The greeting first (it judges the conversation as it was), then what waited.
+    if (options.proactive?.greetOnLogin === true && settled) {
+      this.#router.route({ type: "greeting", to: bare, from });
+    }
+    this.#router.release(bare);
   }
 
   /** An event of the session as a whole: presence, invitations, the link and the rooms. */
@@ -203,9 +246,14 @@ export class Agent {
           `Left ${event.room} (${event.reason}${event.detail ? `: ${event.detail}` : ""})`,
         );
         return;
+      case "presence":
+        return this.#contactPresence(event.bare, event.from, event.available);
       case "online":
         // A resumed session kept its rooms, presence and subscriptions.
         if (event.resumed) return;
+        // The server sends every contact's presence anew for a new session.
+        this.#presence.clear();
+        this.#onlineSince = options.now().getTime();
         return await membership.online();
     }
   }

@@ -101,6 +101,17 @@ export class Policy {
       }
       case "invite":
         return this.#invitation(event);
+      case "presence": {
+        const decision = this.#allowed(event.bare, "a presence");
+        return decision.outcome === "ignore" ? { ...decision, quiet: true } : decision;
+      }
+      case "greeting":
+        return {
+          outcome: "accept",
+          key: event.to,
+          who: event.to,
+          rights: this.#personal(event.to),
+        };
       case "webhook":
         // The operator configured the route and its conversation; the payload is untrusted,
         // so its turn gets no tools.

@@ -39,8 +39,17 @@ export interface WebhookEvent {
  */
 export type ScheduleEvent = ScheduleFiring;
 
+/** An allowed contact came online (`[proactive] greet_on_login`): the agent may greet them. */
+export interface GreetingEvent {
+  type: "greeting";
+  /** The contact's bare JID: the conversation. */
+  to: string;
+  /** The resource that came online, where the greeting goes. */
+  from: string;
+}
+
 /** Everything the agent handles. */
-export type AgentEvent = XmppEvent | WebhookEvent | ScheduleEvent;
+export type AgentEvent = XmppEvent | WebhookEvent | ScheduleEvent | GreetingEvent;
 
 /** The events written to the inbox before they wait, and taken up after a restart. */
 export type InboxEvent = MessageEvent | GroupchatEvent | WebhookEvent | ScheduleEvent;

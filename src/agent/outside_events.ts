@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { ScheduleEvent, WebhookEvent } from "./events.ts";
+import type { GreetingEvent, ScheduleEvent, WebhookEvent } from "./events.ts";
 import { replayProgress } from "./replay_progress.ts";
 import { type ReplyTarget, runTurn } from "./turn.ts";
 import { type HandlerContext, sessionOf, turnContext } from "./_handler_context.ts";
@@ -163,5 +163,32 @@ export async function handleSchedule(
     }),
     situation: `This turn was started by a task ${who} scheduled, due ${event.scheduledAt}: ` +
       "carry it out now and speak to the person directly.",
+  }, turnContext(context));
+}
+
+/** How long after a conversation's last message a contact coming online is greeted again. */
+const GREET_AFTER_MS = 12 * 60 * 60 * 1000;
+
+/**
+ * Greets a contact who came online, unless the conversation had a message in the last 12 h
+ * (a greeting is one too, so it is at most once in 12 h).
+ *
+ * @param event The contact and the resource that came online.
+ * @param context The handlers' collaborators.
+ */
+export async function handleGreeting(event: GreetingEvent, context: HandlerContext): Promise<void> {
+  const { options } = context;
+  const last = await options.memory.lastActivity(event.to);
+  if (last !== null && options.now().getTime() - last.getTime() < GREET_AFTER_MS) return;
+  await runTurn({
+    conversation: event.to,
+    promptJid: event.to,
+    reply: { to: event.from, messageType: "chat", ...context.membership.from(undefined) },
+    kind: "greeting",
+    sender: event.to,
+    prompt: "[I just came online.]",
+    situation: "The person just came online and wrote nothing yet. Greet them in one short, " +
+      "friendly sentence, and mention anything from earlier conversations they asked you to " +
+      "follow up on, if there is something.",
   }, turnContext(context));
 }

@@ -38,9 +38,20 @@ export interface RouterHandlers {
     event: AgentEvent,
     decision: { key: string; who?: string; rights: Rights },
     replayed?: Replayed,
-  ): Promise<void>;
+  ): Promise<void | "held">;
   /** An event of the session as a whole (presence, invitations, online…), handled at once. */
   session(event: AgentEvent, decision: { who?: string }): Promise<void> | void;
+}
+
+/** An accepted event of a conversation. */
+type Accepted = { key: string; who?: string; rights: Rights };
+
+/** An event a handler held back. */
+interface Held {
+  event: AgentEvent;
+  decision: Accepted;
+  replayed?: Replayed;
+  n?: number;
 }
 
 /** Options for {@linkcode Router}. */
@@ -61,6 +72,8 @@ export class Router {
   #received = 0;
   #pending = 0;
   #failed = 0;
+  /** Events a handler held back (for a contact who is offline), by conversation. */
+  #held = new Map<string, Held[]>();
 
   constructor(options: RouterOptions) {
     this.#options = options;
@@ -98,18 +111,56 @@ export class Router {
       ? { ...event, bare: key }
       : event;
     const n = replayed?.n ?? this.#record(event, options.durable ?? false);
-    this.#pending++;
-    this.#queue.run(
+    const accepted: Accepted = {
       key,
-      () => this.#options.handlers.conversation(conversationEvent, { ...decision, key }, replayed),
-    ).catch((error) => {
+      rights: decision.rights,
+      ...(decision.who === undefined ? {} : { who: decision.who }),
+    };
+    this.#enqueue(conversationEvent, accepted, replayed, n);
+    return decision;
+  }
+
+  /**
+   * Runs again, in order, the events held back for a conversation (its contact came online).
+   * They stay in the inbox until they are handled.
+   */
+  release(key: string): void {
+    const held = this.#held.get(key);
+    if (held === undefined) return;
+    this.#held.delete(key);
+    for (const { event, decision, replayed, n } of held) {
+      this.#enqueue(event, decision, replayed, n);
+    }
+  }
+
+  #enqueue(
+    event: AgentEvent,
+    decision: Accepted,
+    replayed: Replayed | undefined,
+    n: number | undefined,
+  ): void {
+    const { key } = decision;
+    this.#pending++;
+    let held = false;
+    this.#queue.run(key, async () => {
+      const outcome = await this.#options.handlers.conversation(event, decision, replayed);
+      if (outcome !== "held") return;
+      held = true;
+      const list = this.#held.get(key) ?? [];
+      list.push({
+        event,
+        decision,
+        ...(replayed === undefined ? {} : { replayed }),
+        ...(n === undefined ? {} : { n }),
+      });
+      this.#held.set(key, list);
+    }).catch((error) => {
       this.#failed++;
       this.#options.log.error(`Failed to handle a ${event.type} for ${key}: ${String(error)}`);
     }).finally(() => {
       this.#pending--;
-      this.#done(n);
+      if (!held) this.#done(n);
     });
-    return decision;
   }
 
   /**

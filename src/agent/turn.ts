@@ -125,6 +125,11 @@ export interface TurnInput {
    * message taken up after a restart).
    */
   entry?: NewHistoryEntry;
+  /**
+   * A last user message for this turn only, not stored: what prompted a turn nobody wrote
+   * (a contact coming online).
+   */
+  prompt?: string;
   /** Extra content for the last user message (attachments), not stored as such. */
   attachments?: ContentBlock[];
   /** Extra instructions for this turn's system prompt (e.g. "you are in a group chat"). */
@@ -212,6 +217,7 @@ export async function runTurn(input: TurnInput, context: TurnContext): Promise<v
       limit: context.maxHistoryMessages,
       ...(input.ownNick === undefined ? {} : { ownNick: input.ownNick }),
     });
+    if (input.prompt !== undefined) messages.push({ role: "user", content: input.prompt });
     if (input.attachments !== undefined && input.attachments.length > 0) {
       attachTo(messages, input.attachments);
     }

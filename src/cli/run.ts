@@ -150,6 +150,10 @@ export async function run(loaded: LoadedConfig): Promise<number> {
       : {}),
     devJids: config.agent.dev_command_jids,
     adminJids: config.agent.admin_jids,
+    proactive: {
+      greetOnLogin: config.proactive.greet_on_login,
+      deliverWhenOnline: config.proactive.deliver_when_online,
+    },
     respondToReactions: config.agent.respond_to_reactions,
     inbox: inbox.inbox,
     log: log.child("agent"),

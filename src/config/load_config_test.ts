@@ -74,6 +74,7 @@ Deno.test("loadConfig() fills in every default", async () => {
     },
     keepalive: { enabled: true, ping_interval_secs: 60, ping_timeout_secs: 10 },
     session: { idle_timeout_mins: 0 },
+    proactive: { greet_on_login: false, deliver_when_online: true },
     log: { level: "info" },
     rooms: [],
     attachments: {

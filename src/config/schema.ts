@@ -332,6 +332,11 @@ const keepaliveSchema = table({
   ping_timeout_secs: integer(1).default(10),
 });
 const sessionSchema = table({ idle_timeout_mins: integer(0).default(0) });
+
+const proactiveSchema = table({
+  greet_on_login: bool().default(false),
+  deliver_when_online: bool().default(true),
+});
 const logSchema = table({
   level: z.enum(LOG_LEVELS, { error: oneOf(LOG_LEVELS) }).default("info"),
 });
@@ -343,6 +348,7 @@ const configTable = table({
   memory: memorySchema.prefault({}),
   keepalive: keepaliveSchema.prefault({}),
   session: sessionSchema.prefault({}),
+  proactive: proactiveSchema.prefault({}),
   log: logSchema.prefault({}),
   rooms: z.array(roomSchema, { error: "expected [[rooms]] tables" }).default([]),
   attachments: attachmentsSchema.prefault({}),
@@ -445,6 +451,7 @@ export const CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = {
   "memory.shared": Object.keys(sharedSchema.shape),
   keepalive: Object.keys(keepaliveSchema.shape),
   session: Object.keys(sessionSchema.shape),
+  proactive: Object.keys(proactiveSchema.shape),
   log: Object.keys(logSchema.shape),
   rooms: Object.keys(roomSchema.shape),
   "rooms.create": Object.keys(roomCreateSchema.shape),

@@ -10,7 +10,7 @@
  */
 import type { Logger } from "../log/mod.ts";
 import { Backoff } from "./backoff.ts";
-import type { SendMessageAction, XmppAction, XmppEvent } from "./events.ts";
+import type { ContactPresenceEvent, SendMessageAction, XmppAction, XmppEvent } from "./events.ts";
 import { bareJid } from "../jid/mod.ts";
 import { buildChatStateMessage, buildMessage, parseMessage, parseReaction } from "./message.ts";
 import { RoomRegistry, type RoomStatus } from "./muc_rooms.ts";
@@ -345,6 +345,10 @@ export class XmppSession {
         if (bare !== undefined && from && to) this.#handler({ type, from, bare, to });
         return;
       }
+      if ((type === undefined || type === "unavailable") && from !== undefined) {
+        const contact = contactPresence(stanza, from, this.#entity?.jid?.toString());
+        if (contact !== undefined) this.#handler(contact);
+      }
       this.#driver.otherPresence(stanza, (element) => this.#write(element));
     }
   }
@@ -469,4 +473,20 @@ function stampDelay(element: XmlElement, queuedAt: number, entity: XmppJsEntity)
   element.append(
     xml("delay", { xmlns: NS_DELAY, stamp: new Date(queuedAt).toISOString(), from }),
   );
+}
+
+/**
+ * A contact's availability (RFC 6121 §4): a presence without a type (available) or
+ * `unavailable`, from someone else than the agent's own account (its other resources).
+ */
+function contactPresence(
+  stanza: XmlElement,
+  from: string,
+  own: string | undefined,
+): ContactPresenceEvent | undefined {
+  const bare = bareJid(from);
+  if (bare === undefined || (own !== undefined && bareJid(own) === bare)) return undefined;
+  const available = stanza.attrs.type !== "unavailable";
+  const to = stanza.attrs.to;
+  return { type: "presence", from, bare, available, ...(to ? { to } : {}) };
 }

@@ -157,6 +157,22 @@ export interface ProbeEvent {
 }
 
 /**
+ * A contact became available or unavailable (RFC 6121 §4): one resource of theirs, as their
+ * server tells it to those who see their presence.
+ */
+export interface ContactPresenceEvent {
+  type: "presence";
+  /** The full JID (the resource that came or went). */
+  from: string;
+  /** Its normalised bare JID. */
+  bare: string;
+  /** True for an available presence, false for `unavailable`. */
+  available: boolean;
+  /** The address it was sent to (component mode). */
+  to?: string;
+}
+
+/**
  * An invitation to a room: mediated (XEP-0045 §7.8.2) or direct (XEP-0249). Emitted only once
  * the room's domain has answered disco#info as a MUC service (and, for a mediated one, the
  * message came from the room's bare JID); whether the inviter may invite is the agent's call.
@@ -221,6 +237,7 @@ export type XmppEvent =
   | SubscribeEvent
   | UnsubscribeEvent
   | ProbeEvent
+  | ContactPresenceEvent
   | InviteEvent
   | RoomJoinedEvent
   | RoomLeftEvent

@@ -28,6 +28,7 @@ export { ComponentConnection } from "./component_connection.ts";
 export type { ComponentConnectionOptions } from "./component_connection.ts";
 export type {
   AnnounceAction,
+  ContactPresenceEvent,
   EncryptionMethod,
   GroupchatEvent,
   InviteEvent,
