@@ -208,6 +208,9 @@ export class Agent {
     const { options, membership } = this.#context;
     if (options.proactive !== undefined && !options.proactive.deliverWhenOnline) return false;
     if (membership.isRoom(key) || !this.#presence.isOffline(key)) return false;
+    // An unavailable presence means offline only from a contact whose presence the agent
+    // receives: a server also answers a pending subscription request with one.
+    if (!membership.follows(key) && !this.#presence.seenAvailable(key)) return false;
     options.log.info(`Holding an event for ${key} until they are online`);
     return true;
   }

@@ -72,6 +72,8 @@ export class Membership {
   #joinedOnce = false;
   /** Allowed JIDs asked to share their presence by this process (asked once, not per connect). */
   #asked = new Set<string>();
+  /** Contacts whose presence the agent receives (roster subscription "to" or "both"), client mode. */
+  #followed = new Set<string>();
 
   /**
    * @param options Policy, XMPP, books.
@@ -115,6 +117,15 @@ export class Membership {
   /** Records the nick a room gave the agent. */
   joined(room: string, nick: string): void {
     this.#nicks.set(room, nick);
+  }
+
+  /**
+   * Whether the agent receives `bare`'s presence (its roster, read at each new session, says
+   * so). Only then does an unavailable presence mean the contact is offline: a server also
+   * answers a pending subscription request with one.
+   */
+  follows(bare: string): boolean {
+    return this.#followed.has(bare);
   }
 
   /** The `from` to answer with: the address written to, in component mode. */
@@ -221,9 +232,14 @@ export class Membership {
   async #subscribeToAllowed(): Promise<void> {
     const { log, rules, xmpp } = this.#options;
     const wanted = rules.allowedJids.filter((jid) => jid !== "*");
-    if (wanted.length === 0) return;
     try {
       const roster = new Map((await xmpp.roster()).map((item) => [item.jid, item]));
+      this.#followed = new Set(
+        [...roster.values()].filter((item) =>
+          item.subscription === "to" || item.subscription === "both"
+        )
+          .map((item) => item.jid),
+      );
       for (const jid of wanted) {
         const item = roster.get(jid);
         // Someone who declined is not asked again at every reconnect: once per run at most.

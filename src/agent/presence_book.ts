@@ -12,6 +12,8 @@ export type PresenceChange = "came online" | "went offline" | undefined;
 /** The available resources of each contact. */
 export class PresenceBook {
   #resources = new Map<string, Set<string>>();
+  /** Contacts seen available since the last {@linkcode clear}. */
+  #seen = new Set<string>();
 
   /**
    * Takes one presence.
@@ -25,8 +27,10 @@ export class PresenceBook {
     const known = this.#resources.get(bare);
     const before = known?.size ?? 0;
     const resources = known ?? new Set<string>();
-    if (available) resources.add(from);
-    else resources.delete(from);
+    if (available) {
+      resources.add(from);
+      this.#seen.add(bare);
+    } else resources.delete(from);
     this.#resources.set(bare, resources);
     if (before === 0 && resources.size > 0) return "came online";
     if ((before > 0 || known === undefined) && resources.size === 0) return "went offline";
@@ -39,8 +43,14 @@ export class PresenceBook {
     return resources !== undefined && resources.size === 0;
   }
 
+  /** Whether `bare` was seen available since the last {@linkcode clear}. */
+  seenAvailable(bare: string): boolean {
+    return this.#seen.has(bare);
+  }
+
   /** Forgets everything (the agent's own session went down: presence will be sent again). */
   clear(): void {
     this.#resources.clear();
+    this.#seen.clear();
   }
 }

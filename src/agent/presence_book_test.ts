@@ -14,3 +14,14 @@ Deno.test("PresenceBook follows a contact's resources and says when they come an
   book.clear();
   assertEquals(book.isOffline("bob@x"), false);
 });
+
+Deno.test("PresenceBook tells a contact seen available from one only ever heard offline", () => {
+  const book = new PresenceBook();
+  book.update("bob@x", "bob@x", false);
+  assertEquals(book.seenAvailable("bob@x"), false, "an unavailable alone is not a sighting");
+  book.update("alice@x", "alice@x/phone", true);
+  book.update("alice@x", "alice@x/phone", false);
+  assertEquals(book.seenAvailable("alice@x"), true);
+  book.clear();
+  assertEquals(book.seenAvailable("alice@x"), false);
+});
