@@ -25,6 +25,8 @@ export interface BenchAgentOptions {
   logLevel?: "debug" | "info" | "warn";
   /** The provider whose API (and SDK) the agent uses. @default {"anthropic"} */
   provider?: "anthropic" | "ollama" | "openai";
+  /** More `deno run` flags (e.g. `--inspect` for the profiler). @default {[]} */
+  extraFlags?: string[];
 }
 
 /** A running bench agent. */
@@ -53,6 +55,7 @@ export async function startBenchAgent(
     prosody,
     llmUrl: options.llmUrl,
     waitOnline: false,
+    extraFlags: options.extraFlags ?? [],
     configToml: `
 [server]
 host = "${prosody.host}"
