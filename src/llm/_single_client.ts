@@ -7,9 +7,6 @@
 import { LlmError } from "./llm_error.ts";
 import type { ProviderAdapter } from "./providers/_adapter.ts";
 import { isPermissionError } from "./providers/_errors.ts";
-import { AnthropicProvider } from "./providers/anthropic.ts";
-import { OllamaProvider } from "./providers/ollama.ts";
-import { OpenAiProvider } from "./providers/openai.ts";
 import type { LlmProvider } from "./model_id.ts";
 import { retry } from "./retry.ts";
 import type { RetryInfo, Sleep } from "./retry.ts";
@@ -57,9 +54,10 @@ export interface CreateLlmClientOptions {
  *
  * @param settings Provider, model, endpoint, limits
  * @param options Injected fetch, usage meter and retry hooks
- * @returns A client whose `chat()` throws only {@linkcode LlmError} (or the caller signal's reason)
+ * @returns A client whose `chat()` throws only {@linkcode LlmError} (or the caller signal's
+ *   reason); the provider's SDK loads at the first call, which fails with kind "permission"
+ *   when the SDK may not read the environment it needs
  * @throws {TypeError} when the provider is unknown or Anthropic has no `api_key`
- * @throws {LlmError} kind "permission" when the SDK may not read the environment it needs
  *
  * @example
  * ```ts
@@ -128,6 +126,11 @@ export function createSingleClient(
   };
 }
 
+/**
+ * The adapter of the configured provider. Its SDK is imported at the first call, not at
+ * start: a config that names one provider never loads the others (each SDK costs 2 to 15 MB
+ * of memory), and a fallback model's SDK loads when it is first needed.
+ */
 function createAdapter(
   settings: LlmSettings,
   fetch: typeof globalThis.fetch | undefined,
@@ -143,21 +146,44 @@ function createAdapter(
       if (!settings.api_key) {
         throw new TypeError(`Cannot create the "anthropic" client: "api_key" is missing`);
       }
-      try {
-        return new AnthropicProvider(adapter_settings);
-      } catch (error) {
-        if (!isPermissionError(error)) throw error;
-        const detail = error instanceof Error ? error.message.split(",")[0] : "";
-        throw new LlmError(`Cannot create the "anthropic" client: ${detail}`, {
-          kind: "permission",
-          cause: error,
-        });
-      }
+      return lazyAdapter(async () => {
+        const { AnthropicProvider } = await import("./providers/anthropic.ts");
+        try {
+          return new AnthropicProvider(adapter_settings);
+        } catch (error) {
+          if (!isPermissionError(error)) throw error;
+          const detail = error instanceof Error ? error.message.split(",")[0] : "";
+          throw new LlmError(`Cannot create the "anthropic" client: ${detail}`, {
+            kind: "permission",
+            cause: error,
+          });
+        }
+      });
     case "ollama":
-      return new OllamaProvider(adapter_settings);
+      return lazyAdapter(async () =>
+        new (await import("./providers/ollama.ts")).OllamaProvider(adapter_settings)
+      );
     case "openai":
-      return new OpenAiProvider(adapter_settings);
+      return lazyAdapter(async () =>
+        new (await import("./providers/openai.ts")).OpenAiProvider(adapter_settings)
+      );
     default:
       throw new TypeError(`Cannot create an LLM client: unknown provider "${settings.provider}"`);
   }
+}
+
+/** An adapter made at its first call; a failure to make it is tried again at the next. */
+function lazyAdapter(make: () => Promise<ProviderAdapter>): ProviderAdapter {
+  let made: Promise<ProviderAdapter> | undefined;
+  const adapter = () => {
+    made ??= make().catch((error: unknown) => {
+      made = undefined;
+      throw error;
+    });
+    return made;
+  };
+  return {
+    chat: async (request, options) => await (await adapter()).chat(request, options),
+    lookUpModel: async (options) => await (await adapter()).lookUpModel(options),
+  };
 }

@@ -21,9 +21,10 @@ export type { CreateLlmClientOptions, LlmSettings } from "./_single_client.ts";
  *
  * @param settings The `[llm]` settings
  * @param options Injected fetch, usage meter, retry hooks; for a router also its log and clock
- * @returns A client whose `chat()` throws only `LlmError` (or the caller signal's reason)
+ * @returns A client whose `chat()` throws only `LlmError` (or the caller signal's reason); the
+ *   provider's SDK loads at the first call, which fails with kind "permission" when the SDK may
+ *   not read the environment it needs
  * @throws {TypeError} when a provider is unknown or Anthropic has no `api_key`
- * @throws {LlmError} kind "permission" when an SDK may not read the environment it needs
  *
  * @example
  * ```ts
