@@ -1,5 +1,6 @@
 // The [personas] section through the whole loader: defaults, validation, the example config.
 import assert from "node:assert/strict";
+import { parseManifest, PROMPT_FILES } from "../personas/mod.ts";
 import { ConfigError } from "./config_error.ts";
 import { loadToml, MINIMAL_TOML, rejection } from "./_testing.ts";
 import example from "../../config/agent.example.toml" with { type: "text" };
@@ -66,9 +67,30 @@ allowed = ["tutor"]
   );
 });
 
-Deno.test("the example config's [personas] loads", async () => {
-  const { config } = await loadToml(example, {
-    env: { BOT_PASSWORD: "x", ANTHROPIC_API_KEY: "y" },
+Deno.test("the example config's [personas] loads, and its commented keys once uncommented", async () => {
+  const env = { env: { BOT_PASSWORD: "x", ANTHROPIC_API_KEY: "y" } };
+  const { config } = await loadToml(example, env);
+  assert.deepEqual(config.personas, {
+    allow_user_personas: false,
+    max_user_personas: 5,
+    restrictions: [],
   });
-  assert.equal(config.personas.max_user_personas, 5);
+  const at = example.indexOf("[personas]");
+  const uncommented = example.slice(0, at) +
+    example.slice(at).replace(/^# (default = |\[\[personas|jid = "dev|allowed = )/gm, "$1");
+  const { config: full } = await loadToml(uncommented, env);
+  assert.equal(full.personas.default, "researcher");
+  assert.deepEqual(full.personas.restrictions, [
+    { jid: "dev@conference.localhost", allowed: ["researcher"] },
+  ]);
+});
+
+Deno.test("the example persona under config/personas is a valid package", async () => {
+  const dir = new URL("../../config/personas/researcher/", import.meta.url);
+  const text = await Deno.readTextFile(new URL("persona.toml", dir));
+  const manifest = parseManifest(text, "config/personas/researcher/persona.toml");
+  assert.equal(manifest.id, "researcher");
+  for (const name of PROMPT_FILES) {
+    assert.ok((await Deno.readTextFile(new URL(`${name}.md`, dir))).trim() !== "", name);
+  }
 });
