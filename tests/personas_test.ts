@@ -7,7 +7,7 @@
 import { assertEquals, assertExcludes, assertIncludes } from "./support/assert.ts";
 import { startAgent } from "./support/agent_process.ts";
 import { type FakeLlm, startFakeLlm } from "./support/fake_llm.ts";
-import { connectHuman, type Human } from "./support/human.ts";
+import { connectHuman, type Human, type HumanMessage } from "./support/human.ts";
 import { startProsody } from "./support/prosody.ts";
 
 const BOT = "bot@localhost";
@@ -24,6 +24,12 @@ async function writePersona(dataDir: string): Promise<void> {
   await Deno.mkdir(dir, { recursive: true });
   await Deno.writeTextFile(`${dir}/persona.toml`, PIRATE_TOML);
   await Deno.writeTextFile(`${dir}/identity.md`, "You are Captain Flint, a pirate.\n");
+  await Deno.mkdir(`${dataDir}/personas/tutor`, { recursive: true });
+  await Deno.writeTextFile(
+    `${dataDir}/personas/tutor/persona.toml`,
+    '[persona]\nid = "tutor"\nname = "Tutor"\n',
+  );
+  await Deno.writeTextFile(`${dataDir}/personas/tutor/identity.md`, "You are a patient tutor.\n");
 }
 
 /** The system prompt of the LLM request that answered the last message. */
@@ -157,6 +163,77 @@ Deno.test("a [personas] default without a valid package stops the start, naming 
       `fluux-agent: personas.default: no valid persona "broken" (expected ` +
         `${dataDir}/personas/broken/persona.toml)`,
     );
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("a room's persona is everyone's, and its restriction applies to everyone in it", async () => {
+  const room = "dev@conference.localhost";
+  await using prosody = await startProsody();
+  await prosody.register("bot", "botpass");
+  await prosody.register("alice", "alicepass");
+  await prosody.register("eve", "evepass");
+  await using llm = await startFakeLlm();
+  const dataDir = await Deno.makeTempDir({ prefix: "fluux-personas-" });
+  try {
+    await writePersona(dataDir);
+    await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
+    await alice.joinRoom(room, "alice");
+    // Non-anonymous: the agent must see who is who to know alice is allowed.
+    await alice.configureRoom(room, { "muc#roomconfig_whois": "anyone" });
+    await using eve = await connectHuman(prosody, { user: "eve", password: "evepass" });
+    await eve.joinRoom(room, "eve");
+    await using agent = await startAgent({
+      prosody,
+      llmUrl: llm.url,
+      dataDir,
+      extraToml: `
+[[rooms]]
+jid = "${room}"
+nick = "bot"
+
+[personas]
+default = "pirate"
+
+[[personas.restrictions]]
+jid = "${room}"
+allowed = ["tutor"]
+`,
+    });
+    await agent.waitForLog(new RegExp(`Joined ${room}`));
+    const fromBot = (event: { kind: string; from?: string; body?: string }) =>
+      event.kind === "message" && event.from === `${room}/bot` && event.body !== undefined;
+    // Both occupants get every answer in the room: both take it, so the next is the next one.
+    const inRoom = async (person: Human, text: string) => {
+      await person.send(room, `bot: ${text}`, { type: "groupchat" });
+      const [a, e] = await Promise.all([alice.waitFor(fromBot), eve.waitFor(fromBot)]);
+      const body = (person === alice ? a : e) as HumanMessage;
+      return body.body ?? "";
+    };
+
+    assertEquals(await ask(alice, "hello"), "echo: hello");
+    assertIncludes(lastSystem(llm), "Captain Flint", "one-to-one, alice has the default");
+    await inRoom(alice, "hello room");
+    assertExcludes(lastSystem(llm), "Captain Flint", "the room may not use the default");
+
+    assertIncludes(
+      await inRoom(eve, "/persona tutor"),
+      "only an occupant whose real JID is allowed",
+    );
+    assertIncludes(
+      await inRoom(alice, "/persona pirate"),
+      'Persona "pirate" cannot be used here: it is not among the personas allowed here',
+    );
+    assertEquals(
+      await inRoom(alice, "/persona tutor"),
+      "Persona: Tutor (tutor), from your next message on.",
+    );
+    // Alice's choice answers eve too: the persona is the room's.
+    await inRoom(eve, "what now?");
+    assertIncludes(lastSystem(llm), "You are a patient tutor.");
+    assertEquals(await ask(alice, "and here?"), "echo: and here?");
+    assertIncludes(lastSystem(llm), "Captain Flint", "alice's own conversation keeps hers");
   } finally {
     await Deno.remove(dataDir, { recursive: true });
   }
