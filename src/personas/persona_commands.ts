@@ -15,9 +15,6 @@ import { personaId } from "./persona_id.ts";
 import { exportPackage } from "./persona_package.ts";
 import type { ActivePersona, Persona, Personas } from "./personas.ts";
 
-const USAGE = "Usage: /persona [list | <name> | reset | create <name> | edit <name> | " +
-  "delete <name> | export <name> | import | cancel]";
-
 /**
  * The `/persona` command.
  *
@@ -58,10 +55,10 @@ export function personaCommands(personas: Personas, dialogues: PersonaDialogues)
           case "import":
             return await userPersona(sub, arg, context, personas, dialogues);
           default: {
-            if (rest.length > 0) return USAGE;
             const refused = roomChange(context);
             if (refused !== undefined) return refused;
-            const persona = await personas.choose(jid, word);
+            // The whole text: a persona may be chosen by a name with spaces.
+            const persona = await personas.choose(jid, context.args);
             return `Persona: ${label(persona)}, from your next message on.`;
           }
         }

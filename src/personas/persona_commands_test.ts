@@ -210,6 +210,11 @@ Deno.test("/persona import refuses invalid TOML, naming the key, and saves nothi
   );
   await say("/persona import");
   assert.match(
+    (await say('[persona]\nid = "x"\nname = "X"\n[persona.defaults]\ntier = "heavy"\n'))!,
+    /^Not imported: the message: persona\.defaults\.tier: a persona of your own cannot choose/,
+  );
+  await say("/persona import");
+  assert.match(
     (await say('[persona]\nid = "../../../etc"\nname = "X"\n'))!,
     /^Not imported: the message: persona\.id: /,
   );

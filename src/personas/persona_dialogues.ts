@@ -146,6 +146,11 @@ export class PersonaDialogues {
       if (!(error instanceof PersonaError)) throw error;
       return `Not imported: ${error.message}. Nothing was saved; /persona import to try again.`;
     }
+    if (pkg.manifest.defaults.tier !== undefined) {
+      return "Not imported: the message: persona.defaults.tier: a persona of your own cannot " +
+        "choose its model tier (the operator's personas do). Nothing was saved; " +
+        "/persona import to try again.";
+    }
     const refusal = await this.#roomFor(conversation, pkg.manifest.id);
     if (refusal !== undefined) return refusal;
     await this.#personas.saveUserPackage(conversation, pkg);

@@ -168,10 +168,12 @@ export class Personas {
       if (text !== undefined) prompt[name] = text;
     });
     const { defaults, restrictions } = persona.manifest;
+    // The operator decides which model answers: a package of the conversation's own may not.
+    const tier = persona.source === "global" ? defaults.tier : undefined;
     return {
       id: persona.id,
       prompt,
-      ...(defaults.tier === undefined ? {} : { tier: defaults.tier }),
+      ...(tier === undefined ? {} : { tier }),
       ...(defaults.skills === undefined ? {} : { skills: defaults.skills }),
       ...(restrictions.max_tokens_per_message === undefined
         ? {}
@@ -292,8 +294,8 @@ export class Personas {
     const byName = (await this.available(conversation))
       .find((persona) => persona.manifest.name.toLowerCase() === wanted);
     if (byName !== undefined) return byName.id;
-    // The id check's message is the useful one for a name no persona could have.
-    personaId(name);
+    // The id check's message is the useful one for a word no persona could have as its id.
+    if (!/\s/.test(name)) personaId(name);
     throw new RangeError(`No persona ${JSON.stringify(name)}. Send /persona list to see them.`);
   }
 

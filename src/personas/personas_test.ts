@@ -141,6 +141,7 @@ Deno.test("Personas: each file resolves on its own, the conversation's package b
   const turn = await personas.forTurn(ALICE);
   assert.equal(turn?.prompt.identity, "You are a pirate.\n");
   assert.equal(turn?.prompt.personality, "Gentle pirate.\n");
+  assert.equal(turn?.tier, "heavy", "the operator's persona.toml, and its tier");
   // Without user personas, the conversation's package is not looked at.
   const closed = new Personas(ROOT, {
     fs: new InMemoryPersonaFs({
@@ -181,4 +182,21 @@ Deno.test("Personas: a hand edit shows after the cache time, a write through it 
   assert.equal((await personas.forTurn(ALICE))?.prompt.identity, "You are a privateer.\n");
   await personas.choose(ALICE, "tutor");
   assert.equal((await personas.forTurn(ALICE))?.id, "tutor");
+});
+
+Deno.test("Personas: a package of the conversation's own cannot choose the model tier", async () => {
+  const { personas } = setUp({
+    "/data/alice@example.org/personas/mine/persona.toml": manifest(
+      "mine",
+      '[persona.defaults]\ntier = "heavy"\nskills = []\n[persona.restrictions]\n' +
+        "max_tokens_per_message = 50\n",
+    ),
+  }, { allowUserPersonas: true });
+  await personas.choose(ALICE, "mine");
+  assert.deepEqual(await personas.forTurn(ALICE), {
+    id: "mine",
+    prompt: {},
+    skills: [],
+    maxTokens: 50,
+  });
 });
