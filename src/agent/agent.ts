@@ -69,6 +69,12 @@ export interface AgentOptions extends Omit<TurnContext, "memory" | "send">, Memb
   attachments?: AttachmentIntake;
   /** More slash commands (e.g. `/skills`), after the built-in ones. @default {[]} */
   commands?: Command[];
+  /**
+   * A command waiting for the conversation's next message (`/persona create` asks questions)
+   * takes it: the reply, or `undefined` when none waits. Slash commands are not offered to it.
+   * @default {none}
+   */
+  dialogue?: (conversation: string, text: string) => Promise<string | undefined>;
   /** Records events before they are handled; none (events live in memory only) when absent. */
   inbox?: AgentInbox;
   /**

@@ -1,7 +1,8 @@
 /**
  * A one-to-one message from an allowed person (or one written privately through a room, in
  * the occupant's own conversation): an encrypted one gets a notice, one delivered again is
- * dropped, a slash command runs, anything else is an LLM turn. A message taken up after a
+ * dropped, a slash command runs, an answer to a command's question goes to that command
+ * (`/persona create`), anything else is an LLM turn. A message taken up after a
  * restart is answered unless it was already.
  *
  * @module
@@ -76,6 +77,12 @@ export async function handleDirectMessage(
   if (line !== undefined) {
     const place = { jid: message.bare, sender: message.bare, session, reply, rights, handled };
     await runCommand(context, line, place);
+    return;
+  }
+  const answer = await options.dialogue?.(message.bare, message.body);
+  if (answer !== undefined) {
+    options.xmpp.send({ type: "message", body: answer, ...reply });
+    log.info(`${handled}: an answer to a command's question`);
     return;
   }
   const intake = message.attachments?.length

@@ -20,5 +20,6 @@ export type { PolicyDecision, PolicyRules } from "./policy.ts";
 export { buildSystemPrompt } from "./system_prompt.ts";
 export { runTurn, userFacingError } from "./turn.ts";
 export type { TurnContext, TurnMemory } from "./turn.ts";
+export type { TurnPersona } from "./turn_persona.ts";
 export { toolSet } from "./tool_set.ts";
 export type { ToolContext, ToolRunner } from "./turn.ts";

@@ -1,7 +1,7 @@
 /**
  * System prompt assembly: identity, personality and instructions (each from the
  * conversation's folder, else the global one, else a default), then what the agent knows
- * about the user, its memory notes and the current date.
+ * about the user, its memory notes, the active persona's background and the current date.
  *
  * @module
  */
@@ -32,6 +32,7 @@ export function buildSystemPrompt(parts: PromptParts, options: SystemPromptOptio
   ];
   if (parts.user) sections.push(`## About the user\n${parts.user}`);
   if (parts.memory) sections.push(`## Your notes about this conversation\n${parts.memory}`);
+  if (parts.context) sections.push(`## Background\n${parts.context}`);
   sections.push(`Current date and time: ${formatNow(now)}.`);
   return sections.map((section) => section.trim()).join("\n\n");
 }

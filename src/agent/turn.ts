@@ -16,11 +16,18 @@ import {
   type ToolDefinition,
 } from "../llm/mod.ts";
 import type { Logger } from "../log/mod.ts";
-import type { ConversationRef, HistoryEntry, NewHistoryEntry, PromptParts } from "../memory/mod.ts";
+import type {
+  ConversationRef,
+  HistoryEntry,
+  NewHistoryEntry,
+  PromptLayer,
+  PromptParts,
+} from "../memory/mod.ts";
 import type { XmppAction } from "../xmpp/mod.ts";
 import { describeLlmStats, describeRef, handledPrefix, type LlmStats } from "./handled_line.ts";
 import { historyMessages } from "./history_messages.ts";
 import { buildSystemPrompt } from "./system_prompt.ts";
+import { promptWithPersona, type TurnPersona, withPersona } from "./turn_persona.ts";
 
 /** The memory operations a turn uses. */
 export interface TurnMemory {
@@ -30,7 +37,7 @@ export interface TurnMemory {
   >;
   lastActivity(ref: ConversationRef): Promise<Date | null>;
   archive(ref: ConversationRef): Promise<string | null>;
-  promptParts(jid: string): Promise<PromptParts>;
+  promptParts(jid: string, layer?: PromptLayer): Promise<PromptParts>;
 }
 
 /** A tool call the LLM asked for. */
@@ -101,6 +108,11 @@ export interface TurnContext {
    * "search before answering about earlier conversations"). @default {{}}
    */
   toolNotes?: Readonly<Record<string, string>>;
+  /**
+   * The active persona of a conversation (src/personas): its prompt files, the tier of its
+   * answers, its tools and its token cap. @default {none}
+   */
+  persona?: (conversation: string) => Promise<TurnPersona | undefined>;
 }
 
 /** Where a turn's chat states and reply go. */
@@ -152,9 +164,10 @@ export interface TurnInput {
  * `warn` when the LLM failed.
  *
  * @param input What to answer and where.
- * @param context The turn's collaborators.
+ * @param agent The turn's collaborators (the conversation's persona may change some).
  */
-export async function runTurn(input: TurnInput, context: TurnContext): Promise<void> {
+export async function runTurn(input: TurnInput, agent: TurnContext): Promise<void> {
+  let context = agent;
   const { memory, log, now } = context;
   const { conversation } = input;
   const send = (body: string, chatState: "active" | "paused", id?: string) =>
@@ -187,15 +200,17 @@ export async function runTurn(input: TurnInput, context: TurnContext): Promise<v
 
   let earlier: HistoryEntry[];
   let parts: PromptParts;
+  let persona: TurnPersona | undefined;
   try {
     await startNewSessionIfIdle(conversation, context);
     // The history is read before the user's entry is written, so that writing it (a flush
     // to disk) runs alongside the LLM call instead of before it. No reply goes out before the
     // entry is on disk, so a failed call still loses nothing.
-    [earlier, parts] = await Promise.all([
+    [earlier, [parts, persona]] = await Promise.all([
       memory.recent(conversation, context.maxHistoryMessages, { include: "all" }),
-      memory.promptParts(input.promptJid),
+      promptWithPersona(input.promptJid, context),
     ]);
+    context = withPersona(agent, persona);
   } catch (error) {
     // Nothing of this message is stored yet (a room's entry is, by its caller).
     const saved = input.entry === undefined || await store(memory, conversation, input.entry);

@@ -25,6 +25,7 @@ import { VERSION } from "../version.ts";
 import { ClientConnection, parseJid, validateRawStanza, XmppFatalError } from "../xmpp/mod.ts";
 import { connect, jsonFile, newRoomConfig, openInbox, setUpSkills } from "./_parts.ts";
 import { fail, heldOptions, STOP_SIGNALS } from "./_shared.ts";
+import { setUpPersonas } from "./_personas.ts";
 import { startWebhooks } from "./_webhooks.ts";
 import { NOT_HELD, permissionReport } from "./permission_report.ts";
 
@@ -59,6 +60,8 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     cacheEntries: Math.max(200, config.llm.max_history_messages * 4),
   });
   const inbox = await openInbox(loaded);
+  const personas = await setUpPersonas(loaded, log.child("personas"));
+  if (typeof personas === "string") return fail(2, personas);
   const sent = { messages: 0 };
   const connection = connect(loaded, log);
   const startedAt = new Date();
@@ -102,7 +105,10 @@ export async function run(loaded: LoadedConfig): Promise<number> {
       ...(search === undefined
         ? []
         : memoryCommands(search, { warn: (line) => log.child("search").warn(line) })),
+      ...personas.commands,
     ],
+    persona: personas.persona,
+    dialogue: personas.dialogue,
     toolNotes: { memory_search: MEMORY_SEARCH_HINT },
     tierFor: (conversation, own) => tiers.tierFor(conversation, own),
     ...(tools === undefined ? {} : { tools }),

@@ -97,6 +97,7 @@ Deno.test("loadConfig() fills in every default", async () => {
     network: { nameservers: [] },
     skills: { allowed_paths: [], trusted: [], max_concurrent: 4, memory_limit_mb: 256 },
     schedules: [],
+    personas: { allow_user_personas: false, max_user_personas: 5, restrictions: [] },
   });
   assert.equal(loaded.path, "/srv/agent/config/agent.toml");
   assert.equal(loaded.dataDir, "/srv/agent/data/memory");

@@ -6,6 +6,7 @@ import { defaultAttachmentHosts } from "../attachments/default_attachment_hosts.
 import { parseNameServer } from "../net/name_servers.ts";
 import { llmProvidersTable, llmSchema, llmTable, llmTiersTable } from "./_llm_schema.ts";
 import { SCHEDULE_KEYS, schedulesSchema, scheduleTargetProblem } from "./_schedules_schema.ts";
+import { PERSONA_RESTRICTION_KEYS, personasSchema, personasTable } from "./_personas_schema.ts";
 
 import { bool, integer, oneOf, table, text } from "./_schema_parts.ts";
 import {
@@ -356,6 +357,7 @@ const configTable = table({
   network: networkSchema.prefault({}),
   schedules: schedulesSchema.default([]),
   webhooks: webhooksSchema.optional(),
+  personas: personasSchema.prefault({}),
 });
 
 /**
@@ -463,6 +465,8 @@ export const CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = {
   schedules: SCHEDULE_KEYS,
   webhooks: Object.keys(webhooksSchema.shape),
   "webhooks.routes": Object.keys(webhookRouteSchema.shape),
+  personas: Object.keys(personasTable.shape),
+  "personas.restrictions": PERSONA_RESTRICTION_KEYS,
 };
 
 /** The `[webhooks]` section as validated; absent when the listener is off. */

@@ -23,7 +23,19 @@ export interface PromptParts {
   user?: string;
   /** Long-term notes: `memory.md`. */
   memory?: string;
+  /** Background the active persona brings: its `context.md` (see {@linkcode PromptLayer}). */
+  context?: string;
 }
+
+/**
+ * Parts that come between a conversation's own files and the global ones: those of the
+ * conversation's active persona (src/personas). Each part is used when the conversation's
+ * folder has no file of that name.
+ */
+export type PromptLayer = Pick<
+  PromptParts,
+  "identity" | "personality" | "instructions" | "context"
+>;
 
 type GlobalParts = Pick<PromptParts, "identity" | "personality" | "instructions">;
 
@@ -68,8 +80,11 @@ export class PromptPartsCache {
     this.#folders = new LruMap(options.capacity);
   }
 
-  /** The parts for the conversation folder `dir`: its own files, else the root's. */
-  async get(dir: string): Promise<PromptParts> {
+  /**
+   * The parts for the conversation folder `dir`: its own files, else the layer's, else the
+   * root's.
+   */
+  async get(dir: string, layer: PromptLayer = {}): Promise<PromptParts> {
     const [global, own] = await Promise.all([
       this.#cached(this.#global, () => this.#readGlobal(), {
         keep: (loaded) => this.#global = loaded,
@@ -86,11 +101,12 @@ export class PromptPartsCache {
     ]);
     const parts: PromptParts = {};
     for (const name of GLOBAL_NAMES) {
-      const text = own[name] ?? global[name];
+      const text = own[name] ?? layer[name] ?? global[name];
       if (text !== undefined) parts[name] = text;
     }
     if (own.user !== undefined) parts.user = own.user;
     if (own.memory !== undefined) parts.memory = own.memory;
+    if (layer.context !== undefined) parts.context = layer.context;
     return parts;
   }
 

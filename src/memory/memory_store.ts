@@ -22,7 +22,7 @@ import { KeyedQueue } from "../async/mod.ts";
 import { LruMap } from "./_lru.ts";
 import { AppendHandles } from "./_append_handles.ts";
 import { loadSessionTail, SessionTail } from "./_session_tail.ts";
-import { type PromptParts, PromptPartsCache } from "./_prompt_parts.ts";
+import { type PromptLayer, type PromptParts, PromptPartsCache } from "./_prompt_parts.ts";
 import {
   countMessages,
   hasEntries,
@@ -40,7 +40,7 @@ import type {
 } from "./memory_store_options.ts";
 
 export type { TornTailRepair } from "./_history_file.ts";
-export type { PromptParts } from "./_prompt_parts.ts";
+export type { PromptLayer, PromptParts } from "./_prompt_parts.ts";
 
 export type {
   MemoryChange,
@@ -392,9 +392,13 @@ export class MemoryStore {
    * conversation's folder if present, else from the root; the user profile from
    * `user.md`, else `context.md`; notes from `memory.md`. Blank files count as absent.
    * Files are reread at most every `promptTtlMs`, so a hand edit shows within that time.
+   *
+   * @param jid The conversation.
+   * @param layer Parts used where the conversation's folder has no file, before the root's
+   * (the active persona's). @default {{}}
    */
-  async promptParts(jid: string): Promise<PromptParts> {
-    return await this.#prompts.get(this.#paths.dir(jid));
+  async promptParts(jid: string, layer?: PromptLayer): Promise<PromptParts> {
+    return await this.#prompts.get(this.#paths.dir(jid), layer);
   }
 
   /** Marks a session as having no entry, after its file was moved or removed. */

@@ -14,6 +14,7 @@ export type {
   MemoryChange,
   MemoryStoreOptions,
   NewHistoryEntry,
+  PromptLayer,
   PromptParts,
   RecentOptions,
   TornTailRepair,
