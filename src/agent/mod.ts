@@ -21,4 +21,5 @@ export { buildSystemPrompt } from "./system_prompt.ts";
 export { runTurn, userFacingError } from "./turn.ts";
 export type { TurnContext, TurnMemory } from "./turn.ts";
 export { toolSet } from "./tool_set.ts";
-export type { ToolContext, ToolRunner } from "./turn.ts";
+export type { ToolCall, ToolContext, ToolResult, ToolRunner } from "./turn.ts";
+export { UNTRUSTED_CONTENT_NOTICE } from "./turn.ts";

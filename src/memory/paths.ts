@@ -18,8 +18,8 @@ import { normaliseBareJid } from "../jid/mod.ts";
  * the invited rooms and the component's contacts (and their temporary files while they are
  * rewritten), the inbox of messages not yet handled, the scheduled tasks (and their temporary and
  * set-aside files), the webhook delivery ledger, the tool audit log, the skills' state, the
- * search indexes and the shared memory folder. A domain-only JID with one of these names gets
- * no folder.
+ * search indexes, the shared memory folder and the usage ledger. A domain-only JID with one of
+ * these names gets no folder.
  */
 const RESERVED_NAMES = new Set([
   "identity.md",
@@ -38,6 +38,7 @@ const RESERVED_NAMES = new Set([
   "skills",
   "search",
   "shared",
+  "usage",
 ]);
 
 function invalid(jid: string, why: string): TypeError {
