@@ -22,4 +22,5 @@ export { runTurn, userFacingError } from "./turn.ts";
 export type { TurnContext, TurnMemory } from "./turn.ts";
 export type { TurnPersona } from "./turn_persona.ts";
 export { toolSet } from "./tool_set.ts";
-export type { ToolContext, ToolRunner } from "./turn.ts";
+export type { ToolCall, ToolContext, ToolResult, ToolRunner } from "./turn.ts";
+export { UNTRUSTED_CONTENT_NOTICE } from "./turn.ts";

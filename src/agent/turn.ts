@@ -72,6 +72,8 @@ export interface ToolContext {
   thread?: string | undefined;
   /** Who the turn answers (a bare JID), when known. */
   sender?: string | undefined;
+  /** Aborted when the call's result is no longer wanted (a sub-agent that timed out). */
+  signal?: AbortSignal | undefined;
 }
 
 /** Told to the LLM whenever tools are offered. */
@@ -113,6 +115,11 @@ export interface TurnContext {
    * answers, its tools and its token cap. @default {none}
    */
   persona?: (conversation: string) => Promise<TurnPersona | undefined>;
+  /**
+   * The token quota: what to tell a conversation (bare JID or room) that may not use the LLM
+   * now, or `undefined` when it may. @default {no quota}
+   */
+  quota?: { refusal(conversation: string, options?: { room?: boolean }): string | undefined };
 }
 
 /** Where a turn's chat states and reply go. */
@@ -197,6 +204,19 @@ export async function runTurn(input: TurnInput, agent: TurnContext): Promise<voi
     state("paused");
     send(userFacingError(error, { stored }), "paused");
   };
+
+  const refusal = context.quota?.refusal(
+    typeof conversation === "string" ? conversation : conversation.jid,
+    { room: input.reply.messageType === "groupchat" },
+  );
+  if (refusal !== undefined) {
+    // No LLM call: the message is kept, the person told when the limit resets (a turn that
+    // nobody wrote, like a greeting, says nothing).
+    if (input.entry !== undefined) await store(memory, conversation, input.entry);
+    if (input.entry !== undefined || input.prompt === undefined) send(refusal, "active");
+    log.info(`${handled}: not answered: over its token quota`);
+    return;
+  }
 
   let earlier: HistoryEntry[];
   let parts: PromptParts;
@@ -360,7 +380,7 @@ async function converse(
         messages,
         max_tokens: context.maxTokens,
         ...(tools.length > 0 ? { tools, tool_choice: toolChoice } : {}),
-      }, { tier });
+      }, { tier, conversation: jid, purpose: "turn" });
       stats.inputTokens += response.usage.input_tokens;
       stats.outputTokens += response.usage.output_tokens;
       return response;

@@ -10,6 +10,7 @@ import type { Logger } from "../log/mod.ts";
 import { denoInboxFile, Inbox, type InboxRecord } from "../memory/mod.ts";
 import {
   configuredSkills,
+  JsonlAuditLog,
   loadCredentialSources,
   skillCommands,
   SkillRegistry,
@@ -67,8 +68,11 @@ export async function setUpSkills(loaded: LoadedConfig, log: Logger, scrub: stri
     logger: log,
   });
   scrub.push(...registry.secrets());
+  // One audit log for skill calls and sub-agent runs, so their lines never interleave.
+  const audit = new JsonlAuditLog(`${dataDir}/audit/tools.jsonl`);
   const runner = new SkillRunner(registry, {
     dataDir,
+    audit,
     maxConcurrent: config.skills.max_concurrent,
     memoryLimitMb: config.skills.memory_limit_mb,
     allowedAbsolutePaths: config.skills.allowed_paths,
@@ -76,6 +80,7 @@ export async function setUpSkills(loaded: LoadedConfig, log: Logger, scrub: stri
     logger: log,
   });
   return {
+    audit,
     commands: skillCommands(registry),
     tools: sources.length === 0 ? undefined : {
       definitions: () => registry.toolDefinitions(),

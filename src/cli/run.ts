@@ -27,6 +27,7 @@ import { connect, jsonFile, newRoomConfig, openInbox, setUpSkills } from "./_par
 import { fail, heldOptions, STOP_SIGNALS } from "./_shared.ts";
 import { setUpPersonas } from "./_personas.ts";
 import { startWebhooks } from "./_webhooks.ts";
+import { setUpUsage, spawnAgentTool } from "./_usage.ts";
 import { NOT_HELD, permissionReport } from "./permission_report.ts";
 
 /** Runs the agent in this process until SIGINT/SIGTERM; the exit code. */
@@ -89,18 +90,29 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     missedRunGraceMs: config.agent.missed_run_grace_mins * 60_000,
     maxPerConversation: config.agent.max_schedules,
   });
+  const usageParts = await setUpUsage(loaded, llm, log.child("usage"));
+  const memoryTools = search === undefined ? undefined : new MemoryTools(search);
   const tools = toolSet(
     skills.tools,
-    search === undefined ? undefined : new MemoryTools(search),
+    memoryTools,
     config.agent.max_schedules > 0
       ? scheduleTools(scheduler, { log: log.child("scheduler") })
       : undefined,
+    spawnAgentTool(loaded, {
+      ...usageParts,
+      memory,
+      tools: toolSet(skills.tools, memoryTools),
+      audit: skills.audit,
+      scrub: (text) => scrub(text),
+      log: log.child("subagents"),
+    }),
   );
   const agent = new Agent({
     ...(attachments === undefined ? {} : { attachments }),
     commands: [
       ...skills.commands,
       ...tierCommands(tiers),
+      ...usageParts.commands,
       ...scheduleCommands(scheduler),
       ...(search === undefined
         ? []
@@ -111,12 +123,13 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     dialogue: personas.dialogue,
     toolNotes: { memory_search: MEMORY_SEARCH_HINT },
     tierFor: (conversation, own) => tiers.tierFor(conversation, own),
+    quota: usageParts.quota,
     ...(tools === undefined ? {} : { tools }),
     maxToolRounds: config.agent.max_tool_rounds,
     maxMessageChars: config.agent.max_message_chars,
     name: config.agent.name,
     memory,
-    llm,
+    llm: usageParts.llm,
     xmpp: {
       send: (action) => {
         if (action.type === "message") sent.messages++;
@@ -238,6 +251,7 @@ export async function run(loaded: LoadedConfig): Promise<number> {
   }
   await Promise.race([agent.idle(), new Promise((resolve) => setTimeout(resolve, 3000))]);
   await memory.close();
+  await usageParts.ledger.flush();
   await search?.close();
   log.info("Stopped");
   return 0;

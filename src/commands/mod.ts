@@ -23,6 +23,8 @@ export type {
 } from "./command.ts";
 export { formatDuration } from "./info_commands.ts";
 export { tierCommands } from "./tier_commands.ts";
+export { usageCommands } from "./usage_commands.ts";
+export type { UsageSource } from "./usage_commands.ts";
 export type { TierControl, TierView } from "./tier_commands.ts";
 export {
   type MemoryCommandHit,

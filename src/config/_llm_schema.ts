@@ -21,6 +21,7 @@ import {
   parseModelId,
 } from "../llm/model_id.ts";
 import { TIERS } from "../llm/tiers.ts";
+import { llmAgentsTable } from "./_agents_schema.ts";
 
 const URL_ERROR = "expected an http:// or https:// URL";
 const MODEL_ID = 'expected a model id "provider:model", like "anthropic:claude-sonnet-4-5"';
@@ -105,6 +106,7 @@ export const llmTable = table({
   max_history_messages: integer(1).default(20),
   timeout_secs: integer(1).default(120),
   max_retries: integer(0, 10).default(2),
+  agents: llmAgentsTable.default({}),
 });
 
 type LlmTable = z.output<typeof llmTable>;
@@ -206,7 +208,11 @@ function defaultModel(llm: LlmTable): string | undefined {
 
 /** Every model id the section names, the default first. */
 function modelIds(llm: LlmTable): string[] {
-  const ids = [defaultModel(llm), ...Object.values(llm.tiers ?? {}), ...llm.fallback];
+  // A named agent's model joins the others (its provider's host and key), unless it is a tier.
+  const agents = Object.values(llm.agents).map((agent) => agent.model).filter((model) =>
+    model?.includes(":")
+  );
+  const ids = [defaultModel(llm), ...Object.values(llm.tiers ?? {}), ...llm.fallback, ...agents];
   return [...new Set(ids.filter((id): id is string => id !== undefined))];
 }
 

@@ -246,6 +246,8 @@ Deno.test("the example config's commented [llm.tiers] and [llm.providers.*] load
   assert.deepEqual(Object.keys(config.llm.tiers), ["heavy", "standard", "light", "vision"]);
   assert.deepEqual(Object.keys(config.llm.providers), ["anthropic", "ollama", "openai"]);
   assert.equal(config.llm.providers.openai?.host, "https://api.openai.com/v1");
+  assert.deepEqual(Object.keys(config.llm.agents), ["researcher", "summarizer"]);
+  assert.deepEqual(config.llm.agents.summarizer?.skills, []);
 });
 
 Deno.test("redactConfig() shows a provider key left unset by --no-secrets as unset everywhere", async () => {

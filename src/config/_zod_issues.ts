@@ -68,8 +68,12 @@ function unknownKey(path: PropertyKey[]): ConfigIssue {
   const key = formatKeyPath(path);
   // The table the key sits in: "" (top level), "server", "skills.web_search", "rooms"…
   const tables = path.slice(0, -1).filter((part) => typeof part === "string").map(String);
+  // A table named by the user (`[llm.agents.researcher]`) is listed as `llm.agents.*`.
+  const named = [...tables.slice(0, -1), "*"].join(".");
   const section = CONFIG_KEYS[tables.join(".")] !== undefined
     ? tables.join(".")
+    : CONFIG_KEYS[named] !== undefined
+    ? named
     : String(tables[0] ?? "");
   const allowed = CONFIG_KEYS[section] ?? [];
   const suggestion = closestKey(String(path[path.length - 1]), allowed);

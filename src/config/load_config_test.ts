@@ -44,6 +44,7 @@ Deno.test("loadConfig() fills in every default", async () => {
       max_history_messages: 20,
       timeout_secs: 120,
       max_retries: 2,
+      agents: {},
     },
     agent: {
       name: "Fluux Agent",
@@ -56,6 +57,9 @@ Deno.test("loadConfig() fills in every default", async () => {
       max_message_chars: 16_000,
       max_schedules: 20,
       missed_run_grace_mins: 60,
+      allow_subagents: false,
+      max_concurrent_subagents: 3,
+      subagent_timeout: 120,
     },
     memory: {
       path: "./data/memory",
@@ -98,6 +102,7 @@ Deno.test("loadConfig() fills in every default", async () => {
     skills: { allowed_paths: [], trusted: [], max_concurrent: 4, memory_limit_mb: 256 },
     schedules: [],
     personas: { allow_user_personas: false, max_user_personas: 5, restrictions: [] },
+    quota: { daily_tokens: 0, monthly_tokens: 0, cost: {} },
   });
   assert.equal(loaded.path, "/srv/agent/config/agent.toml");
   assert.equal(loaded.dataDir, "/srv/agent/data/memory");

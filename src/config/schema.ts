@@ -7,6 +7,8 @@ import { parseNameServer } from "../net/name_servers.ts";
 import { llmProvidersTable, llmSchema, llmTable, llmTiersTable } from "./_llm_schema.ts";
 import { SCHEDULE_KEYS, schedulesSchema, scheduleTargetProblem } from "./_schedules_schema.ts";
 import { PERSONA_RESTRICTION_KEYS, personasSchema, personasTable } from "./_personas_schema.ts";
+import { llmAgentTable, subagentSettings } from "./_agents_schema.ts";
+import { modelPriceTable, quotaSchema } from "./_quota_schema.ts";
 
 import { bool, integer, oneOf, table, text } from "./_schema_parts.ts";
 import {
@@ -139,6 +141,7 @@ const agentSchema = table({
   max_message_chars: integer(1, 1_000_000).default(16_000),
   max_schedules: integer(0, 1000).default(20),
   missed_run_grace_mins: integer(0, 10_080).default(60),
+  ...subagentSettings,
 });
 
 /** Embedders of memory search: `"none"` searches by keywords only. */
@@ -358,6 +361,7 @@ const configTable = table({
   schedules: schedulesSchema.default([]),
   webhooks: webhooksSchema.optional(),
   personas: personasSchema.prefault({}),
+  quota: quotaSchema.prefault({}),
 });
 
 /**
@@ -446,6 +450,9 @@ export const CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = {
   "llm.providers.anthropic": ["api_key", "host"],
   "llm.providers.ollama": ["api_key", "host"],
   "llm.providers.openai": ["api_key", "host"],
+  "llm.agents.*": Object.keys(llmAgentTable.shape),
+  quota: Object.keys(quotaSchema.shape),
+  "quota.cost.*": Object.keys(modelPriceTable.shape),
   agent: Object.keys(agentSchema.shape),
   memory: Object.keys(memorySchema.shape),
   "memory.search": Object.keys(searchTable.shape),

@@ -237,6 +237,28 @@ for (const provider of ["anthropic", "ollama", "openai"] as const) {
     });
   });
 
+  test("chat() reports the prompt cache's tokens apart from the input, where the API has them", async () => {
+    const { fake, client } = await setup(provider);
+    await using _ = fake;
+    fake.script(() => ({
+      text: "ok",
+      usage: { input_tokens: 11, output_tokens: 7, cache_read_tokens: 40, cache_write_tokens: 5 },
+    }));
+    const answer = await client.chat({ system: "", messages: [user("a")] });
+    const expected = {
+      anthropic: {
+        input_tokens: 11,
+        output_tokens: 7,
+        cache_read_tokens: 40,
+        cache_write_tokens: 5,
+      },
+      // OpenAI reports reads only (inside prompt_tokens); Ollama no cache at all.
+      openai: { input_tokens: 11, output_tokens: 7, cache_read_tokens: 40 },
+      ollama: { input_tokens: 11, output_tokens: 7 },
+    }[provider];
+    assert.deepEqual(answer.usage, expected);
+  });
+
   test("chat() retries once after a 500 and succeeds", async () => {
     const { fake, client, delays } = await setup(provider);
     await using _ = fake;

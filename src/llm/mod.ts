@@ -48,4 +48,6 @@ export type { LlmProvider, ModelId } from "./model_id.ts";
 export { DEFAULT_TIER, isTier, resolveTier, TIERS } from "./tiers.ts";
 export type { Tier, TierModels, TierResolution } from "./tiers.ts";
 export { TierOverrides } from "./tier_overrides.ts";
+export { resolveCallModel } from "./resolve_call_model.ts";
+export type { CallModel, CallModelChoice } from "./resolve_call_model.ts";
 export type { RetryInfo, Sleep } from "./retry.ts";

@@ -30,6 +30,11 @@ export interface ModelRouterSettings {
   max_retries: number;
   /** How long a model that failed is tried after the others, in seconds. @default {60} */
   fallback_cooldown_secs?: number;
+  /**
+   * Named agents (`[llm.agents.<name>]`): each one's `model`, when it is a model id, gets a
+   * client of its own, for calls that name it (`ChatOptions.model`). @default {{}}
+   */
+  agents?: Readonly<Record<string, { model?: string | undefined }>>;
 }
 
 /** Where the router says that a model failed and another answers. */
@@ -73,8 +78,11 @@ export interface ModelRouter extends LlmClient {
    * @throws {LlmError} the last model's failure, or the first one that is not an outage
    */
   chat(request: ChatRequest, options?: ChatOptions): Promise<ChatResponse>;
-  /** The route of a tier: its model and fallback chain. */
-  route(tier?: string): TierRoute;
+  /**
+   * The route of a tier: its model and fallback chain; with `model` (a configured model id),
+   * that model first, whatever the tier.
+   */
+  route(tier?: string, model?: string): TierRoute;
   /** Every tier, in `TIERS` order. */
   routes(): TierRoute[];
   /** Every configured model, the default first. */
@@ -122,8 +130,9 @@ export function createModelRouter(
   const primary = models[0]!.client;
   let last: ModelAnswer | undefined;
 
-  const route = (tier?: string): TierRoute => {
-    const resolution = resolveTier(settings, tier);
+  const route = (tier?: string, model?: string): TierRoute => {
+    const own = resolveTier(settings, tier);
+    const resolution = model === undefined ? own : { ...own, model, configured: true };
     return { ...resolution, chain: [...new Set([resolution.model, ...settings.fallback])] };
   };
   const cooling = (id: string) => {
@@ -138,7 +147,10 @@ export function createModelRouter(
       return primary.check(check_options);
     },
     chat: async function chat(request: ChatRequest, chat_options: ChatOptions = {}) {
-      const { tier, chain } = route(chat_options.tier);
+      if (chat_options.model !== undefined && !byId.has(chat_options.model)) {
+        throw new TypeError(`Model "${chat_options.model}" is not configured`);
+      }
+      const { tier, chain } = route(chat_options.tier, chat_options.model);
       // A model in its cool-down goes last: still tried when every other one fails too.
       const order = [...chain.filter((id) => !cooling(id)), ...chain.filter(cooling)];
       let failure: unknown;
@@ -189,6 +201,10 @@ function buildModels(
     if (id !== undefined) add(parseModelId(id).id, tier);
   }
   for (const id of settings.fallback) add(parseModelId(id).id, "fallback");
+  for (const [name, agent] of Object.entries(settings.agents ?? {})) {
+    // An agent's model may also be a tier's name, which needs no client of its own.
+    if (agent.model?.includes(":")) add(parseModelId(agent.model).id, `agent ${name}`);
+  }
   return [...roles].map(([id, uses]) => {
     const { provider, model } = parseModelId(id);
     const own = settings.providers[provider];

@@ -232,3 +232,28 @@ Deno.test("chat() lists a fallback that is also the tier's model once in its cha
   assert.equal(await ask("light"), "from backup");
   assert.equal(model("ollama:llama3.1:8b").calls, 1);
 });
+
+Deno.test("chat() with a named agent's model asks that model first, then the fallback chain", async () => {
+  const { router, model } = setup({
+    agents: { researcher: { model: "openai:gpt-x" }, summarizer: { model: "light" } },
+  });
+  assert.deepEqual(
+    router.models().map((entry) => [entry.id, entry.roles]).filter(([id]) => id === "openai:gpt-x"),
+    [["openai:gpt-x", ["agent researcher"]]],
+    "an agent's model id gets a client; a tier name needs none",
+  );
+  const answer = await router.chat({ system: "", messages: [] }, { model: "openai:gpt-x" });
+  assert.equal(answer.model_id, "openai:gpt-x");
+  assert.deepEqual(router.route("standard", "openai:gpt-x").chain, [
+    "openai:gpt-x",
+    "ollama:llama3.1:8b",
+    "openai:backup",
+  ]);
+  model("openai:gpt-x").failures.push("server");
+  const fallback = await router.chat({ system: "", messages: [] }, { model: "openai:gpt-x" });
+  assert.equal(fallback.model_id, "ollama:llama3.1:8b");
+  await assert.rejects(
+    router.chat({ system: "", messages: [] }, { model: "openai:unknown" }),
+    /Model "openai:unknown" is not configured/,
+  );
+});

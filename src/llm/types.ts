@@ -48,8 +48,13 @@ export interface ChatRequest {
 
 /** Token counts of one call. */
 export interface Usage {
+  /** Input tokens read afresh (Anthropic: not counting the cache's). */
   input_tokens: number;
   output_tokens: number;
+  /** Input tokens read from the provider's prompt cache, when it says. @default {0} */
+  cache_read_tokens?: number;
+  /** Input tokens written to the provider's prompt cache, when it says. @default {0} */
+  cache_write_tokens?: number;
 }
 
 /** Why the model stopped. */
@@ -76,6 +81,18 @@ export interface ChatOptions {
    * @default {"standard"}
    */
   tier?: string | undefined;
+  /**
+   * A model id (`provider:model`) that serves this call whatever its tier (a named agent's
+   * `model`); the fallback chain still follows it. @default {the tier's model}
+   */
+  model?: string | undefined;
+  /**
+   * Whose usage this call is (a bare JID or a room): a client that keeps a usage ledger
+   * records the call's tokens under it, against that conversation's quota. @default {none}
+   */
+  conversation?: string | undefined;
+  /** What the call is for, in the usage ledger (`turn`, `subagent`, `compaction`…). */
+  purpose?: string | undefined;
 }
 
 /** A chat client: for one provider and model, or a router between the configured models. */

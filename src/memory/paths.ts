@@ -18,8 +18,8 @@ import { normaliseBareJid } from "../jid/mod.ts";
  * the invited rooms and the component's contacts (and their temporary files while they are
  * rewritten), the inbox of messages not yet handled, the scheduled tasks (and their temporary and
  * set-aside files), the webhook delivery ledger, the tool audit log, the skills' state, the
- * search indexes, the shared memory folder and the personas. A domain-only JID with one of these names gets
- * no folder.
+ * search indexes, the shared memory folder, the personas and the usage ledger. A domain-only JID
+ * with one of these names gets no folder.
  */
 const RESERVED_NAMES = new Set([
   "identity.md",
@@ -39,6 +39,7 @@ const RESERVED_NAMES = new Set([
   "search",
   "shared",
   "personas",
+  "usage",
 ]);
 
 function invalid(jid: string, why: string): TypeError {

@@ -25,6 +25,12 @@ export interface AuditEntry {
   duration_ms: number;
   /** The error, or the missing capability of a denial. */
   detail?: string;
+  /** A sub-agent's run (`spawn_agent`): which agent. */
+  agent?: string;
+  /** A sub-agent's run: its LLM calls. */
+  llm_calls?: number;
+  /** A sub-agent's run: the tokens of its LLM calls. */
+  tokens?: { input: number; output: number; cache_read: number; cache_write: number };
 }
 
 /** Where audit entries go. */

@@ -20,7 +20,7 @@ export interface OpenAiTurn {
   text: string;
   calls: Call[];
   stop_reason: string;
-  usage: { input_tokens: number; output_tokens: number };
+  usage: { input_tokens: number; output_tokens: number; cache_read_tokens?: number };
 }
 
 const FINISH: Record<string, string> = {
@@ -119,9 +119,13 @@ function wireCall(call: Call) {
 }
 
 function usageOf(turn: OpenAiTurn) {
+  // OpenAI counts cached tokens inside prompt_tokens, and says how many in the details.
+  const cached = turn.usage.cache_read_tokens ?? 0;
+  const prompt = turn.usage.input_tokens + cached;
   return {
-    prompt_tokens: turn.usage.input_tokens,
+    prompt_tokens: prompt,
     completion_tokens: turn.usage.output_tokens,
-    total_tokens: turn.usage.input_tokens + turn.usage.output_tokens,
+    total_tokens: prompt + turn.usage.output_tokens,
+    ...(cached > 0 ? { prompt_tokens_details: { cached_tokens: cached } } : {}),
   };
 }

@@ -50,10 +50,22 @@ export interface FakeTurn {
   tool_calls?: FakeToolCall[];
   /** @default {"tool_use" when there are tool calls, else "end_turn"} */
   stop_reason?: "end_turn" | "tool_use" | "max_tokens";
-  /** @default {about one token per four characters} */
-  usage?: { input_tokens: number; output_tokens: number };
+  /**
+   * The tokens reported; the prompt cache's, when given, as each API says them (Anthropic's
+   * `cache_read_input_tokens`/`cache_creation_input_tokens`, OpenAI's `cached_tokens` inside
+   * `prompt_tokens`; Ollama has none). @default {about one token per four characters}
+   */
+  usage?: FakeUsage;
   /** Wait before answering. @default {the delay set with setDelay()} */
   delay_ms?: number;
+}
+
+/** Tokens a fake answer reports. */
+export interface FakeUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens?: number;
+  cache_write_tokens?: number;
 }
 
 /** A raw HTTP answer, e.g. an error. Without `body`, an error status gets the API's error body. */
@@ -455,7 +467,7 @@ function anthropicMessage(
   text: string,
   calls: Required<FakeToolCall>[],
   stop_reason: string,
-  usage: { input_tokens: number; output_tokens: number },
+  usage: FakeUsage,
 ) {
   const content = [
     ...(text ? [{ type: "text" as const, text }] : []),
@@ -469,7 +481,16 @@ function anthropicMessage(
     content,
     stop_reason,
     stop_sequence: null,
-    usage,
+    usage: {
+      input_tokens: usage.input_tokens,
+      output_tokens: usage.output_tokens,
+      ...(usage.cache_read_tokens === undefined
+        ? {}
+        : { cache_read_input_tokens: usage.cache_read_tokens }),
+      ...(usage.cache_write_tokens === undefined
+        ? {}
+        : { cache_creation_input_tokens: usage.cache_write_tokens }),
+    },
   };
 }
 

@@ -169,6 +169,7 @@ function fromWireMessage(message: Anthropic.Message): ChatResponse {
     usage: {
       input_tokens: message.usage?.input_tokens ?? 0,
       output_tokens: message.usage?.output_tokens ?? 0,
+      ...cacheUsage(message.usage),
     },
     model: message.model,
   };
@@ -179,4 +180,18 @@ function toStopReason(reason: string | null): StopReason {
       reason === "stop_sequence"
     ? reason
     : "other";
+}
+
+/** The prompt cache's share of the input, when the API reports one. */
+function cacheUsage(
+  usage:
+    | { cache_read_input_tokens?: number | null; cache_creation_input_tokens?: number | null }
+    | undefined,
+): { cache_read_tokens?: number; cache_write_tokens?: number } {
+  const read = usage?.cache_read_input_tokens ?? 0;
+  const write = usage?.cache_creation_input_tokens ?? 0;
+  return {
+    ...(read > 0 ? { cache_read_tokens: read } : {}),
+    ...(write > 0 ? { cache_write_tokens: write } : {}),
+  };
 }

@@ -209,8 +209,10 @@ function fromWire(completion: ChatCompletion): ChatResponse {
     text,
     stop_reason: toStopReason(choice?.finish_reason, calls.length > 0),
     usage: {
-      input_tokens: completion.usage?.prompt_tokens ?? 0,
+      // OpenAI counts cached tokens inside prompt_tokens; the ledger keeps them apart.
+      input_tokens: Math.max(0, (completion.usage?.prompt_tokens ?? 0) - cached(completion.usage)),
       output_tokens: completion.usage?.completion_tokens ?? 0,
+      ...(cached(completion.usage) > 0 ? { cache_read_tokens: cached(completion.usage) } : {}),
     },
     model: completion.model,
   };
@@ -236,4 +238,9 @@ function toStopReason(reason: string | null | undefined, calledTools: boolean): 
   if (reason === "stop") return "end_turn";
   if (reason === "length") return "max_tokens";
   return "other";
+}
+
+/** Prompt tokens the server read from its cache, when it says. */
+function cached(usage: { prompt_tokens_details?: { cached_tokens?: number } | null } | undefined) {
+  return Math.max(0, usage?.prompt_tokens_details?.cached_tokens ?? 0);
 }
