@@ -40,19 +40,23 @@ export function splitParagraphs(text: string, maxChars: number): string[] {
   if (countChars(text) <= maxChars) return [text];
   const parts: string[] = [];
   let current = "";
+  let currentChars = 0;
   const flush = () => {
     if (current.trim() !== "") parts.push(current.replace(/\s+$/, ""));
     current = "";
+    currentChars = 0;
   };
   for (const block of blocks(text)) {
-    const joined = current === "" ? block : `${current}\n\n${block}`;
-    if (countChars(joined) <= maxChars) {
-      current = joined;
+    const chars = countChars(block);
+    if (current !== "" && currentChars + 2 + chars <= maxChars) {
+      current = `${current}\n\n${block}`;
+      currentChars += 2 + chars;
       continue;
     }
     flush();
-    if (countChars(block) <= maxChars) {
+    if (chars <= maxChars) {
       current = block;
+      currentChars = chars;
       continue;
     }
     const pieces = block.startsWith("```")
@@ -60,6 +64,7 @@ export function splitParagraphs(text: string, maxChars: number): string[] {
       : splitText(block, maxChars);
     parts.push(...pieces.slice(0, -1));
     current = pieces.at(-1) ?? "";
+    currentChars = countChars(current);
   }
   flush();
   return parts;
@@ -118,8 +123,9 @@ function splitCode(block: string, maxChars: number): string[] {
 function splitText(text: string, maxChars: number): string[] {
   const parts: string[] = [];
   let rest = text;
-  while (countChars(rest) > maxChars) {
+  while (true) {
     const limit = unitsOf(rest, maxChars);
+    if (limit >= rest.length) break;
     const head = rest.slice(0, limit);
     let cut = -1;
     for (const pattern of [/\n/g, /[.!?。！？](?=[ \t])/g, /[ \t]/g]) {
