@@ -64,7 +64,9 @@ export function speakerName(sender: string): string {
 /** A message as it reads in a one-to-one chat (or the agent's own, in a room). */
 function render(entry: MessageEntry, byId: Map<string, MessageEntry>): string {
   if (entry.reaction !== undefined) {
-    return `[The user ${reactionText(entry.reaction, byId)}]`;
+    return `[${entry.role === "assistant" ? "You" : "The user"} ${
+      reactionText(entry.reaction, byId)
+    }]`;
   }
   if (entry.oversized !== undefined) return `[The user sent ${longMessageNote(entry.oversized)}]`;
   const text = bodyText(entry);

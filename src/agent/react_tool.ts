@@ -65,6 +65,11 @@ export class TurnReactions {
     return this.#sent.size > 0;
   }
 
+  /** The reactions sent in this turn, as the history stores them: one per message. */
+  entries(): { message_id: string; emojis: string[] }[] {
+    return [...this.#sent].map(([message_id, emojis]) => ({ message_id, emojis }));
+  }
+
   /**
    * Runs one call: sends the reaction, or says why it cannot.
    *

@@ -274,6 +274,17 @@ export async function runTurn(input: TurnInput, context: TurnContext): Promise<v
     fail(storeFailure ?? error, storeFailure === undefined);
     return;
   }
+  // The agent's reactions are part of the conversation, like its words.
+  for (const reaction of reactions?.entries() ?? []) {
+    await memory.append(conversation, {
+      type: "message",
+      role: "assistant",
+      content: reaction.emojis.join(" "),
+      reaction,
+    }).catch((error) =>
+      log.error(`${handled}: a reaction could not be stored: ${describe(error)}`)
+    );
+  }
   if (answer === "" && reactions?.sent) {
     state("active");
     log.info(`${handled}: answered with a reaction (${describeLlmStats(stats)})`);
