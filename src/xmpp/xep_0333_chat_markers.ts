@@ -1,5 +1,5 @@
 /**
- * XEP-0333: Displayed Markers (chat markers): `<markable/>` on a message, and the
+ * XEP-0333: Chat Markers (now "Displayed Markers"): `<markable/>` on a message, and the
  * `<received/>` and `<displayed/>` markers that answer it.
  *
  * @see https://xmpp.org/extensions/xep-0333.html
