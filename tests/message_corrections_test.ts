@@ -91,8 +91,7 @@ Deno.test("corrections and replies: what the person corrected or quoted is what 
       assertEquals(alice.events.filter(answer("echo: typo mesage")).length, 0);
       // Answered after the person wrote again: the answer says which message it answers.
       assertEquals(busyAnswer.reply, { to: "alice@localhost", id: busy });
-      assertEquals(busyAnswer.replyFallback, "> busy\n");
-      assertEquals(busyAnswer.bodyWithoutFallback, "echo: busy");
+      assertEquals(busyAnswer.body, "echo: busy", "no quote put in front");
       const lines = await history(agent.dataDir);
       const original = lines.find((line) => line.msg_id === typo);
       assertEquals([original?.content, typeof original?.replaced_by], ["typo mesage", "string"]);

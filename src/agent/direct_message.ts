@@ -129,11 +129,12 @@ export async function handleDirectMessage(
     react: ownId === undefined ? {} : { messageId: ownId },
     ...(correction?.answerId === undefined ? {} : { replaces: correction.answerId }),
     // Answers go in the order the questions came; once the person has written again, an
-    // answer says which message it answers.
+    // answer says which message it answers. Without a fallback quote: a client that does not
+    // know replies shows the answer as it always did.
     replyTo: () =>
       tracked !== undefined && ownId !== undefined &&
         context.messages.hasNewer(message.bare, tracked.seq)
-        ? { id: ownId, to: message.bare, quote: message.body }
+        ? { id: ownId, to: message.bare }
         : undefined,
   };
   const intake = message.attachments?.length

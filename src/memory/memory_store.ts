@@ -286,9 +286,9 @@ export class MemoryStore {
   }
 
   /**
-   * The message whose `msg_id` or `stanza_id` is `id`: in the current session's last
-   * entries, else in the archived sessions, newest first (at most the last
-   * `archives` of them).
+   * The message whose `msg_id` or `stanza_id` is `id` (its latest correction, when the
+   * current session has one): in the current session's last entries, else in the archived
+   * sessions, newest first (at most the last `archives` of them).
    *
    * @param ref The session.
    * @param id A message id.
@@ -302,6 +302,12 @@ export class MemoryStore {
   ): Promise<MessageEntry | undefined> {
     const match = (entry: HistoryEntry): entry is MessageEntry =>
       isMessageEntry(entry) && (entry.msg_id === id || entry.stanza_id === id);
+    // A message corrected since (XEP-0308): what its author's client now shows.
+    const corrected = await this.findRecent(
+      ref,
+      (entry) => isMessageEntry(entry) && entry.replaces === id,
+    );
+    if (corrected !== undefined && isMessageEntry(corrected)) return corrected;
     const recent = await this.findRecent(ref, match);
     if (recent !== undefined && match(recent)) return recent;
     const sessions = join(await this.#paths.sessionDir(ref), "sessions");
