@@ -10,6 +10,7 @@ import type { AgentOptions } from "./agent.ts";
 import type { Rights } from "./decide.ts";
 import type { EncryptedNotice } from "./encrypted_notice.ts";
 import type { Membership } from "./membership.ts";
+import type { MessageTracker } from "./message_tracker.ts";
 import type { ReplyTarget, TurnContext } from "./turn.ts";
 
 /** The collaborators of every handler. */
@@ -18,6 +19,8 @@ export interface HandlerContext {
   membership: Membership;
   commands: CommandRegistry;
   encrypted: EncryptedNotice;
+  /** The one-to-one messages waiting in their queues. */
+  messages: MessageTracker;
 }
 
 /** The turn's collaborators, from the agent's options. */

@@ -13,13 +13,15 @@ import {
   type CommandMemory,
   CommandRegistry,
 } from "../commands/mod.ts";
-import type { RosterItem, XmppAction } from "../xmpp/mod.ts";
+import type { MessageEvent, RosterItem, XmppAction } from "../xmpp/mod.ts";
 import type { AttachmentIntake } from "./attachment_intake.ts";
 import { Policy, type Rights } from "./decide.ts";
 import { EncryptedNotice } from "./encrypted_notice.ts";
 import type { AgentEvent, InboxEvent } from "./events.ts";
 import { handleDirectMessage } from "./direct_message.ts";
 import { Membership, type MembershipOptions } from "./membership.ts";
+import type { ContextMemory } from "./message_context.ts";
+import { MessageTracker } from "./message_tracker.ts";
 import { handleGreeting, handleSchedule, handleWebhook } from "./outside_events.ts";
 import { PresenceBook } from "./presence_book.ts";
 import { handleReaction } from "./reaction.ts";
@@ -53,7 +55,7 @@ export interface AgentInbox {
 
 /** Options for {@linkcode Agent}. */
 export interface AgentOptions extends Omit<TurnContext, "memory" | "send">, MembershipOptions {
-  memory: TurnMemory & CommandMemory & RedeliveryMemory;
+  memory: TurnMemory & CommandMemory & RedeliveryMemory & Pick<ContextMemory, "findMessage">;
   xmpp: AgentXmpp;
   /** Facts for `/status`. */
   status: () => AgentStatus;
@@ -114,6 +116,7 @@ export class Agent {
       membership,
       commands: new CommandRegistry([...builtinCommands(), ...(options.commands ?? [])]),
       encrypted: new EncryptedNotice({ now: options.now }),
+      messages: new MessageTracker(),
     };
     const policy = new Policy({
       rules: options.rules,
@@ -141,7 +144,29 @@ export class Agent {
    * crash, written to the inbox; its handling runs in the background (see {@linkcode idle}).
    */
   handle(event: AgentEvent): void {
-    this.#router.route(event);
+    const decision = this.#router.route(event);
+    if (event.type === "message" && decision.outcome === "accept" && decision.key !== undefined) {
+      this.#received(event, decision.key);
+    }
+  }
+
+  /**
+   * A message of an allowed sender is stored (in the inbox) and waits in its queue: it is
+   * acknowledged now, its receipt (XEP-0184) and `received` marker (XEP-0333) in one stanza.
+   */
+  #received(event: MessageEvent, key: string): void {
+    const { options, membership, messages } = this.#context;
+    messages.arrived(key, event);
+    if (event.id === undefined || (!event.receipt && !event.markable)) return;
+    const { from } = membership.from(event.to);
+    options.xmpp.send({
+      type: "acknowledge",
+      to: event.from,
+      ...(from === undefined ? {} : { from }),
+      id: event.id,
+      receipt: event.receipt === true,
+      ...(event.markable ? { marker: "received" as const } : {}),
+    });
   }
 
   /**

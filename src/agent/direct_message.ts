@@ -5,15 +5,24 @@
  * (`/persona create`), anything else is an LLM turn. A message taken up after a
  * restart is answered unless it was already.
  *
+ * A markable message (XEP-0333) is marked `displayed` as work on it starts (with the turn's
+ * `composing`, in one stanza). A correction (XEP-0308) of one of the person's last messages
+ * is answered as a correction of the agent's answer to it, if there was one; a message
+ * corrected while it still waited is stored (marked replaced) and not answered. A reply
+ * (XEP-0461) brings the message it quotes; an answer that goes out after the person wrote
+ * again says which message it answers.
+ *
  * @module
  */
 import { parseCommandLine } from "../commands/mod.ts";
 import type { MessageEvent, XmppAction } from "../xmpp/mod.ts";
 import type { Rights } from "./decide.ts";
 import { handledPrefix } from "./handled_line.ts";
+import { findCorrected, findQuoted } from "./message_context.ts";
+import { idOf } from "./message_tracker.ts";
 import { replayProgress } from "./replay_progress.ts";
 import { screenDirect } from "./screen_direct.ts";
-import { type ReplyTarget, runTurn } from "./turn.ts";
+import { type AnswerOptions, type ReplyTarget, runTurn, storeIncoming } from "./turn.ts";
 import {
   type HandlerContext,
   runCommand,
@@ -47,6 +56,20 @@ export async function handleDirectMessage(
     ...(message.thread === undefined ? {} : { thread: message.thread }),
   };
   const handled = handledPrefix(message.kind, session, false);
+  const tracked = context.messages.start(message.bare, message);
+  const displayed = message.markable && message.id !== undefined ? message.id : undefined;
+  const markDisplayed = () => {
+    if (displayed === undefined) return;
+    const { from } = membership.from(message.to);
+    options.xmpp.send({
+      type: "acknowledge",
+      to: message.from,
+      ...(from === undefined ? {} : { from }),
+      id: displayed,
+      receipt: false,
+      marker: "displayed",
+    });
+  };
   if (receivedAt !== undefined) {
     const progress = await replayProgress(memory, session, message, receivedAt);
     if (progress === "answered") return;
@@ -72,19 +95,56 @@ export async function handleDirectMessage(
     turn: options,
     maxMessageChars: options.maxMessageChars,
   };
-  if (await screenDirect(message, screen)) return;
+  if (await screenDirect(message, screen)) {
+    markDisplayed();
+    return;
+  }
+  const ids = {
+    ...(message.id === undefined ? {} : { msg_id: message.id }),
+    ...(message.stanzaId === undefined ? {} : { stanza_id: message.stanzaId }),
+  };
+  if (tracked?.supersededBy !== undefined) {
+    // Corrected while it waited: kept in the history, and only the correction is answered.
+    const entry = { type: "message" as const, role: "user" as const, content: message.body };
+    await storeIncoming(session, { ...entry, ...ids, replaced_by: tracked.supersededBy }, options);
+    markDisplayed();
+    log.info(`${handled}: corrected before it was answered, not answered`);
+    return;
+  }
   const line = parseCommandLine(message.body.trimStart());
   if (line !== undefined) {
+    markDisplayed();
     const place = { jid: message.bare, sender: message.bare, session, reply, rights, handled };
     await runCommand(context, line, place);
     return;
   }
-  const answer = await options.dialogue?.(message.bare, message.body);
-  if (answer !== undefined) {
-    options.xmpp.send({ type: "message", body: answer, ...reply });
+  const dialogueAnswer = await options.dialogue?.(message.bare, message.body);
+  if (dialogueAnswer !== undefined) {
+    markDisplayed();
+    options.xmpp.send({ type: "message", body: dialogueAnswer, ...reply });
     log.info(`${handled}: an answer to a command's question`);
     return;
   }
+  const correction = message.replaces === undefined
+    ? undefined
+    : await findCorrected(memory, session, message);
+  const replyTo = message.reply === undefined
+    ? undefined
+    : await findQuoted(memory, session, message.reply);
+  const ownId = idOf(message);
+  const answer: AnswerOptions = {
+    ...(displayed === undefined ? {} : { displayed }),
+    react: ownId === undefined ? {} : { messageId: ownId },
+    ...(correction?.answerId === undefined ? {} : { replaces: correction.answerId }),
+    // Answers go in the order the questions came; once the person has written again, an
+    // answer says which message it answers. Without a fallback quote: a client that does not
+    // know replies shows the answer as it always did.
+    replyTo: () =>
+      tracked !== undefined && ownId !== undefined &&
+        context.messages.hasNewer(message.bare, tracked.seq)
+        ? { id: ownId, to: message.bare }
+        : undefined,
+  };
   const intake = message.attachments?.length
     ? await options.attachments?.receive(message.bare, message.attachments)
     : undefined;
@@ -101,13 +161,15 @@ export async function handleDirectMessage(
     kind: message.kind,
     sender: message.bare,
     tools: rights.tools,
+    answer,
     entry: {
       type: "message",
       role: "user",
       content: withLinks(message.body, intake === undefined ? message.attachments : intake.failed),
-      ...(message.id === undefined ? {} : { msg_id: message.id }),
-      ...(message.stanzaId === undefined ? {} : { stanza_id: message.stanzaId }),
+      ...ids,
       ...(intake?.stored.length ? { attachments: intake.stored } : {}),
+      ...(correction === undefined ? {} : { replaces: correction.replaces }),
+      ...(replyTo === undefined ? {} : { reply_to: replyTo }),
     },
     ...(intake?.blocks.length ? { attachments: intake.blocks } : {}),
   }, turnContext(context));

@@ -2,7 +2,9 @@
  * Turns stored history entries into the messages an LLM is shown: chat messages, reactions
  * (as short notes naming the message they answer) and attachment notes; starting with the
  * user, consecutive turns of one role merged (a failed call leaves a user message without an
- * answer, and providers want roles to alternate). In rooms each occupant's message is a
+ * answer, and providers want roles to alternate). A message the person corrected (XEP-0308)
+ * is shown as corrected: the original and the agent's answer to it give way to the
+ * correction; a reply (XEP-0461) starts with the message it replies to. In rooms each occupant's message is a
  * block whose speaker the agent writes and whose text is quoted (see `room_transcript.ts`),
  * so that no message can pass for another speaker's.
  *
@@ -32,7 +34,7 @@ export function historyMessages(
 ): ChatMessage[] {
   const byId = indexById(entries);
   const messages: { role: "user" | "assistant"; content: string }[] = [];
-  const kept = keepLast(entries, options.limit ?? Infinity);
+  const kept = withoutReplaced(keepLast(entries, options.limit ?? Infinity));
   const nicks = kept.flatMap((entry) =>
     isMessageEntry(entry) && entry.sender !== undefined ? [speakerName(entry.sender)] : []
   );
@@ -62,10 +64,45 @@ export function speakerName(sender: string): string {
 /** A message as it reads in a one-to-one chat (or the agent's own, in a room). */
 function render(entry: MessageEntry, byId: Map<string, MessageEntry>): string {
   if (entry.reaction !== undefined) {
-    return `[The user ${reactionText(entry.reaction, byId)}]`;
+    return `[${entry.role === "assistant" ? "You" : "The user"} ${
+      reactionText(entry.reaction, byId)
+    }]`;
   }
   if (entry.oversized !== undefined) return `[The user sent ${longMessageNote(entry.oversized)}]`;
-  return bodyText(entry);
+  const text = bodyText(entry);
+  const quoted = entry.reply_to?.text;
+  if (entry.role !== "user" || quoted === undefined || quoted === "") return text;
+  return `[In reply to: "${excerpt(quoted)}"]\n${text}`;
+}
+
+/**
+ * The entries without the messages a person corrected (a correction names them in
+ * `replaces`, or they were marked `replaced_by` while they waited) and the agent's answers
+ * to those, up to the next message of the person.
+ */
+function withoutReplaced(entries: readonly HistoryEntry[]): readonly HistoryEntry[] {
+  const replaced = new Set<string>();
+  for (const entry of entries) {
+    if (isMessageEntry(entry) && entry.role === "user" && entry.replaces !== undefined) {
+      replaced.add(entry.replaces);
+    }
+  }
+  const isReplaced = (entry: MessageEntry) =>
+    entry.replaced_by !== undefined || (entry.msg_id !== undefined && replaced.has(entry.msg_id));
+  if (replaced.size === 0 && !entries.some((e) => isMessageEntry(e) && isReplaced(e))) {
+    return entries;
+  }
+  const kept: HistoryEntry[] = [];
+  let dropping = false;
+  for (const entry of entries) {
+    if (isMessageEntry(entry)) {
+      if (entry.role === "user" && entry.reaction === undefined) dropping = isReplaced(entry);
+      // An answer that corrects the dropped one stands for it.
+      if (dropping && (entry.role === "user" || entry.replaces === undefined)) continue;
+    }
+    kept.push(entry);
+  }
+  return kept;
 }
 
 /** An occupant's message: its speaker's header, then its text quoted. */

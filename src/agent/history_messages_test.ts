@@ -108,3 +108,44 @@ Deno.test("historyMessages() shows a message too long to read as a note", () => 
     ].join("\n\n"),
   );
 });
+
+Deno.test("historyMessages() shows a corrected message as corrected, with the new answer", () => {
+  const messages = historyMessages([
+    { type: "message", role: "user", content: "2+2?", msg_id: "q1", ts },
+    { type: "message", role: "assistant", content: "4", msg_id: "a1", ts },
+    { type: "message", role: "user", content: "3+3?", msg_id: "q2", replaces: "q1", ts },
+    { type: "message", role: "assistant", content: "6", msg_id: "a2", replaces: "a1", ts },
+    { type: "message", role: "user", content: "typo", msg_id: "q3", replaced_by: "q4", ts },
+    { type: "message", role: "user", content: "fixed", msg_id: "q4", replaces: "q3", ts },
+  ]);
+  assertEquals(messages, [
+    { role: "user", content: "3+3?" },
+    { role: "assistant", content: "6" },
+    { role: "user", content: "fixed" },
+  ]);
+});
+
+Deno.test("historyMessages() puts the quoted message in front of a reply, and the agent's reactions", () => {
+  const messages = historyMessages([
+    { type: "message", role: "user", content: "my cat is Tom", msg_id: "c1", ts },
+    {
+      type: "message",
+      role: "assistant",
+      content: "❤️",
+      reaction: { message_id: "c1", emojis: ["❤️"] },
+      ts,
+    },
+    {
+      type: "message",
+      role: "user",
+      content: "how old?",
+      reply_to: { id: "c1", text: "my cat is Tom" },
+      ts,
+    },
+  ]);
+  assertEquals(messages, [
+    { role: "user", content: "my cat is Tom" },
+    { role: "assistant", content: '[You reacted ❤️ to the message "my cat is Tom"]' },
+    { role: "user", content: '[In reply to: "my cat is Tom"]\nhow old?' },
+  ]);
+});

@@ -24,10 +24,12 @@ import type {
   PromptParts,
 } from "../memory/mod.ts";
 import type { XmppAction } from "../xmpp/mod.ts";
+import { answerParts, DEFAULT_MAX_ANSWER_CHARS } from "./answer_parts.ts";
 import { describeLlmStats, describeRef, handledPrefix, type LlmStats } from "./handled_line.ts";
 import { historyMessages } from "./history_messages.ts";
 import { buildSystemPrompt } from "./system_prompt.ts";
 import { promptWithPersona, type TurnPersona, withPersona } from "./turn_persona.ts";
+import { REACT_DEFINITION, REACT_TOOL, TurnReactions } from "./react_tool.ts";
 
 /** The memory operations a turn uses. */
 export interface TurnMemory {
@@ -120,6 +122,23 @@ export interface TurnContext {
    * now, or `undefined` when it may. @default {no quota}
    */
   quota?: { refusal(conversation: string, options?: { room?: boolean }): string | undefined };
+  /**
+   * The most characters of one message of an answer: a longer answer goes as several,
+   * split between paragraphs. @default {8000}
+   */
+  maxAnswerChars?: number;
+}
+
+/** What a one-to-one answer does besides its text (XEP-0333, 0444, 0308, 0461). */
+export interface AnswerOptions {
+  /** The id of the message to mark `displayed` along with `composing`. */
+  displayed?: string;
+  /** Offer the `react` tool; `messageId` is the message answered, its default target. */
+  react?: { messageId?: string };
+  /** The id of the agent's earlier reply that this answer corrects. */
+  replaces?: string;
+  /** Asked as the answer goes out: the message it must say it answers, if any. */
+  replyTo?: () => { id: string; to?: string; quote?: string } | undefined;
 }
 
 /** Where a turn's chat states and reply go. */
@@ -164,6 +183,8 @@ export interface TurnInput {
   sender?: string;
   /** What is answered, for the log line (`chat`, `normal`, `groupchat`, `reaction`). @default {"message"} */
   kind?: string;
+  /** Markers, reactions, corrections and replies of a one-to-one answer. @default {{}} */
+  answer?: AnswerOptions;
 }
 
 /**
@@ -177,16 +198,16 @@ export async function runTurn(input: TurnInput, agent: TurnContext): Promise<voi
   let context = agent;
   const { memory, log, now } = context;
   const { conversation } = input;
-  const send = (body: string, chatState: "active" | "paused", id?: string) =>
+  const send = (body: string, chatState: "active" | "paused") =>
+    context.send({ type: "message", body, chatState, ...target(input.reply) });
+  const state = (value: "composing" | "paused" | "active", displayed?: string) =>
     context.send({
-      type: "message",
-      body,
-      chatState,
+      type: "chat_state",
+      state: value,
       ...target(input.reply),
-      ...(id ? { id } : {}),
+      ...(displayed === undefined ? {} : { displayed }),
     });
-  const state = (value: "composing" | "paused") =>
-    context.send({ type: "chat_state", state: value, ...target(input.reply) });
+  const options = input.answer ?? {};
   const stats: LlmStats = { ms: 0, calls: 0, inputTokens: 0, outputTokens: 0, toolCalls: 0 };
   const handled = handledPrefix(
     input.kind ?? "message",
@@ -241,7 +262,14 @@ export async function runTurn(input: TurnInput, agent: TurnContext): Promise<voi
     ? Promise.resolve(undefined)
     : appendIncoming(memory, conversation, input.entry);
   const storing = stored.then(() => undefined, (error: unknown) => error);
-  state("composing");
+  // The `displayed` marker travels with `composing`: one stanza, no extra write.
+  state("composing", options.displayed);
+  const reactions = options.react === undefined ? undefined : new TurnReactions({
+    ...target(input.reply),
+    ...(options.react.messageId === undefined ? {} : { messageId: options.react.messageId }),
+    knownIds: knownIds(earlier, input.entry),
+    send: context.send,
+  });
 
   let answer: string;
   try {
@@ -256,7 +284,10 @@ export async function runTurn(input: TurnInput, agent: TurnContext): Promise<voi
     if (input.attachments !== undefined && input.attachments.length > 0) {
       attachTo(messages, input.attachments);
     }
-    const tools = input.tools === false ? [] : context.tools?.definitions() ?? [];
+    const tools = [
+      ...(input.tools === false ? [] : context.tools?.definitions() ?? []),
+      ...(reactions === undefined ? [] : [REACT_DEFINITION]),
+    ];
     const notes = tools.flatMap((tool) => context.toolNotes?.[tool.name] ?? []);
     const system = [
       buildSystemPrompt(parts, { name: context.name, now: now() }),
@@ -266,7 +297,7 @@ export async function runTurn(input: TurnInput, agent: TurnContext): Promise<voi
     ].filter((part) => part !== undefined).join("\n\n");
     const [reply] = await Promise.all([
       converse(
-        { system, messages, tools, conversation, stored, stats, sender: input.sender },
+        { system, messages, tools, conversation, stored, stats, sender: input.sender, reactions },
         context,
       ),
       stored,
@@ -278,8 +309,39 @@ export async function runTurn(input: TurnInput, agent: TurnContext): Promise<voi
     fail(storeFailure ?? error, storeFailure === undefined);
     return;
   }
+  // The agent's reactions are part of the conversation, like its words.
+  for (const reaction of reactions?.entries() ?? []) {
+    await memory.append(conversation, {
+      type: "message",
+      role: "assistant",
+      content: reaction.emojis.join(" "),
+      reaction,
+    }).catch((error) =>
+      log.error(`${handled}: a reaction could not be stored: ${describe(error)}`)
+    );
+  }
+  if (answer === "" && reactions?.sent) {
+    state("active");
+    log.info(`${handled}: answered with a reaction (${describeLlmStats(stats)})`);
+    return;
+  }
+  answer ||= "(The language model returned an empty answer.)";
   const id = crypto.randomUUID();
-  send(answer, "active", id);
+  const replyTo = options.replyTo?.();
+  const bodies = answerParts(answer, context.maxAnswerChars ?? DEFAULT_MAX_ANSWER_CHARS);
+  bodies.forEach((body, i) => {
+    context.send({
+      type: "message",
+      body,
+      ...target(input.reply),
+      ...(i === bodies.length - 1 ? { chatState: "active" as const } : {}),
+      ...(i > 0 ? {} : {
+        id,
+        ...(options.replaces === undefined ? {} : { replaces: options.replaces }),
+        ...(replyTo === undefined ? {} : { reply: replyTo }),
+      }),
+    });
+  });
   log.info(`${handled}: answered by the LLM (${describeLlmStats(stats)})`);
   try {
     await memory.append(conversation, {
@@ -287,6 +349,7 @@ export async function runTurn(input: TurnInput, agent: TurnContext): Promise<voi
       role: "assistant",
       content: answer,
       msg_id: id,
+      ...(options.replaces === undefined ? {} : { replaces: options.replaces }),
     });
   } catch (error) {
     log.error(`${handled}: the answer was sent but could not be stored: ${describe(error)}`);
@@ -355,6 +418,8 @@ async function converse(
     /** Filled in as the calls go. */
     stats: LlmStats;
     sender: string | undefined;
+    /** The `react` calls of this turn, when the tool is offered. */
+    reactions: TurnReactions | undefined;
   },
   context: TurnContext,
 ): Promise<string> {
@@ -392,7 +457,7 @@ async function converse(
     const response = await ask(round < maxRounds ? "auto" : "none");
     const calls = response.content.filter((block) => block.type === "tool_use");
     if (calls.length === 0 || tools.length === 0 || round >= maxRounds) {
-      return response.text.trim() || "(The language model returned an empty answer.)";
+      return response.text.trim();
     }
     stats.toolCalls += calls.length;
     // A round whose every call went to a skill that asks for the light tier is summed up on
@@ -405,9 +470,13 @@ async function converse(
       round: round + 1,
       calls: calls.map(({ id, name, input }) => ({ id, name, input })),
     });
-    const results = await Promise.all(
-      calls.map((call) => context.tools!.call(call, where)),
-    );
+    const results = await Promise.all(calls.map((call) => {
+      if (call.name === REACT_TOOL && turn.reactions !== undefined) {
+        return Promise.resolve(turn.reactions.call(call));
+      }
+      return context.tools?.call(call, where) ??
+        Promise.resolve({ tool_use_id: call.id, content: "No such tool", is_error: true });
+    }));
     await memory.append(conversation, { type: "tool_results", round: round + 1, results });
     messages.push({ role: "assistant", content: response.content });
     messages.push({
@@ -415,6 +484,22 @@ async function converse(
       content: results.map((result) => ({ type: "tool_result", ...result })),
     });
   }
+}
+
+/** The ids of the messages a turn sees, that the `react` tool may name. */
+function knownIds(
+  entries: readonly HistoryEntry[],
+  entry: NewHistoryEntry | undefined,
+): Set<string> {
+  const ids = new Set<string>();
+  for (const item of [...entries, ...(entry === undefined ? [] : [entry])]) {
+    if (item.type !== "message") continue;
+    for (const key of ["msg_id", "stanza_id"]) {
+      const id = (item as Record<string, unknown>)[key];
+      if (typeof id === "string") ids.add(id);
+    }
+  }
+  return ids;
 }
 
 /** Whether the last user message carries an image. */

@@ -127,6 +127,7 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     ...(tools === undefined ? {} : { tools }),
     maxToolRounds: config.agent.max_tool_rounds,
     maxMessageChars: config.agent.max_message_chars,
+    maxAnswerChars: config.agent.max_answer_chars,
     name: config.agent.name,
     memory,
     llm: usageParts.llm,

@@ -55,6 +55,7 @@ Deno.test("loadConfig() fills in every default", async () => {
       admin_jids: [],
       max_tool_rounds: 10,
       max_message_chars: 16_000,
+      max_answer_chars: 8_000,
       max_schedules: 20,
       missed_run_grace_mins: 60,
       allow_subagents: false,

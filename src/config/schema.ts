@@ -139,6 +139,7 @@ const agentSchema = table({
   ).default([]),
   max_tool_rounds: integer(1, 100).default(10),
   max_message_chars: integer(1, 1_000_000).default(16_000),
+  max_answer_chars: integer(100, 1_000_000).default(8_000),
   max_schedules: integer(0, 1000).default(20),
   missed_run_grace_mins: integer(0, 10_080).default(60),
   ...subagentSettings,

@@ -62,6 +62,18 @@ export interface MessageEntry {
    * its length and the limit, in characters. The message itself is not stored.
    */
   oversized?: { chars: number; limit: number };
+  /**
+   * Set on a correction (XEP-0308): the `msg_id` of the message it corrects, which stays in
+   * the history as it was (a person's message, or the agent's earlier reply).
+   */
+  replaces?: string;
+  /** Set on a message corrected while it waited to be answered: the correction's id. */
+  replaced_by?: string;
+  /**
+   * Set on a reply (XEP-0461): the id of the message replied to, and its text as the agent
+   * found it (in the history, else in the quote the sender's client gave).
+   */
+  reply_to?: { id: string; text?: string };
 }
 
 /** Any other entry (tool calls, reactions, …): kept and skipped by message readers. */

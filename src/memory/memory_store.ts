@@ -12,8 +12,8 @@
  */
 
 import { basename, dirname, join, relative } from "node:path";
-import type { HistoryEntry, SessionHeader } from "./entries.ts";
-import { frozenEntry, isMessageEntry } from "./entries.ts";
+import type { HistoryEntry, MessageEntry, SessionHeader } from "./entries.ts";
+import { frozenEntry, isMessageEntry, isSessionHeader, parseLine } from "./entries.ts";
 import { normaliseJid } from "./paths.ts";
 import { ConversationPaths, type ConversationRef, refJid } from "./_conversation_paths.ts";
 import type { MemoryFs } from "./memory_fs.ts";
@@ -283,6 +283,45 @@ export class MemoryStore {
       state.tail ??= await loadSessionTail(this.#fs, path, this.#tailEntries);
       return state.tail.find(match);
     });
+  }
+
+  /**
+   * The message whose `msg_id` or `stanza_id` is `id` (its latest correction, when the
+   * current session has one): in the current session's last entries, else in the archived
+   * sessions, newest first (at most the last `archives` of them).
+   *
+   * @param ref The session.
+   * @param id A message id.
+   * @param options `archives`: how many archived sessions to read. @default {50}
+   * @throws {TypeError} If the JID is invalid.
+   */
+  async findMessage(
+    ref: ConversationRef,
+    id: string,
+    options: { archives?: number } = {},
+  ): Promise<MessageEntry | undefined> {
+    const match = (entry: HistoryEntry): entry is MessageEntry =>
+      isMessageEntry(entry) && (entry.msg_id === id || entry.stanza_id === id);
+    // A message corrected since (XEP-0308): what its author's client now shows.
+    const corrected = await this.findRecent(
+      ref,
+      (entry) => isMessageEntry(entry) && entry.replaces === id,
+    );
+    if (corrected !== undefined && isMessageEntry(corrected)) return corrected;
+    const recent = await this.findRecent(ref, match);
+    if (recent !== undefined && match(recent)) return recent;
+    const sessions = join(await this.#paths.sessionDir(ref), "sessions");
+    const names = (await this.#fs.listFiles(sessions)).filter((name) => name.endsWith(".jsonl"))
+      .sort().reverse().slice(0, options.archives ?? 50);
+    for (const name of names) {
+      const text = await this.#fs.readText(join(sessions, name)) ?? "";
+      for (const line of text.split("\n").reverse()) {
+        if (!line.includes(id)) continue;
+        const entry = parseLine(line);
+        if (entry !== null && !isSessionHeader(entry) && match(entry)) return frozenEntry(entry);
+      }
+    }
+    return undefined;
   }
 
   /**

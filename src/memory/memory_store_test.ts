@@ -398,3 +398,20 @@ Deno.test("MemoryStore tells onChange of each append, archive and forget, and su
     { jid: JID, kind: "forget" },
   ]);
 });
+
+Deno.test("MemoryStore.findMessage() finds a message by id, as corrected, in archives too", () =>
+  withStore(async (store) => {
+    await store.append(JID, { type: "message", role: "user", content: "old", msg_id: "a1" });
+    await store.archive(JID);
+    await store.append(JID, { type: "message", role: "user", content: "typo", msg_id: "b1" });
+    await store.append(JID, {
+      type: "message",
+      role: "user",
+      content: "fixed",
+      msg_id: "b2",
+      replaces: "b1",
+    });
+    assert.equal((await store.findMessage(JID, "a1"))?.content, "old");
+    assert.equal((await store.findMessage(JID, "b1"))?.content, "fixed");
+    assert.equal(await store.findMessage(JID, "nope"), undefined);
+  }));

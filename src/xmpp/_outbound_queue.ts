@@ -10,6 +10,7 @@
  * @module
  */
 import { hDistance } from "./xep_0198_stream_management.ts";
+import { NS_REACTIONS } from "./xep_0444_reactions.ts";
 import type { XmlElement } from "./_xml.ts";
 
 /** A stanza on its way out. */
@@ -123,7 +124,8 @@ export class OutboundQueue {
    * The old session is gone (resumption failed, or the stream ended without resumption):
    * the messages the server did not acknowledge — all written since the last `h` known, or
    * since `h` when the server told it — are put back in front of what waits, for the next
-   * session. Presences, IQs and chat states are dropped: the new session sends its own.
+   * session (reactions too). Presences, IQs, chat states, receipts and markers are dropped:
+   * the new session sends its own.
    *
    * @returns How many messages were kept.
    */
@@ -138,6 +140,9 @@ export class OutboundQueue {
   }
 }
 
+/** A message that says something: a body, or a reaction (XEP-0444), not a state or marker. */
 function isMessageWithBody(element: XmlElement): boolean {
-  return element.name === "message" && element.getChild("body") !== undefined;
+  return element.name === "message" &&
+    (element.getChild("body") !== undefined ||
+      element.getChild("reactions", NS_REACTIONS) !== undefined);
 }

@@ -57,3 +57,18 @@ Deno.test("OutboundQueue restarts with the messages only, from the server's h wh
   assertEquals(bodies(queue.drain()), ["2", "3"]);
   assertEquals(queue.tracking, false);
 });
+
+Deno.test("OutboundQueue keeps a reaction for the next session, not a receipt", () => {
+  const queue = new OutboundQueue();
+  queue.track();
+  const reaction = xml(
+    "message",
+    { to: "a@b" },
+    xml("reactions", { xmlns: "urn:xmpp:reactions:0", id: "m1" }, xml("reaction", {}, "👍")),
+  );
+  const receipt = xml("message", { to: "a@b" }, xml("received", { xmlns: "urn:xmpp:receipts" }));
+  queue.written({ element: receipt, queuedAt: 0 });
+  queue.written({ element: reaction, queuedAt: 0 });
+  assertEquals(queue.restartFrom(), 1);
+  assertEquals(queue.drain().map((item) => item.element), [reaction]);
+});

@@ -12,7 +12,14 @@ import type { Logger } from "../log/mod.ts";
 import { Backoff } from "./backoff.ts";
 import type { ContactPresenceEvent, SendMessageAction, XmppAction, XmppEvent } from "./events.ts";
 import { bareJid } from "../jid/mod.ts";
-import { buildChatStateMessage, buildMessage, parseMessage, parseReaction } from "./message.ts";
+import {
+  buildAcknowledgement,
+  buildChatStateMessage,
+  buildMessage,
+  buildReactionMessage,
+  parseMessage,
+  parseReaction,
+} from "./message.ts";
 import { RoomRegistry, type RoomStatus } from "./muc_rooms.ts";
 import { parseRawStanza } from "./raw_stanza.ts";
 import { buildPing } from "./xep_0199_ping.ts";
@@ -148,7 +155,9 @@ export class XmppSession {
     if (action.type === "leave") return this.#rooms.leave(action.room);
     if (action.type === "raw") parseRawStanza(action.xml);
     const entity = this.entity;
-    const keep = action.type !== "chat_state" && action.type !== "announce";
+    // A receipt or a marker is stale after a reconnect too: the message may come again.
+    const keep = action.type !== "chat_state" && action.type !== "announce" &&
+      action.type !== "acknowledge";
     if (entity === undefined && !keep) return;
     const queuedAt = Date.now();
     const elements = action.type === "message"
@@ -432,8 +441,11 @@ export class XmppSession {
       const id = i === 0 && action.id !== undefined ? action.id : crypto.randomUUID();
       if (action.messageType === "groupchat") this.#rooms.rememberSent(action.to, id);
       const last = i === bodies.length - 1;
-      const { chatState: _, ...rest } = action;
-      return buildMessage(last ? { ...action, body } : { ...rest, body }, id);
+      // The last part keeps the chat state; only the first corrects or replies.
+      const { chatState: _, replaces: __, reply: ___, ...rest } = action;
+      const part = i === 0 ? { ...action, body } : { ...rest, body };
+      if (!last) delete part.chatState;
+      return buildMessage(part, id);
     });
   }
 
@@ -442,6 +454,10 @@ export class XmppSession {
     switch (action.type) {
       case "chat_state":
         return buildChatStateMessage(action, id);
+      case "acknowledge":
+        return buildAcknowledgement(action, id);
+      case "react":
+        return buildReactionMessage(action, id);
       case "subscribe":
       case "subscribed":
         return xml("presence", { to: action.to, from: action.from, type: action.type });

@@ -20,6 +20,7 @@ import { NS_CHAT_STATES } from "./xep_0085_chat_states.ts";
 import { buildVersion, NS_VERSION } from "./xep_0092_version.ts";
 import { NS_PING } from "./xep_0199_ping.ts";
 import { NS_STANZA_ID } from "./xep_0359_stanza_ids.ts";
+import { MESSAGE_FEATURES } from "./features.ts";
 import { XmppFatalError } from "./xmpp_fatal_error.ts";
 import { type SessionDriver, XmppSession } from "./_session.ts";
 import { errorText } from "./_socket_util.ts";
@@ -69,7 +70,7 @@ export interface ClientConnectionOptions {
 }
 
 /** Features the agent advertises in disco#info. */
-const FEATURES = [NS_PING, NS_VERSION, NS_CHAT_STATES, NS_STANZA_ID];
+const FEATURES = [NS_PING, NS_VERSION, NS_CHAT_STATES, NS_STANZA_ID, ...MESSAGE_FEATURES];
 
 /**
  * One logical client session that survives disconnections.

@@ -24,6 +24,7 @@ import { NS_CHAT_STATES } from "./xep_0085_chat_states.ts";
 import { buildVersion, NS_VERSION } from "./xep_0092_version.ts";
 import { NS_PING } from "./xep_0199_ping.ts";
 import { NS_STANZA_ID } from "./xep_0359_stanza_ids.ts";
+import { MESSAGE_FEATURES } from "./features.ts";
 import { type SessionDriver, XmppSession } from "./_session.ts";
 import { xml, type XmlElement } from "./_xml.ts";
 import type { XmppJsEntity } from "./_xmpp_client.ts";
@@ -56,7 +57,7 @@ export interface ComponentConnectionOptions {
   maxStanzaBytes?: number;
 }
 
-const FEATURES = [NS_PING, NS_VERSION, NS_CHAT_STATES, NS_STANZA_ID];
+const FEATURES = [NS_PING, NS_VERSION, NS_CHAT_STATES, NS_STANZA_ID, ...MESSAGE_FEATURES];
 /** The most contacts told "available" that the goodbye remembers. */
 const MAX_ANNOUNCED = 10_000;
 const NS_DISCO_ITEMS = "http://jabber.org/protocol/disco#items";

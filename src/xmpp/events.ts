@@ -77,6 +77,17 @@ export interface MessageEvent {
    * the room): a private message from that occupant, never the room's own conversation.
    */
   occupant?: RoomOccupant;
+  /** Set when the sender asks for a delivery receipt (XEP-0184 `<request/>`). */
+  receipt?: true;
+  /** Set when the message is markable (XEP-0333): the agent sends `received` and `displayed`. */
+  markable?: true;
+  /** The id of the earlier message this one corrects (XEP-0308 `<replace/>`). */
+  replaces?: string;
+  /**
+   * The earlier message this one replies to (XEP-0461); `quote` is the fallback quote the
+   * sender's client put in front of the body (stripped from `body`), when there was one.
+   */
+  reply?: { id: string; to?: string; quote?: string };
 }
 
 /** A message in a joined room (XEP-0045 `groupchat`). */
@@ -258,6 +269,41 @@ export interface SendMessageAction {
   chatState?: ChatState;
   /** The stanza id and origin-id to use; a fresh one when absent. */
   id?: string;
+  /** The id of the agent's earlier message this one corrects (XEP-0308). */
+  replaces?: string;
+  /**
+   * The message this one answers (XEP-0461): `<reply/>`, and `quote` (its text) put in
+   * front of the body as the fallback for clients without replies.
+   */
+  reply?: { id: string; to?: string; quote?: string };
+}
+
+/**
+ * Acknowledge a received message in one stanza: a delivery receipt (XEP-0184) and/or a chat
+ * marker (XEP-0333) for the message `id`.
+ */
+export interface AcknowledgeAction {
+  type: "acknowledge";
+  /** The sender's full JID. */
+  to: string;
+  from?: string;
+  /** The id of the message acknowledged. */
+  id: string;
+  /** Include `<received xmlns='urn:xmpp:receipts'/>`. */
+  receipt: boolean;
+  /** Include this chat marker. */
+  marker?: "received" | "displayed";
+}
+
+/** Send the agent's full set of reactions (XEP-0444) to one message. */
+export interface ReactAction {
+  type: "react";
+  to: string;
+  from?: string;
+  /** The id of the message reacted to. */
+  messageId: string;
+  /** Every emoji the agent now has on it. */
+  emojis: string[];
 }
 
 /** Send a standalone chat state notification. */
@@ -268,6 +314,11 @@ export interface SendChatStateAction {
   messageType?: "chat" | "groupchat";
   from?: string;
   thread?: string;
+  /**
+   * The id of a message to mark `displayed` (XEP-0333) in the same stanza: the agent starts
+   * working on it as it starts composing.
+   */
+  displayed?: string;
 }
 
 /** Answer or make a subscription request. */
@@ -337,6 +388,8 @@ export interface RawAction {
 export type XmppAction =
   | SendMessageAction
   | SendChatStateAction
+  | AcknowledgeAction
+  | ReactAction
   | PresenceAction
   | AnnounceAction
   | JoinRoomAction

@@ -1,13 +1,16 @@
 /**
  * Parsing inbound one-to-one messages and building outbound ones (RFC 6121 §5, XEP-0085
  * chat states, XEP-0201 threads, XEP-0359 origin-id and stanza-id, XEP-0066 attachments,
- * end-to-end encrypted messages). Room messages are parsed in groupchat.ts, which needs the
+ * end-to-end encrypted messages, XEP-0184 receipts, XEP-0333 chat markers, XEP-0308
+ * corrections, XEP-0461 replies, XEP-0444 reactions). Room messages are parsed in groupchat.ts, which needs the
  * room's state.
  *
  * @module
  */
 import type {
+  AcknowledgeAction,
   MessageEvent,
+  ReactAction,
   ReactionEvent,
   SendChatStateAction,
   SendMessageAction,
@@ -17,7 +20,11 @@ import { encryptionOf } from "./message_encryption.ts";
 import { bodyBesideAttachments, parseOobAttachments } from "./xep_0066_oob.ts";
 import { buildChatState } from "./xep_0085_chat_states.ts";
 import { buildOriginId, originIdOf, stanzaIdBy } from "./xep_0359_stanza_ids.ts";
-import { parseReactions } from "./xep_0444_reactions.ts";
+import { buildReactions, parseReactions } from "./xep_0444_reactions.ts";
+import { buildReceipt, requestsReceipt } from "./xep_0184_receipts.ts";
+import { buildReplace, replacedId } from "./xep_0308_correction.ts";
+import { buildMarkable, buildMarker, isMarkable } from "./xep_0333_chat_markers.ts";
+import { buildReply, replyFallback, replyOf, stripReplyFallback } from "./xep_0461_replies.ts";
 import { bodyText } from "./_body_text.ts";
 import { xml, type XmlElement } from "./_xml.ts";
 
@@ -36,9 +43,21 @@ export function parseMessage(stanza: XmlElement): MessageEvent | undefined {
   if (bare === undefined) return undefined;
   const encrypted = encryptionOf(stanza);
   const attachments = encrypted === undefined ? parseOobAttachments(stanza) : [];
-  const body = encrypted === undefined ? bodyBesideAttachments(bodyText(stanza), attachments) : "";
+  const reply = encrypted === undefined ? replyOf(stanza) : undefined;
+  const stripped = reply === undefined
+    ? { body: bodyText(stanza) }
+    : stripReplyFallback(stanza, stanza.getChildText("body") ?? "");
+  const body = encrypted === undefined ? bodyBesideAttachments(stripped.body, attachments) : "";
   if (body === "" && attachments.length === 0 && encrypted === undefined) return undefined;
   const event: MessageEvent = { type: "message", from, bare, body, kind: type };
+  if (reply !== undefined) {
+    event.reply = stripped.quote ? { ...reply, quote: stripped.quote } : reply;
+  }
+  // A receipt or a marker needs the id to name the message (XEP-0184 §5.4).
+  if (stanza.attrs.id && requestsReceipt(stanza)) event.receipt = true;
+  if (stanza.attrs.id && isMarkable(stanza)) event.markable = true;
+  const replaces = replacedId(stanza);
+  if (replaces !== undefined) event.replaces = replaces;
   const to = stanza.attrs.to;
   if (to) event.to = to;
   if (stanza.attrs.id) event.id = stanza.attrs.id;
@@ -71,29 +90,62 @@ export function parseReaction(stanza: XmlElement): ReactionEvent | undefined {
 }
 
 /**
- * Builds a chat or groupchat message whose id and origin-id are both `id`.
+ * Builds a chat or groupchat message whose id and origin-id are both `id`. A chat message
+ * is markable (XEP-0333); a correction carries `<replace/>`, an answer to an earlier
+ * message `<reply/>` with its fallback quote in front of the body.
  *
  * @param action What to send; `from` is written only when given (component mode).
  * @param id The stanza id (the caller uses `action.id` when set).
  */
 export function buildMessage(action: SendMessageAction, id: string): XmlElement {
+  const type = action.messageType ?? "chat";
+  const fallback = action.reply?.quote ? replyFallback(action.reply.quote) : "";
   return xml(
     "message",
-    { to: action.to, from: action.from, type: action.messageType ?? "chat", id },
-    xml("body", {}, action.body),
+    { to: action.to, from: action.from, type, id },
+    xml("body", {}, `${fallback}${action.body}`),
     action.thread ? xml("thread", {}, action.thread) : undefined,
     action.chatState ? buildChatState(action.chatState) : undefined,
+    type === "chat" ? buildMarkable() : undefined,
+    action.replaces ? buildReplace(action.replaces) : undefined,
+    ...(action.reply ? buildReply(action.reply, [...fallback].length) : []),
     buildOriginId(id),
   );
 }
 
-/** Builds a standalone chat state notification (no body, so never stored or echoed). */
+/**
+ * Builds a standalone chat state notification (no body, so never stored or echoed), with
+ * the `displayed` marker it carries along, if any (then it may be stored: the sender's
+ * other devices learn from it that the message was read).
+ */
 export function buildChatStateMessage(action: SendChatStateAction, id: string): XmlElement {
   return xml(
     "message",
     { to: action.to, from: action.from, type: action.messageType ?? "chat", id },
     buildChatState(action.state),
     action.thread ? xml("thread", {}, action.thread) : undefined,
-    xml("no-store", { xmlns: "urn:xmpp:hints" }),
+    action.displayed ? buildMarker("displayed", action.displayed) : undefined,
+    action.displayed ? undefined : xml("no-store", { xmlns: "urn:xmpp:hints" }),
+  );
+}
+
+/** Builds one message acknowledging a received one: its receipt and its chat marker. */
+export function buildAcknowledgement(action: AcknowledgeAction, id: string): XmlElement {
+  return xml(
+    "message",
+    { to: action.to, from: action.from, type: "chat", id },
+    action.receipt ? buildReceipt(action.id) : undefined,
+    action.marker ? buildMarker(action.marker, action.id) : undefined,
+    xml("store", { xmlns: "urn:xmpp:hints" }),
+  );
+}
+
+/** Builds a reaction message (XEP-0444 §3.2: stored, so the person's devices all see it). */
+export function buildReactionMessage(action: ReactAction, id: string): XmlElement {
+  return xml(
+    "message",
+    { to: action.to, from: action.from, type: "chat", id },
+    buildReactions(action.messageId, action.emojis),
+    xml("store", { xmlns: "urn:xmpp:hints" }),
   );
 }

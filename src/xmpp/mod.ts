@@ -27,6 +27,7 @@ export type { ClientConnectionOptions } from "./client_connection.ts";
 export { ComponentConnection } from "./component_connection.ts";
 export type { ComponentConnectionOptions } from "./component_connection.ts";
 export type {
+  AcknowledgeAction,
   AnnounceAction,
   ContactPresenceEvent,
   EncryptionMethod,
@@ -42,6 +43,7 @@ export type {
   PresenceAction,
   ProbeEvent,
   RawAction,
+  ReactAction,
   ReactionEvent,
   RoomJoinedEvent,
   RoomLeftEvent,
@@ -62,4 +64,6 @@ export { isSubscribedTo } from "./rfc6121_roster.ts";
 export type { RosterItem } from "./rfc6121_roster.ts";
 export type { ChatState } from "./xep_0085_chat_states.ts";
 export { XmppFatalError } from "./xmpp_fatal_error.ts";
+export { MESSAGE_FEATURES } from "./features.ts";
+export { markdownToStyling, NS_STYLING } from "./xep_0393_message_styling.ts";
 export { parseXml } from "./_xml.ts";

@@ -4,7 +4,7 @@
  * @see https://xmpp.org/extensions/xep-0444.html
  * @module
  */
-import type { XmlElement } from "./_xml.ts";
+import { xml, type XmlElement } from "./_xml.ts";
 
 /** The reactions namespace. */
 export const NS_REACTIONS = "urn:xmpp:reactions:0";
@@ -30,4 +30,18 @@ export function parseReactions(stanza: XmlElement): Reactions | undefined {
   const emojis = reactions.getChildren("reaction").map((r) => r.getText().trim())
     .filter((emoji) => emoji !== "");
   return { messageId, emojis: [...new Set(emojis)] };
+}
+
+/**
+ * Builds the `<reactions/>` element: the agent's full set of reactions to the message `id`.
+ *
+ * @param id The id of the message reacted to.
+ * @param emojis Every emoji the agent now has on it (empty: all removed).
+ */
+export function buildReactions(id: string, emojis: readonly string[]): XmlElement {
+  return xml(
+    "reactions",
+    { xmlns: NS_REACTIONS, id },
+    ...emojis.map((e) => xml("reaction", {}, e)),
+  );
 }

@@ -28,6 +28,8 @@ export interface AgentProcessOptions {
   allowedDomains?: string[];
   /** Extra TOML appended to the config. @default {""} */
   extraToml?: string;
+  /** Extra keys of the `[agent]` table, as TOML lines. @default {""} */
+  agentToml?: string;
   /** Extra environment, for deriving the flags and for the child. @default {{}} */
   env?: Record<string, string>;
   /** Environment for the child only, overriding `env` after the flags are derived. @default {{}} */
@@ -232,6 +234,7 @@ ${
       ? ""
       : `allowed_domains = ${JSON.stringify(options.allowedDomains)}`
   }
+${options.agentToml ?? ""}
 
 [memory]
 path = "${dataDir}"

@@ -55,8 +55,11 @@ class Human(slixmpp.ClientXMPP):
         super().__init__(config["jid"], config["password"])
         self.config = config
         self.ready = asyncio.get_running_loop().create_future()
-        for plugin in ("xep_0030", "xep_0085", "xep_0199", "xep_0092"):
+        for plugin in ("xep_0030", "xep_0085", "xep_0199", "xep_0092", "xep_0359", "xep_0333",
+                       "xep_0308", "xep_0461", "xep_0444"):
             self.register_plugin(plugin)
+        # Receipts are asked for per message, and the agent's messages are not acknowledged.
+        self.register_plugin("xep_0184", {"auto_ack": False, "auto_request": False})
         auto = True if config.get("autoAccept") else None
         self.auto_authorize = auto
         self.auto_subscribe = auto
@@ -111,6 +114,7 @@ class Human(slixmpp.ClientXMPP):
             "subject": text_of(xml, f"{{{CLIENT}}}subject"),
             "thread": text_of(xml, f"{{{CLIENT}}}thread"),
             "chatState": state,
+            **message_features(msg),
             "xml": str(msg),
         }))
 
@@ -133,6 +137,8 @@ class Human(slixmpp.ClientXMPP):
         op = command.get("op")
         if op == "send":
             return self.send_chat(command)
+        if op == "react":
+            return self.send_reaction(command)
         if op == "raw":
             self.send_raw(command["xml"])
             return None
@@ -155,8 +161,29 @@ class Human(slixmpp.ClientXMPP):
             msg["thread"] = command["thread"]
         if command.get("chatState"):
             msg["chat_state"] = command["chatState"]
+        if command.get("receipt"):
+            msg["request_receipt"] = True
+        if command.get("markable"):
+            msg.enable("markable")
+        if command.get("replace"):
+            msg["replace"]["id"] = command["replace"]
+        reply = command.get("reply")
+        if reply:
+            msg["reply"]["to"] = reply["to"]
+            msg["reply"]["id"] = reply["id"]
+            if reply.get("quote") is not None:
+                # What clients put in front for readers without replies, marked as such.
+                quote = "".join(f"> {line}\n" for line in reply["quote"].split("\n"))
+                msg["body"] = quote + msg["body"]
+                msg["feature_fallback"]["for"] = "urn:xmpp:reply:0"
+                msg["feature_fallback"]["fallback_body"]["start"] = "0"
+                msg["feature_fallback"]["fallback_body"]["end"] = str(len(quote))
         msg.send()
         return msg["id"]
+
+    def send_reaction(self, command):
+        self["xep_0444"].send_reactions(command["to"], command["id"], command["emojis"])
+        return None
 
     async def send_iq(self, command):
         iq = await self.request(command["kind"], command.get("to"), command.get("timeoutMs"))
@@ -201,6 +228,37 @@ class Human(slixmpp.ClientXMPP):
             "name": item.get("name"),
             "ask": item.get("ask"),
         }) for item in items]
+
+
+def message_features(msg):
+    """What a message carries of receipts, markers, corrections, replies and reactions."""
+    xml = msg.xml
+    found = {}
+    receipt = xml.find("{urn:xmpp:receipts}received")
+    if receipt is not None:
+        found["receipt"] = receipt.get("id")
+    markers = {name: element.get("id") for name in ("received", "displayed", "acknowledged")
+               if (element := xml.find(f"{{urn:xmpp:chat-markers:0}}{name}")) is not None}
+    if markers:
+        found["markers"] = markers
+    if xml.find("{urn:xmpp:chat-markers:0}markable") is not None:
+        found["markable"] = True
+    if xml.find("{urn:xmpp:message-correct:0}replace") is not None:
+        found["replace"] = msg["replace"]["id"]
+    reply = xml.find("{urn:xmpp:reply:0}reply")
+    if reply is not None:
+        found["reply"] = compact({"to": reply.get("to"), "id": reply.get("id")})
+        fallback = xml.find("{urn:xmpp:fallback:0}fallback/{urn:xmpp:fallback:0}body")
+        if fallback is not None:
+            body = msg["body"]
+            start, end = int(fallback.get("start", 0)), int(fallback.get("end", 0))
+            found["replyFallback"] = body[start:end]
+            found["bodyWithoutFallback"] = body[:start] + body[end:]
+    reactions = xml.find("{urn:xmpp:reactions:0}reactions")
+    if reactions is not None:
+        found["reactions"] = {"id": reactions.get("id"),
+                              "emojis": [r.text or "" for r in reactions]}
+    return found
 
 
 def describe_iq(iq):

@@ -77,6 +77,17 @@ export interface SendExtra {
   chatState?: ChatState;
   /** Send no `<body/>` (e.g. a bare chat state notification). */
   noBody?: boolean;
+  /** Ask for a delivery receipt (XEP-0184). */
+  receipt?: boolean;
+  /** Mark the message markable (XEP-0333). */
+  markable?: boolean;
+  /** Correct the message with this id (XEP-0308). */
+  replace?: string;
+  /**
+   * Reply to a message (XEP-0461), as slixmpp does; `quote` is put in front of the body as
+   * the fallback (`> ` lines) and marked as such.
+   */
+  reply?: { to: string; id: string; quote?: string };
 }
 
 /** Options of {@linkcode Human.nextMessage}. */
@@ -175,6 +186,11 @@ export class Human implements AsyncDisposable {
   send(to: string, body: string, extra: SendExtra = {}): Promise<string> {
     const id = extra.id ?? crypto.randomUUID();
     return this.#command("send", { to, body, ...extra, id }) as Promise<string>;
+  }
+
+  /** Sends the full set of this human's reactions to message `id` (XEP-0444). */
+  async react(to: string, id: string, emojis: string[]): Promise<void> {
+    await this.#command("react", { to, id, emojis });
   }
 
   /** Writes raw XML on the stream as is. */

@@ -21,6 +21,21 @@ export interface HumanMessage {
   subject?: string;
   thread?: string;
   chatState?: ChatState;
+  /** The id a XEP-0184 `<received/>` receipt acknowledges. */
+  receipt?: string;
+  /** XEP-0333 markers carried, by name: the id each marks. */
+  markers?: { received?: string; displayed?: string; acknowledged?: string };
+  /** Set when the message is markable (XEP-0333). */
+  markable?: true;
+  /** The id a XEP-0308 correction replaces. */
+  replace?: string;
+  /** The XEP-0461 reply reference. */
+  reply?: { to?: string; id?: string };
+  /** The XEP-0428 fallback quote of a reply, and the body without it. */
+  replyFallback?: string;
+  bodyWithoutFallback?: string;
+  /** XEP-0444 reactions: the message reacted to and the full set of emojis. */
+  reactions?: { id: string; emojis: string[] };
   /** The whole stanza as received. */
   xml: string;
 }
