@@ -25,6 +25,10 @@ export interface BenchAgentOptions {
   logLevel?: "debug" | "info" | "warn";
   /** The provider whose API (and SDK) the agent uses. @default {"anthropic"} */
   provider?: "anthropic" | "ollama" | "openai";
+  /** TOML appended to the config, e.g. `[webhooks]` or `[[schedules]]`. @default {""} */
+  extraToml?: string;
+  /** Environment for the config's `${NAME}` references and the child. @default {{}} */
+  env?: Record<string, string>;
 }
 
 /** A running bench agent. */
@@ -53,6 +57,7 @@ export async function startBenchAgent(
     prosody,
     llmUrl: options.llmUrl,
     waitOnline: false,
+    env: options.env ?? {},
     configToml: `
 [server]
 host = "${prosody.host}"
@@ -77,7 +82,7 @@ path = "${options.dataDir}"
 
 [log]
 level = "${options.logLevel ?? "warn"}"
-`,
+${options.extraToml ?? ""}`,
   });
   const stop = onCleanUp(() => agent.stop());
   const pid = childPid(agent.configFile);

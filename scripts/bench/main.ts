@@ -23,6 +23,7 @@ import { Driver } from "./driver.ts";
 import { flood } from "./flood.ts";
 import { startFloorBot } from "./floor_bot_process.ts";
 import { writeHistory } from "./history_fixture.ts";
+import { outsideEvents, outsideEventSizes } from "./outside_events.ts";
 import { procMemory } from "./proc_memory.ts";
 import { type BenchReport, formatReport } from "./report.ts";
 import { interleavedRoundTrips } from "./round_trips.ts";
@@ -43,6 +44,11 @@ loopback, a local fake LLM) and prints a table of figures with their targets:
   3. concurrent users: many users at once against an LLM taking 200 ms per call
   4. start-up to visible presence, and peak RSS idle / after the concurrent run
   5. flood: one user sends messages as fast as possible; all answered, in order
+  6. events from outside XMPP, through an agent to a person's XMPP client: a signed webhook
+     from its 202 (and from its POST) to the message, in notify mode and in agent mode,
+     one at a time beside chat round trips to the same agent; then deliveries a second
+     from 200 concurrent senders, every one counted at the client; then how late the
+     messages of an every-1s schedule arrive after their due time
 
 Options:
   --quick       Fewer iterations: a smoke run in well under a minute (rough figures)
@@ -91,6 +97,7 @@ function sizes(quick: boolean) {
     concurrent_llm_delay_ms: 200,
     startup_runs: quick ? 1 : 3,
     flood_messages: quick ? 200 : 2000,
+    ...outsideEventSizes(quick),
   };
 }
 
@@ -249,6 +256,15 @@ async function run(args: Args): Promise<BenchReport> {
   progress(`flood: ${size.flood_messages} messages from one user`);
   const flooded = await flood(flooder, { to: bot, count: size.flood_messages });
 
+  progress("events from outside XMPP, through agents of their own");
+  const outside = await outsideEvents(prosody, {
+    llmUrl: llm.url,
+    dataDir,
+    contact: alice,
+    sizes: size,
+    progress,
+  });
+
   const floorS = summarize(floorTimes);
   const agentS = summarize(agentTimes);
   const requiredS = summarize(requiredTimes);
@@ -298,6 +314,7 @@ async function run(args: Args): Promise<BenchReport> {
     flood_in_order: flooded.in_order,
     flood_secs: flooded.secs,
     flood_msgs_per_sec: flooded.sent / flooded.secs,
+    ...outside,
     quick: args.quick,
     sizes: size,
     machine: await machine(),
