@@ -87,8 +87,14 @@ ${options.extraToml ?? ""}`,
   const stop = onCleanUp(() => agent.stop());
   const pid = childPid(agent.configFile);
   if (pid === undefined) {
+    // Gone already (a zombie has no command line): its output says why.
+    const code = await Promise.race([agent.exited, sleep(1000).then(() => undefined)]);
     await stop();
-    throw new Error(`Cannot find the agent process of "${agent.configFile}"`);
+    throw new Error(
+      `Cannot find the agent process of "${agent.configFile}"` +
+        (code === undefined ? "" : ` (it exited with ${code})`) +
+        `:\n${agent.lines.events.join("\n")}`,
+    );
   }
   return { process: agent, pid, stop };
 }
@@ -116,4 +122,8 @@ export async function waitAnswering(
   }
   const output = agent.process.lines.events.join("\n");
   throw new Error(`The agent did not answer /ping in time:\n${output}`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -256,14 +256,8 @@ async function run(args: Args): Promise<BenchReport> {
   progress(`flood: ${size.flood_messages} messages from one user`);
   const flooded = await flood(flooder, { to: bot, count: size.flood_messages });
 
-  progress("events from outside XMPP, through agents of their own");
-  const outside = await outsideEvents(prosody, {
-    llmUrl: llm.url,
-    dataDir,
-    contact: alice,
-    sizes: size,
-    progress,
-  });
+  progress("events from outside XMPP: webhooks and a schedule, on a Prosody of their own");
+  const outside = await outsideEvents({ llmUrl: llm.url, dataDir, sizes: size, progress });
 
   const floorS = summarize(floorTimes);
   const agentS = summarize(agentTimes);

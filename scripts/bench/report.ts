@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { OutsideEventFigures } from "./outside_events.ts";
+import type { OutsideEventFigures } from "./outside_event_figures.ts";
 
 /** Every figure of one run (times in milliseconds, memory in MiB). */
 export interface BenchFigures extends OutsideEventFigures {
@@ -77,6 +77,13 @@ type Row = [measure: string, value: string, target: string, ok: boolean | undefi
 const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
 const x = (value: number) => `${value.toFixed(2)}×`;
 
+/** Cores busy over the webhook load run with something else than the bench's processes. */
+function otherCores(report: BenchReport): number {
+  const ours = report.webhook_load_agent_cores + report.webhook_load_prosody_cores +
+    report.webhook_load_bench_cores;
+  return Math.max(0, report.webhook_load_machine_busy * report.machine.cpus - ours);
+}
+
 /** The rows of events from outside XMPP (webhooks, a schedule), through the agent. */
 function outsideEventRows(report: BenchReport): Row[] {
   const s = report.sizes;
@@ -121,6 +128,15 @@ function outsideEventRows(report: BenchReport): Row[] {
         Number.isNaN(report.webhook_drain_per_s) ? "–" : report.webhook_drain_per_s.toFixed(0)
       }/s; ` +
       `${ms(report.webhook_load_p50_ms)} / ${ms(report.webhook_load_p99_ms)}`,
+      "",
+      undefined,
+    ],
+    [
+      "  CPU over the run, in cores: agent, Prosody, bench (client + senders), other work",
+      `${report.webhook_load_agent_cores.toFixed(2)}, ` +
+      `${report.webhook_load_prosody_cores.toFixed(2)}, ` +
+      `${report.webhook_load_bench_cores.toFixed(2)}, ${otherCores(report).toFixed(2)} ` +
+      `(machine ${(report.webhook_load_machine_busy * 100).toFixed(0)} % busy)`,
       "",
       undefined,
     ],

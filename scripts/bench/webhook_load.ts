@@ -7,6 +7,7 @@
  * @module
  */
 import { signWebhook } from "../../src/webhooks/mod.ts";
+import { cpuSnapshot, type CpuUsage, cpuUsage } from "./cpu_usage.ts";
 import type { DeliveryWatcher } from "./delivery_watcher.ts";
 import { sendFromWorker, type SignedDelivery } from "./webhook_senders.ts";
 import { type BenchRoute, deliveryBody } from "./webhook_latency.ts";
@@ -21,6 +22,8 @@ export interface WebhookLoadOptions {
   senders: number;
   /** Stop waiting for what is missing once no message came for this long. @default {15000} */
   quietMs?: number;
+  /** Processes whose CPU use over the run is reported, by name. @default {{}} */
+  pids?: Record<string, number>;
 }
 
 /** What {@linkcode webhookLoad} measured. */
@@ -49,6 +52,8 @@ export interface WebhookLoadResult {
   secs: number;
   /** Each received delivery, from its request being sent to its message arriving (ms). */
   latencies: number[];
+  /** CPU use from the first request until the messages settled. */
+  cpu: CpuUsage;
 }
 
 /**
@@ -66,6 +71,7 @@ export async function webhookLoad(options: WebhookLoadOptions): Promise<WebhookL
     return { body, headers: { ...headers, "Content-Type": "application/json" } };
   }));
   const before = { count: options.watcher.count, duplicates: options.watcher.duplicates };
+  const cpuBefore = cpuSnapshot(options.pids ?? {});
   const sent = await sendFromWorker(options.route.url, deliveries, { senders: options.senders });
   const accepted = ids.filter((_, i) => sent.statuses[i] === 202);
   const refused: Record<string, number> = {};
@@ -73,6 +79,7 @@ export async function webhookLoad(options: WebhookLoadOptions): Promise<WebhookL
     if (status !== 202) refused[status] = (refused[status] ?? 0) + 1;
   }
   await options.watcher.settle(before.count + accepted.length, options.quietMs ?? 15_000);
+  const cpu = cpuUsage(cpuBefore, cpuSnapshot(options.pids ?? {}));
   const start = Math.min(...sent.sentAt);
   let last = start;
   const latencies: number[] = [];
@@ -97,5 +104,6 @@ export async function webhookLoad(options: WebhookLoadOptions): Promise<WebhookL
     drain_per_s: backlog < 50 ? NaN : backlog / ((last - lastAnswer) / 1000),
     secs,
     latencies,
+    cpu,
   };
 }

@@ -10,6 +10,7 @@ import { freePorts } from "../../tests/support/loopback.ts";
 import type { ProsodyHandle } from "../../tests/support/prosody.ts";
 import { startBenchAgent, waitAnswering } from "./bench_agent.ts";
 import { DeliveryWatcher } from "./delivery_watcher.ts";
+import { childPid } from "./proc_memory.ts";
 import type { Driver } from "./driver.ts";
 import { deliveryIdIn, webhookLatency, type WebhookLatencyResult } from "./webhook_latency.ts";
 import { webhookLoad, type WebhookLoadResult } from "./webhook_load.ts";
@@ -98,7 +99,16 @@ export async function webhookPhase(
         watcher,
         count: options.loadCount,
         senders: options.senders,
+        // The bench process holds the recipient's client and, on a thread, the senders.
+        pids: { agent: agent.pid, prosody: prosodyPid(prosody), bench: Deno.pid },
       });
+      if (load.lost > 0 || load.duplicates > 0) {
+        // What the agent said (warnings and errors) is where a loss is explained.
+        options.progress(
+          `webhooks: ${load.lost} lost, ${load.duplicates} twice; the agent's output:\n` +
+            agent.process.lines.events.slice(-40).join("\n"),
+        );
+      }
       return { latency, load };
     } finally {
       await agent.stop();
@@ -106,6 +116,14 @@ export async function webhookPhase(
   } finally {
     await watcher.close();
   }
+}
+
+function prosodyPid(prosody: ProsodyHandle): number {
+  const pid = childPid(prosody.configFile);
+  if (pid === undefined) {
+    throw new Error(`Cannot find the Prosody process of "${prosody.configFile}"`);
+  }
+  return pid;
 }
 
 function webhooksToml(port: number, to: string): string {
