@@ -85,7 +85,7 @@ level = "${options.logLevel ?? "warn"}"
 ${options.extraToml ?? ""}`,
   });
   const stop = onCleanUp(() => agent.stop());
-  const pid = childPid(agent.configFile);
+  const pid = await findChild(agent.configFile);
   if (pid === undefined) {
     // Gone already (a zombie has no command line): its output says why.
     const code = await Promise.race([agent.exited, sleep(1000).then(() => undefined)]);
@@ -122,6 +122,19 @@ export async function waitAnswering(
   }
   const output = agent.process.lines.events.join("\n");
   throw new Error(`The agent did not answer /ping in time:\n${output}`);
+}
+
+/**
+ * The child started with `configFile`. Until it has called exec, a child just forked still
+ * shows this process's command line: on a busy machine that lasts, so look again a while.
+ */
+async function findChild(configFile: string): Promise<number | undefined> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const pid = childPid(configFile);
+    if (pid !== undefined || Date.now() > deadline) return pid;
+    await sleep(20);
+  }
 }
 
 function sleep(ms: number): Promise<void> {
