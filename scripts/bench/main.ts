@@ -45,13 +45,14 @@ loopback, a local fake LLM) and prints a table of figures with their targets:
   4. start-up to visible presence, and peak RSS idle / after the concurrent run
   5. flood: one user sends messages as fast as possible; all answered, in order
   6. events from outside XMPP, through an agent to a person's XMPP client: a signed webhook
-     from its 202 (and from its POST) to the message, in notify mode and in agent mode,
+     from its POST (and from its 202) to the message, in notify mode and in agent mode,
      one at a time beside chat round trips to the same agent; then deliveries a second
      from 200 concurrent senders, every one counted at the client; then how late the
-     messages of an every-1s schedule arrive after their due time
+     messages of an every-1s schedule arrive after their due time (on a Prosody of their
+     own, without mam: its file archive would be what is measured)
 
 Options:
-  --quick       Fewer iterations: a smoke run in well under a minute (rough figures)
+  --quick       Fewer iterations: a smoke run in under a minute (rough figures)
   --json FILE   Also write every figure to FILE as one JSON object
   --search      Measure memory search instead (no Prosody): index build, query p50/p99,
                 keyword recall@5 and index size at 10k and 100k chunks (--quick: 2k and 10k)
