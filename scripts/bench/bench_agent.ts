@@ -27,6 +27,10 @@ export interface BenchAgentOptions {
   provider?: "anthropic" | "ollama" | "openai";
   /** More `deno run` flags (e.g. `--inspect` for the profiler). @default {[]} */
   extraFlags?: string[];
+  /** TOML appended to the config, e.g. `[webhooks]` or `[[schedules]]`. @default {""} */
+  extraToml?: string;
+  /** Environment for the config's `${NAME}` references and the child. @default {{}} */
+  env?: Record<string, string>;
 }
 
 /** A running bench agent. */
@@ -56,6 +60,7 @@ export async function startBenchAgent(
     llmUrl: options.llmUrl,
     waitOnline: false,
     extraFlags: options.extraFlags ?? [],
+    env: options.env ?? {},
     configToml: `
 [server]
 host = "${prosody.host}"
@@ -80,13 +85,19 @@ path = "${options.dataDir}"
 
 [log]
 level = "${options.logLevel ?? "warn"}"
-`,
+${options.extraToml ?? ""}`,
   });
   const stop = onCleanUp(() => agent.stop());
-  const pid = childPid(agent.configFile);
+  const pid = await findChild(agent.configFile);
   if (pid === undefined) {
+    // Gone already (a zombie has no command line): its output says why.
+    const code = await Promise.race([agent.exited, sleep(1000).then(() => undefined)]);
     await stop();
-    throw new Error(`Cannot find the agent process of "${agent.configFile}"`);
+    throw new Error(
+      `Cannot find the agent process of "${agent.configFile}"` +
+        (code === undefined ? "" : ` (it exited with ${code})`) +
+        `:\n${agent.lines.events.join("\n")}`,
+    );
   }
   return { process: agent, pid, stop };
 }
@@ -114,4 +125,21 @@ export async function waitAnswering(
   }
   const output = agent.process.lines.events.join("\n");
   throw new Error(`The agent did not answer /ping in time:\n${output}`);
+}
+
+/**
+ * The child started with `configFile`. Until it has called exec, a child just forked still
+ * shows this process's command line: on a busy machine that lasts, so look again a while.
+ */
+async function findChild(configFile: string): Promise<number | undefined> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const pid = childPid(configFile);
+    if (pid !== undefined || Date.now() > deadline) return pid;
+    await sleep(20);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

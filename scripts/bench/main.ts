@@ -23,6 +23,7 @@ import { Driver } from "./driver.ts";
 import { flood } from "./flood.ts";
 import { startFloorBot } from "./floor_bot_process.ts";
 import { writeHistory } from "./history_fixture.ts";
+import { outsideEvents, outsideEventSizes } from "./outside_events.ts";
 import { procMemory } from "./proc_memory.ts";
 import { type BenchReport, formatReport } from "./report.ts";
 import { interleavedRoundTrips } from "./round_trips.ts";
@@ -43,9 +44,15 @@ loopback, a local fake LLM) and prints a table of figures with their targets:
   3. concurrent users: many users at once against an LLM taking 200 ms per call
   4. start-up to visible presence, and peak RSS idle / after the concurrent run
   5. flood: one user sends messages as fast as possible; all answered, in order
+  6. events from outside XMPP, through an agent to a person's XMPP client: a signed webhook
+     from its POST (and from its 202) to the message, in notify mode and in agent mode,
+     one at a time beside chat round trips to the same agent; then deliveries a second
+     from 200 concurrent senders, every one counted at the client; then how late the
+     messages of an every-1s schedule arrive after their due time (on a Prosody of their
+     own, without mam: its file archive would be what is measured)
 
 Options:
-  --quick       Fewer iterations: a smoke run in well under a minute (rough figures)
+  --quick       Fewer iterations: a smoke run in under a minute (rough figures)
   --json FILE   Also write every figure to FILE as one JSON object
   --search      Measure memory search instead (no Prosody): index build, query p50/p99,
                 keyword recall@5 and index size at 10k and 100k chunks (--quick: 2k and 10k)
@@ -91,6 +98,7 @@ function sizes(quick: boolean) {
     concurrent_llm_delay_ms: 200,
     startup_runs: quick ? 1 : 3,
     flood_messages: quick ? 200 : 2000,
+    ...outsideEventSizes(quick),
   };
 }
 
@@ -249,6 +257,9 @@ async function run(args: Args): Promise<BenchReport> {
   progress(`flood: ${size.flood_messages} messages from one user`);
   const flooded = await flood(flooder, { to: bot, count: size.flood_messages });
 
+  progress("events from outside XMPP: webhooks and a schedule, on a Prosody of their own");
+  const outside = await outsideEvents({ llmUrl: llm.url, dataDir, sizes: size, progress });
+
   const floorS = summarize(floorTimes);
   const agentS = summarize(agentTimes);
   const requiredS = summarize(requiredTimes);
@@ -298,6 +309,7 @@ async function run(args: Args): Promise<BenchReport> {
     flood_in_order: flooded.in_order,
     flood_secs: flooded.secs,
     flood_msgs_per_sec: flooded.sent / flooded.secs,
+    ...outside,
     quick: args.quick,
     sizes: size,
     machine: await machine(),

@@ -4,9 +4,10 @@
  *
  * @module
  */
+import type { OutsideEventFigures } from "./outside_event_figures.ts";
 
 /** Every figure of one run (times in milliseconds, memory in MiB). */
-export interface BenchFigures {
+export interface BenchFigures extends OutsideEventFigures {
   /** Agent median round trip / floor median round trip. */
   overhead_ratio: number;
   overhead_p50_ms: number;
@@ -75,6 +76,86 @@ type Row = [measure: string, value: string, target: string, ok: boolean | undefi
 
 const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
 const x = (value: number) => `${value.toFixed(2)}×`;
+
+/** Cores busy over the webhook load run with something else than the bench's processes. */
+function otherCores(report: BenchReport): number {
+  const ours = report.webhook_load_agent_cores + report.webhook_load_prosody_cores +
+    report.webhook_load_bench_cores;
+  return Math.max(0, report.webhook_load_machine_busy * report.machine.cpus - ours);
+}
+
+/** The rows of events from outside XMPP (webhooks, a schedule), through the agent. */
+function outsideEventRows(report: BenchReport): Row[] {
+  const s = report.sizes;
+  const refused = Object.entries(report.webhook_refused).map(([status, n]) => `${n}× ${status}`);
+  return [
+    [
+      `Webhook → XMPP, ${s.webhook_latency_deliveries} each: POST → message p50 / p99, notify`,
+      `${ms(report.webhook_notify_send_p50_ms)} / ${ms(report.webhook_notify_send_p99_ms)} ` +
+      `(from the 202: ${ms(report.webhook_notify_p50_ms)} / ${ms(report.webhook_notify_p99_ms)})`,
+      "",
+      undefined,
+    ],
+    [
+      "  agent mode (an LLM turn, instant fake)",
+      `${ms(report.webhook_agent_send_p50_ms)} / ${ms(report.webhook_agent_send_p99_ms)} ` +
+      `(from the 202: ${ms(report.webhook_agent_p50_ms)} / ${ms(report.webhook_agent_p99_ms)})`,
+      "",
+      undefined,
+    ],
+    [
+      "  chat round trip to the same agent p50; notify, agent p50 / it",
+      `${ms(report.webhook_chat_p50_ms)}; ${x(report.webhook_notify_ratio)}, ` +
+      x(report.webhook_agent_ratio),
+      "",
+      undefined,
+    ],
+    [
+      `Webhook load, ${s.webhook_load_deliveries} from ${s.webhook_senders} senders (notify)`,
+      `${report.webhook_accepted} accepted, ${report.webhook_received} received, ` +
+      `${report.webhook_lost} lost` +
+      (report.webhook_duplicates > 0 ? `, ${report.webhook_duplicates} twice` : "") +
+      (refused.length > 0 ? `, refused ${refused.join(" ")}` : ""),
+      "all accepted, 0 lost",
+      report.webhook_accepted === report.webhook_sent && report.webhook_lost === 0 &&
+      report.webhook_duplicates === 0,
+    ],
+    [
+      "  received, accepted, backlog sent after the last 202; POST → message p50 / p99",
+      `${report.webhook_deliveries_per_s.toFixed(0)}/s, ` +
+      `${report.webhook_accepted_per_s.toFixed(0)}/s, ` +
+      // NaN when too few were left after the last 202 to time the backlog.
+      `${
+        Number.isNaN(report.webhook_drain_per_s) ? "–" : report.webhook_drain_per_s.toFixed(0)
+      }/s; ` +
+      `${ms(report.webhook_load_p50_ms)} / ${ms(report.webhook_load_p99_ms)}`,
+      "",
+      undefined,
+    ],
+    [
+      "  CPU over the run, in cores: agent, Prosody, bench (client + senders), other work",
+      `${report.webhook_load_agent_cores.toFixed(2)}, ` +
+      `${report.webhook_load_prosody_cores.toFixed(2)}, ` +
+      `${report.webhook_load_bench_cores.toFixed(2)}, ${otherCores(report).toFixed(2)} ` +
+      `(machine ${(report.webhook_load_machine_busy * 100).toFixed(0)} % busy)`,
+      "",
+      undefined,
+    ],
+    [
+      `Schedule every 1s, ${report.schedule_firings} firings: arrival − due p50 / p99`,
+      `${ms(report.schedule_lateness_p50_ms)} / ${ms(report.schedule_lateness_p99_ms)} ` +
+      `(max ${ms(report.schedule_lateness_max_ms)}), ${report.schedule_missed} missed`,
+      "none missed",
+      report.schedule_missed === 0 && report.schedule_duplicates === 0,
+    ],
+    [
+      "  the scheduler alone (handed on − due) p50 / p99",
+      `${ms(report.schedule_fired_p50_ms)} / ${ms(report.schedule_fired_p99_ms)}`,
+      "",
+      undefined,
+    ],
+  ];
+}
 
 /** The table printed at the end of a run. */
 export function formatReport(report: BenchReport): string {
@@ -151,6 +232,7 @@ export function formatReport(report: BenchReport): string {
       "0 lost, in order",
       report.flood_lost === 0 && report.flood_in_order,
     ],
+    ...outsideEventRows(report),
   ];
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.toString().length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ");

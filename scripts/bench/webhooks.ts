@@ -22,6 +22,7 @@ import {
 } from "../../src/webhooks/mod.ts";
 import type { WebhooksConfig } from "../../src/config/mod.ts";
 import { summarize } from "./stats.ts";
+import { sendFromWorker, type SignedDelivery } from "./webhook_senders.ts";
 
 const SECRET = "bench-secret-0123456789";
 const SENDERS = 200;
@@ -40,13 +41,8 @@ const CONFIG: WebhooksConfig = {
   }],
 };
 
-interface Signed {
-  body: string;
-  headers: Record<string, string>;
-}
-
-async function signedDeliveries(count: number, tag: string): Promise<Signed[]> {
-  const signed: Signed[] = [];
+async function signedDeliveries(count: number, tag: string): Promise<SignedDelivery[]> {
+  const signed: SignedDelivery[] = [];
   for (let i = 0; i < count; i++) {
     const body = JSON.stringify({
       status: i % 7 === 0 ? "failed" : "passed",
@@ -86,8 +82,8 @@ async function openApp(dir: string) {
 
 /** Sends every delivery through `send` from `SENDERS` concurrent senders. */
 async function run(
-  deliveries: Signed[],
-  send: (delivery: Signed) => Promise<number>,
+  deliveries: SignedDelivery[],
+  send: (delivery: SignedDelivery) => Promise<number>,
 ): Promise<{ perSecond: number; p50: number; p99: number }> {
   let next = 0;
   const latencies: number[] = [];
@@ -106,27 +102,13 @@ async function run(
   return { perSecond: deliveries.length / seconds, p50: summary.p50, p99: summary.p99 };
 }
 
-/** Runs the HTTP senders on another thread. */
-async function sendFromWorker(url: string, deliveries: Signed[]) {
-  const worker = new Worker(new URL("./webhook_senders_worker.ts", import.meta.url), {
-    type: "module",
-  });
-  try {
-    const result = await new Promise<{ seconds: number; latencies: number[] }>(
-      (resolve, reject) => {
-        worker.onmessage = (event) => {
-          if ("error" in event.data) reject(new Error(event.data.error));
-          else resolve(event.data);
-        };
-        worker.onerror = (event) => reject(new Error(event.message));
-        worker.postMessage({ url, deliveries, senders: SENDERS });
-      },
-    );
-    const summary = summarize(result.latencies);
-    return { perSecond: deliveries.length / result.seconds, p50: summary.p50, p99: summary.p99 };
-  } finally {
-    worker.terminate();
-  }
+/** Runs the HTTP senders on another thread; every delivery must get its 202. */
+async function overHttp(url: string, deliveries: SignedDelivery[]) {
+  const result = await sendFromWorker(url, deliveries, { senders: SENDERS });
+  const refused = result.statuses.find((status) => status !== 202);
+  if (refused !== undefined) throw new Error(`Expected 202, got ${refused}`);
+  const summary = summarize(result.answeredAt.map((at, i) => at - result.sentAt[i]!));
+  return { perSecond: deliveries.length / result.seconds, p50: summary.p50, p99: summary.p99 };
 }
 
 async function main(): Promise<void> {
@@ -135,7 +117,7 @@ async function main(): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "fluux-webhook-bench-" });
   try {
     const app = await openApp(dir);
-    const inProcessSend = async ({ body, headers }: Signed) => {
+    const inProcessSend = async ({ body, headers }: SignedDelivery) => {
       const response = await app.request("/hooks/ci", { method: "POST", body, headers });
       await response.body?.cancel();
       return response.status;
@@ -145,9 +127,9 @@ async function main(): Promise<void> {
     const inProcess = await run(await signedDeliveries(count, "in"), inProcessSend);
     const server = serveWebhooks(app, { listen: CONFIG.listen });
     const url = `http://127.0.0.1:${server.port}/hooks/ci`;
-    let overHttp;
+    let http;
     try {
-      overHttp = await sendFromWorker(url, await signedDeliveries(count, "http"));
+      http = await overHttp(url, await signedDeliveries(count, "http"));
     } finally {
       await server.shutdown();
     }
@@ -158,7 +140,7 @@ async function main(): Promise<void> {
     });
     let overFloor;
     try {
-      overFloor = await sendFromWorker(
+      overFloor = await overHttp(
         `http://127.0.0.1:${floor.addr.port}/hooks/ci`,
         await signedDeliveries(count, "floor"),
       );
@@ -173,7 +155,7 @@ async function main(): Promise<void> {
       `Webhook deliveries (${count} each, ${SENDERS} concurrent senders, github scheme):`,
     );
     console.log(row("in-process (app.request)", inProcess));
-    console.log(row("over HTTP (Deno.serve)", overHttp));
+    console.log(row("over HTTP (Deno.serve)", http));
     console.log(row("HTTP floor (202, no work)", overFloor));
     console.log(`inbox written: ${(inboxBytes / 1024 / 1024).toFixed(1)} MiB`);
   } finally {
