@@ -8,18 +8,9 @@
 import type { Agent, InboxEvent, WebhookEvent } from "../agent/mod.ts";
 import type { LoadedConfig } from "../config/mod.ts";
 import type { Logger } from "../log/mod.ts";
-import {
-  type AgentHealth,
-  type AgentMetrics,
-  deduplicatingSink,
-  DeliveryLedger,
-  denoLedgerFile,
-  renderTemplate,
-  serveWebhooks,
-  untrustedPayload,
-  webhookApp,
-  type WebhookDelivery,
-} from "../webhooks/mod.ts";
+import type { AgentHealth, AgentMetrics, WebhookDelivery } from "../webhooks/mod.ts";
+import { renderTemplate } from "../webhooks/render_template.ts";
+import { untrustedPayload } from "../webhooks/untrusted_payload.ts";
 
 /** What the listener needs from the running agent. */
 export interface WebhookWiring {
@@ -43,6 +34,9 @@ export async function startWebhooks(
 ): Promise<{ stop(): Promise<void> } | undefined> {
   const settings = loaded.config.webhooks;
   if (settings === undefined) return undefined;
+  // The listener and its HTTP framework load only for a config that has webhooks.
+  const { deduplicatingSink, DeliveryLedger, denoLedgerFile, serveWebhooks, webhookApp } =
+    await import("../webhooks/mod.ts");
   const folder = `${loaded.dataDir}/webhooks`;
   await Deno.mkdir(folder, { recursive: true });
   const ledger = await DeliveryLedger.open(
