@@ -15,11 +15,10 @@ import type { XmppAction, XmppEvent } from "./events.ts";
 import { parseJid } from "../jid/mod.ts";
 import type { RoomStatus } from "./muc_rooms.ts";
 import { buildRosterQuery, NS_ROSTER, parseRoster, type RosterItem } from "./rfc6121_roster.ts";
-import { buildDiscoInfo, NS_DISCO_INFO } from "./xep_0030_disco.ts";
-import { NS_CHAT_STATES } from "./xep_0085_chat_states.ts";
+import { AgentProfile } from "./agent_profile.ts";
+import { itemNotFound } from "./_stanza_error.ts";
+import { NS_DISCO_INFO } from "./xep_0030_disco.ts";
 import { buildVersion, NS_VERSION } from "./xep_0092_version.ts";
-import { NS_PING } from "./xep_0199_ping.ts";
-import { NS_STANZA_ID } from "./xep_0359_stanza_ids.ts";
 import { XmppFatalError } from "./xmpp_fatal_error.ts";
 import { type SessionDriver, XmppSession } from "./_session.ts";
 import { errorText } from "./_socket_util.ts";
@@ -66,10 +65,12 @@ export interface ClientConnectionOptions {
    * @default {65536}
    */
   maxStanzaBytes?: number;
+  /**
+   * How the agent describes itself (disco#info, caps in presence).
+   * @default {new AgentProfile({ name: software.name })}
+   */
+  profile?: AgentProfile;
 }
-
-/** Features the agent advertises in disco#info. */
-const FEATURES = [NS_PING, NS_VERSION, NS_CHAT_STATES, NS_STANZA_ID];
 
 /**
  * One logical client session that survives disconnections.
@@ -85,9 +86,11 @@ export class ClientConnection {
   #options: ClientConnectionOptions;
   #domain: string;
   #session: XmppSession;
+  #profile: AgentProfile;
 
   constructor(options: ClientConnectionOptions) {
     this.#options = options;
+    this.#profile = options.profile ?? new AgentProfile({ name: options.software.name });
     this.#domain = parseJid(options.jid).domain;
     const driver: SessionDriver = {
       create: (streams) => this.#create(streams),
@@ -215,7 +218,9 @@ export class ClientConnection {
     const jid = client.jid?.toString() ?? this.#options.jid;
     // Presence first: "Online" means messages to the bare JID now reach this session (before
     // it, a server keeps them in offline storage).
-    await client.send(xml("presence", {}, xml("priority", {}, "1")));
+    await client.send(
+      xml("presence", {}, xml("priority", {}, "1"), ...this.#profile.presenceChildren()),
+    );
     this.#options.logger.info(`Online as ${jid} (${client.isSecure() ? "TLS" : "plaintext"})`);
     return jid;
   }
@@ -242,7 +247,7 @@ export class ClientConnection {
     client.iqCallee.get(
       NS_DISCO_INFO,
       "query",
-      () => buildDiscoInfo({ category: "client", type: "bot", name }, FEATURES),
+      (ctx) => this.#profile.discoInfo(ctx.element.attrs.node) ?? itemNotFound(),
     );
     client.iqCallee.get(NS_VERSION, "query", () => buildVersion(name, version));
     // RFC 6121 §2.1.6: a roster push from our own server is acknowledged.

@@ -18,12 +18,12 @@ import type { Backoff } from "./backoff.ts";
 import type { XmppAction, XmppEvent } from "./events.ts";
 import { bareJid, parseJid } from "../jid/mod.ts";
 import type { RoomStatus } from "./muc_rooms.ts";
-import { buildDiscoInfo, NS_DISCO_INFO } from "./xep_0030_disco.ts";
+import { AgentProfile } from "./agent_profile.ts";
+import { NS_DISCO_INFO } from "./xep_0030_disco.ts";
 import { buildLeavePresence } from "./xep_0045_muc.ts";
-import { NS_CHAT_STATES } from "./xep_0085_chat_states.ts";
 import { buildVersion, NS_VERSION } from "./xep_0092_version.ts";
 import { NS_PING } from "./xep_0199_ping.ts";
-import { NS_STANZA_ID } from "./xep_0359_stanza_ids.ts";
+import { itemNotFound } from "./_stanza_error.ts";
 import { type SessionDriver, XmppSession } from "./_session.ts";
 import { xml, type XmlElement } from "./_xml.ts";
 import type { XmppJsEntity } from "./_xmpp_client.ts";
@@ -54,9 +54,13 @@ export interface ComponentConnectionOptions {
    * @default {65536}
    */
   maxStanzaBytes?: number;
+  /**
+   * How the agent describes itself (disco#info, caps in presence).
+   * @default {new AgentProfile({ name: software.name, mode: "component" })}
+   */
+  profile?: AgentProfile;
 }
 
-const FEATURES = [NS_PING, NS_VERSION, NS_CHAT_STATES, NS_STANZA_ID];
 /** The most contacts told "available" that the goodbye remembers. */
 const MAX_ANNOUNCED = 10_000;
 const NS_DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
@@ -77,6 +81,7 @@ export class ComponentConnection {
   #domain: string;
   #roomJid: string;
   #session: XmppSession;
+  #profile: AgentProfile;
   /**
    * Who was told the component is available (bare JIDs), and by which address: told it leaves
    * on stop. Bounded: past {@linkcode MAX_ANNOUNCED} the oldest are dropped.
@@ -86,6 +91,8 @@ export class ComponentConnection {
   /** @throws {TypeError} When `domain` or `roomJid` is not a valid JID. */
   constructor(options: ComponentConnectionOptions) {
     this.#options = options;
+    this.#profile = options.profile ??
+      new AgentProfile({ name: options.software.name, mode: "component" });
     this.#domain = parseJid(options.domain).bare;
     this.#roomJid = parseJid(options.roomJid ?? `agent@${this.#domain}`).bare;
     const driver: SessionDriver = {
@@ -201,17 +208,14 @@ export class ComponentConnection {
       if (this.#announced.size <= MAX_ANNOUNCED) break;
       this.#announced.delete(oldest);
     }
-    return xml("presence", { from, to });
+    return xml("presence", { from, to }, ...this.#profile.presenceChildren());
   }
 
   #answerIqs(entity: XmppJsEntity): void {
     const { name, version } = this.#options.software;
     entity.iqCallee.get(NS_DISCO_INFO, "query", (ctx) => {
-      const user = (ctx.stanza.attrs.to ?? "").includes("@");
-      const identity = user
-        ? { category: "client", type: "bot", name }
-        : { category: "component", type: "generic", name };
-      return buildDiscoInfo(identity, FEATURES);
+      const domain = !(ctx.stanza.attrs.to ?? "").includes("@");
+      return this.#profile.discoInfo(ctx.element.attrs.node, { domain }) ?? itemNotFound();
     });
     entity.iqCallee.get(NS_DISCO_ITEMS, "query", () => xml("query", { xmlns: NS_DISCO_ITEMS }));
     entity.iqCallee.get(NS_VERSION, "query", () => buildVersion(name, version));

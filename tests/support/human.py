@@ -55,7 +55,8 @@ class Human(slixmpp.ClientXMPP):
         super().__init__(config["jid"], config["password"])
         self.config = config
         self.ready = asyncio.get_running_loop().create_future()
-        for plugin in ("xep_0030", "xep_0085", "xep_0199", "xep_0092"):
+        for plugin in ("xep_0030", "xep_0085", "xep_0199", "xep_0092",
+                       *config.get("plugins", [])):
             self.register_plugin(plugin)
         auto = True if config.get("autoAccept") else None
         self.auto_authorize = auto
@@ -144,6 +145,8 @@ class Human(slixmpp.ClientXMPP):
             return None
         if op == "roster":
             return await self.fetch_roster()
+        if op == "caps":
+            return await self.verified_caps(command["jid"])
         raise ValueError(f'Unknown command "{op}"')
 
     def send_chat(self, command):
@@ -189,6 +192,15 @@ class Human(slixmpp.ClientXMPP):
             raise TimeoutError(f'No reply to IQ "{iq_id}"') from None
         finally:
             self.remove_handler(name)
+
+    async def verified_caps(self, jid):
+        """What slixmpp's XEP-0115 plugin verified for jid's presence hash (None: not yet)."""
+        info = await self["xep_0115"].get_caps(jid)
+        if info is None:
+            return None
+        return {"features": sorted(info["features"]),
+                "identities": [list(i) for i in info["identities"]],
+                "ver": str(await self["xep_0115"].get_verstring(jid))}
 
     async def fetch_roster(self):
         # A plain query: slixmpp's get_roster() sends a roster version, and Prosody then answers

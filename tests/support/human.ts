@@ -65,6 +65,11 @@ export interface HumanOptions {
    * @default {false}
    */
   debug?: boolean;
+  /**
+   * More slixmpp plugins to register, e.g. `["xep_0115"]` (entity capabilities).
+   * @default {[]}
+   */
+  plugins?: string[];
 }
 
 /** Extra fields of {@linkcode Human.send}. */
@@ -87,6 +92,16 @@ export interface NextMessageOptions {
   withBody?: boolean;
   /** @default {10000} */
   timeoutMs?: number;
+}
+
+/** The entity capabilities slixmpp verified (see {@linkcode Human.verifiedCaps}). */
+export interface VerifiedCaps {
+  /** The features, sorted. */
+  features: string[];
+  /** `[category, type, lang, name]` each. */
+  identities: (string | null)[][];
+  /** The verification string of the presence. */
+  ver: string;
 }
 
 /** Minimal view of a test server that {@linkcode connectHuman} needs. */
@@ -113,6 +128,7 @@ export async function connectHuman(server: HumanServer, options: HumanOptions): 
     tls: options.tls ?? server.tls,
     autoAccept: options.autoAccept ?? false,
     debug: options.debug ?? false,
+    plugins: options.plugins ?? [],
   };
   const child = new Deno.Command(options.python ?? "/usr/bin/python3", {
     // The server directory in the arguments lets `pgrep -f DIR` find this process.
@@ -215,6 +231,15 @@ export class Human implements AsyncDisposable {
   /** Refuses or revokes `jid`'s subscription (`<presence type="unsubscribed"/>`). */
   deny(jid: string): Promise<void> {
     return this.sendPresence({ to: jid, type: "unsubscribed" });
+  }
+
+  /**
+   * What slixmpp's XEP-0115 plugin (`plugins: ["xep_0115"]`) verified of `jid`'s entity
+   * capabilities: the disco#info its presence hash stands for, once fetched and checked
+   * against the hash; `null` until then.
+   */
+  verifiedCaps(jid: string): Promise<VerifiedCaps | null> {
+    return this.#command("caps", { jid }) as Promise<VerifiedCaps | null>;
   }
 
   /** Fetches the roster from the server. */

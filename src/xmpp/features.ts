@@ -1,0 +1,48 @@
+/**
+ * What the agent implements, as the namespaces its disco#info lists (XEP-0030) and its
+ * entity capabilities hash (XEP-0115). One list: the answer to disco#info and the hash in
+ * presence are both built from it, so they cannot disagree, and a test compares it with
+ * what a real client reads.
+ *
+ * @module
+ */
+import { buildDiscoInfo, type DiscoIdentity, NS_DISCO_INFO } from "./xep_0030_disco.ts";
+import { NS_OOB } from "./xep_0066_oob.ts";
+import { NS_CHAT_STATES } from "./xep_0085_chat_states.ts";
+import { NS_VERSION } from "./xep_0092_version.ts";
+import { NS_CAPS } from "./xep_0115_caps.ts";
+import { NS_PING } from "./xep_0199_ping.ts";
+import { NS_STANZA_ID } from "./xep_0359_stanza_ids.ts";
+import type { XmlElement } from "./_xml.ts";
+
+/** The URI of the software, the `node` of its entity capabilities (XEP-0115 §4). */
+export const CAPS_NODE = "https://github.com/processone/fluux-agent";
+
+/** The namespaces the agent implements in both modes, one per line. */
+export const FEATURES: readonly string[] = [
+  NS_DISCO_INFO,
+  NS_CAPS,
+  NS_CHAT_STATES,
+  NS_OOB,
+  NS_PING,
+  NS_STANZA_ID,
+  NS_VERSION,
+];
+
+/** What a component answers: {@linkcode FEATURES}. */
+export const COMPONENT_FEATURES: readonly string[] = [...FEATURES];
+
+/**
+ * Builds the agent's disco#info answer from a feature list.
+ *
+ * @param identity Who answers (`client/bot`, or `component/generic` for a component domain).
+ * @param features {@linkcode FEATURES} or {@linkcode COMPONENT_FEATURES}.
+ * @param node The node asked about (the caps node `CAPS_NODE#ver`), echoed.
+ */
+export function buildFeatureDiscoInfo(
+  identity: DiscoIdentity,
+  features: readonly string[],
+  node?: string,
+): XmlElement {
+  return buildDiscoInfo(identity, features, node);
+}
