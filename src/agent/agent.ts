@@ -13,12 +13,13 @@ import {
   type CommandMemory,
   CommandRegistry,
 } from "../commands/mod.ts";
-import type { RosterItem, XmppAction } from "../xmpp/mod.ts";
+import type { CommandDirectory, RosterItem, XmppAction } from "../xmpp/mod.ts";
 import type { AttachmentIntake } from "./attachment_intake.ts";
 import { Policy, type Rights } from "./decide.ts";
 import { EncryptedNotice } from "./encrypted_notice.ts";
 import type { AgentEvent, InboxEvent } from "./events.ts";
 import { handleDirectMessage } from "./direct_message.ts";
+import { commandDirectory, handleAdhoc } from "./adhoc.ts";
 import { Membership, type MembershipOptions } from "./membership.ts";
 import { handleGreeting, handleSchedule, handleWebhook } from "./outside_events.ts";
 import { PresenceBook } from "./presence_book.ts";
@@ -93,6 +94,7 @@ const SETTLING_MS = 5_000;
  */
 export class Agent {
   #router: Router;
+  #policy: Policy;
   #context: HandlerContext;
   #presence = new PresenceBook();
   /** When the agent's current session began (not a resumption), for {@linkcode SETTLING_MS}. */
@@ -109,7 +111,7 @@ export class Agent {
       commands: new CommandRegistry([...builtinCommands(), ...(options.commands ?? [])]),
       encrypted: new EncryptedNotice({ now: options.now }),
     };
-    const policy = new Policy({
+    const policy = this.#policy = new Policy({
       rules: options.rules,
       log: options.log,
       devJids: options.devJids ?? [],
@@ -146,6 +148,18 @@ export class Agent {
    */
   accept(event: AgentEvent): void {
     this.#router.route(event, undefined, { durable: true });
+  }
+
+  /**
+   * The commands offered in clients' command menus (XEP-0050): those the requester's rights
+   * allow, run through the router like a typed command.
+   */
+  commandDirectory(): CommandDirectory {
+    return commandDirectory({
+      policy: this.#policy,
+      commands: () => this.#context.commands.commands,
+      route: (event) => this.#router.route(event),
+    });
   }
 
   /** Events taken, waiting or being handled, and handlers that failed, since start. */
@@ -194,6 +208,8 @@ export class Agent {
         return handleSchedule(event, context, replayed?.at);
       case "greeting":
         return handleGreeting(event, context);
+      case "adhoc":
+        return handleAdhoc(event, decision.rights, context);
       default:
         return Promise.resolve();
     }

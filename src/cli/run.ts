@@ -169,6 +169,7 @@ export async function run(loaded: LoadedConfig): Promise<number> {
       usage: usage.totals(),
     }),
   });
+  connection.offerCommands(agent.commandDirectory());
   const counts = { messagesIn: 0 };
   connection.onEvent((event) => {
     if (event.type === "message" || event.type === "groupchat") counts.messagesIn++;

@@ -15,6 +15,7 @@ import type { XmppAction, XmppEvent } from "./events.ts";
 import { parseJid } from "../jid/mod.ts";
 import type { RoomStatus } from "./muc_rooms.ts";
 import { buildRosterQuery, NS_ROSTER, parseRoster, type RosterItem } from "./rfc6121_roster.ts";
+import { AdhocCommands, type CommandDirectory } from "./adhoc_commands.ts";
 import { AgentProfile } from "./agent_profile.ts";
 import { itemNotFound } from "./_stanza_error.ts";
 import { NS_DISCO_INFO } from "./xep_0030_disco.ts";
@@ -87,6 +88,7 @@ export class ClientConnection {
   #domain: string;
   #session: XmppSession;
   #profile: AgentProfile;
+  #commands = new AdhocCommands();
 
   constructor(options: ClientConnectionOptions) {
     this.#options = options;
@@ -144,6 +146,11 @@ export class ClientConnection {
    */
   send(action: XmppAction): void {
     this.#session.send(action);
+  }
+
+  /** Offers the agent's commands as ad-hoc commands (XEP-0050); none until called. */
+  offerCommands(directory: CommandDirectory): void {
+    this.#commands.offer(directory);
   }
 
   /** The rooms the agent wants to be in, and whether it is in each now. */
@@ -247,7 +254,13 @@ export class ClientConnection {
     client.iqCallee.get(
       NS_DISCO_INFO,
       "query",
-      (ctx) => this.#profile.discoInfo(ctx.element.attrs.node) ?? itemNotFound(),
+      (ctx) =>
+        this.#profile.discoInfo(ctx.element.attrs.node) ?? this.#commands.discoInfo(ctx) ??
+          itemNotFound(),
+    );
+    this.#commands.register(
+      client,
+      (ctx) => ctx.stanza.attrs.to ?? client.jid?.toString() ?? this.#options.jid,
     );
     client.iqCallee.get(NS_VERSION, "query", () => buildVersion(name, version));
     // RFC 6121 §2.1.6: a roster push from our own server is acknowledged.

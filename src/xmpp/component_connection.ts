@@ -18,6 +18,7 @@ import type { Backoff } from "./backoff.ts";
 import type { XmppAction, XmppEvent } from "./events.ts";
 import { bareJid, parseJid } from "../jid/mod.ts";
 import type { RoomStatus } from "./muc_rooms.ts";
+import { AdhocCommands, type CommandDirectory } from "./adhoc_commands.ts";
 import { AgentProfile } from "./agent_profile.ts";
 import { NS_DISCO_INFO } from "./xep_0030_disco.ts";
 import { buildLeavePresence } from "./xep_0045_muc.ts";
@@ -63,7 +64,6 @@ export interface ComponentConnectionOptions {
 
 /** The most contacts told "available" that the goodbye remembers. */
 const MAX_ANNOUNCED = 10_000;
-const NS_DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
 
 /**
  * One logical component session that survives disconnections; same surface as
@@ -82,6 +82,7 @@ export class ComponentConnection {
   #roomJid: string;
   #session: XmppSession;
   #profile: AgentProfile;
+  #commands = new AdhocCommands();
   /**
    * Who was told the component is available (bare JIDs), and by which address: told it leaves
    * on stop. Bounded: past {@linkcode MAX_ANNOUNCED} the oldest are dropped.
@@ -174,6 +175,11 @@ export class ComponentConnection {
     this.#session.send(action);
   }
 
+  /** Offers the agent's commands as ad-hoc commands (XEP-0050); none until called. */
+  offerCommands(directory: CommandDirectory): void {
+    this.#commands.offer(directory);
+  }
+
   /** The rooms the agent wants to be in, and whether it is in each now. */
   rooms(): RoomStatus[] {
     return this.#session.rooms();
@@ -215,9 +221,10 @@ export class ComponentConnection {
     const { name, version } = this.#options.software;
     entity.iqCallee.get(NS_DISCO_INFO, "query", (ctx) => {
       const domain = !(ctx.stanza.attrs.to ?? "").includes("@");
-      return this.#profile.discoInfo(ctx.element.attrs.node, { domain }) ?? itemNotFound();
+      return this.#profile.discoInfo(ctx.element.attrs.node, { domain }) ??
+        this.#commands.discoInfo(ctx) ?? itemNotFound();
     });
-    entity.iqCallee.get(NS_DISCO_ITEMS, "query", () => xml("query", { xmlns: NS_DISCO_ITEMS }));
+    this.#commands.register(entity, (ctx) => ctx.stanza.attrs.to ?? this.#domain);
     entity.iqCallee.get(NS_VERSION, "query", () => buildVersion(name, version));
     entity.iqCallee.get(NS_PING, "ping", () => ({}));
   }

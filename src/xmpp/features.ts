@@ -7,6 +7,8 @@
  * @module
  */
 import { buildDiscoInfo, type DiscoIdentity, NS_DISCO_INFO } from "./xep_0030_disco.ts";
+import { NS_DATA_FORMS } from "./xep_0004_data_forms.ts";
+import { NS_COMMANDS } from "./xep_0050_commands.ts";
 import { NS_OOB } from "./xep_0066_oob.ts";
 import { NS_CHAT_STATES } from "./xep_0085_chat_states.ts";
 import { NS_VERSION } from "./xep_0092_version.ts";
@@ -23,6 +25,8 @@ export const FEATURES: readonly string[] = [
   NS_DISCO_INFO,
   NS_CAPS,
   NS_CHAT_STATES,
+  NS_COMMANDS,
+  NS_DATA_FORMS,
   NS_OOB,
   NS_PING,
   NS_STANZA_ID,

@@ -20,6 +20,9 @@
  *
  * @module
  */
+export type { CommandDirectory, OfferedCommand } from "./adhoc_commands.ts";
+export { AgentProfile } from "./agent_profile.ts";
+export type { AgentProfileOptions } from "./agent_profile.ts";
 export { Backoff } from "./backoff.ts";
 export type { BackoffOptions } from "./backoff.ts";
 export { ClientConnection } from "./client_connection.ts";

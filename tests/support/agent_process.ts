@@ -26,6 +26,8 @@ export interface AgentProcessOptions {
   allowedJids?: string[];
   /** Allowed domains. @default {the agent's own} */
   allowedDomains?: string[];
+  /** Extra lines inside the `[agent]` table, e.g. `avatar = "…"`. @default {""} */
+  agentToml?: string;
   /** Extra TOML appended to the config. @default {""} */
   extraToml?: string;
   /** Extra environment, for deriving the flags and for the child. @default {{}} */
@@ -232,6 +234,7 @@ ${
       ? ""
       : `allowed_domains = ${JSON.stringify(options.allowedDomains)}`
   }
+${options.agentToml ?? ""}
 
 [memory]
 path = "${dataDir}"

@@ -145,6 +145,10 @@ class Human(slixmpp.ClientXMPP):
             return None
         if op == "roster":
             return await self.fetch_roster()
+        if op == "commands":
+            return await self.list_commands(command["jid"])
+        if op == "run_command":
+            return await self.run_adhoc(command)
         if op == "caps":
             return await self.verified_caps(command["jid"])
         raise ValueError(f'Unknown command "{op}"')
@@ -201,6 +205,34 @@ class Human(slixmpp.ClientXMPP):
         return {"features": sorted(info["features"]),
                 "identities": [list(i) for i in info["identities"]],
                 "ver": str(await self["xep_0115"].get_verstring(jid))}
+
+    async def list_commands(self, jid):
+        """The ad-hoc commands jid offers (slixmpp's xep_0050 client side)."""
+        iq = await self["xep_0050"].get_commands(jid)
+        return [{"node": node, "name": name} for _jid, node, name in iq["disco_items"]["items"]]
+
+    async def run_adhoc(self, command):
+        """Executes a command; a form it asks with is filled with command["fields"]."""
+        adhoc = self["xep_0050"]
+        jid, node = command["jid"], command["node"]
+        try:
+            iq = await adhoc.send_command(jid, node, action="execute")
+            asked = None
+            if iq["command"]["status"] == "executing" and command.get("fields") is not None:
+                asked = list(iq["command"]["form"].get_fields().keys())
+                form = self["xep_0004"].make_form(ftype="submit")
+                for var, value in command["fields"].items():
+                    form.add_field(var=var, value=value)
+                iq = await adhoc.send_command(jid, node, action="complete", payload=form,
+                                              sessionid=iq["command"]["sessionid"])
+        except slixmpp.exceptions.IqError as error:
+            return {"status": "error", "error": error.iq["error"]["condition"],
+                    "text": error.iq["error"]["text"]}
+        result = iq["command"]
+        values = result["form"].get_values()
+        notes = [text for _kind, text in result["notes"]]
+        return compact({"status": result["status"], "notes": notes, "values": values,
+                        "asked": asked})
 
     async def fetch_roster(self):
         # A plain query: slixmpp's get_roster() sends a roster version, and Prosody then answers

@@ -104,6 +104,21 @@ export interface VerifiedCaps {
   ver: string;
 }
 
+/** What an ad-hoc command answered (see {@linkcode Human.runCommand}). */
+export interface CommandResult {
+  /** `completed`, `executing`, `canceled`, or `error` for an IQ error. */
+  status: string;
+  /** The `<note/>` texts. */
+  notes?: string[];
+  /** The fields of the form in the last answer, by name. */
+  values?: Record<string, string | string[] | boolean>;
+  /** The fields the form asked for, when one was filled in. */
+  asked?: string[];
+  /** The error condition. */
+  error?: string;
+  text?: string;
+}
+
 /** Minimal view of a test server that {@linkcode connectHuman} needs. */
 export type HumanServer = Pick<XmppServerHandle, "domain" | "host" | "c2sPort" | "tls" | "dir">;
 
@@ -240,6 +255,23 @@ export class Human implements AsyncDisposable {
    */
   verifiedCaps(jid: string): Promise<VerifiedCaps | null> {
     return this.#command("caps", { jid }) as Promise<VerifiedCaps | null>;
+  }
+
+  /** The ad-hoc commands (XEP-0050) `jid` offers, through slixmpp's `xep_0050` plugin. */
+  commands(jid: string): Promise<{ node: string; name: string }[]> {
+    return this.#command("commands", { jid }) as Promise<{ node: string; name: string }[]>;
+  }
+
+  /**
+   * Runs an ad-hoc command (plugins `xep_0004`, `xep_0050`). When the command asks with a
+   * form and `fields` is given, the form is submitted with those values.
+   */
+  runCommand(
+    jid: string,
+    node: string,
+    fields?: Record<string, string>,
+  ): Promise<CommandResult> {
+    return this.#command("run_command", { jid, node, fields }) as Promise<CommandResult>;
   }
 
   /** Fetches the roster from the server. */
