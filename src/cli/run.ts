@@ -23,7 +23,7 @@ import { conversationDir, denoMemoryFs, MemoryStore } from "../memory/mod.ts";
 import { createResolver } from "../net/mod.ts";
 import { VERSION } from "../version.ts";
 import { ClientConnection, parseJid, validateRawStanza, XmppFatalError } from "../xmpp/mod.ts";
-import { connect, jsonFile, newRoomConfig, openInbox, setUpSkills } from "./_parts.ts";
+import { connect, jsonFile, loadAvatar, newRoomConfig, openInbox, setUpSkills } from "./_parts.ts";
 import { fail, heldOptions, STOP_SIGNALS } from "./_shared.ts";
 import { startWebhooks } from "./_webhooks.ts";
 import { NOT_HELD, permissionReport } from "./permission_report.ts";
@@ -42,6 +42,12 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     return fail(2, [NOT_HELD, ...held.essential, ...held.other].join("\n  "));
   }
   for (const flag of held.other) log.warn(`Not permitted: ${flag}; what needs it will be refused`);
+  let avatar;
+  try {
+    avatar = await loadAvatar(loaded);
+  } catch (error) {
+    return fail(2, error instanceof Error ? error.message : String(error));
+  }
   const skills = await setUpSkills(loaded, log.child("skills"), secrets);
   scrub = secretScrubber(secrets);
   const usage = new UsageMeter();
@@ -60,7 +66,7 @@ export async function run(loaded: LoadedConfig): Promise<number> {
   });
   const inbox = await openInbox(loaded);
   const sent = { messages: 0 };
-  const connection = connect(loaded, log);
+  const connection = connect(loaded, log, avatar);
   const startedAt = new Date();
   const attachments = config.attachments.enabled
     ? new AttachmentIntake(

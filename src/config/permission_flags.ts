@@ -130,7 +130,7 @@ export function permissionSet(
     ...webhookListenGrant(loaded.config.webhooks?.listen),
   ];
   const paths = options.portable === true ? loaded.portable : loaded;
-  const read = [paths.path, paths.dataDir, ...paths.envFiles];
+  const read = [paths.path, paths.dataDir, ...paths.envFiles, ...avatarRead(loaded, options)];
   const env = [
     ...loaded.variables,
     ...AGENT_ENV,
@@ -148,6 +148,14 @@ export function permissionSet(
     unstable: [...new Set(extra.unstable ?? [])].sort(),
   };
   return set;
+}
+
+/** The avatar file (`agent.avatar`), as written for a portable build, else absolute. */
+function avatarRead(loaded: PermissionInput, options: PermissionFlagsOptions): string[] {
+  const written = loaded.config.agent.avatar;
+  if (written === undefined) return [];
+  if (options.portable === true || isAbsolute(written)) return [written];
+  return [resolve(loaded.baseDir ?? resolve(), written)];
 }
 
 /**

@@ -104,6 +104,8 @@ const starAsList = (value: unknown) => value === "*" ? ["*"] : value;
 
 const agentSchema = table({
   name: text().default("Fluux Agent"),
+  // A picture for the agent's vCard and avatar (a path, relative to the working directory).
+  avatar: text().optional(),
   allowed_jids: z.preprocess(
     starAsList,
     z.array(

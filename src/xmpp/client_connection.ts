@@ -89,6 +89,8 @@ export class ClientConnection {
   #session: XmppSession;
   #profile: AgentProfile;
   #commands = new AdhocCommands();
+  /** The vCard and avatar are published once per run, by the first session. */
+  #published = false;
 
   constructor(options: ClientConnectionOptions) {
     this.#options = options;
@@ -223,6 +225,8 @@ export class ClientConnection {
 
   async #started(client: XmppJsClient): Promise<string> {
     const jid = client.jid?.toString() ?? this.#options.jid;
+    // Before the presence that carries the photo's hash, so that a client fetching it finds it.
+    if (!this.#published) this.#published = await this.#publish(client);
     // Presence first: "Online" means messages to the bare JID now reach this session (before
     // it, a server keeps them in offline storage).
     await client.send(
@@ -230,6 +234,29 @@ export class ClientConnection {
     );
     this.#options.logger.info(`Online as ${jid} (${client.isSecure() ? "TLS" : "plaintext"})`);
     return jid;
+  }
+
+  /** Publishes the vCard and the avatar; whether all of it was accepted. */
+  async #publish(client: XmppJsClient): Promise<boolean> {
+    let accepted = true;
+    for (const payload of this.#profile.publications()) {
+      try {
+        await client.iqCaller.request(
+          xml("iq", { type: "set", id: crypto.randomUUID() }, payload),
+          10_000,
+        );
+      } catch (error) {
+        accepted = false;
+        this.#options.logger.warn(
+          `Could not publish the agent's <${payload.name}/> (${payload.getNS()}): ` +
+            errorText(error),
+        );
+      }
+    }
+    if (accepted && this.#profile.avatar !== undefined) {
+      this.#options.logger.info("Published the agent's vCard and avatar");
+    }
+    return accepted;
   }
 
   #credentials(): CredentialsFunction {

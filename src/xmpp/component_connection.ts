@@ -22,6 +22,7 @@ import { AdhocCommands, type CommandDirectory } from "./adhoc_commands.ts";
 import { AgentProfile } from "./agent_profile.ts";
 import { NS_DISCO_INFO } from "./xep_0030_disco.ts";
 import { buildLeavePresence } from "./xep_0045_muc.ts";
+import { NS_VCARD_TEMP } from "./xep_0054_vcard_temp.ts";
 import { buildVersion, NS_VERSION } from "./xep_0092_version.ts";
 import { NS_PING } from "./xep_0199_ping.ts";
 import { itemNotFound } from "./_stanza_error.ts";
@@ -226,6 +227,7 @@ export class ComponentConnection {
     });
     this.#commands.register(entity, (ctx) => ctx.stanza.attrs.to ?? this.#domain);
     entity.iqCallee.get(NS_VERSION, "query", () => buildVersion(name, version));
+    entity.iqCallee.get(NS_VCARD_TEMP, "vCard", () => this.#profile.vcard());
     entity.iqCallee.get(NS_PING, "ping", () => ({}));
   }
 

@@ -9,6 +9,7 @@
 import { buildDiscoInfo, type DiscoIdentity, NS_DISCO_INFO } from "./xep_0030_disco.ts";
 import { NS_DATA_FORMS } from "./xep_0004_data_forms.ts";
 import { NS_COMMANDS } from "./xep_0050_commands.ts";
+import { NS_VCARD_TEMP } from "./xep_0054_vcard_temp.ts";
 import { NS_OOB } from "./xep_0066_oob.ts";
 import { NS_CHAT_STATES } from "./xep_0085_chat_states.ts";
 import { NS_VERSION } from "./xep_0092_version.ts";
@@ -33,8 +34,11 @@ export const FEATURES: readonly string[] = [
   NS_VERSION,
 ];
 
-/** What a component answers: {@linkcode FEATURES}. */
-export const COMPONENT_FEATURES: readonly string[] = [...FEATURES];
+/**
+ * What a component answers on top of {@linkcode FEATURES}: it has no server to keep its
+ * vCard, so it answers vCard-temp queries itself (XEP-0054).
+ */
+export const COMPONENT_FEATURES: readonly string[] = [...FEATURES, NS_VCARD_TEMP];
 
 /**
  * Builds the agent's disco#info answer from a feature list.
