@@ -21,4 +21,6 @@ export { buildSystemPrompt } from "./system_prompt.ts";
 export { runTurn, userFacingError } from "./turn.ts";
 export type { TurnContext, TurnMemory } from "./turn.ts";
 export { toolSet } from "./tool_set.ts";
+export { SEND_FILE_TOOL, sendFileTool } from "./send_file_tool.ts";
+export type { SendFileOptions } from "./send_file_tool.ts";
 export type { ToolContext, ToolRunner } from "./turn.ts";

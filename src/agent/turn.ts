@@ -65,6 +65,8 @@ export interface ToolContext {
   thread?: string | undefined;
   /** Who the turn answers (a bare JID), when known. */
   sender?: string | undefined;
+  /** Where the turn's answer goes (a tool that sends, such as `send_file`, sends there). */
+  reply?: ReplyTarget | undefined;
 }
 
 /** Told to the LLM whenever tools are offered. */
@@ -231,7 +233,16 @@ export async function runTurn(input: TurnInput, context: TurnContext): Promise<v
     ].filter((part) => part !== undefined).join("\n\n");
     const [reply] = await Promise.all([
       converse(
-        { system, messages, tools, conversation, stored, stats, sender: input.sender },
+        {
+          system,
+          messages,
+          tools,
+          conversation,
+          stored,
+          stats,
+          sender: input.sender,
+          reply: input.reply,
+        },
         context,
       ),
       stored,
@@ -320,6 +331,7 @@ async function converse(
     /** Filled in as the calls go. */
     stats: LlmStats;
     sender: string | undefined;
+    reply: ReplyTarget;
   },
   context: TurnContext,
 ): Promise<string> {
@@ -328,6 +340,7 @@ async function converse(
     conversation: typeof conversation === "string" ? conversation : conversation.jid,
     thread: typeof conversation === "string" ? undefined : conversation.thread,
     sender: turn.sender,
+    reply: turn.reply,
   };
   const { llm, memory, now } = context;
   const maxRounds = context.maxToolRounds ?? 10;

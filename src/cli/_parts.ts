@@ -63,6 +63,8 @@ export function connect(
     resource: server.resource,
     allowPlaintext: server.allow_plaintext,
     tlsVerify: server.tls_verify,
+    catchUp: jsonFile(`${loaded.dataDir}/catchup.json`),
+    ...(loaded.config.upload.hosts.length === 0 ? {} : { uploadHosts: loaded.config.upload.hosts }),
   });
 }
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Agent, ContactBook, RoomBook, toolSet } from "../agent/mod.ts";
+import { Agent, ContactBook, RoomBook, sendFileTool, toolSet } from "../agent/mod.ts";
 import { AttachmentDownloader, AttachmentIntake } from "../attachments/mod.ts";
 import { type LoadedConfig, secretScrubber, serverDomain } from "../config/mod.ts";
 import { memoryCommands, scheduleCommands, tierCommands } from "../commands/mod.ts";
@@ -98,6 +98,13 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     config.agent.max_schedules > 0
       ? scheduleTools(scheduler, { log: log.child("scheduler") })
       : undefined,
+    // Files the LLM writes go through the server's upload service (client mode).
+    connection instanceof ClientConnection && config.upload.hosts.length > 0
+      ? sendFileTool({
+        upload: (file) => connection.upload(file),
+        send: (action) => connection.send(action),
+      })
+      : undefined,
   );
   const agent = new Agent({
     ...(attachments === undefined ? {} : { attachments }),
@@ -146,6 +153,7 @@ export async function run(loaded: LoadedConfig): Promise<number> {
       activation: room.activation,
       historyOnJoin: room.history_on_join,
       downloadAttachments: room.download_attachments,
+      answerMissed: room.answer_missed,
       tools: room.tools,
       ...(room.password === undefined ? {} : { password: room.password }),
       ...(room.create === undefined ? {} : { create: newRoomConfig(room.create) }),

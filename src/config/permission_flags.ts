@@ -126,6 +126,8 @@ export function permissionSet(
     // grant without a port also lets the system resolver look the name up, so no name
     // server needs a grant of its own.
     ...(attachments.enabled ? attachments.hosts : []),
+    // Files the agent sends are PUT to its server's upload service (XEP-0363).
+    ...loaded.config.upload.hosts,
     // The webhook listener binds here (Deno checks a listen against --allow-net too).
     ...webhookListenGrant(loaded.config.webhooks?.listen),
   ];

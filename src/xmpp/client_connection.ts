@@ -17,6 +17,8 @@ import type { RoomStatus } from "./muc_rooms.ts";
 import { buildRosterQuery, NS_ROSTER, parseRoster, type RosterItem } from "./rfc6121_roster.ts";
 import { AdhocCommands, type CommandDirectory } from "./adhoc_commands.ts";
 import { AgentProfile } from "./agent_profile.ts";
+import { type CursorFile, MamCatchUp } from "./mam_catch_up.ts";
+import { FileUploader, UploadError, type UploadFile } from "./file_upload.ts";
 import { itemNotFound } from "./_stanza_error.ts";
 import { NS_DISCO_INFO } from "./xep_0030_disco.ts";
 import { buildVersion, NS_VERSION } from "./xep_0092_version.ts";
@@ -71,6 +73,16 @@ export interface ClientConnectionOptions {
    * @default {new AgentProfile({ name: software.name })}
    */
   profile?: AgentProfile;
+  /**
+   * Where the position in the agent's archive is kept: with it, every new session reads the
+   * messages that came while the agent was away (XEP-0313). @default {undefined} (no catch-up)
+   */
+  catchUp?: CursorFile;
+  /**
+   * Where files may be uploaded (XEP-0363): `host` or `host:port` entries. @default {undefined}
+   * (no uploads)
+   */
+  uploadHosts?: readonly string[];
 }
 
 /**
@@ -89,6 +101,8 @@ export class ClientConnection {
   #session: XmppSession;
   #profile: AgentProfile;
   #commands = new AdhocCommands();
+  #catchUp: MamCatchUp | undefined;
+  #uploader: FileUploader | undefined;
   /** The vCard and avatar are published once per run, by the first session. */
   #published = false;
 
@@ -111,7 +125,23 @@ export class ClientConnection {
       otherPresence: () => {},
       // RFC 6121 §4.6: the server tells every room of the unavailable presence.
       goodbye: () => [xml("presence", { type: "unavailable" })],
+      inbound: (stanza) => this.#catchUp?.intercept(stanza) ?? false,
     };
+    if (options.catchUp !== undefined) {
+      this.#catchUp = new MamCatchUp({
+        ownJid: options.jid,
+        file: options.catchUp,
+        logger: options.logger,
+        receive: (message) => this.#session.receive(message),
+      });
+    }
+    if (options.uploadHosts !== undefined) {
+      this.#uploader = new FileUploader({
+        domain: this.#domain,
+        allowedHosts: options.uploadHosts,
+        logger: options.logger,
+      });
+    }
     this.#session = new XmppSession(driver, {
       logger: options.logger,
       keepalive: options.keepalive,
@@ -122,7 +152,21 @@ export class ClientConnection {
 
   /** Sets the function that receives every event. */
   onEvent(handler: (event: XmppEvent) => void): void {
-    this.#session.onEvent(handler);
+    this.#session.onEvent((event) => {
+      this.#catchUp?.observe(event);
+      handler(event);
+      // A resumed session lost nothing; a new one reads what came meanwhile, after the
+      // messages offline storage delivered on its presence.
+      const entity = this.#session.entity;
+      if (event.type === "online" && event.resumed !== true && entity !== undefined) {
+        this.#uploader?.reset();
+        void this.#catchUp?.run(entity);
+      }
+      // A room's archive, once in the room (its occupants known, so speakers are).
+      if (event.type === "room_joined" && entity !== undefined) {
+        void this.#catchUp?.runRoom(entity, event.room);
+      }
+    });
   }
 
   /** True while a session is established. */
@@ -160,6 +204,23 @@ export class ClientConnection {
     return this.#session.rooms();
   }
 
+  /**
+   * Uploads a file to the server's upload service (XEP-0363).
+   *
+   * @returns The URL the file can be fetched from.
+   * @throws {UploadError} With a sentence that says why it could not be sent.
+   */
+  upload(file: UploadFile): Promise<string> {
+    if (this.#uploader === undefined) {
+      return Promise.reject(new UploadError("File uploads are off in this configuration"));
+    }
+    const entity = this.#session.entity;
+    if (entity === undefined) {
+      return Promise.reject(new UploadError("The agent is not connected to its server now"));
+    }
+    return this.#uploader.upload(entity, file);
+  }
+
   /** Fetches the roster. */
   async roster(): Promise<RosterItem[]> {
     const entity = this.#session.entity;
@@ -172,8 +233,9 @@ export class ClientConnection {
   }
 
   /** Says goodbye to the server and stops reconnecting. */
-  stop(): Promise<void> {
-    return this.#session.stop();
+  async stop(): Promise<void> {
+    await this.#session.stop();
+    await this.#catchUp?.flush();
   }
 
   #create(streams: StreamManager): XmppJsEntity {

@@ -14,7 +14,7 @@ import type {
 } from "./events.ts";
 import { bareJid } from "../jid/mod.ts";
 import { encryptionOf } from "./message_encryption.ts";
-import { bodyBesideAttachments, parseOobAttachments } from "./xep_0066_oob.ts";
+import { bodyBesideAttachments, buildOob, parseOobAttachments } from "./xep_0066_oob.ts";
 import { buildChatState } from "./xep_0085_chat_states.ts";
 import { buildOriginId, originIdOf, stanzaIdBy } from "./xep_0359_stanza_ids.ts";
 import { parseReactions } from "./xep_0444_reactions.ts";
@@ -83,6 +83,7 @@ export function buildMessage(action: SendMessageAction, id: string): XmlElement 
     xml("body", {}, action.body),
     action.thread ? xml("thread", {}, action.thread) : undefined,
     action.chatState ? buildChatState(action.chatState) : undefined,
+    action.oob === undefined ? undefined : buildOob(action.oob),
     buildOriginId(id),
   );
 }
