@@ -8,50 +8,67 @@ import { startAgent } from "./support/agent_process.ts";
 import { startFakeLlm } from "./support/fake_llm.ts";
 import { connectHuman, type HumanMessage } from "./support/human.ts";
 import { startProsody } from "./support/prosody.ts";
+import { sharedEjabberd } from "./support/shared_ejabberd.ts";
+import { registerFresh } from "./support/xmpp_server.ts";
 
-const BOT = "bot@localhost";
 const COUNT = 20;
 
-for (const offline of [true, false]) {
-  const name = offline ? "with offline storage" : "with the archive alone";
-  Deno.test(`catch-up: messages sent while the agent is stopped, ${name}`, async () => {
-    await using prosody = await startProsody({ disabledModules: offline ? [] : ["offline"] });
-    await prosody.register("bot", "botpass");
-    await prosody.register("alice", "alicepass");
+const VARIANTS = [
+  { name: "Prosody with offline storage", start: () => startProsody() },
+  {
+    name: "Prosody with the archive alone",
+    start: () => startProsody({ disabledModules: ["offline"] }),
+  },
+  { name: "ejabberd with offline storage", start: () => sharedEjabberd() },
+];
+
+for (const variant of VARIANTS) {
+  Deno.test(`catch-up: messages sent while the agent is stopped, ${variant.name}`, async () => {
+    await using server = await variant.start();
+    const bot = await registerFresh(server, "bot");
+    const person = await registerFresh(server, "alice");
     await using llm = await startFakeLlm();
     const dataDir = await Deno.makeTempDir({ prefix: "fluux-catch-up-" });
+    const agentOptions = {
+      prosody: server,
+      llmUrl: llm.url,
+      dataDir,
+      user: bot.user,
+      password: bot.password,
+      allowedJids: [person.jid],
+    };
     try {
-      await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
+      await using alice = await connectHuman(server, person);
       {
-        await using first = await startAgent({ prosody, llmUrl: llm.url, dataDir });
+        await using first = await startAgent(agentOptions);
         await first.waitForLog(/Catch-up \(XEP-0313\): the end of the agent's archive is marked/);
-        await alice.send(BOT, "before the stop");
-        const reply = await alice.nextMessage({ from: BOT, withBody: true });
+        await alice.send(bot.jid, "before the stop");
+        const reply = await alice.nextMessage({ from: bot.jid, withBody: true });
         assertEquals(reply.body, "echo: before the stop");
         assertEquals(await first.stop(), 0);
       }
       const sent = Array.from({ length: COUNT }, (_, i) => `missed ${i + 1}`);
-      for (const body of sent) await alice.send(BOT, body);
+      for (const body of sent) await alice.send(bot.jid, body);
       const mark = alice.events.length;
       const calls = llm.chat_count;
 
-      await using second = await startAgent({ prosody, llmUrl: llm.url, dataDir });
+      await using second = await startAgent(agentOptions);
       const answers: string[] = [];
       while (answers.length < COUNT) {
-        const reply = await alice.nextMessage({ from: BOT, withBody: true, timeoutMs: 30_000 });
+        const reply = await alice.nextMessage({ from: bot.jid, withBody: true, timeoutMs: 30_000 });
         answers.push(reply.body ?? "");
       }
       assertEquals(answers, sent.map((body) => `echo: ${body}`));
       // The archive gave all twenty (offline storage gave them first, when it is on).
       await second.waitForLog(new RegExp(`Read ${COUNT} message\\(s\\) from the agent's archive`));
       // Each once: nothing more comes, and the LLM answered each one once.
-      await alice.expectSilence(BOT, 2_000, { withBody: true });
+      await alice.expectSilence(bot.jid, 2_000, { withBody: true });
       assertEquals(llm.chat_count - calls, COUNT);
       const replies = alice.events.slice(mark).filter((e): e is HumanMessage =>
-        e.kind === "message" && e.from.startsWith(BOT) && e.body !== undefined
+        e.kind === "message" && e.from.startsWith(bot.jid) && e.body !== undefined
       );
       assertEquals(replies.length, COUNT);
-      const history = await Deno.readTextFile(`${dataDir}/alice@localhost/history.jsonl`);
+      const history = await Deno.readTextFile(`${dataDir}/${person.jid}/history.jsonl`);
       for (const body of sent) {
         const stored = history.split("\n").filter((line) => line.includes(`"${body}"`));
         assertTrue(stored.length === 1, `"${body}" stored once, not ${stored.length} times`);
