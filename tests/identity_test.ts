@@ -16,6 +16,8 @@ import {
   type VerifiedCaps,
 } from "./support/human.ts";
 import { startProsody } from "./support/prosody.ts";
+import { TEST_SERVERS } from "./support/test_servers.ts";
+import { registerFresh } from "./support/xmpp_server.ts";
 import { CAPS_NODE, COMPONENT_FEATURES, FEATURES } from "../src/xmpp/features.ts";
 
 const BOT = "bot@localhost";
@@ -67,61 +69,62 @@ async function sha1Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function pepItems(node: string): string {
-  return `<iq type='get' to='${BOT}'><pubsub xmlns='http://jabber.org/protocol/pubsub'>` +
+function pepItems(bot: string, node: string): string {
+  return `<iq type='get' to='${bot}'><pubsub xmlns='http://jabber.org/protocol/pubsub'>` +
     `<items node='${node}'/></pubsub></iq>`;
 }
 
-Deno.test("identity: the name and avatar in vCard-temp, presence and PEP", async () => {
-  await using prosody = await startProsody();
-  await prosody.register("bot", "botpass");
-  await prosody.register("alice", "alicepass");
-  await using llm = await startFakeLlm();
-  const dir = await Deno.makeTempDir({ prefix: "fluux-avatar-" });
-  try {
-    await Deno.writeFile(`${dir}/avatar.png`, PNG);
-    await using agent = await startAgent({
-      prosody,
-      llmUrl: llm.url,
-      agentToml: `name = "Test Bot"\navatar = "${dir}/avatar.png"`,
-    });
-    await agent.waitForLog(/Published the agent's vCard and avatar/);
-    const hash = await sha1Hex(PNG);
-    const base64 = btoa(String.fromCharCode(...PNG));
-    await using alice = await connectHuman(prosody, {
-      user: "alice",
-      password: "alicepass",
-      autoAccept: true,
-    });
-    await alice.subscribe(BOT);
-    const presence = await alice.waitFor(
-      (e): e is HumanPresence => e.kind === "presence" && e.from.startsWith(`${BOT}/`),
-      10_000,
-    );
-    assertTrue(
-      presence.xml.includes(`<photo>${hash}</photo>`),
-      `the photo's hash in ${presence.xml}`,
-    );
+for (const server of TEST_SERVERS) {
+  Deno.test(`[${server.name}] identity: the name and avatar in vCard-temp, presence and PEP`, async () => {
+    await using xmpp = await server.start();
+    const bot = await registerFresh(xmpp, "bot");
+    const person = await registerFresh(xmpp, "alice");
+    await using llm = await startFakeLlm();
+    const dir = await Deno.makeTempDir({ prefix: "fluux-avatar-" });
+    try {
+      await Deno.writeFile(`${dir}/avatar.png`, PNG);
+      await using agent = await startAgent({
+        prosody: xmpp,
+        llmUrl: llm.url,
+        user: bot.user,
+        password: bot.password,
+        allowedJids: [person.jid],
+        agentToml: `name = "Test Bot"\navatar = "${dir}/avatar.png"`,
+      });
+      await agent.waitForLog(/Published the agent's vCard and avatar/);
+      const hash = await sha1Hex(PNG);
+      const base64 = btoa(String.fromCharCode(...PNG));
+      await using alice = await connectHuman(xmpp, { ...person, autoAccept: true });
+      await alice.subscribe(bot.jid);
+      const presence = await alice.waitFor(
+        (e): e is HumanPresence => e.kind === "presence" && e.from.startsWith(`${bot.jid}/`),
+        10_000,
+      );
+      assertTrue(
+        presence.xml.includes(`<photo>${hash}</photo>`),
+        `the photo's hash in ${presence.xml}`,
+      );
 
-    const vcard = await alice.iq(
-      BOT,
-      `<iq type='get' to='${BOT}'><vCard xmlns='vcard-temp'/></iq>`,
-    );
-    assertEquals(vcard.type, "result");
-    assertTrue(vcard.xml.includes("<FN>Test Bot</FN>"), vcard.xml);
-    assertTrue(vcard.xml.includes(base64), "the photo in the vCard");
+      const vcard = await alice.iq(
+        bot.jid,
+        `<iq type='get' to='${bot.jid}'><vCard xmlns='vcard-temp'/></iq>`,
+      );
+      assertEquals(vcard.type, "result");
+      assertTrue(vcard.xml.includes("<FN>Test Bot</FN>"), vcard.xml);
+      assertTrue(vcard.xml.includes(base64), "the photo in the vCard");
 
-    const metadata = await alice.iq(BOT, pepItems("urn:xmpp:avatar:metadata"));
-    assertTrue(metadata.xml.includes(`id="${hash}"`), metadata.xml);
-    assertTrue(metadata.xml.includes('type="image/png"'), metadata.xml);
-    const data = await alice.iq(BOT, pepItems("urn:xmpp:avatar:data"));
-    assertTrue(data.xml.includes(base64), data.xml);
-    const vcard4 = await alice.iq(BOT, pepItems("urn:xmpp:vcard4"));
-    assertTrue(vcard4.xml.includes("<text>Test Bot</text>"), vcard4.xml);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+      const metadata = await alice.iq(bot.jid, pepItems(bot.jid, "urn:xmpp:avatar:metadata"));
+      assertTrue(metadata.xml.includes(`id="${hash}"`), metadata.xml);
+      assertTrue(metadata.xml.includes('type="image/png"'), metadata.xml);
+      const data = await alice.iq(bot.jid, pepItems(bot.jid, "urn:xmpp:avatar:data"));
+      assertTrue(data.xml.includes(base64), data.xml);
+      const vcard4 = await alice.iq(bot.jid, pepItems(bot.jid, "urn:xmpp:vcard4"));
+      assertTrue(vcard4.xml.includes("<text>Test Bot</text>"), vcard4.xml);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
 
 Deno.test("identity: a component answers vCard and disco#info for its addresses", async () => {
   await using prosody = await startProsody();

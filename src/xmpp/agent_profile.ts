@@ -82,10 +82,12 @@ export class AgentProfile {
    */
   publications(): XmlElement[] {
     if (this.avatar === undefined) return [];
+    // PEP first: a server that turns a vCard's photo into PEP items (ejabberd's mod_avatar)
+    // then finds the nodes made open, not its own with presence access.
     return [
-      this.vcard(),
       ...buildAvatarPublications(this.avatar),
       buildVCard4Publication(this.name),
+      this.vcard(),
     ];
   }
 }

@@ -301,12 +301,15 @@ export class ClientConnection {
   /** Publishes the vCard and the avatar; whether all of it was accepted. */
   async #publish(client: XmppJsClient): Promise<boolean> {
     let accepted = true;
+    const set = (payload: XmlElement) =>
+      client.iqCaller.request(xml("iq", { type: "set", id: crypto.randomUUID() }, payload), 10_000);
     for (const payload of this.#profile.publications()) {
       try {
-        await client.iqCaller.request(
-          xml("iq", { type: "set", id: crypto.randomUUID() }, payload),
-          10_000,
-        );
+        await set(payload).catch((error) => {
+          // XEP-0060 §7.1.5: the node exists with another access model; publish into it as is.
+          if ((error as { condition?: string }).condition !== "precondition-not-met") throw error;
+          return set(withoutPublishOptions(payload));
+        });
       } catch (error) {
         accepted = false;
         this.#options.logger.warn(
@@ -360,6 +363,15 @@ export class ClientConnection {
         : undefined;
     });
   }
+}
+
+/** A `<pubsub/>` publication without its publish options. */
+function withoutPublishOptions(payload: XmlElement): XmlElement {
+  return xml(
+    payload.name,
+    { ...payload.attrs },
+    ...payload.getChildElements().filter((child) => child.name !== "publish-options"),
+  );
 }
 
 class PlaintextRefused extends Error {
