@@ -126,7 +126,7 @@ for (const server of TEST_SERVERS) {
   });
 }
 
-Deno.test("identity: a component answers vCard and disco#info for its addresses", async () => {
+Deno.test("identity: a component answers vCard, disco#info and commands for its addresses", async () => {
   await using prosody = await startProsody();
   await prosody.register("alice", "alicepass");
   await using llm = await startFakeLlm();
@@ -171,6 +171,13 @@ path = "${dataDir}"
     assertEquals(vcard.type, "result");
     assertTrue(vcard.xml.includes("<FN>Helper</FN>"), vcard.xml);
     assertTrue(vcard.xml.includes(btoa(String.fromCharCode(...PNG))), "the photo");
+    // Its commands are in the menu at every address too (XEP-0050).
+    const commands = await alice.iq(
+      helper,
+      `<iq type='get' to='${helper}'><query xmlns='http://jabber.org/protocol/disco#items' ` +
+        "node='http://jabber.org/protocol/commands'/></iq>",
+    );
+    assertTrue(commands.xml.includes('node="status"'), commands.xml);
   } finally {
     await Deno.remove(dataDir, { recursive: true });
     await Deno.remove(dir, { recursive: true });
