@@ -17,6 +17,7 @@ import type { RoomStatus } from "./muc_rooms.ts";
 import { buildRosterQuery, NS_ROSTER, parseRoster, type RosterItem } from "./rfc6121_roster.ts";
 import { AdhocCommands, type CommandDirectory } from "./adhoc_commands.ts";
 import { AgentProfile } from "./agent_profile.ts";
+import { publishProfile } from "./publish_profile.ts";
 import { type CursorFile, MamCatchUp } from "./mam_catch_up.ts";
 import { FileUploader, UploadError, type UploadFile } from "./file_upload.ts";
 import { itemNotFound } from "./_stanza_error.ts";
@@ -288,7 +289,9 @@ export class ClientConnection {
   async #started(client: XmppJsClient): Promise<string> {
     const jid = client.jid?.toString() ?? this.#options.jid;
     // Before the presence that carries the photo's hash, so that a client fetching it finds it.
-    if (!this.#published) this.#published = await this.#publish(client);
+    if (!this.#published) {
+      this.#published = await publishProfile(client, this.#profile, this.#options.logger);
+    }
     // Presence first: "Online" means messages to the bare JID now reach this session (before
     // it, a server keeps them in offline storage).
     await client.send(
@@ -296,32 +299,6 @@ export class ClientConnection {
     );
     this.#options.logger.info(`Online as ${jid} (${client.isSecure() ? "TLS" : "plaintext"})`);
     return jid;
-  }
-
-  /** Publishes the vCard and the avatar; whether all of it was accepted. */
-  async #publish(client: XmppJsClient): Promise<boolean> {
-    let accepted = true;
-    const set = (payload: XmlElement) =>
-      client.iqCaller.request(xml("iq", { type: "set", id: crypto.randomUUID() }, payload), 10_000);
-    for (const payload of this.#profile.publications()) {
-      try {
-        await set(payload).catch((error) => {
-          // XEP-0060 §7.1.5: the node exists with another access model; publish into it as is.
-          if ((error as { condition?: string }).condition !== "precondition-not-met") throw error;
-          return set(withoutPublishOptions(payload));
-        });
-      } catch (error) {
-        accepted = false;
-        this.#options.logger.warn(
-          `Could not publish the agent's <${payload.name}/> (${payload.getNS()}): ` +
-            errorText(error),
-        );
-      }
-    }
-    if (accepted && this.#profile.avatar !== undefined) {
-      this.#options.logger.info("Published the agent's vCard and avatar");
-    }
-    return accepted;
   }
 
   #credentials(): CredentialsFunction {
@@ -363,15 +340,6 @@ export class ClientConnection {
         : undefined;
     });
   }
-}
-
-/** A `<pubsub/>` publication without its publish options. */
-function withoutPublishOptions(payload: XmlElement): XmlElement {
-  return xml(
-    payload.name,
-    { ...payload.attrs },
-    ...payload.getChildElements().filter((child) => child.name !== "publish-options"),
-  );
 }
 
 class PlaintextRefused extends Error {
