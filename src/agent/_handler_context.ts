@@ -49,8 +49,20 @@ export async function runCommand(
   place: CommandPlace,
 ): Promise<void> {
   const { options } = context;
-  const { jid, sender, session, reply, rights } = place;
-  const body = await context.commands.execute(line, {
+  const body = await executeCommand(context, line, place);
+  options.xmpp.send({ type: "message", body, ...place.reply });
+  options.log.info(`${place.handled}: command /${line.name}`);
+}
+
+/** Runs a slash command (no LLM) and returns its answer. */
+export function executeCommand(
+  context: HandlerContext,
+  line: { name: string; args: string },
+  place: Pick<CommandPlace, "jid" | "sender" | "session" | "rights">,
+): Promise<string> {
+  const { options } = context;
+  const { jid, sender, session, rights } = place;
+  return context.commands.execute(line, {
     jid,
     ...(sender === undefined ? {} : { sender }),
     session,
@@ -64,8 +76,6 @@ export async function runCommand(
       return error;
     },
   });
-  options.xmpp.send({ type: "message", body, ...reply });
-  options.log.info(`${place.handled}: command /${line.name}`);
 }
 
 /**

@@ -13,12 +13,13 @@ import {
   type CommandMemory,
   CommandRegistry,
 } from "../commands/mod.ts";
-import type { MessageEvent, RosterItem, XmppAction } from "../xmpp/mod.ts";
+import type { CommandDirectory, MessageEvent, RosterItem, XmppAction } from "../xmpp/mod.ts";
 import type { AttachmentIntake } from "./attachment_intake.ts";
 import { Policy, type Rights } from "./decide.ts";
 import { EncryptedNotice } from "./encrypted_notice.ts";
 import type { AgentEvent, InboxEvent } from "./events.ts";
 import { handleDirectMessage } from "./direct_message.ts";
+import { commandDirectory, handleAdhoc } from "./adhoc.ts";
 import { Membership, type MembershipOptions } from "./membership.ts";
 import type { ContextMemory } from "./message_context.ts";
 import { MessageTracker } from "./message_tracker.ts";
@@ -101,6 +102,7 @@ const SETTLING_MS = 5_000;
  */
 export class Agent {
   #router: Router;
+  #policy: Policy;
   #context: HandlerContext;
   #presence = new PresenceBook();
   /** When the agent's current session began (not a resumption), for {@linkcode SETTLING_MS}. */
@@ -118,7 +120,7 @@ export class Agent {
       encrypted: new EncryptedNotice({ now: options.now }),
       messages: new MessageTracker(),
     };
-    const policy = new Policy({
+    const policy = this.#policy = new Policy({
       rules: options.rules,
       log: options.log,
       devJids: options.devJids ?? [],
@@ -179,6 +181,18 @@ export class Agent {
     this.#router.route(event, undefined, { durable: true });
   }
 
+  /**
+   * The commands offered in clients' command menus (XEP-0050): those the requester's rights
+   * allow, run through the router like a typed command.
+   */
+  commandDirectory(): CommandDirectory {
+    return commandDirectory({
+      policy: this.#policy,
+      commands: () => this.#context.commands.commands,
+      route: (event) => this.#router.route(event),
+    });
+  }
+
   /** Events taken, waiting or being handled, and handlers that failed, since start. */
   get stats(): { received: number; pending: number; failed: number } {
     return this.#router.stats;
@@ -225,6 +239,8 @@ export class Agent {
         return handleSchedule(event, context, replayed?.at);
       case "greeting":
         return handleGreeting(event, context);
+      case "adhoc":
+        return handleAdhoc(event, decision.rights, context);
       default:
         return Promise.resolve();
     }

@@ -80,6 +80,8 @@ export class Policy {
     switch (event.type) {
       case "message":
         return this.#direct(event, "message");
+      case "adhoc":
+        return this.#direct(event, "menu command");
       case "groupchat":
         return this.#inRoom(event.room, event);
       case "reaction":

@@ -48,8 +48,26 @@ export interface GreetingEvent {
   from: string;
 }
 
+/**
+ * A command run from a client's command menu (XEP-0050 ad-hoc commands): a slash command
+ * whose answer goes back to `answer`, not as a message.
+ */
+export interface AdhocEvent {
+  type: "adhoc";
+  /** The requester's full JID. */
+  from: string;
+  /** Its bare JID: the conversation. */
+  bare: string;
+  /** The command's name (its node). */
+  node: string;
+  /** What follows the name. */
+  args: string;
+  /** Takes the command's answer. */
+  answer: (text: string) => void;
+}
+
 /** Everything the agent handles. */
-export type AgentEvent = XmppEvent | WebhookEvent | ScheduleEvent | GreetingEvent;
+export type AgentEvent = XmppEvent | WebhookEvent | ScheduleEvent | GreetingEvent | AdhocEvent;
 
 /** The events written to the inbox before they wait, and taken up after a restart. */
 export type InboxEvent = MessageEvent | GroupchatEvent | WebhookEvent | ScheduleEvent;

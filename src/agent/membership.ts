@@ -35,6 +35,11 @@ export interface RoomSettings {
   tools?: "allowed" | "everyone";
   /** What to submit if the agent's join creates the room (else the service's defaults). */
   create?: NewRoomConfig;
+  /**
+   * Answer mentions among the messages missed while away (the room's archive, its history on
+   * join); else they are only stored. @default {false}
+   */
+  answerMissed?: boolean;
 }
 
 /** What {@linkcode Membership} needs. */

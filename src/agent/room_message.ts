@@ -88,7 +88,8 @@ export async function handleRoomMessage(
     ...(msgId === undefined ? {} : { msg_id: msgId }),
     ...(stored?.length ? { attachments: stored } : {}),
   };
-  if (event.delayed) {
+  // Missed while away (history, the archive): stored, not answered, unless the room says so.
+  if (event.delayed && room.answerMissed !== true) {
     await storeIncoming(session, entry, options, { startSession: false });
     return;
   }

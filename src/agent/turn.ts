@@ -76,6 +76,8 @@ export interface ToolContext {
   sender?: string | undefined;
   /** Aborted when the call's result is no longer wanted (a sub-agent that timed out). */
   signal?: AbortSignal | undefined;
+  /** Where the turn's answer goes (a tool that sends, such as `send_file`, sends there). */
+  reply?: ReplyTarget | undefined;
 }
 
 /** Told to the LLM whenever tools are offered. */
@@ -297,7 +299,17 @@ export async function runTurn(input: TurnInput, agent: TurnContext): Promise<voi
     ].filter((part) => part !== undefined).join("\n\n");
     const [reply] = await Promise.all([
       converse(
-        { system, messages, tools, conversation, stored, stats, sender: input.sender, reactions },
+        {
+          system,
+          messages,
+          tools,
+          conversation,
+          stored,
+          stats,
+          sender: input.sender,
+          reactions,
+          reply: input.reply,
+        },
         context,
       ),
       stored,
@@ -420,6 +432,7 @@ async function converse(
     sender: string | undefined;
     /** The `react` calls of this turn, when the tool is offered. */
     reactions: TurnReactions | undefined;
+    reply: ReplyTarget;
   },
   context: TurnContext,
 ): Promise<string> {
@@ -428,6 +441,7 @@ async function converse(
     conversation: typeof conversation === "string" ? conversation : conversation.jid,
     thread: typeof conversation === "string" ? undefined : conversation.thread,
     sender: turn.sender,
+    reply: turn.reply,
   };
   const { llm, memory, now } = context;
   const maxRounds = context.maxToolRounds ?? 10;

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { resolve } from "node:path";
 import type { InboxEvent } from "../agent/mod.ts";
 import type { Config, LoadedConfig } from "../config/mod.ts";
 import type { Logger } from "../log/mod.ts";
@@ -19,12 +20,24 @@ import {
   type ToolCall,
 } from "../skills/mod.ts";
 import { VERSION } from "../version.ts";
-import { ClientConnection, ComponentConnection, type NewRoomConfig } from "../xmpp/mod.ts";
+import {
+  AgentProfile,
+  type Avatar,
+  ClientConnection,
+  ComponentConnection,
+  type NewRoomConfig,
+  readAvatar,
+} from "../xmpp/mod.ts";
 import { skillOptions } from "./_shared.ts";
 
 /** The XMPP connection the config asks for: a client account or a component. */
-export function connect(loaded: LoadedConfig, log: Logger): ClientConnection | ComponentConnection {
+export function connect(
+  loaded: LoadedConfig,
+  log: Logger,
+  avatar?: Avatar,
+): ClientConnection | ComponentConnection {
   const { server, keepalive, agent } = loaded.config;
+  const profile = new AgentProfile({ name: agent.name, mode: server.mode, avatar });
   const common = {
     host: server.host,
     port: server.port,
@@ -35,6 +48,7 @@ export function connect(loaded: LoadedConfig, log: Logger): ClientConnection | C
     software: { name: agent.name, version: VERSION },
     logger: log.child("xmpp"),
     maxStanzaBytes: server.max_stanza_bytes,
+    profile,
   };
   if (server.mode === "component") {
     return new ComponentConnection({
@@ -50,6 +64,8 @@ export function connect(loaded: LoadedConfig, log: Logger): ClientConnection | C
     resource: server.resource,
     allowPlaintext: server.allow_plaintext,
     tlsVerify: server.tls_verify,
+    catchUp: jsonFile(`${loaded.dataDir}/catchup.json`),
+    ...(loaded.config.upload.hosts.length === 0 ? {} : { uploadHosts: loaded.config.upload.hosts }),
   });
 }
 
@@ -128,4 +144,24 @@ export function jsonFile(path: string) {
       await Deno.rename(`${path}.tmp`, path);
     },
   };
+}
+
+/**
+ * Reads `agent.avatar` (relative to the working directory).
+ *
+ * @returns `undefined` when none is configured.
+ * @throws {Error} With a one-line reason when the file cannot be read or is not a usable image.
+ */
+export async function loadAvatar(loaded: LoadedConfig): Promise<Avatar | undefined> {
+  const written = loaded.config.agent.avatar;
+  if (written === undefined) return undefined;
+  const path = resolve(loaded.baseDir, written);
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(`Cannot read agent.avatar "${path}": ${why}`, { cause: error });
+  }
+  return readAvatar(bytes, path);
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Agent, ContactBook, RoomBook, toolSet } from "../agent/mod.ts";
+import { Agent, ContactBook, RoomBook, sendFileTool, toolSet } from "../agent/mod.ts";
 import { AttachmentDownloader, AttachmentIntake } from "../attachments/mod.ts";
 import { type LoadedConfig, secretScrubber, serverDomain } from "../config/mod.ts";
 import { memoryCommands, scheduleCommands, tierCommands } from "../commands/mod.ts";
@@ -23,7 +23,7 @@ import { conversationDir, denoMemoryFs, MemoryStore } from "../memory/mod.ts";
 import { createResolver } from "../net/mod.ts";
 import { VERSION } from "../version.ts";
 import { ClientConnection, parseJid, validateRawStanza, XmppFatalError } from "../xmpp/mod.ts";
-import { connect, jsonFile, newRoomConfig, openInbox, setUpSkills } from "./_parts.ts";
+import { connect, jsonFile, loadAvatar, newRoomConfig, openInbox, setUpSkills } from "./_parts.ts";
 import { fail, heldOptions, STOP_SIGNALS } from "./_shared.ts";
 import { setUpPersonas } from "./_personas.ts";
 import { startWebhooks } from "./_webhooks.ts";
@@ -44,6 +44,12 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     return fail(2, [NOT_HELD, ...held.essential, ...held.other].join("\n  "));
   }
   for (const flag of held.other) log.warn(`Not permitted: ${flag}; what needs it will be refused`);
+  let avatar;
+  try {
+    avatar = await loadAvatar(loaded);
+  } catch (error) {
+    return fail(2, error instanceof Error ? error.message : String(error));
+  }
   const skills = await setUpSkills(loaded, log.child("skills"), secrets);
   scrub = secretScrubber(secrets);
   const usage = new UsageMeter();
@@ -64,7 +70,7 @@ export async function run(loaded: LoadedConfig): Promise<number> {
   const personas = await setUpPersonas(loaded, log.child("personas"));
   if (typeof personas === "string") return fail(2, personas);
   const sent = { messages: 0 };
-  const connection = connect(loaded, log);
+  const connection = connect(loaded, log, avatar);
   const startedAt = new Date();
   const attachments = config.attachments.enabled
     ? new AttachmentIntake(
@@ -106,6 +112,13 @@ export async function run(loaded: LoadedConfig): Promise<number> {
       scrub: (text) => scrub(text),
       log: log.child("subagents"),
     }),
+    // Files the LLM writes go through the server's upload service (client mode).
+    connection instanceof ClientConnection && config.upload.hosts.length > 0
+      ? sendFileTool({
+        upload: (file) => connection.upload(file),
+        send: (action) => connection.send(action),
+      })
+      : undefined,
   );
   const agent = new Agent({
     ...(attachments === undefined ? {} : { attachments }),
@@ -160,6 +173,7 @@ export async function run(loaded: LoadedConfig): Promise<number> {
       activation: room.activation,
       historyOnJoin: room.history_on_join,
       downloadAttachments: room.download_attachments,
+      answerMissed: room.answer_missed,
       tools: room.tools,
       ...(room.password === undefined ? {} : { password: room.password }),
       ...(room.create === undefined ? {} : { create: newRoomConfig(room.create) }),
@@ -189,6 +203,7 @@ export async function run(loaded: LoadedConfig): Promise<number> {
       usage: usage.totals(),
     }),
   });
+  connection.offerCommands(agent.commandDirectory());
   const counts = { messagesIn: 0 };
   connection.onEvent((event) => {
     if (event.type === "message" || event.type === "groupchat") counts.messagesIn++;

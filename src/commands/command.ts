@@ -91,6 +91,16 @@ export interface Command {
   dev?: boolean;
   /** Needs {@linkcode CommandRights.erase}. */
   erases?: boolean;
+  /**
+   * What follows the name, when the command takes something: a client's command menu
+   * (XEP-0050) asks for it in a form field with this label. @default {undefined} (nothing)
+   */
+  args?: { label: string; required: boolean };
+  /**
+   * A question a command menu asks to confirm before running it (a typed command runs at
+   * once: typing it is the confirmation). @default {undefined}
+   */
+  confirm?: string;
   /** Runs the command and returns the reply. */
   run(context: CommandContext): Promise<string>;
 }

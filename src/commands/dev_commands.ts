@@ -39,6 +39,7 @@ export const contextCommand: Command = {
 export const historyCommand: Command = {
   name: "history",
   summary: "Show the last N entries of this session (default 10)",
+  args: { label: "How many entries (default 10)", required: false },
   dev: true,
   async run({ session, memory, args }) {
     const n = args === "" ? 10 : Number(args);
@@ -58,6 +59,7 @@ export const historyCommand: Command = {
 export const rawCommand: Command = {
   name: "raw",
   summary: "Send one raw stanza (<message/>, <presence/> or <iq/>)",
+  args: { label: "The stanza", required: true },
   dev: true,
   run({ args, sendRaw }) {
     if (args === "") return Promise.resolve("Usage: /raw <stanza>");

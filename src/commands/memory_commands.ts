@@ -58,6 +58,10 @@ export function memoryCommands(
     name: "memory",
     summary: "Search this conversation's memory (/memory search <words>)" +
       (search.sharing ? ", or add to shared memory (/memory share <fact>)" : ""),
+    args: {
+      label: search.sharing ? "search <words>, or share <fact>" : "search <words>",
+      required: true,
+    },
     async run({ jid, sender, args, rights }) {
       // As with the tools: in a room, only occupants whose real JID is allowed.
       if (!rights.erase) {

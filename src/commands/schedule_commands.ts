@@ -54,6 +54,7 @@ export function scheduleCommands(source: ScheduleCommandSource): Command[] {
     {
       name: "schedule",
       summary: "/schedule cancel <id>: cancel one of this conversation's scheduled tasks",
+      args: { label: "cancel <id>", required: true },
       async run({ jid, args, rights }) {
         const [action = "", id = "", ...rest] = args.split(/\s+/).filter((part) => part !== "");
         if (action.toLowerCase() !== "cancel" || id === "" || rest.length > 0) return USAGE;

@@ -28,6 +28,7 @@ export const forgetCommand: Command = {
   name: "forget",
   summary: "Erase this conversation's history and your profile (archives are kept)",
   erases: true,
+  confirm: "Erase this conversation's history and your profile?",
   async run({ session, memory }) {
     await memory.forget(session);
     return "Done: I forgot this conversation and your profile. Archived sessions are kept.";

@@ -40,6 +40,7 @@ export function tierCommands(control: TierControl): Command[] {
     name: "tier",
     summary: "Show each tier's model; /tier <name> forces one here, /tier reset ends it",
     dev: true,
+    args: { label: "A tier name, or reset (empty: show the tiers)", required: false },
     run({ jid, args }) {
       const routes = control.routes();
       if (args === "") return Promise.resolve(describeTiers(routes, control.forced(jid)));

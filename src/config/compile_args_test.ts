@@ -4,7 +4,9 @@ import { permissionFlags } from "./permission_flags.ts";
 import { loadToml, MINIMAL_TOML } from "./_testing.ts";
 
 Deno.test("compileArgs() bakes portable permission flags, the includes and the config path as given", async () => {
-  const loaded = await loadToml(`${MINIMAL_TOML}[attachments]\nenabled = false\n`);
+  const loaded = await loadToml(
+    `${MINIMAL_TOML}[attachments]\nenabled = false\n[upload]\nenabled = false\n`,
+  );
   assert.deepEqual(
     compileArgs(loaded, {
       output: "dist/fluux-agent",

@@ -99,6 +99,17 @@ Deno.test("loadConfig() fills in every default", async () => {
       max_per_conversation: 2,
       timeout_secs: 60,
     },
+    upload: {
+      enabled: true,
+      hosts: [
+        "localhost",
+        "upload.localhost",
+        "share.localhost",
+        "xmpp.localhost",
+        "files.localhost",
+      ]
+        .flatMap((host) => [443, 5281, 5443, 7443].map((port) => `${host}:${port}`)),
+    },
     network: { nameservers: [] },
     skills: { allowed_paths: [], trusted: [], max_concurrent: 4, memory_limit_mb: 256 },
     schedules: [],
@@ -306,6 +317,7 @@ Deno.test("loadConfig() reads [[rooms]] with defaults and rejects a bad activati
     activation: "mention",
     history_on_join: 0,
     download_attachments: false,
+    answer_missed: false,
     tools: "allowed",
   }]);
   const error = await rejection(

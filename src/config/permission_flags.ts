@@ -126,11 +126,13 @@ export function permissionSet(
     // grant without a port also lets the system resolver look the name up, so no name
     // server needs a grant of its own.
     ...(attachments.enabled ? attachments.hosts : []),
+    // Files the agent sends are PUT to its server's upload service (XEP-0363).
+    ...loaded.config.upload.hosts,
     // The webhook listener binds here (Deno checks a listen against --allow-net too).
     ...webhookListenGrant(loaded.config.webhooks?.listen),
   ];
   const paths = options.portable === true ? loaded.portable : loaded;
-  const read = [paths.path, paths.dataDir, ...paths.envFiles];
+  const read = [paths.path, paths.dataDir, ...paths.envFiles, ...avatarRead(loaded, options)];
   const env = [
     ...loaded.variables,
     ...AGENT_ENV,
@@ -148,6 +150,14 @@ export function permissionSet(
     unstable: [...new Set(extra.unstable ?? [])].sort(),
   };
   return set;
+}
+
+/** The avatar file (`agent.avatar`), as written for a portable build, else absolute. */
+function avatarRead(loaded: PermissionInput, options: PermissionFlagsOptions): string[] {
+  const written = loaded.config.agent.avatar;
+  if (written === undefined) return [];
+  if (options.portable === true || isAbsolute(written)) return [written];
+  return [resolve(loaded.baseDir ?? resolve(), written)];
 }
 
 /**

@@ -36,7 +36,7 @@ Deno.test("permissionFlags() grants exactly the hosts, files and variables the c
 Deno.test("permissionFlags() takes the LLM port from its URL and adds library variables", async () => {
   const loaded = await loadToml(
     MINIMAL_TOML.replace('model = "llama3"', 'model = "llama3"\nhost = "http://[::1]:8080/"') +
-      "[attachments]\nenabled = false\n",
+      "[attachments]\nenabled = false\n[upload]\nenabled = false\n",
   );
   const flags = permissionFlags(loaded, { libraryEnv: ["NO_COLOR"] });
   assert.equal(flags[0], "--allow-net=[::1]:8080,localhost:5222");
@@ -47,19 +47,32 @@ Deno.test("permissionFlags() takes the LLM port from its URL and adds library va
 Deno.test("permissionFlags() lists a host shared by XMPP and the LLM once", async () => {
   const loaded = await loadToml(
     MINIMAL_TOML.replace('model = "llama3"', 'model = "llama3"\nhost = "http://localhost:5222"') +
-      "[attachments]\nenabled = false\n",
+      "[attachments]\nenabled = false\n[upload]\nenabled = false\n",
   );
   assert.equal(permissionFlags(loaded)[0], "--allow-net=localhost:5222");
 });
 
 Deno.test("permissionFlags() grants the attachment hosts and nothing else for them", async () => {
   const loaded = await loadToml(
-    `${MINIMAL_TOML}\n[attachments]\nhosts = ["upload.example.org:5443"]\n`,
+    `${MINIMAL_TOML}\n[attachments]\nhosts = ["upload.example.org:5443"]\n` +
+      '[upload]\nhost = "upload.example.org:5443"\n',
   );
   assert.equal(
     permissionFlags(loaded)[0],
     "--allow-net=localhost:11434,localhost:5222,upload.example.org:5443",
   );
+});
+
+Deno.test("permissionFlags() grants the upload host, by default the attachments' hosts", async () => {
+  const off = "[attachments]\nenabled = false\n";
+  const chosen = await loadToml(`${MINIMAL_TOML}\n${off}[upload]\nhost = "files.example.org"\n`);
+  assert.equal(
+    permissionFlags(chosen)[0],
+    "--allow-net=files.example.org,localhost:11434,localhost:5222",
+  );
+  const byDefault = await loadToml(`${MINIMAL_TOML}\n${off}`);
+  assert.ok(permissionFlags(byDefault)[0]?.includes("upload.localhost:443"));
+  assert.ok(permissionFlags(byDefault)[0]?.includes("share.localhost:5281"));
 });
 
 Deno.test("permissionFlags() refuses a path a Deno flag cannot express", async () => {
@@ -79,7 +92,7 @@ Deno.test("permissionFlags() grants the host of every configured LLM provider", 
         '[llm.providers.anthropic]\napi_key = "${ANTHROPIC_API_KEY}"\n' +
         '[llm.providers.ollama]\nhost = "http://gpu.lan:11434"\n' +
         '[llm.providers.openai]\nhost = "https://openrouter.ai/api/v1"\napi_key = "k"\n',
-    ) + "[attachments]\nenabled = false\n",
+    ) + "[attachments]\nenabled = false\n[upload]\nenabled = false\n",
     { env: { ANTHROPIC_API_KEY: "sk-ant" } },
   );
   const flags = permissionFlags(loaded);
@@ -105,7 +118,7 @@ Deno.test("permissionFlags() adds nothing for keyword-only memory search", async
 
 Deno.test("permissionFlags() grants the embedder's host and starting the index process", async () => {
   const loaded = await loadToml(
-    `${MINIMAL_TOML}\n[attachments]\nenabled = false\n[memory.search]\nenabled = true\n` +
+    `${MINIMAL_TOML}\n[attachments]\nenabled = false\n[upload]\nenabled = false\n[memory.search]\nenabled = true\n` +
       `provider = "openai"\nhost = "https://embed.example.org:8443/v1"\n`,
   );
   const flags = permissionFlags(loaded, { searchDenoPath: "/usr/bin/deno" });

@@ -107,6 +107,8 @@ const starAsList = (value: unknown) => value === "*" ? ["*"] : value;
 
 const agentSchema = table({
   name: text().default("Fluux Agent"),
+  // A picture for the agent's vCard and avatar (a path, relative to the working directory).
+  avatar: text().optional(),
   allowed_jids: z.preprocess(
     starAsList,
     z.array(
@@ -271,6 +273,8 @@ const roomSchema = table({
   history_on_join: integer(0, 1000).default(0),
   password: text().optional(),
   download_attachments: bool().default(false),
+  // Answer mentions the agent missed while away (read from the room's archive or history).
+  answer_missed: bool().default(false),
   tools: z.enum(ROOM_TOOLS, { error: oneOf(ROOM_TOOLS) }).default("allowed"),
   create: roomCreateSchema.optional(),
 });
@@ -321,6 +325,15 @@ const attachmentsSchema = table({
   timeout_secs: integer(1, 3600).default(60),
 });
 
+// `[upload]`: files the agent sends (XEP-0363). Without `host`, the XMPP domain and its
+// usual upload names (those of `attachments.hosts`' default) may take them.
+const uploadSchema = table({
+  enabled: bool().default(true),
+  host: text(HOST_OR_PORT).refine((value) => isHost(value.replace(/:\d+$/, "")), {
+    error: HOST_OR_PORT,
+  }).transform((value) => value.toLowerCase()).optional(),
+});
+
 const NAME_SERVER = 'expected a name server address like "192.0.2.53" or "127.0.0.1:5353"';
 
 const networkSchema = table({
@@ -357,6 +370,7 @@ const configTable = table({
   log: logSchema.prefault({}),
   rooms: z.array(roomSchema, { error: "expected [[rooms]] tables" }).default([]),
   attachments: attachmentsSchema.prefault({}),
+  upload: uploadSchema.prefault({}),
   skills: skillsSchema.prefault({}),
   network: networkSchema.prefault({}),
   schedules: schedulesSchema.default([]),
@@ -415,6 +429,15 @@ export const configSchema = checkedTable.transform((config) => {
       ...config.attachments,
       hosts: config.attachments.hosts ?? defaultAttachmentHosts(domain),
     },
+    upload: {
+      ...config.upload,
+      // Where files may be PUT: a client account's upload service (a component has none).
+      hosts: !config.upload.enabled || config.server.mode !== "client"
+        ? []
+        : config.upload.host === undefined
+        ? defaultAttachmentHosts(domain)
+        : [config.upload.host],
+    },
   };
 });
 
@@ -466,6 +489,7 @@ export const CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = {
   rooms: Object.keys(roomSchema.shape),
   "rooms.create": Object.keys(roomCreateSchema.shape),
   attachments: Object.keys(attachmentsSchema.shape),
+  upload: Object.keys(uploadSchema.shape),
   skills: Object.keys(skillsSchema.shape),
   "skills.web_search": Object.keys(webSearchSchema.shape),
   "skills.url_fetch": Object.keys(urlFetchSchema.shape),

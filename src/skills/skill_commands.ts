@@ -16,6 +16,7 @@ export function skillCommands(registry: SkillRegistry): Command[] {
     {
       name: "skill",
       summary: "/skill info <name>; admins: /skill enable <name>, /skill disable <name>",
+      args: { label: "info <name>, enable <name> or disable <name>", required: true },
       async run({ rights, args }) {
         const [action = "", name = "", ...rest] = args.split(/\s+/).filter((part) => part !== "");
         if (!["info", "enable", "disable"].includes(action) || name === "" || rest.length > 0) {

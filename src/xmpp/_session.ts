@@ -59,6 +59,8 @@ export interface SessionDriver {
   otherPresence(stanza: XmlElement, send: (element: XmlElement) => void): void;
   /** What to send before closing the stream. */
   goodbye(rooms: RoomStatus[]): XmlElement[];
+  /** Takes an inbound stanza out of the normal flow (e.g. archive results): `true` if taken. */
+  inbound?(stanza: XmlElement): boolean;
 }
 
 /** Options for {@linkcode XmppSession}. */
@@ -336,7 +338,17 @@ export class XmppSession {
     this.#log.debug(`Connection error: ${errorText(error)}`);
   }
 
+  /**
+   * Handles a message that did not come on the stream as such (one read from an archive) as
+   * if it had: the same parsing, the same events.
+   */
+  receive(message: XmlElement): void {
+    const event = this.#parseMessage(message);
+    if (event !== undefined) this.#handler(event);
+  }
+
   #onStanza(stanza: XmlElement): void {
+    if (this.#driver.inbound?.(stanza) === true) return;
     if (stanza.is("message")) {
       const event = this.#parseMessage(stanza);
       if (event !== undefined) this.#handler(event);

@@ -15,12 +15,14 @@ import type { XmppAction, XmppEvent } from "./events.ts";
 import { parseJid } from "../jid/mod.ts";
 import type { RoomStatus } from "./muc_rooms.ts";
 import { buildRosterQuery, NS_ROSTER, parseRoster, type RosterItem } from "./rfc6121_roster.ts";
-import { buildDiscoInfo, NS_DISCO_INFO } from "./xep_0030_disco.ts";
-import { NS_CHAT_STATES } from "./xep_0085_chat_states.ts";
+import { AdhocCommands, type CommandDirectory } from "./adhoc_commands.ts";
+import { AgentProfile } from "./agent_profile.ts";
+import { publishProfile } from "./publish_profile.ts";
+import { type CursorFile, MamCatchUp } from "./mam_catch_up.ts";
+import { FileUploader, UploadError, type UploadFile } from "./file_upload.ts";
+import { itemNotFound } from "./_stanza_error.ts";
+import { NS_DISCO_INFO } from "./xep_0030_disco.ts";
 import { buildVersion, NS_VERSION } from "./xep_0092_version.ts";
-import { NS_PING } from "./xep_0199_ping.ts";
-import { NS_STANZA_ID } from "./xep_0359_stanza_ids.ts";
-import { MESSAGE_FEATURES } from "./features.ts";
 import { XmppFatalError } from "./xmpp_fatal_error.ts";
 import { type SessionDriver, XmppSession } from "./_session.ts";
 import { errorText } from "./_socket_util.ts";
@@ -67,10 +69,22 @@ export interface ClientConnectionOptions {
    * @default {65536}
    */
   maxStanzaBytes?: number;
+  /**
+   * How the agent describes itself (disco#info, caps in presence).
+   * @default {new AgentProfile({ name: software.name })}
+   */
+  profile?: AgentProfile;
+  /**
+   * Where the position in the agent's archive is kept: with it, every new session reads the
+   * messages that came while the agent was away (XEP-0313). @default {undefined} (no catch-up)
+   */
+  catchUp?: CursorFile;
+  /**
+   * Where files may be uploaded (XEP-0363): `host` or `host:port` entries. @default {undefined}
+   * (no uploads)
+   */
+  uploadHosts?: readonly string[];
 }
-
-/** Features the agent advertises in disco#info. */
-const FEATURES = [NS_PING, NS_VERSION, NS_CHAT_STATES, NS_STANZA_ID, ...MESSAGE_FEATURES];
 
 /**
  * One logical client session that survives disconnections.
@@ -86,9 +100,16 @@ export class ClientConnection {
   #options: ClientConnectionOptions;
   #domain: string;
   #session: XmppSession;
+  #profile: AgentProfile;
+  #commands = new AdhocCommands();
+  #catchUp: MamCatchUp | undefined;
+  #uploader: FileUploader | undefined;
+  /** The vCard and avatar are published once per run, by the first session. */
+  #published = false;
 
   constructor(options: ClientConnectionOptions) {
     this.#options = options;
+    this.#profile = options.profile ?? new AgentProfile({ name: options.software.name });
     this.#domain = parseJid(options.jid).domain;
     const driver: SessionDriver = {
       create: (streams) => this.#create(streams),
@@ -105,7 +126,23 @@ export class ClientConnection {
       otherPresence: () => {},
       // RFC 6121 §4.6: the server tells every room of the unavailable presence.
       goodbye: () => [xml("presence", { type: "unavailable" })],
+      inbound: (stanza) => this.#catchUp?.intercept(stanza) ?? false,
     };
+    if (options.catchUp !== undefined) {
+      this.#catchUp = new MamCatchUp({
+        ownJid: options.jid,
+        file: options.catchUp,
+        logger: options.logger,
+        receive: (message) => this.#session.receive(message),
+      });
+    }
+    if (options.uploadHosts !== undefined) {
+      this.#uploader = new FileUploader({
+        domain: this.#domain,
+        allowedHosts: options.uploadHosts,
+        logger: options.logger,
+      });
+    }
     this.#session = new XmppSession(driver, {
       logger: options.logger,
       keepalive: options.keepalive,
@@ -116,7 +153,21 @@ export class ClientConnection {
 
   /** Sets the function that receives every event. */
   onEvent(handler: (event: XmppEvent) => void): void {
-    this.#session.onEvent(handler);
+    this.#session.onEvent((event) => {
+      this.#catchUp?.observe(event);
+      handler(event);
+      // A resumed session lost nothing; a new one reads what came meanwhile, after the
+      // messages offline storage delivered on its presence.
+      const entity = this.#session.entity;
+      if (event.type === "online" && event.resumed !== true && entity !== undefined) {
+        this.#uploader?.reset();
+        void this.#catchUp?.run(entity);
+      }
+      // A room's archive, once in the room (its occupants known, so speakers are).
+      if (event.type === "room_joined" && entity !== undefined) {
+        void this.#catchUp?.runRoom(entity, event.room);
+      }
+    });
   }
 
   /** True while a session is established. */
@@ -144,9 +195,31 @@ export class ClientConnection {
     this.#session.send(action);
   }
 
+  /** Offers the agent's commands as ad-hoc commands (XEP-0050); none until called. */
+  offerCommands(directory: CommandDirectory): void {
+    this.#commands.offer(directory);
+  }
+
   /** The rooms the agent wants to be in, and whether it is in each now. */
   rooms(): RoomStatus[] {
     return this.#session.rooms();
+  }
+
+  /**
+   * Uploads a file to the server's upload service (XEP-0363).
+   *
+   * @returns The URL the file can be fetched from.
+   * @throws {UploadError} With a sentence that says why it could not be sent.
+   */
+  upload(file: UploadFile): Promise<string> {
+    if (this.#uploader === undefined) {
+      return Promise.reject(new UploadError("File uploads are off in this configuration"));
+    }
+    const entity = this.#session.entity;
+    if (entity === undefined) {
+      return Promise.reject(new UploadError("The agent is not connected to its server now"));
+    }
+    return this.#uploader.upload(entity, file);
   }
 
   /** Fetches the roster. */
@@ -161,8 +234,9 @@ export class ClientConnection {
   }
 
   /** Says goodbye to the server and stops reconnecting. */
-  stop(): Promise<void> {
-    return this.#session.stop();
+  async stop(): Promise<void> {
+    await this.#session.stop();
+    await this.#catchUp?.flush();
   }
 
   #create(streams: StreamManager): XmppJsEntity {
@@ -214,9 +288,15 @@ export class ClientConnection {
 
   async #started(client: XmppJsClient): Promise<string> {
     const jid = client.jid?.toString() ?? this.#options.jid;
+    // Before the presence that carries the photo's hash, so that a client fetching it finds it.
+    if (!this.#published) {
+      this.#published = await publishProfile(client, this.#profile, this.#options.logger);
+    }
     // Presence first: "Online" means messages to the bare JID now reach this session (before
     // it, a server keeps them in offline storage).
-    await client.send(xml("presence", {}, xml("priority", {}, "1")));
+    await client.send(
+      xml("presence", {}, xml("priority", {}, "1"), ...this.#profile.presenceChildren()),
+    );
     this.#options.logger.info(`Online as ${jid} (${client.isSecure() ? "TLS" : "plaintext"})`);
     return jid;
   }
@@ -243,7 +323,13 @@ export class ClientConnection {
     client.iqCallee.get(
       NS_DISCO_INFO,
       "query",
-      () => buildDiscoInfo({ category: "client", type: "bot", name }, FEATURES),
+      (ctx) =>
+        this.#profile.discoInfo(ctx.element.attrs.node) ?? this.#commands.discoInfo(ctx) ??
+          itemNotFound(),
+    );
+    this.#commands.register(
+      client,
+      (ctx) => ctx.stanza.attrs.to ?? client.jid?.toString() ?? this.#options.jid,
     );
     client.iqCallee.get(NS_VERSION, "query", () => buildVersion(name, version));
     // RFC 6121 §2.1.6: a roster push from our own server is acknowledged.

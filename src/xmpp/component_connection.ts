@@ -18,13 +18,14 @@ import type { Backoff } from "./backoff.ts";
 import type { XmppAction, XmppEvent } from "./events.ts";
 import { bareJid, parseJid } from "../jid/mod.ts";
 import type { RoomStatus } from "./muc_rooms.ts";
-import { buildDiscoInfo, NS_DISCO_INFO } from "./xep_0030_disco.ts";
+import { AdhocCommands, type CommandDirectory } from "./adhoc_commands.ts";
+import { AgentProfile } from "./agent_profile.ts";
+import { NS_DISCO_INFO } from "./xep_0030_disco.ts";
 import { buildLeavePresence } from "./xep_0045_muc.ts";
-import { NS_CHAT_STATES } from "./xep_0085_chat_states.ts";
+import { NS_VCARD_TEMP } from "./xep_0054_vcard_temp.ts";
 import { buildVersion, NS_VERSION } from "./xep_0092_version.ts";
 import { NS_PING } from "./xep_0199_ping.ts";
-import { NS_STANZA_ID } from "./xep_0359_stanza_ids.ts";
-import { MESSAGE_FEATURES } from "./features.ts";
+import { itemNotFound } from "./_stanza_error.ts";
 import { type SessionDriver, XmppSession } from "./_session.ts";
 import { xml, type XmlElement } from "./_xml.ts";
 import type { XmppJsEntity } from "./_xmpp_client.ts";
@@ -55,12 +56,15 @@ export interface ComponentConnectionOptions {
    * @default {65536}
    */
   maxStanzaBytes?: number;
+  /**
+   * How the agent describes itself (disco#info, caps in presence).
+   * @default {new AgentProfile({ name: software.name, mode: "component" })}
+   */
+  profile?: AgentProfile;
 }
 
-const FEATURES = [NS_PING, NS_VERSION, NS_CHAT_STATES, NS_STANZA_ID, ...MESSAGE_FEATURES];
 /** The most contacts told "available" that the goodbye remembers. */
 const MAX_ANNOUNCED = 10_000;
-const NS_DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
 
 /**
  * One logical component session that survives disconnections; same surface as
@@ -78,6 +82,8 @@ export class ComponentConnection {
   #domain: string;
   #roomJid: string;
   #session: XmppSession;
+  #profile: AgentProfile;
+  #commands = new AdhocCommands();
   /**
    * Who was told the component is available (bare JIDs), and by which address: told it leaves
    * on stop. Bounded: past {@linkcode MAX_ANNOUNCED} the oldest are dropped.
@@ -87,6 +93,8 @@ export class ComponentConnection {
   /** @throws {TypeError} When `domain` or `roomJid` is not a valid JID. */
   constructor(options: ComponentConnectionOptions) {
     this.#options = options;
+    this.#profile = options.profile ??
+      new AgentProfile({ name: options.software.name, mode: "component" });
     this.#domain = parseJid(options.domain).bare;
     this.#roomJid = parseJid(options.roomJid ?? `agent@${this.#domain}`).bare;
     const driver: SessionDriver = {
@@ -168,6 +176,11 @@ export class ComponentConnection {
     this.#session.send(action);
   }
 
+  /** Offers the agent's commands as ad-hoc commands (XEP-0050); none until called. */
+  offerCommands(directory: CommandDirectory): void {
+    this.#commands.offer(directory);
+  }
+
   /** The rooms the agent wants to be in, and whether it is in each now. */
   rooms(): RoomStatus[] {
     return this.#session.rooms();
@@ -202,20 +215,19 @@ export class ComponentConnection {
       if (this.#announced.size <= MAX_ANNOUNCED) break;
       this.#announced.delete(oldest);
     }
-    return xml("presence", { from, to });
+    return xml("presence", { from, to }, ...this.#profile.presenceChildren());
   }
 
   #answerIqs(entity: XmppJsEntity): void {
     const { name, version } = this.#options.software;
     entity.iqCallee.get(NS_DISCO_INFO, "query", (ctx) => {
-      const user = (ctx.stanza.attrs.to ?? "").includes("@");
-      const identity = user
-        ? { category: "client", type: "bot", name }
-        : { category: "component", type: "generic", name };
-      return buildDiscoInfo(identity, FEATURES);
+      const domain = !(ctx.stanza.attrs.to ?? "").includes("@");
+      return this.#profile.discoInfo(ctx.element.attrs.node, { domain }) ??
+        this.#commands.discoInfo(ctx) ?? itemNotFound();
     });
-    entity.iqCallee.get(NS_DISCO_ITEMS, "query", () => xml("query", { xmlns: NS_DISCO_ITEMS }));
+    this.#commands.register(entity, (ctx) => ctx.stanza.attrs.to ?? this.#domain);
     entity.iqCallee.get(NS_VERSION, "query", () => buildVersion(name, version));
+    entity.iqCallee.get(NS_VCARD_TEMP, "vCard", () => this.#profile.vcard());
     entity.iqCallee.get(NS_PING, "ping", () => ({}));
   }
 

@@ -269,6 +269,8 @@ export interface SendMessageAction {
   chatState?: ChatState;
   /** The stanza id and origin-id to use; a fresh one when absent. */
   id?: string;
+  /** A file's URL, sent as a XEP-0066 out-of-band link beside the body (which repeats it). */
+  oob?: string;
   /** The id of the agent's earlier message this one corrects (XEP-0308). */
   replaces?: string;
   /**

@@ -17,7 +17,7 @@ import type {
 } from "./events.ts";
 import { bareJid } from "../jid/mod.ts";
 import { encryptionOf } from "./message_encryption.ts";
-import { bodyBesideAttachments, parseOobAttachments } from "./xep_0066_oob.ts";
+import { bodyBesideAttachments, buildOob, parseOobAttachments } from "./xep_0066_oob.ts";
 import { buildChatState } from "./xep_0085_chat_states.ts";
 import { buildOriginId, originIdOf, stanzaIdBy } from "./xep_0359_stanza_ids.ts";
 import { buildReactions, parseReactions } from "./xep_0444_reactions.ts";
@@ -109,6 +109,7 @@ export function buildMessage(action: SendMessageAction, id: string): XmlElement 
     type === "chat" ? buildMarkable() : undefined,
     action.replaces ? buildReplace(action.replaces) : undefined,
     ...(action.reply ? buildReply(action.reply, [...fallback].length) : []),
+    action.oob === undefined ? undefined : buildOob(action.oob),
     buildOriginId(id),
   );
 }

@@ -20,6 +20,12 @@
  *
  * @module
  */
+export type { CommandDirectory, OfferedCommand } from "./adhoc_commands.ts";
+export { AgentProfile } from "./agent_profile.ts";
+export { UploadError } from "./file_upload.ts";
+export type { UploadFile } from "./file_upload.ts";
+export { type Avatar, MAX_AVATAR_BYTES, readAvatar } from "./avatar.ts";
+export type { AgentProfileOptions } from "./agent_profile.ts";
 export { Backoff } from "./backoff.ts";
 export type { BackoffOptions } from "./backoff.ts";
 export { ClientConnection } from "./client_connection.ts";

@@ -21,12 +21,17 @@ export interface DiscoIdentity {
  *
  * @param identity The entity's identity (the agent is `client/bot`).
  * @param features The namespaces the agent supports.
+ * @param node The node asked about (§3.2), echoed in the answer.
  */
-export function buildDiscoInfo(identity: DiscoIdentity, features: string[]): XmlElement {
+export function buildDiscoInfo(
+  identity: DiscoIdentity,
+  features: readonly string[],
+  node?: string,
+): XmlElement {
   const unique = [...new Set([NS_DISCO_INFO, ...features])].sort();
   return xml(
     "query",
-    { xmlns: NS_DISCO_INFO },
+    { xmlns: NS_DISCO_INFO, node },
     xml("identity", { ...identity }),
     ...unique.map((feature) => xml("feature", { var: feature })),
   );

@@ -5,7 +5,7 @@
  * @module
  */
 import type { OobAttachment } from "./events.ts";
-import type { XmlElement } from "./_xml.ts";
+import { xml, type XmlElement } from "./_xml.ts";
 
 /** The out-of-band data namespace for messages. */
 export const NS_OOB = "jabber:x:oob";
@@ -37,4 +37,9 @@ export function parseOobAttachments(stanza: XmlElement): OobAttachment[] {
 export function bodyBesideAttachments(body: string, attachments: OobAttachment[]): string {
   const text = body.trim();
   return attachments.some((attachment) => attachment.url === text) ? "" : body;
+}
+
+/** Builds an `<x xmlns='jabber:x:oob'>` with a file's URL (as Conversations sends files). */
+export function buildOob(url: string): XmlElement {
+  return xml("x", { xmlns: NS_OOB }, xml("url", {}, url));
 }

@@ -26,10 +26,10 @@ export interface AgentProcessOptions {
   allowedJids?: string[];
   /** Allowed domains. @default {the agent's own} */
   allowedDomains?: string[];
+  /** Extra lines inside the `[agent]` table, e.g. `avatar = "…"`. @default {""} */
+  agentToml?: string;
   /** Extra TOML appended to the config. @default {""} */
   extraToml?: string;
-  /** Extra keys of the `[agent]` table, as TOML lines. @default {""} */
-  agentToml?: string;
   /** Extra environment, for deriving the flags and for the child. @default {{}} */
   env?: Record<string, string>;
   /** Environment for the child only, overriding `env` after the flags are derived. @default {{}} */

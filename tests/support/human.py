@@ -56,7 +56,7 @@ class Human(slixmpp.ClientXMPP):
         self.config = config
         self.ready = asyncio.get_running_loop().create_future()
         for plugin in ("xep_0030", "xep_0085", "xep_0199", "xep_0092", "xep_0359", "xep_0333",
-                       "xep_0308", "xep_0461", "xep_0444"):
+                       "xep_0308", "xep_0461", "xep_0444", *config.get("plugins", [])):
             self.register_plugin(plugin)
         # Receipts are asked for per message, and the agent's messages are not acknowledged.
         self.register_plugin("xep_0184", {"auto_ack": False, "auto_request": False})
@@ -150,6 +150,12 @@ class Human(slixmpp.ClientXMPP):
             return None
         if op == "roster":
             return await self.fetch_roster()
+        if op == "commands":
+            return await self.list_commands(command["jid"])
+        if op == "run_command":
+            return await self.run_adhoc(command)
+        if op == "caps":
+            return await self.verified_caps(command["jid"])
         raise ValueError(f'Unknown command "{op}"')
 
     def send_chat(self, command):
@@ -216,6 +222,43 @@ class Human(slixmpp.ClientXMPP):
             raise TimeoutError(f'No reply to IQ "{iq_id}"') from None
         finally:
             self.remove_handler(name)
+
+    async def verified_caps(self, jid):
+        """What slixmpp's XEP-0115 plugin verified for jid's presence hash (None: not yet)."""
+        info = await self["xep_0115"].get_caps(jid)
+        if info is None:
+            return None
+        return {"features": sorted(info["features"]),
+                "identities": [list(i) for i in info["identities"]],
+                "ver": str(await self["xep_0115"].get_verstring(jid))}
+
+    async def list_commands(self, jid):
+        """The ad-hoc commands jid offers (slixmpp's xep_0050 client side)."""
+        iq = await self["xep_0050"].get_commands(jid)
+        return [{"node": node, "name": name} for _jid, node, name in iq["disco_items"]["items"]]
+
+    async def run_adhoc(self, command):
+        """Executes a command; a form it asks with is filled with command["fields"]."""
+        adhoc = self["xep_0050"]
+        jid, node = command["jid"], command["node"]
+        try:
+            iq = await adhoc.send_command(jid, node, action="execute")
+            asked = None
+            if iq["command"]["status"] == "executing" and command.get("fields") is not None:
+                asked = list(iq["command"]["form"].get_fields().keys())
+                form = self["xep_0004"].make_form(ftype="submit")
+                for var, value in command["fields"].items():
+                    form.add_field(var=var, value=value)
+                iq = await adhoc.send_command(jid, node, action="complete", payload=form,
+                                              sessionid=iq["command"]["sessionid"])
+        except slixmpp.exceptions.IqError as error:
+            return {"status": "error", "error": error.iq["error"]["condition"],
+                    "text": error.iq["error"]["text"]}
+        result = iq["command"]
+        values = result["form"].get_values()
+        notes = [text for _kind, text in result["notes"]]
+        return compact({"status": result["status"], "notes": notes, "values": values,
+                        "asked": asked})
 
     async def fetch_roster(self):
         # A plain query: slixmpp's get_roster() sends a roster version, and Prosody then answers

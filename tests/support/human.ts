@@ -65,6 +65,11 @@ export interface HumanOptions {
    * @default {false}
    */
   debug?: boolean;
+  /**
+   * More slixmpp plugins to register, e.g. `["xep_0115"]` (entity capabilities).
+   * @default {[]}
+   */
+  plugins?: string[];
 }
 
 /** Extra fields of {@linkcode Human.send}. */
@@ -100,6 +105,31 @@ export interface NextMessageOptions {
   timeoutMs?: number;
 }
 
+/** The entity capabilities slixmpp verified (see {@linkcode Human.verifiedCaps}). */
+export interface VerifiedCaps {
+  /** The features, sorted. */
+  features: string[];
+  /** `[category, type, lang, name]` each. */
+  identities: (string | null)[][];
+  /** The verification string of the presence. */
+  ver: string;
+}
+
+/** What an ad-hoc command answered (see {@linkcode Human.runCommand}). */
+export interface CommandResult {
+  /** `completed`, `executing`, `canceled`, or `error` for an IQ error. */
+  status: string;
+  /** The `<note/>` texts. */
+  notes?: string[];
+  /** The fields of the form in the last answer, by name. */
+  values?: Record<string, string | string[] | boolean>;
+  /** The fields the form asked for, when one was filled in. */
+  asked?: string[];
+  /** The error condition. */
+  error?: string;
+  text?: string;
+}
+
 /** Minimal view of a test server that {@linkcode connectHuman} needs. */
 export type HumanServer = Pick<XmppServerHandle, "domain" | "host" | "c2sPort" | "tls" | "dir">;
 
@@ -124,6 +154,7 @@ export async function connectHuman(server: HumanServer, options: HumanOptions): 
     tls: options.tls ?? server.tls,
     autoAccept: options.autoAccept ?? false,
     debug: options.debug ?? false,
+    plugins: options.plugins ?? [],
   };
   const child = new Deno.Command(options.python ?? "/usr/bin/python3", {
     // The server directory in the arguments lets `pgrep -f DIR` find this process.
@@ -231,6 +262,32 @@ export class Human implements AsyncDisposable {
   /** Refuses or revokes `jid`'s subscription (`<presence type="unsubscribed"/>`). */
   deny(jid: string): Promise<void> {
     return this.sendPresence({ to: jid, type: "unsubscribed" });
+  }
+
+  /**
+   * What slixmpp's XEP-0115 plugin (`plugins: ["xep_0115"]`) verified of `jid`'s entity
+   * capabilities: the disco#info its presence hash stands for, once fetched and checked
+   * against the hash; `null` until then.
+   */
+  verifiedCaps(jid: string): Promise<VerifiedCaps | null> {
+    return this.#command("caps", { jid }) as Promise<VerifiedCaps | null>;
+  }
+
+  /** The ad-hoc commands (XEP-0050) `jid` offers, through slixmpp's `xep_0050` plugin. */
+  commands(jid: string): Promise<{ node: string; name: string }[]> {
+    return this.#command("commands", { jid }) as Promise<{ node: string; name: string }[]>;
+  }
+
+  /**
+   * Runs an ad-hoc command (plugins `xep_0004`, `xep_0050`). When the command asks with a
+   * form and `fields` is given, the form is submitted with those values.
+   */
+  runCommand(
+    jid: string,
+    node: string,
+    fields?: Record<string, string>,
+  ): Promise<CommandResult> {
+    return this.#command("run_command", { jid, node, fields }) as Promise<CommandResult>;
   }
 
   /** Fetches the roster from the server. */

@@ -59,13 +59,21 @@ export interface ProsodyOptions {
    * @default {[]}
    */
   extraComponents?: readonly string[];
+  /**
+   * Run an HTTP upload service (`http_file_share` at `upload.localhost`) on a free port, with
+   * this size limit in bytes (Prosody's default when absent). @default {undefined} (none)
+   */
+  httpUpload?: { sizeLimit?: number };
 }
 
 /**
  * A running test Prosody (new rooms are unlocked; accounts made with `prosodyctl register`).
  * Stop it in a `finally`, or hold it with `await using`.
  */
-export type ProsodyHandle = XmppServerHandle;
+export type ProsodyHandle = XmppServerHandle & {
+  /** The HTTP upload service's port, for a server started with `httpUpload`. */
+  readonly httpPort: number | undefined;
+};
 
 const HOST = "127.0.0.1";
 const live = new Set<Server>();
@@ -87,7 +95,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     const keyFile = `${dir}/localhost.key`;
     await Deno.writeTextFile(certFile, cert);
     await Deno.writeTextFile(keyFile, key, { mode: 0o600 });
-    const [c2sPort, componentPort] = freePorts(2) as [number, number];
+    const [c2sPort, componentPort, httpPort] = freePorts(3) as [number, number, number];
     const componentSecret = randomHex(16);
     const tls = options.tls ?? true;
     const configFile = `${dir}/prosody.cfg.lua`;
@@ -104,9 +112,13 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
         logLevel: options.logLevel ?? "info",
         mucRoomLocking: options.mucRoomLocking ?? true,
         extraComponents: options.extraComponents ?? [],
+        ...(options.httpUpload === undefined
+          ? {}
+          : { httpUpload: { port: httpPort, ...options.httpUpload } }),
       }),
     );
     server = new Server({
+      ...(options.httpUpload === undefined ? {} : { httpPort }),
       c2sPort,
       componentPort,
       componentSecret,
@@ -146,6 +158,7 @@ export async function withProsody<T>(
 }
 
 interface ServerFields {
+  httpPort?: number;
   c2sPort: number;
   componentPort: number;
   componentSecret: string;
@@ -163,6 +176,8 @@ class Server implements ProsodyHandle {
   readonly mucDomain = TEST_MUC_DOMAIN;
   readonly componentDomain = TEST_COMPONENT_DOMAIN;
   readonly c2sPort: number;
+  /** The HTTP upload service's port, for a server started with `httpUpload`. */
+  readonly httpPort: number | undefined;
   readonly componentPort: number;
   readonly componentSecret: string;
   readonly tls: boolean;
@@ -178,6 +193,7 @@ class Server implements ProsodyHandle {
 
   constructor(fields: ServerFields) {
     this.c2sPort = fields.c2sPort;
+    this.httpPort = fields.httpPort;
     this.componentPort = fields.componentPort;
     this.componentSecret = fields.componentSecret;
     this.tls = fields.tls;

@@ -44,6 +44,11 @@ export interface ProsodyConfigOptions {
    * @default {[]}
    */
   extraComponents?: readonly string[];
+  /**
+   * An HTTP upload service (XEP-0363, Prosody's `http_file_share`) at `upload.localhost`,
+   * served over plain http on this loopback port. @default {undefined} (none)
+   */
+  httpUpload?: { port: number; sizeLimit?: number };
 }
 
 /** The XMPP domain every test user lives on. */
@@ -53,6 +58,8 @@ export const TEST_DOMAIN = "localhost";
 export const TEST_OTHER_DOMAIN = "elsewhere.localhost";
 /** The multi-user chat service (XEP-0045) of the test server. */
 export const TEST_MUC_DOMAIN = "conference.localhost";
+/** The HTTP upload service (XEP-0363) of a server started with `httpUpload`. */
+export const TEST_UPLOAD_DOMAIN = "upload.localhost";
 /** The external component domain (XEP-0114) reserved for the agent. */
 export const TEST_COMPONENT_DOMAIN = "agent.localhost";
 
@@ -144,6 +151,11 @@ export function renderProsodyConfig(options: ProsodyConfigOptions): string {
     'limits = { c2s = { rate = "10kb/s" }, s2sin = { rate = "30kb/s" } }',
     'archive_expires_after = "1w"',
     ...tlsLines,
+    ...(options.httpUpload === undefined ? [] : [
+      `http_ports = { ${options.httpUpload.port} }`,
+      'http_interfaces = { "127.0.0.1" }',
+      "https_ports = { }",
+    ]),
     "",
     `VirtualHost ${lua(TEST_DOMAIN)}`,
     "",
@@ -156,6 +168,16 @@ export function renderProsodyConfig(options: ProsodyConfigOptions): string {
     '  modules_enabled = { "muc_mam" }',
     ...(options.mucRoomLocking === false ? ["  muc_room_locking = false"] : []),
     "",
+    ...(options.httpUpload === undefined ? [] : [
+      `Component ${lua(TEST_UPLOAD_DOMAIN)} "http_file_share"`,
+      // Prosody's HTTP server routes by the Host header: without it every PUT is a 404.
+      `  http_host = ${lua(TEST_DOMAIN)}`,
+      `  http_external_url = ${lua(`http://${TEST_DOMAIN}:${options.httpUpload.port}/`)}`,
+      ...(options.httpUpload.sizeLimit === undefined
+        ? []
+        : [`  http_file_share_size_limit = ${options.httpUpload.sizeLimit}`]),
+      "",
+    ]),
     ...[TEST_COMPONENT_DOMAIN, ...(options.extraComponents ?? [])].flatMap((domain) => [
       `Component ${lua(domain)}`,
       `  component_secret = ${lua(componentSecret)}`,

@@ -1,0 +1,100 @@
+import { assertEquals } from "../../tests/support/assert.ts";
+import { silentLogger } from "../log/mod.ts";
+import { MamCatchUp } from "./mam_catch_up.ts";
+import { parseXml, type XmlElement } from "./_xml.ts";
+import type { XmppJsEntity } from "./_xmpp_client.ts";
+
+const OWN = "bot@localhost";
+
+function result(queryId: string, id: string, inner: string, from?: string): XmlElement {
+  return parseXml(
+    `<message${from ? ` from='${from}'` : ""}><result xmlns='urn:xmpp:mam:2' ` +
+      `queryid='${queryId}' id='${id}'><forwarded xmlns='urn:xmpp:forward:0'>${inner}` +
+      "</forwarded></result></message>",
+  );
+}
+
+/** An archive that answers each query with `pages` of results, through `catchUp.intercept`. */
+function fakeArchive(catchUp: () => MamCatchUp, pages: ((queryId: string) => XmlElement[])[]) {
+  const queries: XmlElement[] = [];
+  const entity = {
+    iqCaller: {
+      request(iq: XmlElement) {
+        const query = iq.getChild("query", "urn:xmpp:mam:2") as XmlElement;
+        queries.push(query);
+        const page = pages.shift() ?? (() => []);
+        for (const stanza of page(query.attrs.queryid ?? "")) catchUp().intercept(stanza);
+        const complete = pages.length === 0 ? " complete='true'" : "";
+        return Promise.resolve(parseXml(
+          `<iq type='result'><fin xmlns='urn:xmpp:mam:2'${complete}>` +
+            "<set xmlns='http://jabber.org/protocol/rsm'><last>L</last></set></fin></iq>",
+        ));
+      },
+    },
+  } as unknown as XmppJsEntity;
+  return { entity, queries };
+}
+
+Deno.test("MamCatchUp hands on what others sent, in order, and keeps where it stopped", async () => {
+  let file: string | undefined = JSON.stringify({ own: { id: "A0", at: "2026-01-01T00:00:00Z" } });
+  const received: string[] = [];
+  const catchUp = new MamCatchUp({
+    ownJid: OWN,
+    logger: silentLogger(),
+    file: {
+      read: () => Promise.resolve(file),
+      write: (text) => Promise.resolve(void (file = text)),
+    },
+    receive: (message) => received.push(message.getChildText("body") ?? ""),
+  });
+  const { entity, queries } = fakeArchive(() => catchUp, [
+    (q) => [
+      result(q, "A1", "<message from='alice@localhost/x' type='chat'><body>one</body></message>"),
+      // The agent's own answer is in its archive too.
+      result(q, "A2", `<message from='${OWN}/r' type='chat'><body>mine</body></message>`),
+      // Only the agent's own server speaks for its archive.
+      result(
+        q,
+        "A3",
+        "<message from='alice@localhost/x' type='chat'><body>forged</body></message>",
+        "eve@localhost",
+      ),
+    ],
+    (q) => [
+      result(q, "A4", "<message from='alice@localhost/x' type='chat'><body>two</body></message>"),
+    ],
+  ]);
+  await catchUp.run(entity);
+  await catchUp.flush();
+  assertEquals(received, ["one", "two"]);
+  const sets = queries.map((query) =>
+    query.getChild("set", "http://jabber.org/protocol/rsm")?.getChildText("after")
+  );
+  assertEquals(sets, ["A0", "L"]);
+  assertEquals(JSON.parse(file ?? "{}").own.id, "A4");
+});
+
+Deno.test("MamCatchUp marks the archive's end on its first run, handing nothing on", async () => {
+  let file: string | undefined;
+  const received: string[] = [];
+  const catchUp = new MamCatchUp({
+    ownJid: OWN,
+    logger: silentLogger(),
+    file: {
+      read: () => Promise.resolve(file),
+      write: (text) => Promise.resolve(void (file = text)),
+    },
+    receive: (message) => received.push(message.getChildText("body") ?? ""),
+  });
+  const { entity, queries } = fakeArchive(() => catchUp, [
+    (q) => [
+      result(q, "Z", "<message from='alice@localhost/x' type='chat'><body>old</body></message>"),
+    ],
+  ]);
+  await catchUp.run(entity);
+  await catchUp.flush();
+  assertEquals(queries.length, 1);
+  assertEquals(JSON.parse(file ?? "{}").own.id, "L");
+  // The one result is the newest message, which marks the end: history, not news.
+  assertEquals(received, []);
+});
