@@ -24,6 +24,7 @@ import { flood } from "./flood.ts";
 import { startFloorBot } from "./floor_bot_process.ts";
 import { writeHistory } from "./history_fixture.ts";
 import { outsideEvents, outsideEventSizes } from "./outside_events.ts";
+import { agentModules, importBaseline } from "./import_baseline_process.ts";
 import { procMemory } from "./proc_memory.ts";
 import { type BenchReport, formatReport } from "./report.ts";
 import { interleavedRoundTrips } from "./round_trips.ts";
@@ -183,6 +184,9 @@ async function run(args: Args): Promise<BenchReport> {
     runs: size.startup_runs,
   });
 
+  progress("memory baseline: a bare Deno process importing the same third-party modules");
+  const baseline = await importBaseline(agentModules("anthropic"));
+
   progress("starting the agent and the floor bot");
   const agent = await startBenchAgent(prosody, { llmUrl: llm.url, dataDir: `${dataDir}/main` });
   await startFloorBot(prosody, { user: "floor", llmUrl: llm.url });
@@ -304,7 +308,10 @@ async function run(args: Args): Promise<BenchReport> {
     history_long_p50_ms: longS.p50,
     startup_ms: summarize(startUp.times).p50,
     idle_rss_mb: startUp.idle.peak_mb,
+    baseline_rss_mb: baseline.peak_mb,
+    idle_rss_ratio: startUp.idle.peak_mb / baseline.peak_mb,
     loaded_rss_mb: loaded.peak_mb,
+    loaded_rss_ratio: loaded.peak_mb / startUp.idle.peak_mb,
     flood_lost: flooded.lost,
     flood_in_order: flooded.in_order,
     flood_secs: flooded.secs,

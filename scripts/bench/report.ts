@@ -55,8 +55,14 @@ export interface BenchFigures extends OutsideEventFigures {
   startup_ms: number;
   /** Peak RSS of an idle agent (VmHWM). */
   idle_rss_mb: number;
+  /** Peak RSS of a bare Deno process importing the third-party modules the config needs. */
+  baseline_rss_mb: number;
+  /** `idle_rss_mb / baseline_rss_mb`. */
+  idle_rss_ratio: number;
   /** Peak RSS of the agent after the concurrent-users run (VmHWM). */
   loaded_rss_mb: number;
+  /** `loaded_rss_mb / idle_rss_mb`. */
+  loaded_rss_ratio: number;
   flood_lost: number;
   flood_in_order: boolean;
   flood_secs: number;
@@ -224,7 +230,19 @@ export function formatReport(report: BenchReport): string {
       report.startup_ms < 1000,
     ],
     ["Peak RSS, idle", `${report.idle_rss_mb.toFixed(1)} MB`, "< 120 MB", report.idle_rss_mb < 120],
-    ["Peak RSS, after concurrent users", `${report.loaded_rss_mb.toFixed(1)} MB`, "", undefined],
+    [
+      "  idle / bare Deno importing the same modules",
+      `${report.idle_rss_mb.toFixed(1)} / ${report.baseline_rss_mb.toFixed(1)} MB = ` +
+      x(report.idle_rss_ratio),
+      "≤ 1.1×",
+      report.idle_rss_ratio <= 1.1,
+    ],
+    [
+      "Peak RSS, after concurrent users / idle",
+      `${report.loaded_rss_mb.toFixed(1)} MB = ${x(report.loaded_rss_ratio)}`,
+      "≤ 1.5×",
+      report.loaded_rss_ratio <= 1.5,
+    ],
     [
       `Flood, ${s.flood_messages} msgs from one user`,
       `${report.flood_lost} lost, ${report.flood_in_order ? "in order" : "OUT OF ORDER"}, ` +
