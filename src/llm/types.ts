@@ -44,12 +44,33 @@ export interface ChatRequest {
   max_tokens?: number;
   /** Aborts the call (and any retry wait); the promise then rejects with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Where the request's stable prefix ends, for a provider that caches prompts (Anthropic; the
+   * others ignore it). Without it nothing is marked for caching.
+   */
+  cache?: CacheHints;
+}
+
+/**
+ * What stays the same from one request to the next: the tools, the system prompt and the first
+ * `stable_messages` messages (the history before the new message). Anthropic then puts its
+ * cache breakpoints on the last tool, the system prompt, the last of those messages and, when
+ * the request goes on past the new message (tool rounds), on its last message.
+ */
+export interface CacheHints {
+  /** How many leading messages the next request repeats byte for byte (0: none). */
+  stable_messages: number;
 }
 
 /** Token counts of one call. */
 export interface Usage {
+  /** Input tokens not read from or written to a prompt cache. */
   input_tokens: number;
   output_tokens: number;
+  /** Input tokens written to the prompt cache (Anthropic), when the provider reports them. */
+  cache_creation_input_tokens?: number;
+  /** Input tokens read from the prompt cache (Anthropic), when the provider reports them. */
+  cache_read_input_tokens?: number;
 }
 
 /** Why the model stopped. */

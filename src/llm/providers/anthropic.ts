@@ -64,6 +64,7 @@ export class AnthropicProvider implements ProviderAdapter {
       }));
       params.tool_choice = { type: request.tool_choice ?? "auto" };
     }
+    if (request.cache !== undefined) markCacheBreakpoints(params, request.cache.stable_messages);
     let message: Anthropic.Message;
     try {
       message = await this.#sdk.messages.create(params, { signal: options.signal });
@@ -97,6 +98,49 @@ export class AnthropicProvider implements ProviderAdapter {
       return errorFromFailure(PROVIDER, this.#settings.host, error);
     }
     return error;
+  }
+}
+
+const EPHEMERAL = { type: "ephemeral" } as const;
+
+/**
+ * Puts `cache_control` breakpoints (at most four, as the API allows) where the request's prefix
+ * stays the same next time: the last tool, the system prompt, the last message of the stable
+ * history and, when the request goes past the new message (tool rounds), its last message, so
+ * the next round reads the rounds before it. The API caches the prefix up to each breakpoint in
+ * the order tools → system → messages.
+ * https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching
+ */
+function markCacheBreakpoints(
+  params: Anthropic.MessageCreateParamsNonStreaming,
+  stable: number,
+): void {
+  const lastTool = params.tools?.at(-1);
+  if (lastTool !== undefined) {
+    params.tools![params.tools!.length - 1] = {
+      ...lastTool,
+      cache_control: EPHEMERAL,
+    } as Anthropic.ToolUnion;
+  }
+  if (typeof params.system === "string") {
+    params.system = [{ type: "text", text: params.system, cache_control: EPHEMERAL }];
+  }
+  const messages = params.messages;
+  const marks = new Set<number>();
+  if (stable > 0 && stable <= messages.length) marks.add(stable - 1);
+  if (messages.length > stable + 1) marks.add(messages.length - 1);
+  for (const index of marks) {
+    const message = messages[index]!;
+    const content: Anthropic.ContentBlockParam[] = typeof message.content === "string"
+      ? [{ type: "text", text: message.content }]
+      : [...message.content];
+    const last = content.at(-1);
+    if (last === undefined) continue;
+    content[content.length - 1] = {
+      ...last,
+      cache_control: EPHEMERAL,
+    } as Anthropic.ContentBlockParam;
+    messages[index] = { ...message, content } as Anthropic.MessageParam;
   }
 }
 
@@ -169,8 +213,19 @@ function fromWireMessage(message: Anthropic.Message): ChatResponse {
     usage: {
       input_tokens: message.usage?.input_tokens ?? 0,
       output_tokens: message.usage?.output_tokens ?? 0,
+      ...cacheUsage(message.usage),
     },
     model: message.model,
+  };
+}
+
+/** The cache counts of an answer, when the API reported them (a caching request, or any now). */
+function cacheUsage(usage: Anthropic.Usage | undefined) {
+  const written = usage?.cache_creation_input_tokens;
+  const read = usage?.cache_read_input_tokens;
+  return {
+    ...(typeof written === "number" ? { cache_creation_input_tokens: written } : {}),
+    ...(typeof read === "number" ? { cache_read_input_tokens: read } : {}),
   };
 }
 
