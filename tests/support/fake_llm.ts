@@ -19,6 +19,7 @@
  */
 
 import { openAiCompletion, openAiError, openAiModel, openAiStream } from "./_fake_openai.ts";
+import { PromptCacheSim } from "./_fake_anthropic_cache.ts";
 
 /** A distinctive string inside every error body the fake sends; error messages must not show it. */
 export const FAKE_ERROR_MARKER = "fake-llm-error-body-5e1d";
@@ -108,6 +109,12 @@ export interface FakeLlmOptions {
   api_key?: string;
   /** Length of the vectors `POST /api/embed` and `POST /v1/embeddings` return. @default {8} */
   embedding_dimensions?: number;
+  /**
+   * Apply Anthropic's prompt caching rules (see `_fake_anthropic_cache.ts`) to `/v1/messages`:
+   * the usage then counts cached tokens as the API does, and more than 4 breakpoints is a 400.
+   * A clock may be given, for a test of the 5-minute lifetime. @default {false}
+   */
+  prompt_cache?: boolean | { now: () => number };
 }
 
 /** A running fake. */
@@ -169,6 +176,9 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
   let chats = 0;
   let chat_index = 0;
   let next_id = 1;
+  const cache = options.prompt_cache === undefined || options.prompt_cache === false
+    ? undefined
+    : new PromptCacheSim(options.prompt_cache === true ? Date.now : options.prompt_cache.now);
 
   async function serve(req: Request): Promise<Response> {
     const url = new URL(req.url);
@@ -242,6 +252,15 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
     request: RecordedRequest,
   ): Promise<Response> {
     const wire = (request.body ?? {}) as WireBody;
+    const cached = api === "anthropic" && cache !== undefined
+      ? cache.apply(request.body as Record<string, unknown>)
+      : undefined;
+    if (cached !== undefined && "error" in cached) {
+      return Response.json({
+        type: "error",
+        error: { type: "invalid_request_error", message: cached.error },
+      }, { status: 400 });
+    }
     const call = describeCall(api, request, wire, chat_index++);
     let reply: FakeReply;
     try {
@@ -265,12 +284,18 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
       id: c.id ?? `${prefix}_${id}_${i}`,
     }));
     const text = turn.text ?? "";
-    const usage = turn.usage ?? {
-      input_tokens: Math.ceil(
-        (JSON.stringify(wire.messages ?? []).length + (wire.system?.length ?? 0)) / 4,
-      ),
-      output_tokens: Math.max(1, Math.ceil((text.length + JSON.stringify(calls).length) / 4)),
-    };
+    const output_tokens = Math.max(1, Math.ceil((text.length + JSON.stringify(calls).length) / 4));
+    const usage: FakeUsage = turn.usage ?? (cached === undefined
+      ? {
+        input_tokens: Math.ceil(
+          (JSON.stringify(wire.messages ?? []).length +
+            (typeof wire.system === "string"
+              ? wire.system.length
+              : JSON.stringify(wire.system ?? []).length)) / 4,
+        ),
+        output_tokens,
+      }
+      : { ...cached, output_tokens });
     const stop = turn.stop_reason ?? (calls.length ? "tool_use" : "end_turn");
     const model = typeof wire.model === "string" ? wire.model : "fake-model";
     if (api === "openai") {
@@ -370,6 +395,14 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
 
 const WAIT = Symbol("wait");
 
+/** Usage as the fake reports it: the cache counts only when it simulates caching. */
+type FakeUsage = {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens?: number;
+  cache_read_input_tokens?: number;
+};
+
 /**
  * Resolves once the fake has received `count` requests in all (or on `options.path`).
  *
@@ -405,7 +438,7 @@ export async function waitForRequests(
 
 interface WireBody {
   model?: unknown;
-  system?: string;
+  system?: string | { text?: string }[];
   stream?: boolean;
   stream_options?: { include_usage?: boolean };
   messages?: { role: string; content: unknown }[];
@@ -455,7 +488,7 @@ function anthropicMessage(
   text: string,
   calls: Required<FakeToolCall>[],
   stop_reason: string,
-  usage: { input_tokens: number; output_tokens: number },
+  usage: FakeUsage,
 ) {
   const content = [
     ...(text ? [{ type: "text" as const, text }] : []),
