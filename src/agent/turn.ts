@@ -20,7 +20,8 @@ import type { ConversationRef, HistoryEntry, NewHistoryEntry, PromptParts } from
 import type { XmppAction } from "../xmpp/mod.ts";
 import { describeLlmStats, describeRef, handledPrefix, type LlmStats } from "./handled_line.ts";
 import { historyMessages } from "./history_messages.ts";
-import { buildSystemPrompt } from "./system_prompt.ts";
+import { buildSystemPrompt, currentTimeNote } from "./system_prompt.ts";
+import type { TurnWindow } from "./turn_window.ts";
 
 /** The memory operations a turn uses. */
 export interface TurnMemory {
@@ -81,8 +82,13 @@ export interface TurnContext {
   send: (action: XmppAction) => void;
   log: Logger;
   now: () => Date;
-  /** How many recent messages the LLM sees. */
+  /** How many recent messages the LLM sees, without a context window. */
   maxHistoryMessages: number;
+  /**
+   * The history under a token budget, compaction and prompt caching (see `src/context/`);
+   * without it the LLM sees the last `maxHistoryMessages` messages.
+   */
+  contextWindow?: TurnWindow;
   /** Largest answer, in tokens. */
   maxTokens: number;
   /** Idle time after which the next message starts a new session; 0 = never. */
@@ -193,7 +199,8 @@ export async function runTurn(input: TurnInput, context: TurnContext): Promise<v
     // to disk) runs alongside the LLM call instead of before it. No reply goes out before the
     // entry is on disk, so a failed call still loses nothing.
     [earlier, parts] = await Promise.all([
-      memory.recent(conversation, context.maxHistoryMessages, { include: "all" }),
+      context.contextWindow?.read(conversation) ??
+        memory.recent(conversation, context.maxHistoryMessages, { include: "all" }),
       memory.promptParts(input.promptJid),
     ]);
   } catch (error) {
@@ -213,25 +220,41 @@ export async function runTurn(input: TurnInput, context: TurnContext): Promise<v
     const entries = input.entry === undefined
       ? earlier
       : [...earlier, { ...input.entry, ts: now().toISOString() } as HistoryEntry];
-    const messages = historyMessages(entries, {
-      limit: context.maxHistoryMessages,
-      ...(input.ownNick === undefined ? {} : { ownNick: input.ownNick }),
-    });
-    if (input.prompt !== undefined) messages.push({ role: "user", content: input.prompt });
-    if (input.attachments !== undefined && input.attachments.length > 0) {
-      attachTo(messages, input.attachments);
-    }
     const tools = input.tools === false ? [] : context.tools?.definitions() ?? [];
     const notes = tools.flatMap((tool) => context.toolNotes?.[tool.name] ?? []);
     const system = [
-      buildSystemPrompt(parts, { name: context.name, now: now() }),
+      buildSystemPrompt(parts, { name: context.name }),
       input.situation,
       tools.length > 0 ? UNTRUSTED_CONTENT_NOTICE : undefined,
       ...notes,
     ].filter((part) => part !== undefined).join("\n\n");
+    const render = (list: readonly HistoryEntry[], limit?: number) =>
+      historyMessages(list, {
+        ...(limit === undefined ? {} : { limit }),
+        ...(input.ownNick === undefined ? {} : { ownNick: input.ownNick }),
+      });
+    const { messages, stable } = context.contextWindow === undefined
+      ? { messages: render(entries, context.maxHistoryMessages), stable: undefined }
+      : await context.contextWindow.select({
+        conversation,
+        entries,
+        newEntries: input.entry === undefined && input.prompt !== undefined ? 0 : 1,
+        system,
+        tools,
+        room: input.reply.messageType === "groupchat",
+        stored,
+        render: (list) => render(list),
+      });
+    if (input.prompt !== undefined) messages.push({ role: "user", content: input.prompt });
+    if (input.attachments !== undefined && input.attachments.length > 0) {
+      attachTo(messages, input.attachments);
+    }
+    const cache = context.contextWindow?.promptCache === true && stable !== undefined
+      ? stable
+      : undefined;
     const [reply] = await Promise.all([
       converse(
-        { system, messages, tools, conversation, stored, stats, sender: input.sender },
+        { system, messages, tools, conversation, stored, stats, sender: input.sender, cache },
         context,
       ),
       stored,
@@ -320,6 +343,8 @@ async function converse(
     /** Filled in as the calls go. */
     stats: LlmStats;
     sender: string | undefined;
+    /** The stable history's length, when the request carries prompt-cache hints. */
+    cache?: number | undefined;
   },
   context: TurnContext,
 ): Promise<string> {
@@ -345,7 +370,11 @@ async function converse(
         messages,
         max_tokens: context.maxTokens,
         ...(tools.length > 0 ? { tools, tool_choice: toolChoice } : {}),
+        ...(turn.cache === undefined ? {} : { cache: { stable_messages: turn.cache } }),
+        // The time changes every minute: it goes after every part a prompt cache reuses.
+        note: currentTimeNote(now()),
       }, { tier });
+      context.contextWindow?.observe(conversation, { system, messages, tools }, response);
       stats.inputTokens += response.usage.input_tokens;
       stats.outputTokens += response.usage.output_tokens;
       return response;

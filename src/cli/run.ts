@@ -18,6 +18,7 @@ import {
   TierOverrides,
   UsageMeter,
 } from "../llm/mod.ts";
+import { ContextManager, contextSettings } from "../context/mod.ts";
 import { createLogger } from "../log/mod.ts";
 import { conversationDir, denoMemoryFs, MemoryStore } from "../memory/mod.ts";
 import { createResolver } from "../net/mod.ts";
@@ -56,7 +57,21 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     ...(search === undefined ? {} : { onChange: (change) => search.onMemoryChange(change) }),
     durability: config.memory.fsync ? "datasync" : "none",
     // Room for the history a turn reads plus the tool entries between its messages.
-    cacheEntries: Math.max(200, config.llm.max_history_messages * 4),
+    cacheEntries: Math.max(200, (config.llm.max_history_messages ?? 100) * 4),
+  });
+  const { settings, knownWindow } = contextSettings(config);
+  if (!knownWindow) {
+    log.warn(
+      `The context window of ${config.llm.default} is not known: assuming ` +
+        `${settings.contextWindow} tokens (set llm.context_windows to tell it)`,
+    );
+  }
+  const context = new ContextManager({
+    memory,
+    llm,
+    log: log.child("context"),
+    now: () => new Date(),
+    settings,
   });
   const inbox = await openInbox(loaded);
   const sent = { messages: 0 };
@@ -158,7 +173,8 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     inbox: inbox.inbox,
     log: log.child("agent"),
     now: () => new Date(),
-    maxHistoryMessages: config.llm.max_history_messages,
+    maxHistoryMessages: config.llm.max_history_messages ?? 20,
+    contextWindow: context,
     maxTokens: config.llm.max_tokens_per_request,
     idleTimeoutMs: config.session.idle_timeout_mins * 60_000,
     status: () => ({

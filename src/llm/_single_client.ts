@@ -109,7 +109,8 @@ export function createSingleClient(
         settings.max_tokens_per_request,
       );
       try {
-        const response = await retry((signal) => adapter.chat(request, { max_tokens, signal }), {
+        const sent = withNote(request);
+        const response = await retry((signal) => adapter.chat(sent, { max_tokens, signal }), {
           max_retries: settings.max_retries,
           timeout_ms,
           signal: request.signal,
@@ -160,4 +161,23 @@ function createAdapter(
     default:
       throw new TypeError(`Cannot create an LLM client: unknown provider "${settings.provider}"`);
   }
+}
+
+/**
+ * The request with its `note` as the last text block of the last user message: after every
+ * part a prompt cache reuses (tools, system prompt, history), so a note that changes each turn
+ * (the current time) costs no cache miss.
+ */
+function withNote(request: ChatRequest): ChatRequest {
+  const { note, ...rest } = request;
+  if (note === undefined || note === "") return rest;
+  const messages = [...rest.messages];
+  const index = messages.findLastIndex((message) => message.role === "user");
+  if (index === -1) return { ...rest, system: `${rest.system}\n\n${note}` };
+  const last = messages[index]!;
+  const blocks = typeof last.content === "string"
+    ? (last.content === "" ? [] : [{ type: "text" as const, text: last.content }])
+    : last.content;
+  messages[index] = { ...last, content: [...blocks, { type: "text", text: note }] };
+  return { ...rest, messages };
 }

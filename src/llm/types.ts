@@ -49,6 +49,12 @@ export interface ChatRequest {
    * others ignore it). Without it nothing is marked for caching.
    */
   cache?: CacheHints;
+  /**
+   * Context for this call only that changes from one call to the next (the current time):
+   * sent as the last text block of the last user message, after everything a prompt cache
+   * reuses.
+   */
+  note?: string;
 }
 
 /**

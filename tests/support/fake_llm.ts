@@ -12,8 +12,8 @@
  *
  * Like the real APIs, it can refuse a wrong API key (401) and models it does not have (404).
  *
- * By default a chat answers `echo: <last user text>`, or `done: <tool result>` when the last
- * message carries tool results. Nothing is logged per request.
+ * By default a chat answers `echo: <last user text>` (without the agent's note of the current
+ * time), or `done: <tool result>` when the last message carries tool results. Nothing is logged per request.
  *
  * @module
  */
@@ -460,8 +460,10 @@ function describeCall(
     typeof content === "string"
       ? [{ type: "text", text: content }]
       : (content as WireBlock[]) ?? [];
+  // The agent's note of the current time is left out, so that the echo answers what was said.
   const textOf = (content: unknown) =>
-    blocks(content).filter((b) => b.type === "text").map((b) => b.text ?? "").join("\n");
+    blocks(content).filter((b) => b.type === "text" && !isTimeNote(b.text))
+      .map((b) => b.text ?? "").join("\n");
   let tool_results: string[];
   if (api === "anthropic") {
     tool_results = blocks(last?.content).filter((b) => b.type === "tool_result").map((b) =>
@@ -480,6 +482,10 @@ function describeCall(
     tool_names: (wire.tools ?? []).map((t) => t.name ?? t.function?.name ?? ""),
     index,
   } satisfies FakeCall;
+}
+
+function isTimeNote(text: string | undefined): boolean {
+  return text?.startsWith("[Current date and time: ") === true;
 }
 
 function anthropicMessage(
