@@ -54,6 +54,8 @@ export async function runCommand(
     rights,
     memory: options.memory,
     status: options.status,
+    ...(options.conversation === undefined ? {} : { conversation: options.conversation }),
+    room: reply.messageType === "groupchat",
     now: options.now,
     sendRaw: (xml) => {
       const error = options.xmpp.validateRaw?.(xml);

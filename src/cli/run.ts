@@ -8,7 +8,7 @@
 import { Agent, ContactBook, RoomBook, toolSet } from "../agent/mod.ts";
 import { AttachmentDownloader, AttachmentIntake } from "../attachments/mod.ts";
 import { type LoadedConfig, secretScrubber, serverDomain } from "../config/mod.ts";
-import { memoryCommands, scheduleCommands, tierCommands } from "../commands/mod.ts";
+import { compactCommand, memoryCommands, scheduleCommands, tierCommands } from "../commands/mod.ts";
 import { createMemorySearch, MEMORY_SEARCH_HINT, MemoryTools } from "../search/mod.ts";
 import { scheduleFile, Scheduler, scheduleTools } from "../scheduler/mod.ts";
 import {
@@ -18,7 +18,7 @@ import {
   TierOverrides,
   UsageMeter,
 } from "../llm/mod.ts";
-import { ContextManager, contextSettings } from "../context/mod.ts";
+import { ContextManager, contextSettings, REMEMBER_HINT, rememberTool } from "../context/mod.ts";
 import { createLogger } from "../log/mod.ts";
 import { conversationDir, denoMemoryFs, MemoryStore } from "../memory/mod.ts";
 import { createResolver } from "../net/mod.ts";
@@ -107,6 +107,7 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     config.agent.max_schedules > 0
       ? scheduleTools(scheduler, { log: log.child("scheduler") })
       : undefined,
+    rememberTool(context),
   );
   const agent = new Agent({
     ...(attachments === undefined ? {} : { attachments }),
@@ -114,11 +115,17 @@ export async function run(loaded: LoadedConfig): Promise<number> {
       ...skills.commands,
       ...tierCommands(tiers),
       ...scheduleCommands(scheduler),
-      ...(search === undefined
-        ? []
-        : memoryCommands(search, { warn: (line) => log.child("search").warn(line) })),
+      ...memoryCommands(search, {
+        warn: (line) => log.child("search").warn(line),
+        notes: {
+          read: (jid) => memory.readNote(jid, "memory.md"),
+          clear: (jid) => memory.clearNote(jid, "memory.md"),
+        },
+      }),
+      compactCommand,
     ],
-    toolNotes: { memory_search: MEMORY_SEARCH_HINT },
+    conversation: context,
+    toolNotes: { memory_search: MEMORY_SEARCH_HINT, remember: REMEMBER_HINT },
     tierFor: (conversation, own) => tiers.tierFor(conversation, own),
     ...(tools === undefined ? {} : { tools }),
     maxToolRounds: config.agent.max_tool_rounds,

@@ -19,3 +19,4 @@ export { isSummaryEntry, latestSummary } from "./summary_entry.ts";
 export type { SummaryEntry } from "./summary_entry.ts";
 export { notesToAppend, parseFacts } from "./memory_notes.ts";
 export { summarise, transcript } from "./summariser.ts";
+export { REMEMBER_HINT, rememberTool } from "./remember_tool.ts";
