@@ -222,11 +222,14 @@ export async function runTurn(input: TurnInput, context: TurnContext): Promise<v
       : [...earlier, { ...input.entry, ts: now().toISOString() } as HistoryEntry];
     const tools = input.tools === false ? [] : context.tools?.definitions() ?? [];
     const notes = tools.flatMap((tool) => context.toolNotes?.[tool.name] ?? []);
+    // Cached, the prompt must not change every minute: the time then goes with the new message.
+    const caching = context.contextWindow?.promptCache === true;
     const system = [
       buildSystemPrompt(parts, { name: context.name }),
       input.situation,
       tools.length > 0 ? UNTRUSTED_CONTENT_NOTICE : undefined,
       ...notes,
+      caching ? undefined : currentTimeNote(now()),
     ].filter((part) => part !== undefined).join("\n\n");
     const render = (list: readonly HistoryEntry[], limit?: number) =>
       historyMessages(list, {
@@ -249,9 +252,7 @@ export async function runTurn(input: TurnInput, context: TurnContext): Promise<v
     if (input.attachments !== undefined && input.attachments.length > 0) {
       attachTo(messages, input.attachments);
     }
-    const cache = context.contextWindow?.promptCache === true && stable !== undefined
-      ? stable
-      : undefined;
+    const cache = caching && stable !== undefined ? stable : undefined;
     const [reply] = await Promise.all([
       converse(
         { system, messages, tools, conversation, stored, stats, sender: input.sender, cache },
@@ -370,9 +371,10 @@ async function converse(
         messages,
         max_tokens: context.maxTokens,
         ...(tools.length > 0 ? { tools, tool_choice: toolChoice } : {}),
-        ...(turn.cache === undefined ? {} : { cache: { stable_messages: turn.cache } }),
         // The time changes every minute: it goes after every part a prompt cache reuses.
-        note: currentTimeNote(now()),
+        ...(turn.cache === undefined
+          ? {}
+          : { cache: { stable_messages: turn.cache }, note: currentTimeNote(now()) }),
       }, { tier });
       context.contextWindow?.observe(conversation, { system, messages, tools }, response);
       stats.inputTokens += response.usage.input_tokens;
