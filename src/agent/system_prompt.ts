@@ -32,6 +32,7 @@ export function buildSystemPrompt(parts: PromptParts, options: SystemPromptOptio
   ];
   if (parts.user) sections.push(`## About the user\n${parts.user}`);
   if (parts.memory) sections.push(`## Your notes about this conversation\n${parts.memory}`);
+  if (parts.previous) sections.push(`## The previous session\n${parts.previous}`);
   return sections.map((section) => section.trim()).join("\n\n");
 }
 

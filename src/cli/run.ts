@@ -18,7 +18,13 @@ import {
   TierOverrides,
   UsageMeter,
 } from "../llm/mod.ts";
-import { ContextManager, contextSettings, REMEMBER_HINT, rememberTool } from "../context/mod.ts";
+import {
+  ContextManager,
+  contextSettings,
+  REMEMBER_HINT,
+  rememberTool,
+  withCarryOver,
+} from "../context/mod.ts";
 import { createLogger } from "../log/mod.ts";
 import { conversationDir, denoMemoryFs, MemoryStore } from "../memory/mod.ts";
 import { createResolver } from "../net/mod.ts";
@@ -131,7 +137,13 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     maxToolRounds: config.agent.max_tool_rounds,
     maxMessageChars: config.agent.max_message_chars,
     name: config.agent.name,
-    memory,
+    // With carry-over, a session that ends (/new, idle timeout) is summarised into context.md.
+    memory: config.session.carry_over
+      ? withCarryOver(memory, context, {
+        isRoom: (jid) => config.rooms.some((room) => room.jid === jid),
+        log: log.child("context"),
+      })
+      : memory,
     llm,
     xmpp: {
       send: (action) => {

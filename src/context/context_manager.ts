@@ -37,6 +37,7 @@ export interface ContextMemory {
   append(ref: ConversationRef, entry: NewHistoryEntry): Promise<unknown>;
   readNote(jid: string, name: NoteFile): Promise<string | null>;
   appendNote(jid: string, name: NoteFile, text: string): Promise<void>;
+  clearNote(jid: string, name: NoteFile): Promise<boolean>;
 }
 
 /** The settings of {@linkcode ContextManager}, from `[llm]`, `[memory]` and `[[rooms]]`. */
@@ -95,6 +96,9 @@ interface Tally {
 }
 
 const DEFAULT_MAX_MESSAGES = 100;
+
+/** How a `context.md` written by carry-over begins. */
+const CARRY_OVER_HEADING = "# The previous session (summarised by the agent,";
 
 /**
  * The context of every conversation.
@@ -355,6 +359,41 @@ export class ContextManager {
     if (text === "") return 0;
     await this.#memory.appendNote(jid, "memory.md", text);
     return text.split("\n").filter((line) => line.startsWith("- ")).length;
+  }
+
+  /**
+   * Summarises a session that is ending (`session.carry_over`) into the conversation's
+   * `context.md`, which the next session's prompt reads. A `context.md` the agent did not
+   * write (a hand-kept or legacy profile) is left as it is.
+   *
+   * @returns Whether it was written.
+   */
+  async carryOver(ref: ConversationRef, room: boolean): Promise<boolean> {
+    const jid = typeof ref === "string" ? ref : ref.jid;
+    const entries = await this.read(ref);
+    const selection = selectWindow(entries, {
+      budget: Number.MAX_SAFE_INTEGER,
+      maxMessages: Number.MAX_SAFE_INTEGER,
+      tokens: () => 0,
+      summaryTokens: () => 0,
+    });
+    const messages = selection.visible.filter(isMessage);
+    if (messages.length === 0 && selection.summary === undefined) return false;
+    const existing = await this.#memory.readNote(jid, "context.md");
+    if (existing !== null && existing.trim() !== "" && !existing.startsWith(CARRY_OVER_HEADING)) {
+      this.#log.warn(
+        `Not carrying ${describeRef(ref)} over: its context.md was not written by the agent`,
+      );
+      return false;
+    }
+    const content = await summarise(this.#llm, selection.summary?.content, messages, { room });
+    await this.#memory.clearNote(jid, "context.md");
+    await this.#memory.appendNote(
+      jid,
+      "context.md",
+      `${CARRY_OVER_HEADING} ${this.#now().toISOString().slice(0, 10)})\n\n${content}\n`,
+    );
+    return true;
   }
 
   #correct(tokens: number): number {

@@ -20,3 +20,4 @@ export type { SummaryEntry } from "./summary_entry.ts";
 export { notesToAppend, parseFacts } from "./memory_notes.ts";
 export { summarise, transcript } from "./summariser.ts";
 export { REMEMBER_HINT, rememberTool } from "./remember_tool.ts";
+export { withCarryOver } from "./carry_over.ts";

@@ -109,7 +109,7 @@ export function createSingleClient(
         settings.max_tokens_per_request,
       );
       try {
-        const sent = withNote(request);
+        const sent = withNote(request, provider === "anthropic");
         const response = await retry((signal) => adapter.chat(sent, { max_tokens, signal }), {
           max_retries: settings.max_retries,
           timeout_ms,
@@ -164,16 +164,19 @@ function createAdapter(
 }
 
 /**
- * The request with its `note` as the last text block of the last user message: after every
- * part a prompt cache reuses (tools, system prompt, history), so a note that changes each turn
- * (the current time) costs no cache miss.
+ * The request with its `note` placed where it costs no cache miss. Anthropic caches on request
+ * up to breakpoints in the order tools → system → messages: the note goes last, as the last
+ * text block of the last user message, after every cached part. The other providers take no
+ * breakpoints: it goes at the end of the system prompt, where it always was.
  */
-function withNote(request: ChatRequest): ChatRequest {
+function withNote(request: ChatRequest, afterMessages: boolean): ChatRequest {
   const { note, ...rest } = request;
   if (note === undefined || note === "") return rest;
   const messages = [...rest.messages];
   const index = messages.findLastIndex((message) => message.role === "user");
-  if (index === -1) return { ...rest, system: `${rest.system}\n\n${note}` };
+  if (!afterMessages || index === -1) {
+    return { ...rest, system: rest.system === "" ? note : `${rest.system}\n\n${note}` };
+  }
   const last = messages[index]!;
   const blocks = typeof last.content === "string"
     ? (last.content === "" ? [] : [{ type: "text" as const, text: last.content }])

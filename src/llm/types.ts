@@ -51,8 +51,8 @@ export interface ChatRequest {
   cache?: CacheHints;
   /**
    * Context for this call only that changes from one call to the next (the current time):
-   * sent as the last text block of the last user message, after everything a prompt cache
-   * reuses.
+   * sent after everything a prompt cache reuses — on Anthropic the last text block of the last
+   * user message, elsewhere the end of the system prompt.
    */
   note?: string;
 }
