@@ -320,7 +320,9 @@ export class ContextManager {
     room: boolean,
   ): Promise<SummaryEntry> {
     const started = performance.now();
-    if (this.#settings.memoryFlush ?? true) await this.#flush(ref, old, room);
+    // In a room the flush is skipped: occupants' words never become the agent's own notes,
+    // which sit in the system prompt. The summary, which keeps who said what, carries them.
+    if ((this.#settings.memoryFlush ?? true) && !room) await this.#flush(ref, old);
     const content = await summarise(this.#llm, previous?.content, old, { room });
     const entry: SummaryEntry = {
       type: "summary",
@@ -338,10 +340,10 @@ export class ContextManager {
   }
 
   /** Appends the durable facts of the messages to `memory.md`; a failure only warns. */
-  async #flush(ref: ConversationRef, old: readonly MessageEntry[], room: boolean): Promise<void> {
+  async #flush(ref: ConversationRef, old: readonly MessageEntry[]): Promise<void> {
     const jid = typeof ref === "string" ? ref : ref.jid;
     try {
-      const facts = parseFacts(await extractFacts(this.#llm, old, { room }));
+      const facts = parseFacts(await extractFacts(this.#llm, old, { room: false }));
       await this.remember(jid, facts);
     } catch (error) {
       this.#log.warn(`Memory flush of ${describeRef(ref)} failed: ${describe(error)}`);

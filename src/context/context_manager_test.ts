@@ -204,3 +204,33 @@ Deno.test("ContextManager tells the cache share of a conversation", () => {
     );
   });
 });
+
+Deno.test("ContextManager compacts a room without writing its occupants' words to memory.md", async () => {
+  const w = world();
+  const ROOM = "dev@conference.localhost";
+  for (let n = 0; n < 30; n++) {
+    await w.memory.append(ROOM, {
+      type: "message",
+      role: "user",
+      content: `${long(n)} My cat is called Tom.`,
+      sender: n % 2 === 0 ? "alice@muc" : "mallory@muc",
+    });
+  }
+  const entries = await w.context.read(ROOM);
+  await w.context.select({
+    conversation: ROOM,
+    entries,
+    newEntries: 1,
+    system: "You are a test.",
+    tools: [],
+    room: true,
+    stored: Promise.resolve(),
+    render: (list) => historyMessages(list, { ownNick: "bot" }),
+  });
+  const summaries = (await w.memory.recent(ROOM, 100, { include: "all" })).filter(isSummaryEntry);
+  assertEquals(summaries.length, 1);
+  assertEquals(await w.memory.readNote(ROOM, "memory.md"), null);
+  const asked = w.llm.calls.map((call) => call.request.system);
+  assertTrue(asked.every((system) => !system.includes("durable facts worth remembering")));
+  assertIncludes(String(w.llm.calls[0]!.request.messages[0]!.content), "mallory:");
+});
