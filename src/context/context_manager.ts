@@ -24,7 +24,8 @@ import type {
   NewHistoryEntry,
   NoteFile,
 } from "../memory/mod.ts";
-import { notesToAppend, parseFacts } from "./memory_notes.ts";
+import { parseFacts } from "./memory_notes.ts";
+import { carrySessionOver, rememberFacts } from "./note_files.ts";
 import { type CutMark, selectWindow } from "./select_window.ts";
 import { extractFacts, summarise } from "./summariser.ts";
 import { latestSummary, type SummaryEntry } from "./summary_entry.ts";
@@ -96,9 +97,6 @@ interface Tally {
 }
 
 const DEFAULT_MAX_MESSAGES = 100;
-
-/** How a `context.md` written by carry-over begins. */
-const CARRY_OVER_HEADING = "# The previous session (summarised by the agent,";
 
 /**
  * The context of every conversation.
@@ -356,11 +354,7 @@ export class ContextManager {
    * @returns How many were new.
    */
   async remember(jid: string, facts: readonly string[]): Promise<number> {
-    const existing = (await this.#memory.readNote(jid, "memory.md")) ?? "";
-    const text = notesToAppend(existing, facts, this.#now());
-    if (text === "") return 0;
-    await this.#memory.appendNote(jid, "memory.md", text);
-    return text.split("\n").filter((line) => line.startsWith("- ")).length;
+    return await rememberFacts(this.#memory, jid, facts, this.#now());
   }
 
   /**
@@ -371,9 +365,7 @@ export class ContextManager {
    * @returns Whether it was written.
    */
   async carryOver(ref: ConversationRef, room: boolean): Promise<boolean> {
-    const jid = typeof ref === "string" ? ref : ref.jid;
-    const entries = await this.read(ref);
-    const selection = selectWindow(entries, {
+    const selection = selectWindow(await this.read(ref), {
       budget: Number.MAX_SAFE_INTEGER,
       maxMessages: Number.MAX_SAFE_INTEGER,
       tokens: () => 0,
@@ -381,21 +373,16 @@ export class ContextManager {
     });
     const messages = selection.visible.filter(isMessage);
     if (messages.length === 0 && selection.summary === undefined) return false;
-    const existing = await this.#memory.readNote(jid, "context.md");
-    if (existing !== null && existing.trim() !== "" && !existing.startsWith(CARRY_OVER_HEADING)) {
+    const written = await carrySessionOver(this.#memory, ref, {
+      summary: () => summarise(this.#llm, selection.summary?.content, messages, { room }),
+      now: this.#now(),
+    });
+    if (!written) {
       this.#log.warn(
         `Not carrying ${describeRef(ref)} over: its context.md was not written by the agent`,
       );
-      return false;
     }
-    const content = await summarise(this.#llm, selection.summary?.content, messages, { room });
-    await this.#memory.clearNote(jid, "context.md");
-    await this.#memory.appendNote(
-      jid,
-      "context.md",
-      `${CARRY_OVER_HEADING} ${this.#now().toISOString().slice(0, 10)})\n\n${content}\n`,
-    );
-    return true;
+    return written;
   }
 
   #correct(tokens: number): number {

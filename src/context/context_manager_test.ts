@@ -234,3 +234,17 @@ Deno.test("ContextManager compacts a room without writing its occupants' words t
   assertTrue(asked.every((system) => !system.includes("durable facts worth remembering")));
   assertIncludes(String(w.llm.calls[0]!.request.messages[0]!.content), "mallory:");
 });
+
+Deno.test("ContextManager.compactNow() summarises all but the last exchange, on demand", async () => {
+  const w = world({ dmBudget: 50_000 });
+  assertEquals(
+    await w.context.compactNow(JID, false),
+    "Nothing to compact: the history is already short.",
+  );
+  for (let n = 0; n < 6; n++) await turn(w, long(n));
+  assertEquals((await sessionMessages(w.memory)).filter(isSummaryEntry).length, 0);
+  assertIncludes(await w.context.compactNow(JID, false), "10 more messages summarised (10 in all)");
+  const summary = await w.context.summary(JID);
+  assertEquals([summary?.compacted_count, summary?.kept_count], [10, 2]);
+  assertIncludes((await w.context.statusLines(JID)).join("\n"), "Summarised: 10 messages");
+});
