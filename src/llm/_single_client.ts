@@ -164,23 +164,14 @@ function createAdapter(
 }
 
 /**
- * The request with its `note` placed where it costs no cache miss. Anthropic caches on request
- * up to breakpoints in the order tools → system → messages: the note goes last, as the last
- * text block of the last user message, after every cached part. The other providers take no
- * breakpoints: it goes at the end of the system prompt, where it always was.
+ * The request with its `note` placed where it costs no cache miss. The Anthropic adapter places
+ * it itself, after its cache breakpoints (the last text block of the last user message). The
+ * other providers take no breakpoints: it goes at the end of the system prompt, where the time
+ * always was.
  */
-function withNote(request: ChatRequest, afterMessages: boolean): ChatRequest {
+function withNote(request: ChatRequest, placedByAdapter: boolean): ChatRequest {
+  if (placedByAdapter) return request;
   const { note, ...rest } = request;
   if (note === undefined || note === "") return rest;
-  const messages = [...rest.messages];
-  const index = messages.findLastIndex((message) => message.role === "user");
-  if (!afterMessages || index === -1) {
-    return { ...rest, system: rest.system === "" ? note : `${rest.system}\n\n${note}` };
-  }
-  const last = messages[index]!;
-  const blocks = typeof last.content === "string"
-    ? (last.content === "" ? [] : [{ type: "text" as const, text: last.content }])
-    : last.content;
-  messages[index] = { ...last, content: [...blocks, { type: "text", text: note }] };
-  return { ...rest, messages };
+  return { ...rest, system: rest.system === "" ? note : `${rest.system}\n\n${note}` };
 }

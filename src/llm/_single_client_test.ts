@@ -57,3 +57,28 @@ for (const provider of ["ollama", "openai"] as const) {
     assert.deepEqual(body.messages.at(-1), { role: "user", content: "second" });
   });
 }
+
+Deno.test("anthropic: in a tool round the note is after the last breakpoint too", async () => {
+  await using fake = await startFakeLlm();
+  await createLlmClient(settings("anthropic", fake.url)).chat({
+    ...request,
+    messages: [
+      ...request.messages,
+      { role: "assistant", content: [{ type: "tool_use", id: "t1", name: "x", input: {} }] },
+      {
+        role: "user",
+        content: [{ type: "tool_result", tool_use_id: "t1", content: "42", is_error: false }],
+      },
+    ],
+    tools: [{ name: "x", description: "X", input_schema: { type: "object" } }],
+  });
+  const body = fake.requests.at(-1)!.body as {
+    messages: { content: { type: string; text?: string; cache_control?: unknown }[] }[];
+  };
+  const last = body.messages.at(-1)!.content;
+  assert.deepEqual(last.map((block) => [block.type, block.cache_control !== undefined]), [
+    ["tool_result", true],
+    ["text", false],
+  ]);
+  assert.equal(last[1]!.text, NOTE);
+});

@@ -65,6 +65,8 @@ export class AnthropicProvider implements ProviderAdapter {
       params.tool_choice = { type: request.tool_choice ?? "auto" };
     }
     if (request.cache !== undefined) markCacheBreakpoints(params, request.cache.stable_messages);
+    // After the breakpoints, so that the note is in no cached prefix (it changes every call).
+    if (request.note !== undefined && request.note !== "") appendNote(params, request.note);
     let message: Anthropic.Message;
     try {
       message = await this.#sdk.messages.create(params, { signal: options.signal });
@@ -142,6 +144,28 @@ function markCacheBreakpoints(
     } as Anthropic.ContentBlockParam;
     messages[index] = { ...message, content } as Anthropic.MessageParam;
   }
+}
+
+/** Adds a text block at the end of the last user message (or the system prompt, without one). */
+function appendNote(params: Anthropic.MessageCreateParamsNonStreaming, note: string): void {
+  const index = params.messages.findLastIndex((message) => message.role === "user");
+  const message = params.messages[index];
+  if (message === undefined) {
+    const system = typeof params.system === "string" ? params.system : "";
+    params.system = Array.isArray(params.system)
+      ? [...params.system, { type: "text", text: note }]
+      : system === ""
+      ? note
+      : `${system}\n\n${note}`;
+    return;
+  }
+  const content: Anthropic.ContentBlockParam[] = typeof message.content === "string"
+    ? (message.content === "" ? [] : [{ type: "text", text: message.content }])
+    : [...message.content];
+  params.messages[index] = {
+    ...message,
+    content: [...content, { type: "text", text: note }],
+  } as Anthropic.MessageParam;
 }
 
 function toWireMessage(message: ChatMessage): Anthropic.MessageParam {
