@@ -37,15 +37,22 @@ export function notesToAppend(existing: string, facts: readonly string[], date: 
 }
 
 /**
- * Facts from a model's answer: its list items, or its lines; `NONE` (or nothing) is none.
+ * Facts from a model's answer: its list items, or its lines; `NONE` (or nothing) is none. At
+ * most 20, each at most 300 characters (a longer line is not one fact, and is left out).
  *
  * @param answer The text the flush call returned.
  */
 export function parseFacts(answer: string): string[] {
   return answer.split("\n").map((line) => line.trim()).filter((line) =>
-    line !== "" && !/^none\.?$/i.test(line) && !line.startsWith("#")
-  );
+    line !== "" && !/^none\.?$/i.test(line) && !line.startsWith("#") &&
+    line.length <= MAX_FACT_CHARS
+  ).slice(0, MAX_FACTS);
 }
+
+/** The most facts one flush adds: an answer listing more is not a list of facts. */
+const MAX_FACTS = 20;
+/** The longest fact kept, in characters. */
+const MAX_FACT_CHARS = 300;
 
 function normalise(line: string): string {
   return line.replace(/^\s*(?:[-*•]|\d+[.)])\s*/, "").replaceAll(/\s+/g, " ").trim()

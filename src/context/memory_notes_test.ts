@@ -28,3 +28,9 @@ Deno.test("parseFacts() takes list lines and reads NONE as none", () => {
   assertEquals(parseFacts("NONE"), []);
   assertEquals(parseFacts("# Facts\n- a\n\n- b\n"), ["- a", "- b"]);
 });
+
+Deno.test("parseFacts() keeps at most 20 facts, none longer than 300 characters", () => {
+  const many = Array.from({ length: 30 }, (_, i) => `- fact ${i}`).join("\n");
+  assertEquals(parseFacts(many).length, 20);
+  assertEquals(parseFacts(`- ${"x".repeat(400)}\n- short`), ["- short"]);
+});

@@ -19,6 +19,9 @@ export interface SummariserOptions {
   maxTokens?: number;
 }
 
+/** The longest summary kept, in characters (about 2,000 tokens). */
+export const MAX_SUMMARY_CHARS = 8000;
+
 const SUMMARY_SYSTEM = [
   "You write the running summary of a chat between a person (or a group) and an AI assistant.",
   "The assistant will read your summary instead of the messages it replaces, so keep every",
@@ -59,7 +62,8 @@ export async function summarise(
   }, { tier: options.tier ?? "light" });
   const text = response.text.trim();
   if (text === "") throw new Error("The summary came back empty");
-  return text;
+  // A summary as long as what it replaces would undo the compaction.
+  return text.length <= MAX_SUMMARY_CHARS ? text : `${text.slice(0, MAX_SUMMARY_CHARS)}…`;
 }
 
 /**
