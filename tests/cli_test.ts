@@ -95,7 +95,7 @@ Deno.test("check prints the effective settings with secrets hidden; FLUUX_CONFIG
     const run = await cli(["check"], { env: { ...ENV, FLUUX_CONFIG: file, HOME: dir } });
     assertEquals(run.code, 0, run.stderr);
     assertIncludes(run.stdout, "xmpp.example.org");
-    assertIncludes(run.stdout, "max_history_messages = 20");
+    assertIncludes(run.stdout, "dm_history_token_budget = 50000");
     assertExcludes(run.stdout + run.stderr, SECRET);
     assertExcludes(run.stdout + run.stderr, "sk-ant-secret-key-123");
   } finally {

@@ -31,6 +31,7 @@ import { interleavedRoundTrips } from "./round_trips.ts";
 import { measureStartUp } from "./start_up.ts";
 import { summarize } from "./stats.ts";
 import { formatSearchFigures, searchBench } from "./search_bench.ts";
+import { contextBench, formatContextFigures } from "./context_bench.ts";
 
 const HELP = `Usage: deno task bench [--quick] [--json FILE]
 
@@ -57,6 +58,9 @@ Options:
   --json FILE   Also write every figure to FILE as one JSON object
   --search      Measure memory search instead (no Prosody): index build, query p50/p99,
                 keyword recall@5 and index size at 10k and 100k chunks (--quick: 2k and 10k)
+  --context     Measure the context instead (no Prosody): prompt-cache share over 20 turns and
+                over 100 compacting turns, input tokens per turn with and without
+                compaction, the time of a compaction (--quick: 50 turns)
   -h, --help    Show this text
 
 Needs prosody, prosodyctl and openssl on PATH (sh scripts/ensure_test_deps.sh installs them).
@@ -69,14 +73,16 @@ interface Args {
   quick: boolean;
   json: string | undefined;
   search: boolean;
+  context: boolean;
 }
 
 function parseArgs(args: string[]): Args | string {
-  const parsed: Args = { quick: false, json: undefined, search: false };
+  const parsed: Args = { quick: false, json: undefined, search: false, context: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--quick") parsed.quick = true;
     else if (arg === "--search") parsed.search = true;
+    else if (arg === "--context") parsed.context = true;
     else if (arg === "--json") {
       const file = args[++i];
       if (file === undefined || file.startsWith("-")) return "--json needs a file name";
@@ -336,6 +342,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const started = performance.now();
   if (args.search) return await runSearchBench(args, started);
+  if (args.context) return await runContextBench(args, started);
   let report: BenchReport;
   try {
     report = await run(args);
@@ -363,6 +370,18 @@ async function runSearchBench(args: Args, started: number): Promise<number> {
     hybrid: true,
   });
   console.log(formatSearchFigures(figures));
+  console.log(`\nTotal bench time: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  if (args.json !== undefined) {
+    await Deno.writeTextFile(args.json, JSON.stringify(figures, null, 2) + "\n");
+    console.log(`Figures written to ${args.json}`);
+  }
+  return 0;
+}
+
+/** `--context`: the context figures (see `context_bench.ts`). */
+async function runContextBench(args: Args, started: number): Promise<number> {
+  const figures = await contextBench({ quick: args.quick });
+  console.log(formatContextFigures(figures, args.quick ? 50 : 100));
   console.log(`\nTotal bench time: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   if (args.json !== undefined) {
     await Deno.writeTextFile(args.json, JSON.stringify(figures, null, 2) + "\n");

@@ -69,6 +69,8 @@ export function executeCommand(
     rights,
     memory: options.memory,
     status: options.status,
+    ...(options.conversation === undefined ? {} : { conversation: options.conversation }),
+    room: context.membership.isRoom(jid),
     now: options.now,
     sendRaw: (xml) => {
       const error = options.xmpp.validateRaw?.(xml);

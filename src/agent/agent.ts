@@ -12,6 +12,7 @@ import {
   type Command,
   type CommandMemory,
   CommandRegistry,
+  type ConversationControl,
 } from "../commands/mod.ts";
 import type { CommandDirectory, MessageEvent, RosterItem, XmppAction } from "../xmpp/mod.ts";
 import type { AttachmentIntake } from "./attachment_intake.ts";
@@ -60,6 +61,8 @@ export interface AgentOptions extends Omit<TurnContext, "memory" | "send">, Memb
   xmpp: AgentXmpp;
   /** Facts for `/status`. */
   status: () => AgentStatus;
+  /** The conversations' context, for `/status`, `/context` and `/compact`. */
+  conversation?: ConversationControl;
   /** Bare JIDs allowed to use developer commands. @default {[]} */
   devJids?: readonly string[];
   /** Bare JIDs allowed admin commands (`agent.admin_jids`). @default {[]} */

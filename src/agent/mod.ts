@@ -17,7 +17,7 @@ export type { Rights } from "./decide.ts";
 export type { MembershipOptions, RoomSettings } from "./membership.ts";
 export { checkSender } from "./policy.ts";
 export type { PolicyDecision, PolicyRules } from "./policy.ts";
-export { buildSystemPrompt } from "./system_prompt.ts";
+export { buildSystemPrompt, currentTimeNote } from "./system_prompt.ts";
 export { runTurn, userFacingError } from "./turn.ts";
 export type { TurnContext, TurnMemory } from "./turn.ts";
 export type { TurnPersona } from "./turn_persona.ts";

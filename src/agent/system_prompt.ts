@@ -1,7 +1,9 @@
 /**
  * System prompt assembly: identity, personality and instructions (each from the
  * conversation's folder, else the global one, else a default), then what the agent knows
- * about the user, its memory notes, the active persona's background and the current date.
+ * about the user, its memory notes and the active persona's background. Nothing in it changes
+ * from one turn to the next, so that a prompt cache can reuse it: the current time goes with the
+ * new message instead ({@linkcode currentTimeNote}).
  *
  * @module
  */
@@ -11,8 +13,6 @@ import type { PromptParts } from "../memory/mod.ts";
 export interface SystemPromptOptions {
   /** The agent's name. */
   name: string;
-  /** The current time. */
-  now: Date;
 }
 
 /**
@@ -20,11 +20,11 @@ export interface SystemPromptOptions {
  *
  * @example
  * ```ts
- * buildSystemPrompt({ user: "Alice, likes tea" }, { name: "Fluux Agent", now: new Date() });
+ * buildSystemPrompt({ user: "Alice, likes tea" }, { name: "Fluux Agent" });
  * ```
  */
 export function buildSystemPrompt(parts: PromptParts, options: SystemPromptOptions): string {
-  const { name, now } = options;
+  const { name } = options;
   const sections = [
     parts.identity ?? defaultIdentity(name),
     parts.personality ?? DEFAULT_PERSONALITY,
@@ -33,8 +33,20 @@ export function buildSystemPrompt(parts: PromptParts, options: SystemPromptOptio
   if (parts.user) sections.push(`## About the user\n${parts.user}`);
   if (parts.memory) sections.push(`## Your notes about this conversation\n${parts.memory}`);
   if (parts.context) sections.push(`## Background\n${parts.context}`);
-  sections.push(`Current date and time: ${formatNow(now)}.`);
+  if (parts.previous) sections.push(`## The previous session\n${parts.previous}`);
   return sections.map((section) => section.trim()).join("\n\n");
+}
+
+/**
+ * The current time, as a note the turn adds to the new message (after every cached part).
+ *
+ * @example
+ * ```ts
+ * currentTimeNote(new Date("2026-11-27T09:15:00Z")); // "[Current date and time: Friday 2026-11-27, 09:15 UTC]"
+ * ```
+ */
+export function currentTimeNote(now: Date): string {
+  return `[Current date and time: ${formatNow(now)}]`;
 }
 
 function defaultIdentity(name: string): string {

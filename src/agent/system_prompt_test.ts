@@ -1,13 +1,17 @@
 import { assertEquals, assertExcludes, assertIncludes } from "../../tests/support/assert.ts";
-import { buildSystemPrompt } from "./system_prompt.ts";
+import { buildSystemPrompt, currentTimeNote } from "./system_prompt.ts";
 
 const now = new Date("2026-11-27T09:15:00Z");
 
-Deno.test("buildSystemPrompt() uses defaults naming the agent and the date", () => {
-  const prompt = buildSystemPrompt({}, { name: "Fluux Agent", now });
+Deno.test("buildSystemPrompt() uses defaults naming the agent, and no time", () => {
+  const prompt = buildSystemPrompt({}, { name: "Fluux Agent" });
   assertIncludes(prompt, "You are Fluux Agent");
-  assertIncludes(prompt, "Friday 2026-11-27, 09:15 UTC");
+  assertExcludes(prompt, "2026");
   assertExcludes(prompt, "About the user");
+});
+
+Deno.test("currentTimeNote() gives the weekday, date and minute in UTC", () => {
+  assertEquals(currentTimeNote(now), "[Current date and time: Friday 2026-11-27, 09:15 UTC]");
 });
 
 Deno.test("buildSystemPrompt() puts custom parts, the profile and the notes in order", () => {
@@ -19,7 +23,7 @@ Deno.test("buildSystemPrompt() puts custom parts, the profile and the notes in o
       user: "Alice, a gardener.",
       memory: "Asked about roses.",
     },
-    { name: "ignored", now },
+    { name: "ignored" },
   );
   const order = [
     "You are Jeeves.",

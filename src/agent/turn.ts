@@ -27,9 +27,10 @@ import type { XmppAction } from "../xmpp/mod.ts";
 import { answerParts, DEFAULT_MAX_ANSWER_CHARS } from "./answer_parts.ts";
 import { describeLlmStats, describeRef, handledPrefix, type LlmStats } from "./handled_line.ts";
 import { historyMessages } from "./history_messages.ts";
-import { buildSystemPrompt } from "./system_prompt.ts";
+import { buildSystemPrompt, currentTimeNote } from "./system_prompt.ts";
 import { promptWithPersona, type TurnPersona, withPersona } from "./turn_persona.ts";
 import { REACT_DEFINITION, REACT_TOOL, TurnReactions } from "./react_tool.ts";
+import type { TurnWindow } from "./turn_window.ts";
 
 /** The memory operations a turn uses. */
 export interface TurnMemory {
@@ -94,8 +95,13 @@ export interface TurnContext {
   send: (action: XmppAction) => void;
   log: Logger;
   now: () => Date;
-  /** How many recent messages the LLM sees. */
+  /** How many recent messages the LLM sees, without a context window. */
   maxHistoryMessages: number;
+  /**
+   * The history under a token budget, compaction and prompt caching (see `src/context/`);
+   * without it the LLM sees the last `maxHistoryMessages` messages.
+   */
+  contextWindow?: TurnWindow;
   /** Largest answer, in tokens. */
   maxTokens: number;
   /** Idle time after which the next message starts a new session; 0 = never. */
@@ -250,7 +256,8 @@ export async function runTurn(input: TurnInput, agent: TurnContext): Promise<voi
     // to disk) runs alongside the LLM call instead of before it. No reply goes out before the
     // entry is on disk, so a failed call still loses nothing.
     [earlier, [parts, persona]] = await Promise.all([
-      memory.recent(conversation, context.maxHistoryMessages, { include: "all" }),
+      context.contextWindow?.read(conversation) ??
+        memory.recent(conversation, context.maxHistoryMessages, { include: "all" }),
       promptWithPersona(input.promptJid, context),
     ]);
     context = withPersona(agent, persona);
@@ -278,25 +285,42 @@ export async function runTurn(input: TurnInput, agent: TurnContext): Promise<voi
     const entries = input.entry === undefined
       ? earlier
       : [...earlier, { ...input.entry, ts: now().toISOString() } as HistoryEntry];
-    const messages = historyMessages(entries, {
-      limit: context.maxHistoryMessages,
-      ...(input.ownNick === undefined ? {} : { ownNick: input.ownNick }),
-    });
-    if (input.prompt !== undefined) messages.push({ role: "user", content: input.prompt });
-    if (input.attachments !== undefined && input.attachments.length > 0) {
-      attachTo(messages, input.attachments);
-    }
     const tools = [
       ...(input.tools === false ? [] : context.tools?.definitions() ?? []),
       ...(reactions === undefined ? [] : [REACT_DEFINITION]),
     ];
     const notes = tools.flatMap((tool) => context.toolNotes?.[tool.name] ?? []);
+    // Cached, the prompt must not change every minute: the time then goes with the new message.
+    const caching = context.contextWindow?.promptCache === true;
     const system = [
-      buildSystemPrompt(parts, { name: context.name, now: now() }),
+      buildSystemPrompt(parts, { name: context.name }),
       input.situation,
       tools.length > 0 ? UNTRUSTED_CONTENT_NOTICE : undefined,
       ...notes,
+      caching ? undefined : currentTimeNote(now()),
     ].filter((part) => part !== undefined).join("\n\n");
+    const render = (list: readonly HistoryEntry[], limit?: number) =>
+      historyMessages(list, {
+        ...(limit === undefined ? {} : { limit }),
+        ...(input.ownNick === undefined ? {} : { ownNick: input.ownNick }),
+      });
+    const { messages, stable } = context.contextWindow === undefined
+      ? { messages: render(entries, context.maxHistoryMessages), stable: undefined }
+      : await context.contextWindow.select({
+        conversation,
+        entries,
+        newEntries: input.entry === undefined && input.prompt !== undefined ? 0 : 1,
+        system,
+        tools,
+        room: input.reply.messageType === "groupchat",
+        stored,
+        render: (list) => render(list),
+      });
+    if (input.prompt !== undefined) messages.push({ role: "user", content: input.prompt });
+    if (input.attachments !== undefined && input.attachments.length > 0) {
+      attachTo(messages, input.attachments);
+    }
+    const cache = caching && stable !== undefined ? stable : undefined;
     const [reply] = await Promise.all([
       converse(
         {
@@ -309,6 +333,7 @@ export async function runTurn(input: TurnInput, agent: TurnContext): Promise<voi
           sender: input.sender,
           reactions,
           reply: input.reply,
+          cache,
         },
         context,
       ),
@@ -433,6 +458,8 @@ async function converse(
     /** The `react` calls of this turn, when the tool is offered. */
     reactions: TurnReactions | undefined;
     reply: ReplyTarget;
+    /** The stable history's length, when the request carries prompt-cache hints. */
+    cache?: number | undefined;
   },
   context: TurnContext,
 ): Promise<string> {
@@ -459,7 +486,12 @@ async function converse(
         messages,
         max_tokens: context.maxTokens,
         ...(tools.length > 0 ? { tools, tool_choice: toolChoice } : {}),
+        // The time changes every minute: it goes after every part a prompt cache reuses.
+        ...(turn.cache === undefined
+          ? {}
+          : { cache: { stable_messages: turn.cache }, note: currentTimeNote(now()) }),
       }, { tier, conversation: jid, purpose: "turn" });
+      context.contextWindow?.observe(conversation, { system, messages, tools }, response);
       stats.inputTokens += response.usage.input_tokens;
       stats.outputTokens += response.usage.output_tokens;
       return response;

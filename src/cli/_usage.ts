@@ -5,7 +5,12 @@
  *
  * @module
  */
-import { buildSystemPrompt, type ToolRunner, type TurnMemory } from "../agent/mod.ts";
+import {
+  buildSystemPrompt,
+  currentTimeNote,
+  type ToolRunner,
+  type TurnMemory,
+} from "../agent/mod.ts";
 import { type Command, usageCommands } from "../commands/mod.ts";
 import type { LoadedConfig } from "../config/mod.ts";
 import type { LlmClient, TierModels } from "../llm/mod.ts";
@@ -112,10 +117,9 @@ export function spawnAgentTool(
     agents: settings.agents,
     tools,
     parentPrompt: async (jid) =>
-      buildSystemPrompt(await parts.memory.promptParts(jid), {
-        name: agent.name,
-        now: new Date(),
-      }),
+      `${buildSystemPrompt(await parts.memory.promptParts(jid), { name: agent.name })}\n\n${
+        currentTimeNote(new Date())
+      }`,
     personaPrompt: (id) => personaPrompt(loaded.dataDir, id),
     maxConcurrent: agent.max_concurrent_subagents,
     timeoutSecs: agent.subagent_timeout,

@@ -8,7 +8,7 @@
 import { Agent, ContactBook, RoomBook, sendFileTool, toolSet } from "../agent/mod.ts";
 import { AttachmentDownloader, AttachmentIntake } from "../attachments/mod.ts";
 import { type LoadedConfig, secretScrubber, serverDomain } from "../config/mod.ts";
-import { memoryCommands, scheduleCommands, tierCommands } from "../commands/mod.ts";
+import { compactCommand, memoryCommands, scheduleCommands, tierCommands } from "../commands/mod.ts";
 import { createMemorySearch, MEMORY_SEARCH_HINT, MemoryTools } from "../search/mod.ts";
 import { scheduleFile, Scheduler, scheduleTools } from "../scheduler/mod.ts";
 import {
@@ -18,6 +18,13 @@ import {
   TierOverrides,
   UsageMeter,
 } from "../llm/mod.ts";
+import {
+  ContextManager,
+  contextSettings,
+  REMEMBER_HINT,
+  rememberTool,
+  withCarryOver,
+} from "../context/mod.ts";
 import { createLogger } from "../log/mod.ts";
 import { conversationDir, denoMemoryFs, MemoryStore } from "../memory/mod.ts";
 import { createResolver } from "../net/mod.ts";
@@ -64,7 +71,23 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     ...(search === undefined ? {} : { onChange: (change) => search.onMemoryChange(change) }),
     durability: config.memory.fsync ? "datasync" : "none",
     // Room for the history a turn reads plus the tool entries between its messages.
-    cacheEntries: Math.max(200, config.llm.max_history_messages * 4),
+    cacheEntries: Math.max(200, (config.llm.max_history_messages ?? 100) * 4),
+  });
+  const { settings, knownWindow } = contextSettings(config);
+  if (!knownWindow) {
+    log.warn(
+      `The context window of ${config.llm.default} is not known: assuming ` +
+        `${settings.contextWindow} tokens (set llm.context_windows to tell it)`,
+    );
+  }
+  const usageParts = await setUpUsage(loaded, llm, log.child("usage"));
+  // Summaries and flushes go through the usage ledger: they count against the quota too.
+  const context = new ContextManager({
+    memory,
+    llm: usageParts.llm,
+    log: log.child("context"),
+    now: () => new Date(),
+    settings,
   });
   const inbox = await openInbox(loaded);
   const personas = await setUpPersonas(loaded, log.child("personas"));
@@ -96,7 +119,6 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     missedRunGraceMs: config.agent.missed_run_grace_mins * 60_000,
     maxPerConversation: config.agent.max_schedules,
   });
-  const usageParts = await setUpUsage(loaded, llm, log.child("usage"));
   const memoryTools = search === undefined ? undefined : new MemoryTools(search);
   const tools = toolSet(
     skills.tools,
@@ -119,6 +141,7 @@ export async function run(loaded: LoadedConfig): Promise<number> {
         send: (action) => connection.send(action),
       })
       : undefined,
+    rememberTool(context),
   );
   const agent = new Agent({
     ...(attachments === undefined ? {} : { attachments }),
@@ -127,14 +150,20 @@ export async function run(loaded: LoadedConfig): Promise<number> {
       ...tierCommands(tiers),
       ...usageParts.commands,
       ...scheduleCommands(scheduler),
-      ...(search === undefined
-        ? []
-        : memoryCommands(search, { warn: (line) => log.child("search").warn(line) })),
+      ...memoryCommands(search, {
+        warn: (line) => log.child("search").warn(line),
+        notes: {
+          read: (jid) => memory.readNote(jid, "memory.md"),
+          clear: (jid) => memory.clearNote(jid, "memory.md"),
+        },
+      }),
+      compactCommand,
       ...personas.commands,
     ],
     persona: personas.persona,
     dialogue: personas.dialogue,
-    toolNotes: { memory_search: MEMORY_SEARCH_HINT },
+    conversation: context,
+    toolNotes: { memory_search: MEMORY_SEARCH_HINT, remember: REMEMBER_HINT },
     tierFor: (conversation, own) => tiers.tierFor(conversation, own),
     quota: usageParts.quota,
     ...(tools === undefined ? {} : { tools }),
@@ -142,7 +171,13 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     maxMessageChars: config.agent.max_message_chars,
     maxAnswerChars: config.agent.max_answer_chars,
     name: config.agent.name,
-    memory,
+    // With carry-over, a session that ends (/new, idle timeout) is summarised into context.md.
+    memory: config.session.carry_over
+      ? withCarryOver(memory, context, {
+        isRoom: (jid) => config.rooms.some((room) => room.jid === jid),
+        log: log.child("context"),
+      })
+      : memory,
     llm: usageParts.llm,
     xmpp: {
       send: (action) => {
@@ -192,7 +227,8 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     inbox: inbox.inbox,
     log: log.child("agent"),
     now: () => new Date(),
-    maxHistoryMessages: config.llm.max_history_messages,
+    maxHistoryMessages: config.llm.max_history_messages ?? 20,
+    contextWindow: context,
     maxTokens: config.llm.max_tokens_per_request,
     idleTimeoutMs: config.session.idle_timeout_mins * 60_000,
     status: () => ({

@@ -56,6 +56,21 @@ export interface AgentStatus {
   };
 }
 
+/**
+ * The context of a conversation as commands see it (`ContextManager` in `src/context/`):
+ * what `/status`, `/context` and `/compact` tell and do.
+ */
+export interface ConversationControl {
+  /** Lines for `/status`: the cache share and the compaction of this session. */
+  statusLines(session: SessionRef): Promise<string[]>;
+  /** The newest summary of the session, when there is one. */
+  summary(
+    session: SessionRef,
+  ): Promise<{ content: string; compacted_count: number; ts: string } | undefined>;
+  /** Compacts the session now; what was done, for the person. */
+  compactNow(session: SessionRef, room: boolean): Promise<string>;
+}
+
 /** What a command runs with. */
 export interface CommandContext {
   /** The conversation: the sender's bare JID, or the room. */
@@ -74,6 +89,10 @@ export interface CommandContext {
   args: string;
   memory: CommandMemory;
   status: () => AgentStatus;
+  /** The conversation's context (budget, summary, cache), when the agent keeps one. */
+  conversation?: ConversationControl;
+  /** Whether the command came from a room. @default {false} */
+  room?: boolean;
   now: () => Date;
   /** Every registered command, for `/help`. */
   commands: readonly Command[];

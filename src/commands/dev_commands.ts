@@ -24,14 +24,24 @@ export const debugCommand: Command = {
   },
 };
 
-/** `/context`: the user's profile file as the LLM sees it. */
+/** `/context`: the user's profile file and the session's summary, as the LLM sees them. */
 export const contextCommand: Command = {
   name: "context",
-  summary: "Show the profile (user.md) the LLM sees for this conversation",
+  summary: "Show the profile (user.md) and the summary the LLM sees for this conversation",
   dev: true,
-  async run({ jid, memory }) {
+  async run({ jid, session, memory, conversation }) {
     const { user } = await memory.promptParts(jid);
-    return user === undefined ? "No profile: user.md (or context.md) is empty or missing." : user;
+    const profile = user === undefined
+      ? "No profile: user.md (or context.md) is empty or missing."
+      : user;
+    if (conversation === undefined) return profile;
+    const summary = await conversation.summary(session);
+    return [
+      profile,
+      summary === undefined
+        ? "No summary: no message of this session is compacted."
+        : `Summary of ${summary.compacted_count} messages (${summary.ts}):\n${summary.content}`,
+    ].join("\n\n");
   },
 };
 

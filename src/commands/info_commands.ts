@@ -29,12 +29,13 @@ export const helpCommand: Command = {
 export const statusCommand: Command = {
   name: "status",
   summary: "Show uptime, connection mode, LLM and this conversation's counts",
-  async run({ session, memory, status, now }) {
+  async run({ session, memory, status, now, conversation }) {
     const info = status();
     const last = info.usage.last_answer;
-    const [messages, archived] = await Promise.all([
+    const [messages, archived, context] = await Promise.all([
       memory.messageCount(session),
       memory.archivedSessions(session),
+      conversation?.statusLines(session) ?? [],
     ]);
     return [
       `Uptime: ${formatDuration(now().getTime() - info.startedAt.getTime())}`,
@@ -47,6 +48,7 @@ export const statusCommand: Command = {
       `LLM usage since start: ${info.usage.calls} calls, ` +
       `${info.usage.input_tokens} input / ${info.usage.output_tokens} output tokens`,
       `This session: ${messages} messages`,
+      ...context,
       `Archived sessions: ${archived}`,
     ].join("\n");
   },

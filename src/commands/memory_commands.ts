@@ -1,7 +1,9 @@
 /**
- * Memory commands: `/memory search <query>` runs the same search as the `memory_search`
- * tool, for the person, without an LLM call; `/memory share <text>` adds a fact to shared
- * memory for a contributor. The conversation and the sender come from the runtime.
+ * Memory commands: `/memory` shows the conversation's `memory.md` (the facts the agent keeps,
+ * in every prompt) and `/memory clear` empties it; `/memory search <query>` runs the same
+ * search as the `memory_search` tool, for the person, without an LLM call; `/memory share
+ * <text>` adds a fact to shared memory for a contributor. The conversation and the sender come
+ * from the runtime.
  *
  * @module
  */
@@ -29,17 +31,28 @@ export interface MemoryCommandSearch {
   readonly sharing: boolean;
 }
 
+/** A conversation's `memory.md`. */
+export interface MemoryNotes {
+  /** Its text, `null` when missing. */
+  read(jid: string): Promise<string | null>;
+  /** Removes it; whether there was one. */
+  clear(jid: string): Promise<boolean>;
+}
+
 /** Options of {@linkcode memoryCommands}. */
 export interface MemoryCommandsOptions {
   /** Where a failure the person is not shown goes (the agent's log). @default {no-op} */
   warn?: (message: string) => void;
+  /** The notes `/memory` shows and `/memory clear` empties. @default {none} */
+  notes?: MemoryNotes;
 }
 
 /** Longest result text shown in a chat message. */
 const SHOWN_CHARS = 600;
 
-const USAGE = "Usage: /memory search <words> — search this conversation's memory and the " +
+const SEARCH_USAGE = "/memory search <words> — search this conversation's memory and the " +
   "shared notes; /memory share <fact> — add a fact to shared memory (contributors only)";
+const NOTES_USAGE = "/memory — show what I keep in memory.md; /memory clear — empty it";
 
 /**
  * The `/memory` command over a memory search.
@@ -50,17 +63,37 @@ const USAGE = "Usage: /memory search <words> — search this conversation's memo
  * ```
  */
 export function memoryCommands(
-  search: MemoryCommandSearch,
+  search: MemoryCommandSearch | undefined,
   options: MemoryCommandsOptions = {},
 ): Command[] {
   const warn = options.warn ?? (() => {});
+  const { notes } = options;
+  if (search === undefined && notes === undefined) return [];
+  const usage = `Usage: ${
+    [notes === undefined ? undefined : NOTES_USAGE, search === undefined ? undefined : SEARCH_USAGE]
+      .filter((part) => part !== undefined).join("; ")
+  }`;
   return [{
     name: "memory",
-    summary: "Search this conversation's memory (/memory search <words>)" +
-      (search.sharing ? ", or add to shared memory (/memory share <fact>)" : ""),
+    summary: [
+      notes === undefined
+        ? undefined
+        : "Show or clear what the agent keeps (/memory, /memory clear)",
+      search === undefined
+        ? undefined
+        : "search this conversation's memory (/memory search <words>)" +
+          (search.sharing ? ", or add to shared memory (/memory share <fact>)" : ""),
+    ].filter((part) => part !== undefined).join("; ").replace(/^./, (first) => first.toUpperCase()),
     args: {
-      label: search.sharing ? "search <words>, or share <fact>" : "search <words>",
-      required: true,
+      label: [
+        notes === undefined ? undefined : "clear",
+        search === undefined
+          ? undefined
+          : search.sharing
+          ? "search <words>, or share <fact>"
+          : "search <words>",
+      ].filter((part) => part !== undefined).join(", or "),
+      required: notes === undefined,
     },
     async run({ jid, sender, args, rights }) {
       // As with the tools: in a room, only occupants whose real JID is allowed.
@@ -71,9 +104,24 @@ export function memoryCommands(
       const match = /^(\S+)\s*([\s\S]*)$/.exec(args);
       const action = match?.[1]?.toLowerCase();
       const rest = match?.[2]?.trim() ?? "";
-      if (action === "search" && rest !== "") return await runSearch(search, jid, rest, warn);
-      if (action === "share" && rest !== "") return await runShare(search, sender, rest, warn);
-      return USAGE;
+      if (notes !== undefined && action === undefined) {
+        const text = await notes.read(jid);
+        return text === null || text.trim() === ""
+          ? "memory.md is empty: I keep no notes about this conversation yet."
+          : `memory.md:\n${text.trimEnd()}`;
+      }
+      if (notes !== undefined && action === "clear" && rest === "") {
+        return await notes.clear(jid)
+          ? "Done: memory.md is empty now."
+          : "memory.md was already empty.";
+      }
+      if (search !== undefined && action === "search" && rest !== "") {
+        return await runSearch(search, jid, rest, warn);
+      }
+      if (search !== undefined && action === "share" && rest !== "") {
+        return await runShare(search, sender, rest, warn);
+      }
+      return usage;
     },
   }];
 }

@@ -137,3 +137,42 @@ Deno.test("/memory in a room answers only an occupant whose real JID is allowed"
   assertIncludes(reply, "only an occupant whose real JID is allowed");
   assertEquals(calls, []);
 });
+
+Deno.test("/memory shows memory.md and /memory clear empties it, search still working", async () => {
+  let text: string | null = "## 2026-12-01\n- Alice's cat is called Tom\n";
+  const calls: string[] = [];
+  const notes = {
+    read: () => Promise.resolve(text),
+    clear: () => {
+      const had = text !== null;
+      text = null;
+      return Promise.resolve(had);
+    },
+  };
+  const registry = new CommandRegistry(memoryCommands(fakeSearch(calls), { notes }));
+  const exec = (line: string) =>
+    registry.execute(parseCommandLine(line)!, {
+      jid: "alice@localhost",
+      session: "alice@localhost",
+      rights: { dev: false, erase: true },
+      sendRaw: () => undefined,
+      memory: {} as CommandMemory,
+      now: () => new Date(),
+      status: () => ({
+        startedAt: new Date(),
+        mode: "client",
+        provider: "ollama",
+        model: "m",
+        usage: { calls: 0, input_tokens: 0, output_tokens: 0 },
+      }),
+    });
+  assertIncludes(await exec("/memory"), "- Alice's cat is called Tom");
+  assertEquals(await exec("/memory clear"), "Done: memory.md is empty now.");
+  assertIncludes(await exec("/memory"), "memory.md is empty");
+  assertEquals(await exec("/memory clear"), "memory.md was already empty.");
+  assertIncludes(await exec("/memory search boat"), "Found in memory");
+  assertEquals(calls, ["search alice@localhost boat 5"]);
+  // Without search, /memory still shows and clears the notes.
+  const [alone] = memoryCommands(undefined, { notes });
+  assertEquals(alone!.summary, "Show or clear what the agent keeps (/memory, /memory clear)");
+});

@@ -19,8 +19,10 @@ export type {
   CommandContext,
   CommandMemory,
   CommandRights,
+  ConversationControl,
   SessionRef,
 } from "./command.ts";
+export { compactCommand } from "./compact_command.ts";
 export { formatDuration } from "./info_commands.ts";
 export { tierCommands } from "./tier_commands.ts";
 export { usageCommands } from "./usage_commands.ts";
@@ -31,6 +33,7 @@ export {
   memoryCommands,
   type MemoryCommandSearch,
   type MemoryCommandsOptions,
+  type MemoryNotes,
 } from "./memory_commands.ts";
 
 /** The commands every agent has, in the order `/help` lists them. */

@@ -103,7 +103,17 @@ export const llmTable = table({
   api_key: text().optional(),
   host: httpUrl().optional(),
   max_tokens_per_request: integer(1).default(4096),
-  max_history_messages: integer(1).default(20),
+  // The history is a token budget; a message count is only an extra cap when given.
+  dm_history_token_budget: integer(1000).default(50_000),
+  muc_history_token_budget: integer(1000).default(80_000),
+  max_history_messages: integer(1).optional(),
+  /** Tokens held by models the agent does not know, by `provider:model`. */
+  context_windows: z.record(
+    z.string(),
+    integer(1024),
+    { error: 'expected a table of context windows, like { "ollama:mymodel" = 32768 }' },
+  ).default({}),
+  prompt_cache: z.boolean({ error: "expected true or false" }).default(true),
   timeout_secs: integer(1).default(120),
   max_retries: integer(0, 10).default(2),
   agents: llmAgentsTable.default({}),

@@ -41,7 +41,10 @@ Deno.test("loadConfig() fills in every default", async () => {
       tiers: {},
       providers: { ollama: { host: "http://localhost:11434" } },
       max_tokens_per_request: 4096,
-      max_history_messages: 20,
+      dm_history_token_budget: 50_000,
+      muc_history_token_budget: 80_000,
+      context_windows: {},
+      prompt_cache: true,
       timeout_secs: 120,
       max_retries: 2,
       agents: {},
@@ -65,6 +68,8 @@ Deno.test("loadConfig() fills in every default", async () => {
     memory: {
       path: "./data/memory",
       fsync: false,
+      compaction: true,
+      memory_flush: true,
       search: {
         enabled: false,
         provider: "none",
@@ -78,7 +83,7 @@ Deno.test("loadConfig() fills in every default", async () => {
       shared: { contributors: [] },
     },
     keepalive: { enabled: true, ping_interval_secs: 60, ping_timeout_secs: 10 },
-    session: { idle_timeout_mins: 0 },
+    session: { idle_timeout_mins: 0, carry_over: false },
     proactive: { greet_on_login: false, deliver_when_online: true },
     log: { level: "info" },
     rooms: [],
@@ -275,8 +280,22 @@ Deno.test("loadConfig() lists the allowed keys when no key is close", async () =
   assert.equal(
     error.message,
     'Invalid config "config/agent.toml": memory.directory: unknown key; allowed keys: path, ' +
-      "fsync, search, shared",
+      "fsync, compaction, memory_flush, search, shared",
   );
+});
+
+Deno.test("loadConfig() names the key of a wrong token budget", async () => {
+  const error = await rejection(
+    loadToml(
+      MINIMAL_TOML.replace("[llm]", "[llm]\ndm_history_token_budget = 10") +
+        '\n[[rooms]]\njid = "dev@conference.localhost"\nhistory_token_budget = "big"\n',
+    ),
+  );
+  assert.ok(error instanceof ConfigError);
+  assert.deepEqual(error.issues.map((issue) => issue.key).sort(), [
+    "llm.dm_history_token_budget",
+    "rooms[0].history_token_budget",
+  ]);
 });
 
 Deno.test("loadConfig() requires the component keys in component mode", async () => {

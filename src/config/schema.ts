@@ -207,6 +207,8 @@ const sharedSchema = table({
 const memorySchema = table({
   path: text().default("./data/memory"),
   fsync: bool().default(false),
+  compaction: bool().default(true),
+  memory_flush: bool().default(true),
   search: searchSchema.prefault({}),
   shared: sharedSchema.prefault({}),
 }).check((context) => {
@@ -276,6 +278,7 @@ const roomSchema = table({
   // Answer mentions the agent missed while away (read from the room's archive or history).
   answer_missed: bool().default(false),
   tools: z.enum(ROOM_TOOLS, { error: oneOf(ROOM_TOOLS) }).default("allowed"),
+  history_token_budget: integer(1000).optional(),
   create: roomCreateSchema.optional(),
 });
 
@@ -349,7 +352,10 @@ const keepaliveSchema = table({
   ping_interval_secs: integer(1).default(60),
   ping_timeout_secs: integer(1).default(10),
 });
-const sessionSchema = table({ idle_timeout_mins: integer(0).default(0) });
+const sessionSchema = table({
+  idle_timeout_mins: integer(0).default(0),
+  carry_over: bool().default(false),
+});
 
 const proactiveSchema = table({
   greet_on_login: bool().default(false),

@@ -107,7 +107,8 @@ export function createSingleClient(
         settings.max_tokens_per_request,
       );
       try {
-        const response = await retry((signal) => adapter.chat(request, { max_tokens, signal }), {
+        const sent = withNote(request, provider === "anthropic");
+        const response = await retry((signal) => adapter.chat(sent, { max_tokens, signal }), {
           max_retries: settings.max_retries,
           timeout_ms,
           signal: request.signal,
@@ -186,4 +187,17 @@ function lazyAdapter(make: () => Promise<ProviderAdapter>): ProviderAdapter {
     chat: async (request, options) => await (await adapter()).chat(request, options),
     lookUpModel: async (options) => await (await adapter()).lookUpModel(options),
   };
+}
+
+/**
+ * The request with its `note` placed where it costs no cache miss. The Anthropic adapter places
+ * it itself, after its cache breakpoints (the last text block of the last user message). The
+ * other providers take no breakpoints: it goes at the end of the system prompt, where the time
+ * always was.
+ */
+function withNote(request: ChatRequest, placedByAdapter: boolean): ChatRequest {
+  if (placedByAdapter) return request;
+  const { note, ...rest } = request;
+  if (note === undefined || note === "") return rest;
+  return { ...rest, system: rest.system === "" ? note : `${rest.system}\n\n${note}` };
 }

@@ -1,5 +1,6 @@
 /**
- * The LLM layer: provider-neutral chat types, the `LlmClient` factory (Anthropic, Ollama,
+ * The LLM layer: provider-neutral chat types (with prompt-cache hints), token estimates
+ * corrected per model and the context window of known models, the `LlmClient` factory (Anthropic, Ollama,
  * OpenAI-compatible) with retries, timeouts and usage accounting, the model router (tiers and
  * the fallback chain), and the error type callers catch.
  *
@@ -15,6 +16,7 @@
  * @module
  */
 export type {
+  CacheHints,
   ChatMessage,
   ChatOptions,
   ChatRequest,
@@ -51,3 +53,14 @@ export { TierOverrides } from "./tier_overrides.ts";
 export { resolveCallModel } from "./resolve_call_model.ts";
 export type { CallModel, CallModelChoice } from "./resolve_call_model.ts";
 export type { RetryInfo, Sleep } from "./retry.ts";
+export {
+  ESTIMATE_ERROR_BOUND,
+  estimateBlockTokens,
+  estimateMessageTokens,
+  estimateRequestTokens,
+  estimateTokens,
+  estimateToolTokens,
+} from "./token_estimate.ts";
+export { contextWindow, UNKNOWN_CONTEXT_WINDOW } from "./context_windows.ts";
+export { promptTokens, TokenCalibration } from "./token_calibration.ts";
+export type { TokenCalibrationOptions } from "./token_calibration.ts";

@@ -44,6 +44,28 @@ export interface ChatRequest {
   max_tokens?: number;
   /** Aborts the call (and any retry wait); the promise then rejects with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Where the request's stable prefix ends, for a provider that caches prompts (Anthropic; the
+   * others ignore it). Without it nothing is marked for caching.
+   */
+  cache?: CacheHints;
+  /**
+   * Context for this call only that changes from one call to the next (the current time):
+   * sent after everything a prompt cache reuses — on Anthropic the last text block of the last
+   * user message, elsewhere the end of the system prompt.
+   */
+  note?: string;
+}
+
+/**
+ * What stays the same from one request to the next: the tools, the system prompt and the first
+ * `stable_messages` messages (the history before the new message). Anthropic then puts its
+ * cache breakpoints on the last tool, the system prompt, the last of those messages and, when
+ * the request goes on past the new message (tool rounds), on its last message.
+ */
+export interface CacheHints {
+  /** How many leading messages the next request repeats byte for byte (0: none). */
+  stable_messages: number;
 }
 
 /** Token counts of one call. */

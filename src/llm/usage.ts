@@ -13,6 +13,10 @@ export interface UsageTotals {
   failed_calls: number;
   input_tokens: number;
   output_tokens: number;
+  /** Input tokens written to a prompt cache (present once a provider reported some). */
+  cache_write_tokens?: number;
+  /** Input tokens read from a prompt cache (present once a provider reported some). */
+  cache_read_tokens?: number;
   /** Which model answered the last successful call, when a model router recorded it. */
   last_answer?: ModelAnswer;
 }
@@ -43,6 +47,8 @@ export class UsageMeter {
   #failed = 0;
   #input = 0;
   #output = 0;
+  #cacheWritten: number | undefined;
+  #cacheRead: number | undefined;
   #last: ModelAnswer | undefined;
 
   /**
@@ -56,6 +62,12 @@ export class UsageMeter {
     this.#calls++;
     this.#input += usage.input_tokens;
     this.#output += usage.output_tokens;
+    if (usage.cache_write_tokens !== undefined) {
+      this.#cacheWritten = (this.#cacheWritten ?? 0) + usage.cache_write_tokens;
+    }
+    if (usage.cache_read_tokens !== undefined) {
+      this.#cacheRead = (this.#cacheRead ?? 0) + usage.cache_read_tokens;
+    }
   }
 
   /** Adds one call that failed. */
@@ -70,6 +82,8 @@ export class UsageMeter {
       failed_calls: this.#failed,
       input_tokens: this.#input,
       output_tokens: this.#output,
+      ...(this.#cacheWritten === undefined ? {} : { cache_write_tokens: this.#cacheWritten }),
+      ...(this.#cacheRead === undefined ? {} : { cache_read_tokens: this.#cacheRead }),
       ...(this.#last === undefined ? {} : { last_answer: { ...this.#last } }),
     };
   }

@@ -25,6 +25,11 @@ export interface PromptParts {
   memory?: string;
   /** Background the active persona brings: its `context.md` (see {@linkcode PromptLayer}). */
   context?: string;
+  /**
+   * What the last session left for this one (`context.md`, written by `session.carry_over`),
+   * when `user.md` is the profile; without `user.md`, `context.md` is the profile itself.
+   */
+  previous?: string;
 }
 
 /**
@@ -107,6 +112,7 @@ export class PromptPartsCache {
     if (own.user !== undefined) parts.user = own.user;
     if (own.memory !== undefined) parts.memory = own.memory;
     if (layer.context !== undefined) parts.context = layer.context;
+    if (own.previous !== undefined) parts.previous = own.previous;
     return parts;
   }
 
@@ -158,19 +164,23 @@ export class PromptPartsCache {
   }
 
   async #readFolder(dir: string): Promise<PromptParts> {
-    const [identity, personality, instructions, user, memory] = await Promise.all([
+    const [identity, personality, instructions, profile, context, memory] = await Promise.all([
       this.#read(join(dir, "identity.md")),
       this.#read(join(dir, "personality.md")),
       this.#read(join(dir, "instructions.md")),
-      this.#read(join(dir, "user.md")).then((text) => text ?? this.#read(join(dir, "context.md"))),
+      this.#read(join(dir, "user.md")),
+      this.#read(join(dir, "context.md")),
       this.#read(join(dir, "memory.md")),
     ]);
+    const user = profile ?? context;
+    const previous = profile === undefined ? undefined : context;
     const parts: PromptParts = {};
     if (identity !== undefined) parts.identity = identity;
     if (personality !== undefined) parts.personality = personality;
     if (instructions !== undefined) parts.instructions = instructions;
     if (user !== undefined) parts.user = user;
     if (memory !== undefined) parts.memory = memory;
+    if (previous !== undefined) parts.previous = previous;
     return parts;
   }
 }

@@ -58,6 +58,9 @@ interface FileState {
 }
 
 const HISTORY = "history.jsonl";
+
+/** The note files the agent itself writes in a conversation's folder. */
+export type NoteFile = "memory.md" | "context.md";
 const PROFILE_FILES = ["user.md", "context.md", "memory.md"];
 const encoder = new TextEncoder();
 
@@ -438,6 +441,62 @@ export class MemoryStore {
    */
   async promptParts(jid: string, layer?: PromptLayer): Promise<PromptParts> {
     return await this.#prompts.get(this.#paths.dir(jid), layer);
+  }
+
+  /**
+   * The text of one of a conversation's note files: `memory.md` (facts the agent keeps) or
+   * `context.md` (what the last session left for the next).
+   *
+   * @returns The text, or `null` when the file is missing.
+   * @throws {TypeError} If the JID is invalid.
+   */
+  async readNote(jid: string, name: NoteFile): Promise<string | null> {
+    const path = join(this.#paths.dir(jid), name);
+    return await this.#queue.run(path, () => this.#fs.readText(path));
+  }
+
+  /**
+   * Appends text to a note file (created with its folder when missing), durably per the
+   * `durability` option; the next prompt shows it at once.
+   *
+   * @throws {TypeError} If the JID is invalid.
+   */
+  async appendNote(jid: string, name: NoteFile, text: string): Promise<void> {
+    const dir = this.#paths.dir(jid);
+    const path = join(dir, name);
+    await this.#queue.run(path, async () => {
+      await this.#fs.mkdirp(dir);
+      const file = await this.#fs.openAppend(path);
+      try {
+        await file.write(encoder.encode(text));
+        if (this.#sync) await file.syncData();
+      } finally {
+        file.close();
+        this.#prompts.invalidate(dir);
+      }
+    });
+    this.#changed(jid, "append");
+  }
+
+  /**
+   * Removes a note file.
+   *
+   * @returns Whether there was one.
+   * @throws {TypeError} If the JID is invalid.
+   */
+  async clearNote(jid: string, name: NoteFile): Promise<boolean> {
+    const dir = this.#paths.dir(jid);
+    const path = join(dir, name);
+    const removed = await this.#queue.run(path, async () => {
+      try {
+        return await this.#fs.remove(path);
+      } finally {
+        this.#prompts.invalidate(dir);
+      }
+    });
+    // Told as a change, not a forget: the rest of the conversation stays indexed.
+    if (removed) this.#changed(jid, "append");
+    return removed;
   }
 
   /** Marks a session as having no entry, after its file was moved or removed. */

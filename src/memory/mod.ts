@@ -14,6 +14,7 @@ export type {
   MemoryChange,
   MemoryStoreOptions,
   NewHistoryEntry,
+  NoteFile,
   PromptLayer,
   PromptParts,
   RecentOptions,

@@ -107,7 +107,7 @@ export function createMemorySearch(
     keywordWeight: search.hybrid.keyword_weight,
     recencyWeight: search.recency_weight,
     recencyHalfLifeDays: search.recency_half_life_days,
-    hideRecent: loaded.config.llm.max_history_messages,
+    hideRecent: loaded.config.llm.max_history_messages ?? 20,
     contributors: shared.contributors,
     ...(options.embedBeforeSearch === undefined
       ? {}

@@ -30,6 +30,13 @@ export interface AgentProcessOptions {
   agentToml?: string;
   /** Extra TOML appended to the config. @default {""} */
   extraToml?: string;
+  /**
+   * Anthropic prompt caching (`llm.prompt_cache`). Off by default here, so that the requests
+   * tests read carry the system prompt and messages as plain strings. @default {false}
+   */
+  promptCache?: boolean;
+  /** Extra lines of the `[llm]` table (budgets, …). @default {""} */
+  llmToml?: string;
   /** Extra environment, for deriving the flags and for the child. @default {{}} */
   env?: Record<string, string>;
   /** Environment for the child only, overriding `env` after the flags are derived. @default {{}} */
@@ -226,6 +233,8 @@ ${provider === "anthropic" ? 'api_key = "test-key"' : ""}
 host = "${options.llmUrl}"
 timeout_secs = 10
 max_retries = 0
+prompt_cache = ${options.promptCache ?? false}
+${options.llmToml ?? ""}
 
 [agent]
 allowed_jids = ${allowed}

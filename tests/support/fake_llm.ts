@@ -12,13 +12,14 @@
  *
  * Like the real APIs, it can refuse a wrong API key (401) and models it does not have (404).
  *
- * By default a chat answers `echo: <last user text>`, or `done: <tool result>` when the last
- * message carries tool results. Nothing is logged per request.
+ * By default a chat answers `echo: <last user text>` (without the agent's note of the current
+ * time), or `done: <tool result>` when the last message carries tool results. Nothing is logged per request.
  *
  * @module
  */
 
 import { openAiCompletion, openAiError, openAiModel, openAiStream } from "./_fake_openai.ts";
+import { PromptCacheSim } from "./_fake_anthropic_cache.ts";
 
 /** A distinctive string inside every error body the fake sends; error messages must not show it. */
 export const FAKE_ERROR_MARKER = "fake-llm-error-body-5e1d";
@@ -120,6 +121,12 @@ export interface FakeLlmOptions {
   api_key?: string;
   /** Length of the vectors `POST /api/embed` and `POST /v1/embeddings` return. @default {8} */
   embedding_dimensions?: number;
+  /**
+   * Apply Anthropic's prompt caching rules (see `_fake_anthropic_cache.ts`) to `/v1/messages`:
+   * the usage then counts cached tokens as the API does, and more than 4 breakpoints is a 400.
+   * A clock may be given, for a test of the 5-minute lifetime. @default {false}
+   */
+  prompt_cache?: boolean | { now: () => number };
 }
 
 /** A running fake. */
@@ -181,6 +188,9 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
   let chats = 0;
   let chat_index = 0;
   let next_id = 1;
+  const cache = options.prompt_cache === undefined || options.prompt_cache === false
+    ? undefined
+    : new PromptCacheSim(options.prompt_cache === true ? Date.now : options.prompt_cache.now);
 
   async function serve(req: Request): Promise<Response> {
     const url = new URL(req.url);
@@ -254,6 +264,15 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
     request: RecordedRequest,
   ): Promise<Response> {
     const wire = (request.body ?? {}) as WireBody;
+    const cached = api === "anthropic" && cache !== undefined
+      ? cache.apply(request.body as Record<string, unknown>)
+      : undefined;
+    if (cached !== undefined && "error" in cached) {
+      return Response.json({
+        type: "error",
+        error: { type: "invalid_request_error", message: cached.error },
+      }, { status: 400 });
+    }
     const call = describeCall(api, request, wire, chat_index++);
     let reply: FakeReply;
     try {
@@ -277,12 +296,23 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
       id: c.id ?? `${prefix}_${id}_${i}`,
     }));
     const text = turn.text ?? "";
-    const usage = turn.usage ?? {
-      input_tokens: Math.ceil(
-        (JSON.stringify(wire.messages ?? []).length + (wire.system?.length ?? 0)) / 4,
-      ),
-      output_tokens: Math.max(1, Math.ceil((text.length + JSON.stringify(calls).length) / 4)),
-    };
+    const output_tokens = Math.max(1, Math.ceil((text.length + JSON.stringify(calls).length) / 4));
+    const usage: FakeUsage = turn.usage ?? (cached === undefined
+      ? {
+        input_tokens: Math.ceil(
+          (JSON.stringify(wire.messages ?? []).length +
+            (typeof wire.system === "string"
+              ? wire.system.length
+              : JSON.stringify(wire.system ?? []).length)) / 4,
+        ),
+        output_tokens,
+      }
+      : {
+        input_tokens: cached.input_tokens,
+        output_tokens,
+        cache_read_tokens: cached.cache_read_input_tokens,
+        cache_write_tokens: cached.cache_creation_input_tokens,
+      });
     const stop = turn.stop_reason ?? (calls.length ? "tool_use" : "end_turn");
     const model = typeof wire.model === "string" ? wire.model : "fake-model";
     if (api === "openai") {
@@ -417,7 +447,7 @@ export async function waitForRequests(
 
 interface WireBody {
   model?: unknown;
-  system?: string;
+  system?: string | { text?: string }[];
   stream?: boolean;
   stream_options?: { include_usage?: boolean };
   messages?: { role: string; content: unknown }[];
@@ -439,8 +469,10 @@ function describeCall(
     typeof content === "string"
       ? [{ type: "text", text: content }]
       : (content as WireBlock[]) ?? [];
+  // The agent's note of the current time is left out, so that the echo answers what was said.
   const textOf = (content: unknown) =>
-    blocks(content).filter((b) => b.type === "text").map((b) => b.text ?? "").join("\n");
+    blocks(content).filter((b) => b.type === "text" && !isTimeNote(b.text))
+      .map((b) => b.text ?? "").join("\n");
   let tool_results: string[];
   if (api === "anthropic") {
     tool_results = blocks(last?.content).filter((b) => b.type === "tool_result").map((b) =>
@@ -459,6 +491,10 @@ function describeCall(
     tool_names: (wire.tools ?? []).map((t) => t.name ?? t.function?.name ?? ""),
     index,
   } satisfies FakeCall;
+}
+
+function isTimeNote(text: string | undefined): boolean {
+  return text?.startsWith("[Current date and time: ") === true;
 }
 
 function anthropicMessage(

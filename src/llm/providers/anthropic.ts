@@ -64,6 +64,9 @@ export class AnthropicProvider implements ProviderAdapter {
       }));
       params.tool_choice = { type: request.tool_choice ?? "auto" };
     }
+    if (request.cache !== undefined) markCacheBreakpoints(params, request.cache.stable_messages);
+    // After the breakpoints, so that the note is in no cached prefix (it changes every call).
+    if (request.note !== undefined && request.note !== "") appendNote(params, request.note);
     let message: Anthropic.Message;
     try {
       message = await this.#sdk.messages.create(params, { signal: options.signal });
@@ -98,6 +101,71 @@ export class AnthropicProvider implements ProviderAdapter {
     }
     return error;
   }
+}
+
+const EPHEMERAL = { type: "ephemeral" } as const;
+
+/**
+ * Puts `cache_control` breakpoints (at most four, as the API allows) where the request's prefix
+ * stays the same next time: the last tool, the system prompt, the last message of the stable
+ * history and, when the request goes past the new message (tool rounds), its last message, so
+ * the next round reads the rounds before it. The API caches the prefix up to each breakpoint in
+ * the order tools → system → messages.
+ * https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching
+ */
+function markCacheBreakpoints(
+  params: Anthropic.MessageCreateParamsNonStreaming,
+  stable: number,
+): void {
+  const lastTool = params.tools?.at(-1);
+  if (lastTool !== undefined) {
+    params.tools![params.tools!.length - 1] = {
+      ...lastTool,
+      cache_control: EPHEMERAL,
+    } as Anthropic.ToolUnion;
+  }
+  if (typeof params.system === "string") {
+    params.system = [{ type: "text", text: params.system, cache_control: EPHEMERAL }];
+  }
+  const messages = params.messages;
+  const marks = new Set<number>();
+  if (stable > 0 && stable <= messages.length) marks.add(stable - 1);
+  if (messages.length > stable + 1) marks.add(messages.length - 1);
+  for (const index of marks) {
+    const message = messages[index]!;
+    const content: Anthropic.ContentBlockParam[] = typeof message.content === "string"
+      ? [{ type: "text", text: message.content }]
+      : [...message.content];
+    const last = content.at(-1);
+    if (last === undefined) continue;
+    content[content.length - 1] = {
+      ...last,
+      cache_control: EPHEMERAL,
+    } as Anthropic.ContentBlockParam;
+    messages[index] = { ...message, content } as Anthropic.MessageParam;
+  }
+}
+
+/** Adds a text block at the end of the last user message (or the system prompt, without one). */
+function appendNote(params: Anthropic.MessageCreateParamsNonStreaming, note: string): void {
+  const index = params.messages.findLastIndex((message) => message.role === "user");
+  const message = params.messages[index];
+  if (message === undefined) {
+    const system = typeof params.system === "string" ? params.system : "";
+    params.system = Array.isArray(params.system)
+      ? [...params.system, { type: "text", text: note }]
+      : system === ""
+      ? note
+      : `${system}\n\n${note}`;
+    return;
+  }
+  const content: Anthropic.ContentBlockParam[] = typeof message.content === "string"
+    ? (message.content === "" ? [] : [{ type: "text", text: message.content }])
+    : [...message.content];
+  params.messages[index] = {
+    ...message,
+    content: [...content, { type: "text", text: note }],
+  } as Anthropic.MessageParam;
 }
 
 function toWireMessage(message: ChatMessage): Anthropic.MessageParam {
