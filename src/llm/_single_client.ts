@@ -108,8 +108,24 @@ export function createSingleClient(
         request.max_tokens ?? settings.max_tokens_per_request,
         settings.max_tokens_per_request,
       );
+      // A streamed answer whose first piece is out cannot be taken back: no retry after it.
+      let handed_on = false;
+      const on_text = request.on_text;
+      const call: ChatRequest = on_text === undefined ? request : {
+        ...request,
+        on_text: (text: string) => {
+          handed_on = true;
+          on_text(text);
+        },
+      };
+      const cut = (error: unknown) =>
+        handed_on && error instanceof LlmError ? LlmError.cutOff(error) : error;
       try {
-        const response = await retry((signal) => adapter.chat(request, { max_tokens, signal }), {
+        const attempt = (signal: AbortSignal) =>
+          adapter.chat(call, { max_tokens, signal }).catch((error: unknown) => {
+            throw cut(error);
+          });
+        const response = await retry(attempt, {
           max_retries: settings.max_retries,
           timeout_ms,
           signal: request.signal,
@@ -122,7 +138,7 @@ export function createSingleClient(
         return response;
       } catch (error) {
         usage?.recordFailure();
-        throw error;
+        throw cut(error);
       }
     },
   };
