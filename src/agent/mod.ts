@@ -21,4 +21,6 @@ export { buildSystemPrompt } from "./system_prompt.ts";
 export { runTurn, userFacingError } from "./turn.ts";
 export type { TurnContext, TurnMemory } from "./turn.ts";
 export { toolSet } from "./tool_set.ts";
+export { streamRepliesFor } from "./streamed_reply.ts";
+export type { StreamReplies } from "./streamed_reply.ts";
 export type { ToolContext, ToolRunner } from "./turn.ts";

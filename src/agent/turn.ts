@@ -20,6 +20,12 @@ import type { ConversationRef, HistoryEntry, NewHistoryEntry, PromptParts } from
 import type { XmppAction } from "../xmpp/mod.ts";
 import { describeLlmStats, describeRef, handledPrefix, type LlmStats } from "./handled_line.ts";
 import { historyMessages } from "./history_messages.ts";
+import {
+  CUT_NOTE,
+  startStreamedReply,
+  type StreamedReply,
+  type StreamReplies,
+} from "./streamed_reply.ts";
 import { buildSystemPrompt } from "./system_prompt.ts";
 
 /** The memory operations a turn uses. */
@@ -101,6 +107,11 @@ export interface TurnContext {
    * "search before answering about earlier conversations"). @default {{}}
    */
   toolNotes?: Readonly<Record<string, string>>;
+  /**
+   * How the answer to a conversation is delivered while the LLM writes it (see
+   * streamed_reply.ts). @default {"off" everywhere}
+   */
+  streamRepliesFor?: (reply: ReplyTarget) => StreamReplies;
 }
 
 /** Where a turn's chat states and reply go. */
@@ -207,6 +218,20 @@ export async function runTurn(input: TurnInput, context: TurnContext): Promise<v
     : appendIncoming(memory, conversation, input.entry);
   const storing = stored.then(() => undefined, (error: unknown) => error);
   state("composing");
+  const mode = context.streamRepliesFor?.(input.reply) ?? "off";
+  const delivery = startStreamedReply(input.reply, mode, { send: context.send });
+  const storeAnswer = async (content: string, id: string) => {
+    try {
+      await memory.append(conversation, {
+        type: "message",
+        role: "assistant",
+        content,
+        msg_id: id,
+      });
+    } catch (error) {
+      log.error(`${handled}: the answer was sent but could not be stored: ${describe(error)}`);
+    }
+  };
 
   let answer: string;
   try {
@@ -231,7 +256,7 @@ export async function runTurn(input: TurnInput, context: TurnContext): Promise<v
     ].filter((part) => part !== undefined).join("\n\n");
     const [reply] = await Promise.all([
       converse(
-        { system, messages, tools, conversation, stored, stats, sender: input.sender },
+        { system, messages, tools, conversation, stored, stats, sender: input.sender, delivery },
         context,
       ),
       stored,
@@ -240,22 +265,23 @@ export async function runTurn(input: TurnInput, context: TurnContext): Promise<v
   } catch (error) {
     // A failed write of the user's entry is what the person must hear of first.
     const storeFailure = await storing;
+    // A streamed answer that broke off keeps what was shown, and says so.
+    const cut = storeFailure === undefined ? delivery?.cut() : undefined;
+    if (cut !== undefined) {
+      log.warn(`${handled}: the answer broke off (${describeLlmStats(stats)}): ${describe(error)}`);
+      send(CUT_NOTE, "paused");
+      return await storeAnswer(`${cut.text}\n\n${CUT_NOTE}`, cut.id);
+    }
     fail(storeFailure ?? error, storeFailure === undefined);
     return;
   }
-  const id = crypto.randomUUID();
-  send(answer, "active", id);
-  log.info(`${handled}: answered by the LLM (${describeLlmStats(stats)})`);
-  try {
-    await memory.append(conversation, {
-      type: "message",
-      role: "assistant",
-      content: answer,
-      msg_id: id,
-    });
-  } catch (error) {
-    log.error(`${handled}: the answer was sent but could not be stored: ${describe(error)}`);
+  let delivered = delivery?.finish(answer);
+  if (delivered === undefined) {
+    delivered = { text: answer, id: crypto.randomUUID() };
+    send(answer, "active", delivered.id);
   }
+  log.info(`${handled}: answered by the LLM (${describeLlmStats(stats)})`);
+  await storeAnswer(delivered.text, delivered.id);
 }
 
 /** Stores the user's entry when the turn cannot go on; whether it worked. */
@@ -320,6 +346,8 @@ async function converse(
     /** Filled in as the calls go. */
     stats: LlmStats;
     sender: string | undefined;
+    /** Shows the answer as it is written, when it is streamed. */
+    delivery: StreamedReply | undefined;
   },
   context: TurnContext,
 ): Promise<string> {
@@ -345,6 +373,7 @@ async function converse(
         messages,
         max_tokens: context.maxTokens,
         ...(tools.length > 0 ? { tools, tool_choice: toolChoice } : {}),
+        ...(turn.delivery === undefined ? {} : { on_text: turn.delivery.text }),
       }, { tier });
       stats.inputTokens += response.usage.input_tokens;
       stats.outputTokens += response.usage.output_tokens;
@@ -360,6 +389,7 @@ async function converse(
       return response.text.trim() || "(The language model returned an empty answer.)";
     }
     stats.toolCalls += calls.length;
+    turn.delivery?.endRound();
     // A round whose every call went to a skill that asks for the light tier is summed up on
     // it (the first answer, and an image's, stay on their own tier).
     const asked = calls.map((call) => context.tools?.tierOf?.(call.name));

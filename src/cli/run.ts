@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Agent, ContactBook, RoomBook, toolSet } from "../agent/mod.ts";
+import { Agent, ContactBook, RoomBook, streamRepliesFor, toolSet } from "../agent/mod.ts";
 import { AttachmentDownloader, AttachmentIntake } from "../attachments/mod.ts";
 import { type LoadedConfig, secretScrubber, serverDomain } from "../config/mod.ts";
 import { memoryCommands, scheduleCommands, tierCommands } from "../commands/mod.ts";
@@ -107,6 +107,10 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     tierFor: (conversation, own) => tiers.tierFor(conversation, own),
     ...(tools === undefined ? {} : { tools }),
     maxToolRounds: config.agent.max_tool_rounds,
+    streamRepliesFor: streamRepliesFor(
+      config.agent.stream_replies,
+      new Map(config.rooms.map((room) => [room.jid, room.stream_replies])),
+    ),
     maxMessageChars: config.agent.max_message_chars,
     name: config.agent.name,
     memory,

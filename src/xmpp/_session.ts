@@ -432,8 +432,11 @@ export class XmppSession {
       const id = i === 0 && action.id !== undefined ? action.id : crypto.randomUUID();
       if (action.messageType === "groupchat") this.#rooms.rememberSent(action.to, id);
       const last = i === bodies.length - 1;
-      const { chatState: _, ...rest } = action;
-      return buildMessage(last ? { ...action, body } : { ...rest, body }, id);
+      const { chatState: _, replaces, ...rest } = action;
+      // A correction split in parts corrects with its first; the others are new messages.
+      const corrects = i === 0 && replaces !== undefined ? { replaces } : {};
+      const state = last && action.chatState !== undefined ? { chatState: action.chatState } : {};
+      return buildMessage({ ...rest, ...corrects, ...state, body }, id);
     });
   }
 

@@ -258,6 +258,8 @@ export interface SendMessageAction {
   chatState?: ChatState;
   /** The stanza id and origin-id to use; a fresh one when absent. */
   id?: string;
+  /** The id of an earlier message this one corrects (XEP-0308). */
+  replaces?: string;
 }
 
 /** Send a standalone chat state notification. */

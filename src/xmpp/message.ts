@@ -16,6 +16,7 @@ import { bareJid } from "../jid/mod.ts";
 import { encryptionOf } from "./message_encryption.ts";
 import { bodyBesideAttachments, parseOobAttachments } from "./xep_0066_oob.ts";
 import { buildChatState } from "./xep_0085_chat_states.ts";
+import { buildReplace } from "./xep_0308_correction.ts";
 import { buildOriginId, originIdOf, stanzaIdBy } from "./xep_0359_stanza_ids.ts";
 import { parseReactions } from "./xep_0444_reactions.ts";
 import { bodyText } from "./_body_text.ts";
@@ -71,7 +72,8 @@ export function parseReaction(stanza: XmlElement): ReactionEvent | undefined {
 }
 
 /**
- * Builds a chat or groupchat message whose id and origin-id are both `id`.
+ * Builds a chat or groupchat message whose id and origin-id are both `id` (a correction, with
+ * `replaces`, carries XEP-0308's `<replace/>`).
  *
  * @param action What to send; `from` is written only when given (component mode).
  * @param id The stanza id (the caller uses `action.id` when set).
@@ -83,6 +85,7 @@ export function buildMessage(action: SendMessageAction, id: string): XmlElement 
     xml("body", {}, action.body),
     action.thread ? xml("thread", {}, action.thread) : undefined,
     action.chatState ? buildChatState(action.chatState) : undefined,
+    action.replaces ? buildReplace(action.replaces) : undefined,
     buildOriginId(id),
   );
 }
