@@ -25,6 +25,10 @@ export interface BenchAgentOptions {
   logLevel?: "debug" | "info" | "warn";
   /** The provider whose API (and SDK) the agent uses. @default {"anthropic"} */
   provider?: "anthropic" | "ollama" | "openai";
+  /** `[agent] stream_replies`. @default {the config's default} */
+  streamReplies?: "paragraphs" | "corrections" | "off";
+  /** `[llm] timeout_secs`. @default {30} */
+  timeoutSecs?: number;
 }
 
 /** A running bench agent. */
@@ -62,7 +66,7 @@ password = "\${BOT_PASSWORD}"
 
 [llm]
 default = "${provider}:bench-model"
-timeout_secs = 30
+timeout_secs = ${options.timeoutSecs ?? 30}
 max_retries = 0
 
 [llm.providers.${provider}]
@@ -71,6 +75,7 @@ host = "${host}"
 
 [agent]
 allowed_jids = ${JSON.stringify(options.allowedJids ?? ["*"])}
+${options.streamReplies === undefined ? "" : `stream_replies = "${options.streamReplies}"`}
 
 [memory]
 path = "${options.dataDir}"

@@ -29,6 +29,7 @@ import { interleavedRoundTrips } from "./round_trips.ts";
 import { measureStartUp } from "./start_up.ts";
 import { summarize } from "./stats.ts";
 import { formatSearchFigures, searchBench } from "./search_bench.ts";
+import { runStreamBench } from "./streaming.ts";
 
 const HELP = `Usage: deno task bench [--quick] [--json FILE]
 
@@ -49,6 +50,9 @@ Options:
   --json FILE   Also write every figure to FILE as one JSON object
   --search      Measure memory search instead (no Prosody): index build, query p50/p99,
                 keyword recall@5 and index size at 10k and 100k chunks (--quick: 2k and 10k)
+  --stream      Measure streamed answers instead: time to the first visible text and to the
+                whole answer, per stream_replies mode, for a 2,000-token answer at 50
+                tokens/s (--quick: one answer per mode instead of three)
   -h, --help    Show this text
 
 Needs prosody, prosodyctl and openssl on PATH (sh scripts/ensure_test_deps.sh installs them).
@@ -61,14 +65,16 @@ interface Args {
   quick: boolean;
   json: string | undefined;
   search: boolean;
+  stream: boolean;
 }
 
 function parseArgs(args: string[]): Args | string {
-  const parsed: Args = { quick: false, json: undefined, search: false };
+  const parsed: Args = { quick: false, json: undefined, search: false, stream: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--quick") parsed.quick = true;
     else if (arg === "--search") parsed.search = true;
+    else if (arg === "--stream") parsed.stream = true;
     else if (arg === "--json") {
       const file = args[++i];
       if (file === undefined || file.startsWith("-")) return "--json needs a file name";
@@ -317,6 +323,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const started = performance.now();
   if (args.search) return await runSearchBench(args, started);
+  if (args.stream) return await runStreamBench(args);
   let report: BenchReport;
   try {
     report = await run(args);

@@ -1,7 +1,8 @@
 /**
  * Delivers an answer while the LLM writes it (`[agent] stream_replies`, or a room's own):
  * - `"paragraphs"`: each paragraph, or code block kept whole, goes out as a message of its own
- *   as soon as it is complete, with `composing` on each but the last, which has `active`;
+ *   as soon as it is complete (those that complete together, together), with `composing` on
+ *   each but the last, which has `active`;
  * - `"corrections"`: one message that grows, corrected in place (XEP-0308) at most once a
  *   second while it grows, with a last correction holding the whole answer as soon as it is
  *   complete;
@@ -104,7 +105,9 @@ export class StreamedReply {
     if (!this.#showing && complete.length === 0) return;
     this.#showing = true;
     if (this.#mode === "paragraphs") {
-      for (const paragraph of complete) this.#paragraph(paragraph, "composing");
+      // Paragraphs that complete together (text that came in one piece) go out together: a
+      // model that sends much at once must not turn into a flood of small messages.
+      if (complete.length > 0) this.#paragraph(complete.join("\n\n"), "composing");
     } else this.#scheduleUpdate();
   };
 

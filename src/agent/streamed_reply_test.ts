@@ -40,7 +40,7 @@ Deno.test("StreamedReply paragraphs: each paragraph goes out when complete, acti
   const { reply, messages } = harness("paragraphs");
   reply.text("First.\n\nSec");
   assert.deepEqual(messages(), [{ body: "First.", state: "composing", replaces: undefined }]);
-  reply.text("ond.\n\n```\na\n\nb\n```\nEnd.");
+  for (const piece of ["ond.", "\n\n", "```\n", "a\n\n", "b\n", "```\n", "End."]) reply.text(piece);
   const delivered = reply.finish("First.\n\nSecond.\n\n```\na\n\nb\n```\nEnd.");
   assert.deepEqual(messages().map((m) => [m.body, m.state]), [
     ["First.", "composing"],
@@ -51,6 +51,17 @@ Deno.test("StreamedReply paragraphs: each paragraph goes out when complete, acti
   assert.equal(delivered.text, "First.\n\nSecond.\n\n```\na\n\nb\n```\n\nEnd.");
   assert.equal(delivered.id, "m1");
 });
+
+Deno.test("StreamedReply paragraphs: those that complete together go out as one message", () => {
+  const { reply, messages } = harness("paragraphs");
+  reply.text("One.\n\nTwo.\n\nThree.\n\nFour");
+  reply.finish("One.\n\nTwo.\n\nThree.\n\nFour");
+  assertEqualsBodies(messages(), ["One.\n\nTwo.\n\nThree.", "Four"]);
+});
+
+function assertEqualsBodies(messages: { body: string }[], bodies: string[]) {
+  assert.deepEqual(messages.map((m) => m.body), bodies);
+}
 
 Deno.test("StreamedReply drops a tool round's short preamble, shows nothing of it", () => {
   const { reply, messages } = harness("paragraphs");

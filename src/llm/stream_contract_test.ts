@@ -14,7 +14,7 @@ const CLOCK: ToolDefinition = {
 };
 const ANSWER = "First paragraph, short.\n\nSecond one:\n\n```\ncode line\n```\n\nThe end.";
 
-async function setup(provider: LlmSettings["provider"], max_retries = 2) {
+async function setup(provider: LlmSettings["provider"], max_retries = 2, timeout_secs = 10) {
   const fake = await startFakeLlm({ tokens_per_second: 2000 });
   const usage = new UsageMeter();
   const client = createLlmClient({
@@ -23,7 +23,7 @@ async function setup(provider: LlmSettings["provider"], max_retries = 2) {
     api_key: "k",
     host: provider === "openai" ? `${fake.url}/v1` : fake.url,
     max_tokens_per_request: 256,
-    timeout_secs: 10,
+    timeout_secs,
     max_retries,
   }, { usage, sleep: () => Promise.resolve() });
   return { fake, client, usage };
@@ -111,5 +111,18 @@ for (const provider of ["anthropic", "ollama", "openai"] as const) {
     assert.ok(error instanceof LlmError, `an LlmError, got ${error}`);
     assert.match(error.message, /streamed something that is not its API's answer/);
     assert.ok(!error.message.includes(FAKE_ERROR_MARKER), error.message);
+  });
+
+  test("chat() with on_text: timeout_secs limits the wait for each piece, not the whole", async () => {
+    const { fake, client } = await setup(provider, 0, 0.5);
+    await using _ = fake;
+    // About 2 s in all, a piece every 100 ms: well within a limit of 0.5 s per piece.
+    const words = Array.from({ length: 20 }, (_, i) => `w${i}`).join(" ");
+    fake.script(() => ({ text: words, tokens_per_second: 10 }));
+    assert.equal((await client.chat({ ...ask("hi"), on_text: () => {} })).text, words);
+    fake.script(() => ({ text: words, delay_ms: 2000 }));
+    const error = await client.chat({ ...ask("hi"), on_text: () => {} })
+      .then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof LlmError && error.kind === "timeout", `a timeout, got ${error}`);
   });
 }

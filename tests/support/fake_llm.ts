@@ -17,14 +17,21 @@
  *
  * A streamed answer is written out whole at once, or, with a token rate
  * (`tokens_per_second`, `setTokenRate()`, or a turn's own), one event per token (a word with
- * its spaces, or a run of line breaks) at that rate; a turn with `cut_after_tokens` breaks the
+ * its spaces, or a run of line breaks) at that rate (an answer not streamed then comes when
+ * all its tokens would have been written); a turn with `cut_after_tokens` breaks the
  * connection off after that many tokens.
  *
  * @module
  */
 
 import { openAiCompletion, openAiError, openAiModel, openAiStream } from "./_fake_openai.ts";
-import { anthropicEvents, ollamaEvents, pacedResponse, type StreamEvents } from "./_fake_stream.ts";
+import {
+  anthropicEvents,
+  ollamaEvents,
+  pacedResponse,
+  type StreamEvents,
+  tokensOf,
+} from "./_fake_stream.ts";
 
 /** A distinctive string inside every error body the fake sends; error messages must not show it. */
 export const FAKE_ERROR_MARKER = "fake-llm-error-body-5e1d";
@@ -299,6 +306,13 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
         cut_after_tokens: turn.cut_after_tokens,
         signal: closing.signal,
       });
+    // Not streamed, the answer comes once all of it is written, at the same rate.
+    const whole = async (body: unknown) => {
+      if (rate !== undefined && rate > 0) {
+        await pause((tokensOf(text, true).length * 1000) / rate, closing.signal);
+      }
+      return Response.json(body);
+    };
     if (api === "openai") {
       const completion = {
         id: `chatcmpl-fake-${id}`,
@@ -310,11 +324,11 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
       };
       return wire.stream
         ? streamed(openAiStream(completion, wire.stream_options?.include_usage === true, paced))
-        : Response.json(openAiCompletion(completion));
+        : await whole(openAiCompletion(completion));
     }
     if (api === "anthropic") {
       const message = anthropicMessage(`msg_fake_${id}`, model, text, calls, stop, usage);
-      return wire.stream ? streamed(anthropicEvents(message, paced)) : Response.json(message);
+      return wire.stream ? streamed(anthropicEvents(message, paced)) : await whole(message);
     }
     const done = {
       model,
@@ -335,7 +349,7 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
       eval_count: usage.output_tokens,
       eval_duration: 0,
     };
-    if (wire.stream === false) return Response.json(done);
+    if (wire.stream === false) return await whole(done);
     return streamed(ollamaEvents(done, paced));
   }
 
