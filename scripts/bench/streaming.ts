@@ -1,8 +1,8 @@
 /**
  * `deno task bench --stream`: how soon a person sees a long answer, per `stream_replies` mode.
  * The fake LLM streams a 2,000-token answer (20 paragraphs) at 50 tokens a second, the speed
- * of a real model; three agents, one per mode, answer at the same time, each to its own user,
- * and the figures are the time from sending the question to the first visible text and to
+ * of a real model; three agents, one per mode, answer in the same run (started 2.5 s apart),
+ * each to its own user, and the figures are the time from sending the question to the first visible text and to
  * the whole answer. The first text is also given from the moment the LLM finished writing the
  * first paragraph (its last token, as the fake scheduled it): the goal is at most 1.5 s.
  *
@@ -22,6 +22,8 @@ type Mode = (typeof MODES)[number];
 /** The rate of the fake LLM, in tokens per second. */
 const RATE = 50;
 const PARAGRAPHS = 20;
+/** Between the start of one mode's answer and the next one's. */
+const STAGGER_MS = 2500;
 /** Tokens per paragraph (its words), the paragraph break being one more. */
 const WORDS = 99;
 
@@ -110,9 +112,12 @@ export async function streamBench(options: StreamBenchOptions = {}): Promise<Str
     progress(`streaming: run ${run + 1} of ${runs}, the three modes at once`);
     const before = llm.requests.length;
     const question = (mode: Mode) => `question ${run} for ${mode}`;
-    const results = await Promise.all(
-      setups.map(({ mode, driver, bot }) => answerOf(driver, bot, mode, answer, question(mode))),
-    );
+    // Started a few seconds apart, so that no two answers end at the same moment: the ends
+    // would contend for the same two cores and blur the comparison.
+    const results = await Promise.all(setups.map(async ({ mode, driver, bot }, i) => {
+      await new Promise((resolve) => setTimeout(resolve, i * STAGGER_MS));
+      return await answerOf(driver, bot, mode, answer, question(mode));
+    }));
     const asked = llm.requests.slice(before);
     for (const [i, { mode }] of setups.entries()) {
       const result = results[i]!;
