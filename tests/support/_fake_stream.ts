@@ -48,9 +48,15 @@ export function tokensOf(text: string, paced: boolean): string[] {
  * @param options Rate, break point and the server's closing signal
  */
 export function pacedResponse(events: StreamEvents, options: PaceOptions): Response {
-  const encoder = new TextEncoder();
   const rate = options.tokens_per_second;
   const cut = options.cut_after_tokens;
+  if ((rate === undefined || rate <= 0) && cut === undefined) {
+    // One write: small writes one after another would each wait for the client's delayed ACK
+    // (Nagle is on in Deno.serve), and an instant fake would measure the kernel, not the agent.
+    const whole = [...events.head, ...events.tokens, ...events.tail].join("");
+    return new Response(whole, { headers: { "content-type": events.content_type } });
+  }
+  const encoder = new TextEncoder();
   const tokens = cut === undefined ? events.tokens : events.tokens.slice(0, cut);
   let started = 0;
   let next = 0;
