@@ -5,6 +5,8 @@
  * each to its own user, and the figures are the time from sending the question to the first visible text and to
  * the whole answer. The first text is also given from the moment the LLM finished writing the
  * first paragraph (its last token, as the fake scheduled it): the goal is at most 1.5 s.
+ * Before that, one-line answers from an instant LLM, interleaved across the three agents, show
+ * what streaming costs an answer too short to gain from it.
  *
  * @module
  */
@@ -14,6 +16,7 @@ import { startProsody } from "../../tests/support/prosody.ts";
 import { startBenchAgent, waitAnswering } from "./bench_agent.ts";
 import { cleanUp, onCleanUp } from "./cleanup.ts";
 import { Driver } from "./driver.ts";
+import { interleavedRoundTrips } from "./round_trips.ts";
 import { summarize } from "./stats.ts";
 
 const MODES = ["off", "paragraphs", "corrections"] as const;
@@ -38,12 +41,16 @@ export interface StreamFigures {
   full_ms: number;
   /** Messages with a body per answer (corrections included). */
   messages: number;
+  /** The round trip of a one-line answer from an instant LLM: what streaming costs short answers. */
+  short_p50_ms: number;
 }
 
 /** Options of {@linkcode streamBench}. */
 export interface StreamBenchOptions {
   /** Answers per mode. @default {3} */
   runs?: number;
+  /** One-line answers per mode from an instant LLM, interleaved. @default {300} */
+  shortAnswers?: number;
   progress?: (text: string) => void;
 }
 
@@ -105,6 +112,16 @@ export async function streamBench(options: StreamBenchOptions = {}): Promise<Str
     await waitAnswering(agent, driver, { jid: bot });
     return { mode, driver, bot };
   }));
+  const shortAnswers = options.shortAnswers ?? 300;
+  progress(`streaming: ${shortAnswers} one-line answers per mode from an instant LLM`);
+  llm.setTokenRate(undefined);
+  llm.script(undefined);
+  const short = await interleavedRoundTrips(
+    setups.map(({ driver, bot }) => ({ driver, to: bot })),
+    { count: shortAnswers, warmUp: 20, label: "short" },
+  );
+  llm.setTokenRate(RATE);
+  llm.script(() => ({ text: answer }));
   const samples = new Map<Mode, { first: number[]; after: number[]; full: number[]; n: number[] }>(
     MODES.map((mode) => [mode, { first: [], after: [], full: [], n: [] }]),
   );
@@ -140,6 +157,7 @@ export async function streamBench(options: StreamBenchOptions = {}): Promise<Str
       first_after_paragraph_ms: summarize(figures.after).p50,
       full_ms: summarize(figures.full).p50,
       messages: summarize(figures.n).p50,
+      short_p50_ms: summarize(short[MODES.indexOf(mode)]!).p50,
     };
   });
 }
@@ -169,14 +187,14 @@ export function formatStreamFigures(figures: StreamFigures[]): string {
   const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const lines = [
     `Streamed answers: ${PARAGRAPHS * (WORDS + 1) - 1} tokens at ${RATE} tokens/s`,
-    "mode         first text   after 1st paragraph   full answer   messages",
+    "mode         first text   after 1st paragraph   full answer   messages   one-line p50",
   ];
   for (const f of figures) {
     lines.push(
       `${f.mode.padEnd(12)} ${seconds(f.first_text_ms).padStart(10)}   ` +
         `${seconds(f.first_after_paragraph_ms).padStart(19)}   ${
           seconds(f.full_ms).padStart(11)
-        }   ${String(f.messages).padStart(8)}`,
+        }   ${String(f.messages).padStart(8)}   ${`${f.short_p50_ms.toFixed(2)} ms`.padStart(12)}`,
     );
   }
   lines.push(
@@ -198,6 +216,7 @@ export async function runStreamBench(options: { quick: boolean; json: string | u
   try {
     figures = await streamBench({
       runs: options.quick ? 1 : 3,
+      shortAnswers: options.quick ? 50 : 300,
       progress: (text) => console.error(`[bench] ${text}`),
     });
   } catch (error) {
