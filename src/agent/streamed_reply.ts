@@ -48,6 +48,11 @@ export interface StreamedReplyOptions {
   maxCorrectedChars?: number;
   /** Makes message ids. @default {crypto.randomUUID} */
   newId?: () => string;
+  /**
+   * Nothing goes out before this settles (the person's message on disk, so that a failure
+   * still loses nothing), and nothing at all if it rejects. @default {no wait}
+   */
+  after?: Promise<unknown>;
 }
 
 /** One answer's delivery, fed by the LLM's text as it streams. */
@@ -75,6 +80,9 @@ export class StreamedReply {
   #growing: { id: string; offset: number; body: string } | undefined;
   #lastUpdate = -Infinity;
   #timer: number | undefined;
+  /** What waits for `after`; `undefined` once it is fulfilled. */
+  #held: XmppAction[] | undefined;
+  #closed = false;
 
   /**
    * @param mode `"paragraphs"` or `"corrections"`
@@ -96,6 +104,21 @@ export class StreamedReply {
     this.#interval = options.correctionIntervalMs ?? 1000;
     this.#maxChars = options.maxCorrectedChars ?? 12_000;
     this.#newId = options.newId ?? (() => crypto.randomUUID());
+    if (options.after !== undefined) {
+      this.#held = [];
+      options.after.then(() => {
+        const held = this.#held ?? [];
+        this.#held = undefined;
+        if (!this.#closed) { for (const action of held) this.#send(action); }
+      }, () => this.close());
+    }
+  }
+
+  /** Sends nothing more, whatever comes (the turn failed another way and says so itself). */
+  close(): void {
+    this.#closed = true;
+    this.#held = [];
+    this.#cancelTimer();
   }
 
   /** Takes the next piece of the current round's text (give it as the LLM call's `on_text`). */
@@ -144,7 +167,7 @@ export class StreamedReply {
     if (this.#mode === "paragraphs") {
       const rest = streamed ? this.#chunker.finish() : answer.trim();
       if (rest !== "") this.#paragraph(rest, "active");
-      else this.#send({ type: "chat_state", state: "active", ...this.#where() });
+      else this.#out({ type: "chat_state", state: "active", ...this.#where() });
     } else this.#update("active");
     return { text: this.#visible(), id: this.#firstId ?? "" };
   }
@@ -175,7 +198,7 @@ export class StreamedReply {
     const id = this.#newId();
     this.#firstId ??= id;
     this.#sent.push(body);
-    this.#send({ type: "message", body, chatState, id, ...this.#where() });
+    this.#out({ type: "message", body, chatState, id, ...this.#where() });
   }
 
   #scheduleUpdate(): void {
@@ -209,7 +232,7 @@ export class StreamedReply {
     const body = visible.slice(growing.offset);
     if (body === growing.body) {
       if (chatState === "active") {
-        this.#send({ type: "chat_state", state: "active", ...this.#where() });
+        this.#out({ type: "chat_state", state: "active", ...this.#where() });
       }
       return;
     }
@@ -224,13 +247,19 @@ export class StreamedReply {
   ): void {
     const first = growing.body === "";
     growing.body = body;
-    this.#send({
+    this.#out({
       type: "message",
       body,
       chatState,
       ...(first ? { id: growing.id } : { id: this.#newId(), replaces: growing.id }),
       ...this.#where(),
     });
+  }
+
+  #out(action: XmppAction): void {
+    if (this.#closed) return;
+    if (this.#held !== undefined) this.#held.push(action);
+    else this.#send(action);
   }
 
   #cancelTimer(): void {

@@ -138,3 +138,29 @@ Deno.test("streamRepliesFor() gives rooms their own setting, off by default", ()
   assert.equal(of({ to: "dev@conference.localhost", messageType: "groupchat" }), "corrections");
   assert.equal(of({ to: "other@conference.localhost", messageType: "groupchat" }), "off");
 });
+
+Deno.test("StreamedReply sends nothing before `after` is fulfilled, and nothing if it rejects", async () => {
+  const sent: XmppAction[] = [];
+  const stored = Promise.withResolvers<void>();
+  const reply = new StreamedReply("paragraphs", TARGET, {
+    send: (action) => sent.push(action),
+    after: stored.promise,
+  });
+  reply.text("One.\n\nTwo");
+  assert.equal(sent.length, 0, "held while the message is being stored");
+  stored.resolve();
+  await stored.promise;
+  assert.deepEqual(sent.map((a) => a.type === "message" ? a.body : a.type), ["One."]);
+
+  const failed: XmppAction[] = [];
+  const failing = Promise.withResolvers<void>();
+  const other = new StreamedReply("paragraphs", TARGET, {
+    send: (action) => failed.push(action),
+    after: failing.promise,
+  });
+  other.text("One.\n\nTwo");
+  failing.reject(new Error("Disk full"));
+  await failing.promise.catch(() => {});
+  other.text(".\n\nThree");
+  assert.deepEqual(failed, []);
+});

@@ -219,7 +219,7 @@ export async function runTurn(input: TurnInput, context: TurnContext): Promise<v
   const storing = stored.then(() => undefined, (error: unknown) => error);
   state("composing");
   const mode = context.streamRepliesFor?.(input.reply) ?? "off";
-  const delivery = startStreamedReply(input.reply, mode, { send: context.send });
+  const delivery = startStreamedReply(input.reply, mode, { send: context.send, after: stored });
   const storeAnswer = async (content: string, id: string) => {
     try {
       await memory.append(conversation, {
