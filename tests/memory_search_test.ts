@@ -43,11 +43,12 @@ Deno.test("memory search: archived facts and hand edits are found, only in their
   await alice.nextMessage({ from: BOT, withBody: true });
 
   await alice.send(BOT, "recall: locker code");
-  const found = await alice.nextMessage({ from: BOT, withBody: true, timeoutMs: 15_000 });
+  // What the search found comes in paragraphs: the whole answer is read.
+  const found = await alice.nextAnswer({ from: BOT, timeoutMs: 15_000 });
   assertIncludes(found.body ?? "", "zebra-4417");
 
   await bob.send(BOT, "recall: locker code zebra");
-  const nothing = await bob.nextMessage({ from: BOT, withBody: true, timeoutMs: 15_000 });
+  const nothing = await bob.nextAnswer({ from: BOT, timeoutMs: 15_000 });
   assertTrue(!(nothing.body ?? "").includes("zebra-4417"), nothing.body);
 
   // A hand edit of the memory file is seen at the next search.
@@ -56,7 +57,7 @@ Deno.test("memory search: archived facts and hand edits are found, only in their
     "# Notes\n\nAlice's bicycle is a green Brompton.\n",
   );
   await alice.send(BOT, "recall: bicycle");
-  const edited = await alice.nextMessage({ from: BOT, withBody: true, timeoutMs: 15_000 });
+  const edited = await alice.nextAnswer({ from: BOT, timeoutMs: 15_000 });
   assertIncludes(edited.body ?? "", "green Brompton");
 
   const chats = llm.chat_count;

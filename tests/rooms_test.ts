@@ -146,7 +146,8 @@ Deno.test("one-to-one: a reaction is stored and shown next turn; a thread is a s
   );
   await agent.waitForLog(/./, 500).catch(() => {});
   await alice.send("bot@localhost", "another one");
-  await alice.nextMessage({ from: "bot@localhost", withBody: true });
+  // The echo holds the reaction's note and the message as two paragraphs: two messages.
+  await alice.nextAnswer({ from: "bot@localhost" });
   assertEquals(llm.chat_count, 2, "the reaction itself did not call the LLM");
   const last = JSON.stringify((llm.requests.at(-1)?.body as { messages: unknown }).messages);
   assertIncludes(last, "reacted 😂 to your message");

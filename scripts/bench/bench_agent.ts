@@ -31,6 +31,10 @@ export interface BenchAgentOptions {
   extraToml?: string;
   /** Environment for the config's `${NAME}` references and the child. @default {{}} */
   env?: Record<string, string>;
+  /** `[agent] stream_replies`. @default {the config's default} */
+  streamReplies?: "paragraphs" | "corrections" | "off";
+  /** `[llm] timeout_secs`. @default {30} */
+  timeoutSecs?: number;
 }
 
 /** A running bench agent. */
@@ -70,7 +74,7 @@ password = "\${BOT_PASSWORD}"
 
 [llm]
 default = "${provider}:bench-model"
-timeout_secs = 30
+timeout_secs = ${options.timeoutSecs ?? 30}
 max_retries = 0
 
 [llm.providers.${provider}]
@@ -79,6 +83,7 @@ host = "${host}"
 
 [agent]
 allowed_jids = ${JSON.stringify(options.allowedJids ?? ["*"])}
+${options.streamReplies === undefined ? "" : `stream_replies = "${options.streamReplies}"`}
 
 [memory]
 path = "${options.dataDir}"

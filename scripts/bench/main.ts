@@ -32,6 +32,7 @@ import { measureStartUp } from "./start_up.ts";
 import { summarize } from "./stats.ts";
 import { formatSearchFigures, searchBench } from "./search_bench.ts";
 import { contextBench, formatContextFigures } from "./context_bench.ts";
+import { runStreamBench } from "./streaming.ts";
 
 const HELP = `Usage: deno task bench [--quick] [--json FILE]
 
@@ -61,6 +62,9 @@ Options:
   --context     Measure the context instead (no Prosody): prompt-cache share over 20 turns and
                 over 100 compacting turns, input tokens per turn with and without
                 compaction, the time of a compaction (--quick: 50 turns)
+  --stream      Measure streamed answers instead: time to the first visible text and to the
+                whole answer, per stream_replies mode, for a 2,000-token answer at 50
+                tokens/s (--quick: one answer per mode instead of three)
   -h, --help    Show this text
 
 Needs prosody, prosodyctl and openssl on PATH (sh scripts/ensure_test_deps.sh installs them).
@@ -74,15 +78,23 @@ interface Args {
   json: string | undefined;
   search: boolean;
   context: boolean;
+  stream: boolean;
 }
 
 function parseArgs(args: string[]): Args | string {
-  const parsed: Args = { quick: false, json: undefined, search: false, context: false };
+  const parsed: Args = {
+    quick: false,
+    json: undefined,
+    search: false,
+    context: false,
+    stream: false,
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--quick") parsed.quick = true;
     else if (arg === "--search") parsed.search = true;
     else if (arg === "--context") parsed.context = true;
+    else if (arg === "--stream") parsed.stream = true;
     else if (arg === "--json") {
       const file = args[++i];
       if (file === undefined || file.startsWith("-")) return "--json needs a file name";
@@ -343,6 +355,7 @@ async function main(argv: string[]): Promise<number> {
   const started = performance.now();
   if (args.search) return await runSearchBench(args, started);
   if (args.context) return await runContextBench(args, started);
+  if (args.stream) return await runStreamBench(args);
   let report: BenchReport;
   try {
     report = await run(args);

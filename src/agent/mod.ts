@@ -26,3 +26,5 @@ export { SEND_FILE_TOOL, sendFileTool } from "./send_file_tool.ts";
 export type { SendFileOptions } from "./send_file_tool.ts";
 export type { ToolCall, ToolContext, ToolResult, ToolRunner } from "./turn.ts";
 export { UNTRUSTED_CONTENT_NOTICE } from "./turn.ts";
+export { streamRepliesFor } from "./streamed_reply.ts";
+export type { StreamReplies } from "./streamed_reply.ts";

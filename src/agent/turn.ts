@@ -23,14 +23,20 @@ import type {
   PromptLayer,
   PromptParts,
 } from "../memory/mod.ts";
-import type { XmppAction } from "../xmpp/mod.ts";
+import { markdownToStyling, type XmppAction } from "../xmpp/mod.ts";
 import { answerParts, DEFAULT_MAX_ANSWER_CHARS } from "./answer_parts.ts";
 import { describeLlmStats, describeRef, handledPrefix, type LlmStats } from "./handled_line.ts";
 import { historyMessages } from "./history_messages.ts";
-import { buildSystemPrompt, currentTimeNote } from "./system_prompt.ts";
 import { promptWithPersona, type TurnPersona, withPersona } from "./turn_persona.ts";
 import { REACT_DEFINITION, REACT_TOOL, TurnReactions } from "./react_tool.ts";
 import type { TurnWindow } from "./turn_window.ts";
+import {
+  CUT_NOTE,
+  startStreamedReply,
+  type StreamedReply,
+  type StreamReplies,
+} from "./streamed_reply.ts";
+import { buildSystemPrompt, currentTimeNote } from "./system_prompt.ts";
 
 /** The memory operations a turn uses. */
 export interface TurnMemory {
@@ -135,6 +141,11 @@ export interface TurnContext {
    * split between paragraphs. @default {8000}
    */
   maxAnswerChars?: number;
+  /**
+   * How the answer to a conversation is delivered while the LLM writes it (see
+   * streamed_reply.ts). @default {"off" everywhere}
+   */
+  streamRepliesFor?: (reply: ReplyTarget) => StreamReplies;
 }
 
 /** What a one-to-one answer does besides its text (XEP-0333, 0444, 0308, 0461). */
@@ -279,6 +290,28 @@ export async function runTurn(input: TurnInput, agent: TurnContext): Promise<voi
     knownIds: knownIds(earlier, input.entry),
     send: context.send,
   });
+  // An answer that corrects an earlier one goes whole, as one correction.
+  const mode = options.replaces === undefined
+    ? context.streamRepliesFor?.(input.reply) ?? "off"
+    : "off";
+  const delivery = startStreamedReply(input.reply, mode, {
+    send: context.send,
+    after: stored,
+    format: markdownToStyling,
+  });
+  const storeAnswer = async (content: string, id: string) => {
+    try {
+      await memory.append(conversation, {
+        type: "message",
+        role: "assistant",
+        content,
+        msg_id: id,
+        ...(options.replaces === undefined ? {} : { replaces: options.replaces }),
+      });
+    } catch (error) {
+      log.error(`${handled}: the answer was sent but could not be stored: ${describe(error)}`);
+    }
+  };
 
   let answer: string;
   try {
@@ -334,6 +367,7 @@ export async function runTurn(input: TurnInput, agent: TurnContext): Promise<voi
           reactions,
           reply: input.reply,
           cache,
+          delivery,
         },
         context,
       ),
@@ -343,6 +377,13 @@ export async function runTurn(input: TurnInput, agent: TurnContext): Promise<voi
   } catch (error) {
     // A failed write of the user's entry is what the person must hear of first.
     const storeFailure = await storing;
+    // A streamed answer that broke off keeps what was shown, and says so.
+    const cut = storeFailure === undefined ? delivery?.cut() : undefined;
+    if (cut !== undefined) {
+      log.warn(`${handled}: the answer broke off (${describeLlmStats(stats)}): ${describe(error)}`);
+      send(CUT_NOTE, "paused");
+      return await storeAnswer(`${cut.text}\n\n${CUT_NOTE}`, cut.id);
+    }
     fail(storeFailure ?? error, storeFailure === undefined);
     return;
   }
@@ -358,39 +399,34 @@ export async function runTurn(input: TurnInput, agent: TurnContext): Promise<voi
     );
   }
   if (answer === "" && reactions?.sent) {
+    delivery?.close();
     state("active");
     log.info(`${handled}: answered with a reaction (${describeLlmStats(stats)})`);
     return;
   }
   answer ||= "(The language model returned an empty answer.)";
-  const id = crypto.randomUUID();
-  const replyTo = options.replyTo?.();
-  const bodies = answerParts(answer, context.maxAnswerChars ?? DEFAULT_MAX_ANSWER_CHARS);
-  bodies.forEach((body, i) => {
-    context.send({
-      type: "message",
-      body,
-      ...target(input.reply),
-      ...(i === bodies.length - 1 ? { chatState: "active" as const } : {}),
-      ...(i > 0 ? {} : {
-        id,
-        ...(options.replaces === undefined ? {} : { replaces: options.replaces }),
-        ...(replyTo === undefined ? {} : { reply: replyTo }),
-      }),
+  let delivered = delivery?.finish(answer);
+  if (delivered === undefined) {
+    const id = crypto.randomUUID();
+    const replyTo = options.replyTo?.();
+    const bodies = answerParts(answer, context.maxAnswerChars ?? DEFAULT_MAX_ANSWER_CHARS);
+    bodies.forEach((body, i) => {
+      context.send({
+        type: "message",
+        body,
+        ...target(input.reply),
+        ...(i === bodies.length - 1 ? { chatState: "active" as const } : {}),
+        ...(i > 0 ? {} : {
+          id,
+          ...(options.replaces === undefined ? {} : { replaces: options.replaces }),
+          ...(replyTo === undefined ? {} : { reply: replyTo }),
+        }),
+      });
     });
-  });
-  log.info(`${handled}: answered by the LLM (${describeLlmStats(stats)})`);
-  try {
-    await memory.append(conversation, {
-      type: "message",
-      role: "assistant",
-      content: answer,
-      msg_id: id,
-      ...(options.replaces === undefined ? {} : { replaces: options.replaces }),
-    });
-  } catch (error) {
-    log.error(`${handled}: the answer was sent but could not be stored: ${describe(error)}`);
+    delivered = { text: answer, id };
   }
+  log.info(`${handled}: answered by the LLM (${describeLlmStats(stats)})`);
+  await storeAnswer(delivered.text, delivered.id);
 }
 
 /** Stores the user's entry when the turn cannot go on; whether it worked. */
@@ -460,6 +496,8 @@ async function converse(
     reply: ReplyTarget;
     /** The stable history's length, when the request carries prompt-cache hints. */
     cache?: number | undefined;
+    /** Shows the answer as it is written, when it is streamed. */
+    delivery: StreamedReply | undefined;
   },
   context: TurnContext,
 ): Promise<string> {
@@ -490,6 +528,7 @@ async function converse(
         ...(turn.cache === undefined
           ? {}
           : { cache: { stable_messages: turn.cache }, note: currentTimeNote(now()) }),
+        ...(turn.delivery === undefined ? {} : { on_text: turn.delivery.text }),
       }, { tier, conversation: jid, purpose: "turn" });
       context.contextWindow?.observe(conversation, { system, messages, tools }, response);
       stats.inputTokens += response.usage.input_tokens;
@@ -506,6 +545,7 @@ async function converse(
       return response.text.trim();
     }
     stats.toolCalls += calls.length;
+    turn.delivery?.endRound();
     // A round whose every call went to a skill that asks for the light tier is summed up on
     // it (the first answer, and an image's, stay on their own tier).
     const asked = calls.map((call) => context.tools?.tierOf?.(call.name));

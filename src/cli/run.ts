@@ -5,7 +5,14 @@
  *
  * @module
  */
-import { Agent, ContactBook, RoomBook, sendFileTool, toolSet } from "../agent/mod.ts";
+import {
+  Agent,
+  ContactBook,
+  RoomBook,
+  sendFileTool,
+  streamRepliesFor,
+  toolSet,
+} from "../agent/mod.ts";
 import { AttachmentDownloader, AttachmentIntake } from "../attachments/mod.ts";
 import { type LoadedConfig, secretScrubber, serverDomain } from "../config/mod.ts";
 import { compactCommand, memoryCommands, scheduleCommands, tierCommands } from "../commands/mod.ts";
@@ -168,6 +175,10 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     quota: usageParts.quota,
     ...(tools === undefined ? {} : { tools }),
     maxToolRounds: config.agent.max_tool_rounds,
+    streamRepliesFor: streamRepliesFor(
+      config.agent.stream_replies,
+      new Map(config.rooms.map((room) => [room.jid, room.stream_replies])),
+    ),
     maxMessageChars: config.agent.max_message_chars,
     maxAnswerChars: config.agent.max_answer_chars,
     name: config.agent.name,

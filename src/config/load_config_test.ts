@@ -64,6 +64,7 @@ Deno.test("loadConfig() fills in every default", async () => {
       allow_subagents: false,
       max_concurrent_subagents: 3,
       subagent_timeout: 120,
+      stream_replies: "paragraphs",
     },
     memory: {
       path: "./data/memory",
@@ -326,6 +327,20 @@ model = "llama3"
   assert.deepEqual(config.attachments.hosts.slice(0, 2), ["localhost:443", "localhost:5281"]);
 });
 
+Deno.test("loadConfig() reads stream_replies for chats and rooms, and rejects another value", async () => {
+  const { config } = await loadToml(
+    `${MINIMAL_TOML}\n[agent]\nstream_replies = "corrections"\n` +
+      `[[rooms]]\njid = "dev@conference.localhost"\nstream_replies = "paragraphs"\n`,
+  );
+  assert.equal(config.agent.stream_replies, "corrections");
+  assert.equal(config.rooms[0]?.stream_replies, "paragraphs");
+  const error = await rejection(
+    loadToml(`${MINIMAL_TOML}\n[agent]\nstream_replies = "words"\n`),
+  );
+  assert.match(String(error), /stream_replies/);
+  assert.match(String(error), /expected one of "paragraphs", "corrections", "off"/);
+});
+
 Deno.test("loadConfig() reads [[rooms]] with defaults and rejects a bad activation", async () => {
   const { config } = await loadToml(
     `${MINIMAL_TOML}\n[[rooms]]\njid = "Dev@Conference.Localhost"\n`,
@@ -338,6 +353,7 @@ Deno.test("loadConfig() reads [[rooms]] with defaults and rejects a bad activati
     download_attachments: false,
     answer_missed: false,
     tools: "allowed",
+    stream_replies: "off",
   }]);
   const error = await rejection(
     loadToml(

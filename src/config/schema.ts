@@ -105,6 +105,11 @@ const DOMAIN_OR_STAR = 'expected a domain like "example.com", or "*"';
 /** A lone `"*"` is read as `["*"]`: writing the wildcard without brackets is a natural slip. */
 const starAsList = (value: unknown) => value === "*" ? ["*"] : value;
 
+/** How an answer is delivered while the LLM writes it (`stream_replies`). */
+export const STREAM_REPLIES = ["paragraphs", "corrections", "off"] as const;
+
+const streamReplies = () => z.enum(STREAM_REPLIES, { error: oneOf(STREAM_REPLIES) });
+
 const agentSchema = table({
   name: text().default("Fluux Agent"),
   // A picture for the agent's vCard and avatar (a path, relative to the working directory).
@@ -145,6 +150,7 @@ const agentSchema = table({
   max_schedules: integer(0, 1000).default(20),
   missed_run_grace_mins: integer(0, 10_080).default(60),
   ...subagentSettings,
+  stream_replies: streamReplies().default("paragraphs"),
 });
 
 /** Embedders of memory search: `"none"` searches by keywords only. */
@@ -280,6 +286,8 @@ const roomSchema = table({
   tools: z.enum(ROOM_TOOLS, { error: oneOf(ROOM_TOOLS) }).default("allowed"),
   history_token_budget: integer(1000).optional(),
   create: roomCreateSchema.optional(),
+  /** A room's answers are delivered whole unless it says otherwise. */
+  stream_replies: streamReplies().default("off"),
 });
 
 /** Web search providers of the built-in `web_search` skill. */

@@ -29,7 +29,10 @@ export interface LlmSettings {
   host: string;
   /** The cap on `max_tokens`, and its value when a request gives none. */
   max_tokens_per_request: number;
-  /** Time allowed to each attempt, in seconds (fractions allowed); 0 means no limit. */
+  /**
+   * Time allowed to each attempt, in seconds (fractions allowed); streamed, the longest wait for
+   * the next piece of the answer. 0 means no limit.
+   */
   timeout_secs: number;
   /** Attempts after the first one, for rate limits, overload, 5xx and network errors. */
   max_retries: number;
@@ -106,11 +109,58 @@ export function createSingleClient(
         request.max_tokens ?? settings.max_tokens_per_request,
         settings.max_tokens_per_request,
       );
+      // A streamed answer whose first piece is out cannot be taken back: no retry after it.
+      let handed_on = false;
+      // Streamed, the limit is on silence, the longest wait for the next piece: a long answer
+      // from a slow model may rightly take longer than any sensible limit on a whole call.
+      let rearm = () => {};
+      const on_text = request.on_text;
+      const streamed = on_text !== undefined && timeout_ms > 0;
+      const noted = withNote(request, provider === "anthropic");
+      const call: ChatRequest = on_text === undefined ? noted : {
+        ...noted,
+        on_text: (text: string) => {
+          handed_on = true;
+          rearm();
+          on_text(text);
+        },
+      };
+      const cut = (error: unknown) =>
+        handed_on && error instanceof LlmError ? LlmError.cutOff(error) : error;
+      const watched = (signal: AbortSignal): Promise<ChatResponse> => {
+        const silence = new AbortController();
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const expired = new Promise<never>((_, reject) => {
+          rearm = () => {
+            clearTimeout(timer);
+            timer = setTimeout(() => {
+              const error = timeout_error(timeout_ms, undefined);
+              silence.abort(error);
+              reject(error);
+            }, timeout_ms);
+          };
+        });
+        rearm();
+        const running = adapter.chat(call, {
+          max_tokens,
+          signal: AbortSignal.any([signal, silence.signal]),
+        });
+        running.catch(() => {});
+        return Promise.race([running, expired]).finally(() => {
+          clearTimeout(timer);
+          rearm = () => {};
+        });
+      };
       try {
-        const sent = withNote(request, provider === "anthropic");
-        const response = await retry((signal) => adapter.chat(sent, { max_tokens, signal }), {
+        const attempt = (signal: AbortSignal) =>
+          (streamed ? watched(signal) : adapter.chat(call, { max_tokens, signal })).catch(
+            (error: unknown) => {
+              throw cut(error);
+            },
+          );
+        const response = await retry(attempt, {
           max_retries: settings.max_retries,
-          timeout_ms,
+          timeout_ms: streamed ? 0 : timeout_ms,
           signal: request.signal,
           ...(sleep ? { sleep } : {}),
           ...(on_retry ? { on_retry } : {}),
@@ -121,7 +171,7 @@ export function createSingleClient(
         return response;
       } catch (error) {
         usage?.recordFailure();
-        throw error;
+        throw cut(error);
       }
     },
   };

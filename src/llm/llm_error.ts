@@ -27,6 +27,8 @@ export interface LlmErrorOptions {
   retryable?: boolean;
   /** How long the provider asked us to wait (`retry-after`), in milliseconds. */
   retry_after_ms?: number;
+  /** The answer was being streamed and broke off after part of it was handed on. @default {false} */
+  cut_off?: boolean;
   cause?: unknown;
 }
 
@@ -56,6 +58,8 @@ export class LlmError extends Error {
   readonly status: number | undefined;
   readonly retryable: boolean;
   readonly retry_after_ms: number | undefined;
+  /** Part of a streamed answer was handed on before the failure: nothing may retry it. */
+  readonly cut_off: boolean;
 
   /**
    * @param message A short description, without response bodies or secrets
@@ -67,5 +71,22 @@ export class LlmError extends Error {
     this.status = options.status;
     this.retryable = options.retryable ?? RETRYABLE_KINDS.has(options.kind);
     this.retry_after_ms = options.retry_after_ms;
+    this.cut_off = options.cut_off ?? false;
+  }
+
+  /**
+   * The same failure, marked as one that broke a streamed answer off midway (not retryable).
+   *
+   * @param error The failure of a call that had handed on part of its answer
+   */
+  static cutOff(error: LlmError): LlmError {
+    if (error.cut_off) return error;
+    return new LlmError(error.message, {
+      kind: error.kind,
+      ...(error.status === undefined ? {} : { status: error.status }),
+      retryable: false,
+      cut_off: true,
+      cause: error.cause,
+    });
   }
 }

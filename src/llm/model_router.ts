@@ -163,7 +163,8 @@ export function createModelRouter(
           return { ...response, model_id: id };
         } catch (error) {
           if (request.signal?.aborted) throw error;
-          if (!(error instanceof LlmError) || !OUTAGES.has(error.kind)) {
+          // A streamed answer cut midway is partly shown already: another model cannot resume it.
+          if (!(error instanceof LlmError) || !OUTAGES.has(error.kind) || error.cut_off) {
             usage?.recordFailure();
             throw error;
           }

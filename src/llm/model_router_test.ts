@@ -12,6 +12,8 @@ class ScriptedModel implements LlmClient {
   readonly settings: LlmSettings;
   calls = 0;
   failures: LlmErrorKind[] = [];
+  /** Its failures come after part of a streamed answer was handed on. */
+  cutOff = false;
   constructor(settings: LlmSettings) {
     this.settings = settings;
     this.provider = settings.provider;
@@ -25,7 +27,8 @@ class ScriptedModel implements LlmClient {
     request.signal?.throwIfAborted();
     const kind = this.failures.shift();
     if (kind !== undefined) {
-      return Promise.reject(new LlmError(`${this.model} failed (${kind})`, { kind }));
+      const cut_off = this.cutOff;
+      return Promise.reject(new LlmError(`${this.model} failed (${kind})`, { kind, cut_off }));
     }
     return Promise.resolve({
       content: [{ type: "text", text: `from ${this.model}` }],
@@ -256,4 +259,14 @@ Deno.test("chat() with a named agent's model asks that model first, then the fal
     router.chat({ system: "", messages: [] }, { model: "openai:unknown" }),
     /Model "openai:unknown" is not configured/,
   );
+});
+
+Deno.test("createModelRouter() does not fall back when a streamed answer broke off midway", async () => {
+  const { model, ask, usage } = setup();
+  model("anthropic:sonnet").failures = ["network"];
+  model("anthropic:sonnet").cutOff = true;
+  const error = await ask().then(() => undefined, (e: unknown) => e);
+  assert.ok(error instanceof LlmError && error.cut_off, `the cut-off failure, got ${error}`);
+  assert.equal(model("ollama:llama3.1:8b").calls, 0, "no other model asked to resume it");
+  assert.equal(usage.totals().failed_calls, 1);
 });

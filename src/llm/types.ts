@@ -45,6 +45,13 @@ export interface ChatRequest {
   /** Aborts the call (and any retry wait); the promise then rejects with the signal's reason. */
   signal?: AbortSignal;
   /**
+   * Receives the answer's text as the model writes it, piece by piece: given, the call streams
+   * (the answer still resolves whole). Once a piece has been handed on, a failure is neither
+   * retried nor sent to another model, since the caller may have shown that piece: the call
+   * rejects with an `LlmError` whose `cut_off` is set. @default {not streamed}
+   */
+  on_text?: (text: string) => void;
+  /**
    * Where the request's stable prefix ends, for a provider that caches prompts (Anthropic; the
    * others ignore it). Without it nothing is marked for caching.
    */

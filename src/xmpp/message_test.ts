@@ -51,6 +51,19 @@ Deno.test("buildMessage() carries the id, an origin-id, the thread and the chat 
   assertIncludes(el.toString(), '<origin-id xmlns="urn:xmpp:sid:0" id="id-1"/>');
 });
 
+Deno.test("buildMessage() with replaces is a XEP-0308 correction of that message", () => {
+  const el = buildMessage(
+    { type: "message", to: "a@b", body: "longer", replaces: "first" },
+    "id-2",
+  );
+  assertEquals(el.attrs.id, "id-2");
+  assertEquals(el.getChild("replace", "urn:xmpp:message-correct:0")?.attrs.id, "first");
+  assertEquals(
+    buildMessage({ type: "message", to: "a@b", body: "x" }, "i").getChild("replace"),
+    undefined,
+  );
+});
+
 Deno.test("buildChatStateMessage() has no body", () => {
   const el = buildChatStateMessage({ type: "chat_state", to: "a@b", state: "composing" }, "x");
   assertEquals(el.getChild("body"), undefined);

@@ -1,5 +1,7 @@
 /**
- * XEP-0308: Last Message Correction.
+ * XEP-0308: Last Message Correction. A message that carries `<replace id="…"/>` replaces, in
+ * clients that support it, the text of the earlier message with that id, sent by the same
+ * sender in the same conversation.
  *
  * @see https://xmpp.org/extensions/xep-0308.html
  * @module

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { sse, type StreamEvents, tokensOf } from "./_fake_stream.ts";
 
 /** A tool call as the fake renders it. */
 interface Call {
@@ -52,27 +53,30 @@ export function openAiCompletion(turn: OpenAiTurn): Record<string, unknown> {
 }
 
 /**
- * The same completion streamed: a role chunk, the text, each tool call as its header then its
- * arguments in two pieces (clients must join them), the finish reason, the usage when the
- * request asked for it (`stream_options.include_usage`), then `[DONE]`.
+ * The same completion streamed: a role chunk, the text (one chunk per token when paced), each
+ * tool call as its header then its arguments in two pieces (clients must join them), the
+ * finish reason, the usage when the request asked for it (`stream_options.include_usage`),
+ * then `[DONE]`.
  */
-export function openAiStream(turn: OpenAiTurn, includeUsage: boolean): Response {
+export function openAiStream(
+  turn: OpenAiTurn,
+  includeUsage: boolean,
+  paced: boolean,
+): StreamEvents {
   const base = {
     id: turn.id,
     object: "chat.completion.chunk",
     created: Math.floor(Date.now() / 1000),
     model: turn.model,
   };
-  const chunk = (delta: unknown, finish_reason: string | null = null) => ({
-    ...base,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason }],
-  });
-  const chunks: unknown[] = [chunk({ role: "assistant", content: "" })];
-  if (turn.text) chunks.push(chunk({ content: turn.text }));
+  const chunk = (delta: unknown, finish_reason: string | null = null) =>
+    sse(undefined, { ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason }] });
+  const tokens = tokensOf(turn.text, paced).map((content) => chunk({ content }));
+  const tail: string[] = [];
   turn.calls.forEach((call, index) => {
     const args = JSON.stringify(call.input);
     const half = Math.ceil(args.length / 2);
-    chunks.push(chunk({
+    tail.push(chunk({
       tool_calls: [{
         index,
         id: call.id,
@@ -81,14 +85,18 @@ export function openAiStream(turn: OpenAiTurn, includeUsage: boolean): Response 
       }],
     }));
     for (const piece of [args.slice(0, half), args.slice(half)]) {
-      chunks.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+      tail.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
     }
   });
-  chunks.push(chunk({}, FINISH[turn.stop_reason] ?? "stop"));
-  if (includeUsage) chunks.push({ ...base, choices: [], usage: usageOf(turn) });
-  const text = chunks.map((data) => `data: ${JSON.stringify(data)}\n\n`).join("") +
-    "data: [DONE]\n\n";
-  return new Response(text, { headers: { "content-type": "text/event-stream" } });
+  tail.push(chunk({}, FINISH[turn.stop_reason] ?? "stop"));
+  if (includeUsage) tail.push(sse(undefined, { ...base, choices: [], usage: usageOf(turn) }));
+  tail.push("data: [DONE]\n\n");
+  return {
+    head: [chunk({ role: "assistant", content: "" })],
+    tokens,
+    tail,
+    content_type: "text/event-stream",
+  };
 }
 
 /** `GET /models/{model}`. */

@@ -15,11 +15,24 @@
  * By default a chat answers `echo: <last user text>` (without the agent's note of the current
  * time), or `done: <tool result>` when the last message carries tool results. Nothing is logged per request.
  *
+ * A streamed answer is written out whole at once, or, with a token rate
+ * (`tokens_per_second`, `setTokenRate()`, or a turn's own), one event per token (a word with
+ * its spaces, or a run of line breaks) at that rate (an answer not streamed then comes when
+ * all its tokens would have been written); a turn with `cut_after_tokens` breaks the
+ * connection off after that many tokens.
+ *
  * @module
  */
 
 import { openAiCompletion, openAiError, openAiModel, openAiStream } from "./_fake_openai.ts";
 import { PromptCacheSim } from "./_fake_anthropic_cache.ts";
+import {
+  anthropicEvents,
+  ollamaEvents,
+  pacedResponse,
+  type StreamEvents,
+  tokensOf,
+} from "./_fake_stream.ts";
 
 /** A distinctive string inside every error body the fake sends; error messages must not show it. */
 export const FAKE_ERROR_MARKER = "fake-llm-error-body-5e1d";
@@ -59,6 +72,13 @@ export interface FakeTurn {
   usage?: FakeUsage;
   /** Wait before answering. @default {the delay set with setDelay()} */
   delay_ms?: number;
+  /** Streamed: text tokens per second. @default {the rate set with setTokenRate()} */
+  tokens_per_second?: number;
+  /**
+   * Streamed: break the connection off after this many text tokens, before the answer's end.
+   * @default {never}
+   */
+  cut_after_tokens?: number;
 }
 
 /** Tokens a fake answer reports. */
@@ -106,6 +126,8 @@ export interface FakeLlmOptions {
   handler?: FakeHandler;
   /** Delay before every chat answer, in milliseconds. @default {0} */
   delay_ms?: number;
+  /** Text tokens per second of every streamed answer. @default {all at once} */
+  tokens_per_second?: number;
   /** Keep every request in `requests`; turn off for long benchmarks. @default {true} */
   record?: boolean;
   /**
@@ -144,6 +166,8 @@ export interface FakeLlm extends AsyncDisposable {
   script(handler: FakeHandler | undefined): void;
   /** Sets the delay before every chat answer that does not set its own. */
   setDelay(ms: number): void;
+  /** Sets the token rate of every streamed answer that does not set its own; `undefined`: all at once. */
+  setTokenRate(tokens_per_second: number | undefined): void;
   /**
    * Makes the next `count` API requests (chat, embed, model look-ups; not `/api/tags` or
    * `/api/version`) fail with `status` and an error body holding {@linkcode FAKE_ERROR_MARKER},
@@ -184,6 +208,7 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
   const waiters: Waiter[] = [];
   let handler = options.handler;
   let delay_ms = options.delay_ms ?? 0;
+  let token_rate = options.tokens_per_second;
   let total = 0;
   let chats = 0;
   let chat_index = 0;
@@ -315,6 +340,21 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
       });
     const stop = turn.stop_reason ?? (calls.length ? "tool_use" : "end_turn");
     const model = typeof wire.model === "string" ? wire.model : "fake-model";
+    const rate = turn.tokens_per_second ?? token_rate;
+    const paced = rate !== undefined || turn.cut_after_tokens !== undefined;
+    const streamed = (events: StreamEvents) =>
+      pacedResponse(events, {
+        tokens_per_second: rate,
+        cut_after_tokens: turn.cut_after_tokens,
+        signal: closing.signal,
+      });
+    // Not streamed, the answer comes once all of it is written, at the same rate.
+    const whole = async (body: unknown) => {
+      if (rate !== undefined && rate > 0) {
+        await pause((tokensOf(text, true).length * 1000) / rate, closing.signal);
+      }
+      return Response.json(body);
+    };
     if (api === "openai") {
       const completion = {
         id: `chatcmpl-fake-${id}`,
@@ -325,12 +365,12 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
         usage,
       };
       return wire.stream
-        ? openAiStream(completion, wire.stream_options?.include_usage === true)
-        : Response.json(openAiCompletion(completion));
+        ? streamed(openAiStream(completion, wire.stream_options?.include_usage === true, paced))
+        : await whole(openAiCompletion(completion));
     }
     if (api === "anthropic") {
       const message = anthropicMessage(`msg_fake_${id}`, model, text, calls, stop, usage);
-      return wire.stream ? anthropicStream(message) : Response.json(message);
+      return wire.stream ? streamed(anthropicEvents(message, paced)) : await whole(message);
     }
     const done = {
       model,
@@ -351,11 +391,8 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
       eval_count: usage.output_tokens,
       eval_duration: 0,
     };
-    if (wire.stream === false) return Response.json(done);
-    const first = { model, created_at: done.created_at, message: done.message, done: false };
-    const last = { ...done, message: { role: "assistant", content: "" } };
-    const ndjson = `${JSON.stringify(first)}\n${JSON.stringify(last)}\n`;
-    return new Response(ndjson, { headers: { "content-type": "application/x-ndjson" } });
+    if (wire.stream === false) return await whole(done);
+    return streamed(ollamaEvents(done, paced));
   }
 
   function notify(): void {
@@ -388,6 +425,9 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
     },
     setDelay(ms) {
       delay_ms = ms;
+    },
+    setTokenRate(rate) {
+      token_rate = rate;
     },
     failNext(status, count = 1, failure_options = {}) {
       failures.push({ status, left: count, retry_after: failure_options.retry_after });
@@ -528,43 +568,6 @@ function anthropicMessage(
         : { cache_creation_input_tokens: usage.cache_write_tokens }),
     },
   };
-}
-
-function anthropicStream(message: ReturnType<typeof anthropicMessage>): Response {
-  const events: [string, unknown][] = [[
-    "message_start",
-    {
-      message: {
-        ...message,
-        content: [],
-        stop_reason: null,
-        usage: { ...message.usage, output_tokens: 0 },
-      },
-    },
-  ]];
-  message.content.forEach((block, index) => {
-    const delta = block.type === "text"
-      ? { type: "text_delta", text: block.text }
-      : { type: "input_json_delta", partial_json: JSON.stringify(block.input) };
-    const start = block.type === "text" ? { ...block, text: "" } : { ...block, input: {} };
-    events.push(["content_block_start", { index, content_block: start }]);
-    events.push(["content_block_delta", { index, delta }]);
-    events.push(["content_block_stop", { index }]);
-  });
-  events.push([
-    "message_delta",
-    {
-      delta: { stop_reason: message.stop_reason, stop_sequence: null },
-      usage: { output_tokens: message.usage.output_tokens },
-    },
-  ]);
-  events.push(["message_stop", {}]);
-  const text = events
-    .map(([type, data]) =>
-      `event: ${type}\ndata: ${JSON.stringify({ type, ...data as object })}\n\n`
-    )
-    .join("");
-  return new Response(text, { headers: { "content-type": "text/event-stream" } });
 }
 
 const ANTHROPIC_ERROR_TYPES: Record<number, string> = {

@@ -364,6 +364,20 @@ export class Human implements AsyncDisposable {
     );
   }
 
+  /**
+   * Takes the agent's next LLM answer: its messages with a body up to the one carrying `active`
+   * (an answer delivered by paragraphs is several), as one message whose body is theirs joined
+   * by blank lines. `timeoutMs` applies to each message.
+   */
+  async nextAnswer(options: Omit<NextMessageOptions, "withBody"> = {}): Promise<HumanMessage> {
+    const parts: HumanMessage[] = [];
+    while (parts.at(-1)?.chatState !== "active") {
+      parts.push(await this.nextMessage({ ...options, withBody: true }));
+    }
+    const body = parts.map((part) => part.body ?? "").join("\n\n");
+    return { ...parts.at(-1)!, body };
+  }
+
   /** Takes the oldest unread event matching `predicate`, waiting up to `timeoutMs` (10000). */
   waitFor<E extends HumanEvent>(
     predicate: (event: HumanEvent) => event is E,

@@ -11,6 +11,7 @@
  */
 import { LlmError } from "../llm_error.ts";
 import { errorFromStatus } from "./_errors.ts";
+import { checkedStream, streamFormatOf } from "./_checked_stream.ts";
 
 /** Options of {@linkcode checkedFetch}. */
 export interface CheckedFetchOptions {
@@ -28,7 +29,7 @@ const MAX_MEASURED_BYTES = 10 * 1024 * 1024;
 
 /**
  * Wraps a fetch so that the SDK reads only JSON: a successful answer whose body does not parse
- * as JSON, and an error answer (in any format, or one that is not JSON when
+ * as JSON (or, streamed, an event that does not), and an error answer (in any format, or one that is not JSON when
  * `jsonErrorsToSdk`), reject with an `LlmError` naming its status, content type and length.
  *
  * @param provider The provider name used in messages
@@ -51,6 +52,8 @@ export function checkedFetch(
         ...(isJsonType(response.headers) ? {} : { answer: shape }),
       });
     }
+    const format = streamFormatOf(response.headers);
+    if (format !== undefined) return checkedStream(provider, response, format);
     // The SDKs parse the body anyway; reading it first is what lets a bad one be described
     // without quoting it. One more parse of a reply of a few kilobytes costs microseconds.
     const text = await response.text();

@@ -48,7 +48,10 @@ export class AnthropicProvider implements ProviderAdapter {
     });
   }
 
-  /** Sends one Messages API request and maps the answer back to neutral types. */
+  /**
+   * Sends one Messages API request (streamed when the request has `on_text`) and maps the
+   * answer back to neutral types.
+   */
   async chat(request: ChatRequest, options: AdapterCallOptions): Promise<ChatResponse> {
     const params: Anthropic.MessageCreateParamsNonStreaming = {
       model: this.#settings.model,
@@ -69,7 +72,15 @@ export class AnthropicProvider implements ProviderAdapter {
     if (request.note !== undefined && request.note !== "") appendNote(params, request.note);
     let message: Anthropic.Message;
     try {
-      message = await this.#sdk.messages.create(params, { signal: options.signal });
+      const on_text = request.on_text;
+      if (on_text === undefined) {
+        message = await this.#sdk.messages.create(params, { signal: options.signal });
+      } else {
+        // Server-sent events; the SDK assembles the message, tool inputs included.
+        const stream = this.#sdk.messages.stream(params, { signal: options.signal });
+        stream.on("text", (delta) => on_text(delta));
+        message = await stream.finalMessage();
+      }
     } catch (error) {
       throw options.signal.aborted ? error : this.#mapError(error);
     }
@@ -96,8 +107,26 @@ export class AnthropicProvider implements ProviderAdapter {
         code: error.type,
       });
     }
+    if (error instanceof LlmError) return error;
     if (error instanceof Anthropic.APIConnectionError || error instanceof TypeError) {
       return errorFromFailure(PROVIDER, this.#settings.host, error);
+    }
+    if (error instanceof Anthropic.APIError) {
+      // An `error` event in the middle of a stream: it has a type but no status.
+      const type = (error.error as { error?: { type?: unknown } } | undefined)?.error?.type;
+      const overloaded = type === "overloaded_error";
+      return new LlmError(
+        `LLM provider "${PROVIDER}" sent an error in the middle of its answer` +
+          (typeof type === "string" && /^[a-z_]{1,64}$/.test(type) ? ` (${type})` : ""),
+        { kind: overloaded ? "overloaded" : "server" },
+      );
+    }
+    if (error instanceof Anthropic.AnthropicError) {
+      // The SDK's own complaint: the stream ended before the message was complete.
+      return new LlmError(`LLM provider "${PROVIDER}" ended its answer before it was complete`, {
+        kind: "server",
+        cause: error,
+      });
     }
     return error;
   }

@@ -1,5 +1,6 @@
 /**
- * Ollama chat adapter, through the `ollama` package (`POST /api/chat`, not streamed).
+ * Ollama chat adapter, through the `ollama` package (`POST /api/chat`; streamed as NDJSON when
+ * the request has `on_text`).
  * https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion
  *
  * @module
@@ -33,17 +34,30 @@ export class OllamaProvider implements ProviderAdapter {
   async chat(request: ChatRequest, options: AdapterCallOptions): Promise<ChatResponse> {
     const sdk = this.#sdk(options.signal);
     const tools = request.tool_choice === "none" ? [] : (request.tools ?? []).map(toWireTool);
+    const body = {
+      model: this.#settings.model,
+      messages: toWireMessages(request.system, request.messages),
+      ...(tools.length ? { tools } : {}),
+      options: { num_predict: options.max_tokens },
+    };
     try {
-      const response = await sdk.chat({
-        model: this.#settings.model,
-        messages: toWireMessages(request.system, request.messages),
-        stream: false,
-        ...(tools.length ? { tools } : {}),
-        options: { num_predict: options.max_tokens },
-      });
-      return this.#fromWire(response);
+      if (request.on_text === undefined) {
+        return this.#fromWire(await sdk.chat({ ...body, stream: false }));
+      }
+      const parts = await sdk.chat({ ...body, stream: true });
+      return this.#fromWire(await collect(parts, request.on_text));
     } catch (error) {
-      throw this.#mapError(error, options.signal);
+      const mapped = this.#mapError(error, options.signal);
+      // The package throws a line's `error` text as it is: not shown, since a body can hold anything.
+      if (
+        request.on_text !== undefined && !options.signal.aborted && mapped === error &&
+        error instanceof Error && !(error instanceof LlmError)
+      ) {
+        throw new LlmError(`LLM provider "${PROVIDER}" sent an error in the middle of its answer`, {
+          kind: "server",
+        });
+      }
+      throw mapped;
     }
   }
 
@@ -88,9 +102,7 @@ export class OllamaProvider implements ProviderAdapter {
     });
   }
 
-  #fromWire(
-    response: { model: string; message: Message; done_reason?: string } & WireCounts,
-  ): ChatResponse {
+  #fromWire(response: WireAnswer): ChatResponse {
     if (typeof response?.message !== "object" || response.message === null) {
       throw notTheApi(PROVIDER, 200, "JSON that is not a chat answer");
     }
@@ -122,6 +134,39 @@ export class OllamaProvider implements ProviderAdapter {
       model: response.model,
     };
   }
+}
+
+type WireAnswer = { model: string; message: Message; done_reason?: string } & WireCounts;
+
+/**
+ * Joins a streamed answer's lines into one: the text pieces (each handed on as it comes), the
+ * tool calls, and the counts of the closing line.
+ *
+ * @throws {LlmError} kind `server` when the stream ends without its closing line
+ */
+async function collect(
+  parts: AsyncIterable<WireAnswer & { done?: boolean }>,
+  on_text: (text: string) => void,
+): Promise<WireAnswer> {
+  let text = "";
+  const tool_calls: ToolCall[] = [];
+  for await (const part of parts) {
+    const content = part.message?.content ?? "";
+    if (content !== "") {
+      text += content;
+      on_text(content);
+    }
+    tool_calls.push(...(part.message?.tool_calls ?? []));
+    if (part.done) {
+      return {
+        ...part,
+        message: { role: "assistant", content: text, ...(tool_calls.length ? { tool_calls } : {}) },
+      };
+    }
+  }
+  throw new LlmError(`LLM provider "${PROVIDER}" ended its answer before it was complete`, {
+    kind: "server",
+  });
 }
 
 interface WireCounts {

@@ -10,6 +10,7 @@
 import OpenAI from "openai";
 import type {
   ChatCompletion,
+  ChatCompletionChunk,
   ChatCompletionContentPart,
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionMessageFunctionToolCall,
@@ -20,6 +21,7 @@ import { LLM_DEFAULT_HOSTS } from "../model_id.ts";
 import type { AdapterCallOptions, AdapterSettings, ProviderAdapter } from "./_adapter.ts";
 import { decodeBase64 } from "./_adapter.ts";
 import { errorFromFailure, errorFromStatus } from "./_errors.ts";
+import { LlmError } from "../llm_error.ts";
 
 const PROVIDER = "openai";
 
@@ -54,7 +56,10 @@ export class OpenAiProvider implements ProviderAdapter {
     });
   }
 
-  /** Sends one `POST /chat/completions` and maps the answer back to neutral types. */
+  /**
+   * Sends one `POST /chat/completions` (streamed as server-sent chunks when the request has
+   * `on_text`) and maps the answer back to neutral types.
+   */
   async chat(request: ChatRequest, options: AdapterCallOptions): Promise<ChatResponse> {
     const params: ChatCompletionCreateParamsNonStreaming = {
       model: this.#settings.model,
@@ -73,7 +78,16 @@ export class OpenAiProvider implements ProviderAdapter {
     }
     let completion: ChatCompletion;
     try {
-      completion = await this.#sdk.chat.completions.create(params, { signal: options.signal });
+      const on_text = request.on_text;
+      completion = on_text === undefined
+        ? await this.#sdk.chat.completions.create(params, { signal: options.signal })
+        : await collect(
+          await this.#sdk.chat.completions.create(
+            { ...params, stream: true, stream_options: { include_usage: true } },
+            { signal: options.signal },
+          ),
+          on_text,
+        );
     } catch (error) {
       throw options.signal.aborted ? error : this.#mapError(error);
     }
@@ -93,6 +107,7 @@ export class OpenAiProvider implements ProviderAdapter {
   }
 
   #mapError(error: unknown): unknown {
+    if (error instanceof LlmError) return error;
     if (error instanceof OpenAI.APIError && typeof error.status === "number") {
       return errorFromStatus(PROVIDER, error.status, {
         headers: error.headers,
@@ -104,8 +119,87 @@ export class OpenAiProvider implements ProviderAdapter {
     if (error instanceof OpenAI.APIConnectionError || error instanceof TypeError) {
       return errorFromFailure(PROVIDER, this.#settings.host, error);
     }
+    if (error instanceof SyntaxError) {
+      // The package's stream parser met an event that is not JSON (its message quotes none).
+      return new LlmError(
+        `LLM provider "${PROVIDER}" streamed something that is not its API's answer`,
+        { kind: "server" },
+      );
+    }
+    if (error instanceof OpenAI.APIError) {
+      // An error object in the middle of a stream: no status, and its text is not shown.
+      return new LlmError(`LLM provider "${PROVIDER}" sent an error in the middle of its answer`, {
+        kind: "server",
+      });
+    }
     return error;
   }
+}
+
+/**
+ * Joins a streamed completion's chunks into one completion: the text pieces (each handed on as
+ * it comes), the tool calls (their arguments arrive in pieces, by index), the finish reason and
+ * the usage chunk.
+ *
+ * @throws {LlmError} kind `server` when the stream ends before a finish reason
+ */
+async function collect(
+  chunks: AsyncIterable<ChatCompletionChunk>,
+  on_text: (text: string) => void,
+): Promise<ChatCompletion> {
+  let text = "";
+  let model = "";
+  let id = "";
+  let finish: ChatCompletion.Choice["finish_reason"] | undefined;
+  let usage: ChatCompletion["usage"];
+  const calls: { id: string; name: string; arguments: string }[] = [];
+  for await (const chunk of chunks) {
+    id ||= chunk.id;
+    model ||= chunk.model;
+    if (chunk.usage) usage = chunk.usage;
+    const choice = chunk.choices?.[0];
+    if (choice === undefined) continue;
+    const piece = choice.delta?.content ?? "";
+    if (piece !== "") {
+      text += piece;
+      on_text(piece);
+    }
+    for (const call of choice.delta?.tool_calls ?? []) {
+      const known = calls[call.index] ??= { id: "", name: "", arguments: "" };
+      if (call.id) known.id = call.id;
+      if (call.function?.name) known.name += call.function.name;
+      if (call.function?.arguments) known.arguments += call.function.arguments;
+    }
+    if (choice.finish_reason) finish = choice.finish_reason;
+  }
+  if (finish === undefined) {
+    throw new LlmError(`LLM provider "${PROVIDER}" ended its answer before it was complete`, {
+      kind: "server",
+    });
+  }
+  const tool_calls = calls.filter((call) => call !== undefined).map((call) => ({
+    id: call.id,
+    type: "function" as const,
+    function: { name: call.name, arguments: call.arguments },
+  }));
+  return {
+    id,
+    object: "chat.completion",
+    created: 0,
+    model,
+    choices: [{
+      index: 0,
+      message: {
+        role: "assistant",
+        content: text,
+        refusal: null,
+        ...(tool_calls.length ? { tool_calls } : {}),
+      },
+      logprobs: null,
+      finish_reason: finish,
+    }],
+    ...(usage === undefined ? {} : { usage }),
+  };
 }
 
 /**

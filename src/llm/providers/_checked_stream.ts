@@ -1,0 +1,87 @@
+/**
+ * Keeps a streamed answer that is not the provider's API out of error messages, as
+ * `_checked_answers.ts` does for whole answers: the SDKs parse each server-sent event (and each
+ * NDJSON line) with `JSON.parse`, whose error quotes the start of what it could not read. The
+ * stream built here checks every event line first and, at the first that is not JSON, fails
+ * with an {@linkcode LlmError} that says so and quotes nothing.
+ *
+ * @module
+ */
+import { LlmError } from "../llm_error.ts";
+
+/** How a streamed answer is framed. */
+export type StreamFormat = "sse" | "ndjson";
+
+/**
+ * The framing of a successful answer, from its content type: `sse` for `text/event-stream`,
+ * `ndjson` for `application/x-ndjson`; `undefined` for anything else (a whole answer).
+ *
+ * @param headers The answer's headers
+ */
+export function streamFormatOf(headers: Headers): StreamFormat | undefined {
+  const media = headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() ?? "";
+  if (media === "text/event-stream") return "sse";
+  if (media === "application/x-ndjson") return "ndjson";
+  return undefined;
+}
+
+/**
+ * The same answer, its body passed on unchanged as it arrives, but failing with an `LlmError`
+ * (kind `server`, retryable) at the first event whose data is not JSON. OpenAI's closing
+ * `data: [DONE]` is allowed.
+ *
+ * @param provider The provider name used in messages
+ * @param response A successful streamed answer
+ * @param format Its framing
+ */
+export function checkedStream(
+  provider: string,
+  response: Response,
+  format: StreamFormat,
+): Response {
+  if (response.body === null) return response;
+  const decoder = new TextDecoder();
+  let carry = "";
+  let events = 0;
+  const check = (line: string): LlmError | undefined => {
+    const data = format === "ndjson"
+      ? line.trim()
+      : line.startsWith("data:")
+      ? line.slice(5).trim()
+      : "";
+    if (data === "" || (format === "sse" && data === "[DONE]")) return undefined;
+    events++;
+    try {
+      JSON.parse(data);
+      return undefined;
+    } catch {
+      return new LlmError(
+        `LLM provider "${provider}" streamed something that is not its API's answer ` +
+          `(event ${events} is not JSON)`,
+        { kind: "server", status: response.status, retryable: true },
+      );
+    }
+  };
+  const body = response.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        const lines = (carry + decoder.decode(chunk, { stream: true })).split("\n");
+        carry = lines.pop() ?? "";
+        for (const line of lines) {
+          const problem = check(line.replace(/\r$/, ""));
+          if (problem !== undefined) return controller.error(problem);
+        }
+        controller.enqueue(chunk);
+      },
+      flush(controller) {
+        const problem = check(carry + decoder.decode());
+        if (problem !== undefined) controller.error(problem);
+      },
+    }),
+  );
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
