@@ -127,7 +127,7 @@ Deno.test("memory search: the agent keeps answering others while a large archive
   assertEquals(aliceEarly.length, 0, "bob's answer came while alice's search was still indexing");
   assertTrue((toBob.body ?? "") !== "", "bob got an answer");
 
-  const found = await alice.nextMessage({ from: BOT, withBody: true, timeoutMs: 120_000 });
+  const found = await alice.nextAnswer({ from: BOT, timeoutMs: 120_000 });
   assertIncludes(found.body ?? "", "blue stone");
   assertEquals(agent.dataDir, dataDir);
   await Deno.remove(dataDir, { recursive: true });

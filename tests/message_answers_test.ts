@@ -114,7 +114,8 @@ Deno.test("styling: Markdown arrives as XEP-0393 text, a long answer split betwe
   await using agent = await startAgent({
     prosody,
     llmUrl: llm.url,
-    agentToml: "max_answer_chars = 300",
+    // The whole-answer path: split under max_answer_chars, not streamed paragraph by paragraph.
+    agentToml: 'max_answer_chars = 300\nstream_replies = "off"',
   });
   await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
   await alice.send(BOT, "plan please");

@@ -10,6 +10,7 @@ import { agentConfigToml, startAgent } from "./support/agent_process.ts";
 import { type FakeLlm, startFakeLlm } from "./support/fake_llm.ts";
 import { connectHuman, type Human, type HumanMessage } from "./support/human.ts";
 import { startProsody } from "./support/prosody.ts";
+import { markdownToStyling } from "../src/xmpp/mod.ts";
 
 const BOT = "bot@localhost";
 const PARAGRAPHS = [
@@ -19,6 +20,17 @@ const PARAGRAPHS = [
   "And the last one ends it.",
 ];
 const ANSWER = PARAGRAPHS.join("\n\n");
+/** What the answer looks like on the wire: the LLM's Markdown as XEP-0393 styling. */
+const STYLED = markdownToStyling(ANSWER);
+
+/** Whether `body` is what a start of the answer looks like on the wire (styled, trimmed). */
+function isStyledStart(body: string | undefined): boolean {
+  if (body === undefined || body === "") return false;
+  for (let end = 1; end <= ANSWER.length; end++) {
+    if (markdownToStyling(ANSWER.slice(0, end).trim()) === body) return true;
+  }
+  return false;
+}
 const REPLACE = /<replace[^>]*xmlns=["']urn:xmpp:message-correct:0["'][^>]*>/;
 
 async function historyLines(dataDir: string): Promise<Record<string, unknown>[]> {
@@ -101,17 +113,14 @@ Deno.test("corrections: one message grows through XEP-0308 corrections to the wh
   const messages = await untilActive(alice);
   const [first, ...corrections] = messages;
   assertTrue(first !== undefined && !REPLACE.test(first.xml), "the first is a new message");
-  assertTrue(ANSWER.startsWith(first.body ?? "-"), `a start of the answer: ${first.body}`);
+  assertTrue(isStyledStart(first.body), `a start of the answer: ${first.body}`);
   assertTrue(corrections.length >= 1, "corrected at least once");
   for (const correction of corrections) {
     const replace = REPLACE.exec(correction.xml)?.[0] ?? "";
     assertIncludes(replace, `id="${first.id}"`, "each correction replaces the first message");
-    assertTrue(
-      ANSWER.startsWith(correction.body ?? "-"),
-      `a start of the answer: ${correction.body}`,
-    );
+    assertTrue(isStyledStart(correction.body), `a start of the answer: ${correction.body}`);
   }
-  assertEquals(messages.at(-1)?.body, ANSWER);
+  assertEquals(messages.at(-1)?.body, STYLED);
   const lengths = messages.map((m) => m.body?.length ?? 0);
   assertTrue(lengths.every((n, i) => i === 0 || n > lengths[i - 1]!), `it grows: ${lengths}`);
   await eventually("the answer stored", async () => (await assistantEntries(dataDir)).length > 0);
@@ -137,11 +146,17 @@ Deno.test("a stream broken off midway keeps what was shown, says the answer was 
   assertIncludes(note, "cut off");
   assertEquals(messages.at(-1)?.chatState, "paused");
   const shown = bodies.slice(0, -1).join("\n\n");
-  assertTrue(ANSWER.startsWith(shown) && shown.length < ANSWER.length, `a part: ${shown}`);
+  assertTrue(isStyledStart(shown) && shown.length < STYLED.length, `a part: ${shown}`);
   await agent.waitForLog(/the answer broke off/);
   await eventually("the answer stored", async () => (await assistantEntries(dataDir)).length > 0);
   const entries = await assistantEntries(dataDir);
-  assertEquals(entries.map((e) => e.content), [`${shown}\n\n${note}`]);
+  // The history keeps the LLM's own text (Markdown), of which what was shown is the styling.
+  const stored = String(entries[0]?.content ?? "");
+  assertEquals(entries.length, 1);
+  assertTrue(stored.endsWith(`\n\n${note}`), stored);
+  const storedPart = stored.slice(0, -`\n\n${note}`.length);
+  assertTrue(ANSWER.startsWith(storedPart), storedPart);
+  assertEquals(markdownToStyling(storedPart), shown);
   assertEquals(llm.chat_count, 1, "a stream that showed text is not asked again");
   const users = (await historyLines(dataDir)).filter((line) => line.role === "user");
   assertEquals(users.map((u) => u.content), ["tell me"]);

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import type { XmppAction } from "../xmpp/mod.ts";
+import type { SendMessageAction, XmppAction } from "../xmpp/mod.ts";
 import { ParagraphChunker } from "./paragraph_chunker.ts";
 import type { ReplyTarget } from "./turn.ts";
 
@@ -54,6 +54,11 @@ export interface StreamedReplyOptions {
    */
   format?: (text: string) => string;
   /**
+   * Asked as the first message goes out: what it carries besides its text (the XEP-0461
+   * `reply` of an answer sent after the person wrote again). @default {nothing}
+   */
+  first?: () => Pick<SendMessageAction, "reply">;
+  /**
    * Nothing goes out before this settles (the person's message on disk, so that a failure
    * still loses nothing), and nothing at all if it rejects. @default {no wait}
    */
@@ -72,6 +77,7 @@ export class StreamedReply {
   #maxChars: number;
   #newId: () => string;
   #format: (text: string) => string;
+  #first: () => Pick<SendMessageAction, "reply">;
   /** What earlier rounds showed, whole. */
   #shown = "";
   /** This round's text, as streamed. */
@@ -111,6 +117,7 @@ export class StreamedReply {
     this.#maxChars = options.maxCorrectedChars ?? 12_000;
     this.#newId = options.newId ?? (() => crypto.randomUUID());
     this.#format = options.format ?? ((text) => text);
+    this.#first = options.first ?? (() => ({}));
     if (options.after !== undefined) {
       this.#held = [];
       options.after.then(() => {
@@ -203,9 +210,17 @@ export class StreamedReply {
 
   #paragraph(body: string, chatState: "composing" | "active"): void {
     const id = this.#newId();
+    const extras = this.#firstId === undefined ? this.#first() : {};
     this.#firstId ??= id;
     this.#sent.push(body);
-    this.#out({ type: "message", body: this.#format(body), chatState, id, ...this.#where() });
+    this.#out({
+      type: "message",
+      body: this.#format(body),
+      chatState,
+      id,
+      ...extras,
+      ...this.#where(),
+    });
   }
 
   #scheduleUpdate(): void {
@@ -259,6 +274,7 @@ export class StreamedReply {
       body: this.#format(body),
       chatState,
       ...(first ? { id: growing.id } : { id: this.#newId(), replaces: growing.id }),
+      ...(first && growing.id === this.#firstId ? this.#first() : {}),
       ...this.#where(),
     });
   }

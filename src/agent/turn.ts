@@ -298,6 +298,10 @@ export async function runTurn(input: TurnInput, agent: TurnContext): Promise<voi
     send: context.send,
     after: stored,
     format: markdownToStyling,
+    first: () => {
+      const reply = options.replyTo?.();
+      return reply === undefined ? {} : { reply };
+    },
   });
   const storeAnswer = async (content: string, id: string) => {
     try {
