@@ -27,8 +27,9 @@ const PER_MESSAGE = 4;
 /** Tokens an image costs, roughly (Anthropic: about 1,600 for a 1,000 × 1,000 picture). */
 const PER_IMAGE = 1600;
 
-// One alternative per kind of run; the order matters (the first that matches wins).
-const PIECES = new RegExp(
+// One alternative per kind of run; the order matters (the first that matches wins). Exported
+// for the test that checks the scanner below against this definition.
+export const PIECES = new RegExp(
   [
     "(?<word>[A-Za-z]+)",
     "(?<digits>[0-9]+)",
@@ -42,37 +43,95 @@ const PIECES = new RegExp(
   "gu",
 );
 
+/** {@linkcode PIECES} matched at one position (for text outside ASCII). */
+const PIECE_AT = new RegExp(PIECES.source, "uy");
+
+/** Tokens of one piece of each kind, as {@linkcode PIECES} names them. */
+function pieceTokens(kind: string, length: number): number {
+  switch (kind) {
+    case "word":
+      // Common words are one token; long or rare ones split into pieces of about five letters.
+      return length <= 7 ? 1 : Math.ceil(length / 5);
+    case "digits":
+      return Math.ceil(length / 3);
+    case "cjk":
+      return 1.25;
+    case "emoji":
+      return 3;
+    case "letters":
+      // Accented Latin, Cyrillic, Greek, Arabic…: about one token per three letters.
+      return Math.max(1, length / 2.2);
+    case "newlines":
+      return 1;
+    case "spaces":
+      // A single space joins the next word; indentation costs about a token per eight.
+      return length > 1 ? Math.ceil(length / 8) : 0;
+    default:
+      return 0.6;
+  }
+}
+
+const isAsciiLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** Estimates of the texts seen lately: each turn counts the same history, prompt and tools. */
+const recent = new Map<string, number>();
+/** Texts shorter than this are counted again: looking them up costs about as much. */
+const REMEMBERED_FROM = 64;
+/** The most estimates kept; past it, the memory starts afresh. */
+const REMEMBERED_MAX = 8192;
+
 /**
- * Estimates the tokens of a text.
+ * Estimates the tokens of a text: the pieces {@linkcode PIECES} defines, each costed by its
+ * kind. It runs on every history entry of every turn, so ASCII is scanned by hand (the same
+ * pieces as the expression, several times faster), only other text goes through it, and the
+ * estimates of longer texts are remembered.
  *
  * @param text Any text.
  * @returns A whole number of tokens, 0 for the empty string.
  */
 export function estimateTokens(text: string): number {
+  if (text.length < REMEMBERED_FROM) return scan(text);
+  const known = recent.get(text);
+  if (known !== undefined) return known;
+  const tokens = scan(text);
+  if (recent.size >= REMEMBERED_MAX) recent.clear();
+  recent.set(text, tokens);
+  return tokens;
+}
+
+function scan(text: string): number {
   let tokens = 0;
-  for (const match of text.matchAll(PIECES)) {
-    const groups = match.groups ?? {};
-    const piece = match[0];
-    if (groups.word !== undefined) {
-      // Common words are one token; long or rare ones split into pieces of about five letters.
-      tokens += piece.length <= 7 ? 1 : Math.ceil(piece.length / 5);
-    } else if (groups.digits !== undefined) {
-      tokens += Math.ceil(piece.length / 3);
-    } else if (groups.cjk !== undefined) {
-      tokens += 1.25;
-    } else if (groups.emoji !== undefined) {
-      tokens += 3;
-    } else if (groups.letters !== undefined) {
-      // Accented Latin, Cyrillic, Greek, Arabic…: about one token per three letters.
-      tokens += Math.max(1, piece.length / 2.2);
-    } else if (groups.newlines !== undefined) {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) {
+      PIECE_AT.lastIndex = i;
+      const match = PIECE_AT.exec(text)!;
+      const groups = match.groups!;
+      const kind = Object.keys(groups).find((name) => groups[name] !== undefined) ?? "other";
+      tokens += pieceTokens(kind, match[0].length);
+      i = PIECE_AT.lastIndex;
+      continue;
+    }
+    let j = i + 1;
+    if (isAsciiLetter(c)) {
+      while (j < n && isAsciiLetter(text.charCodeAt(j))) j++;
+      tokens += pieceTokens("word", j - i);
+    } else if (isDigit(c)) {
+      while (j < n && isDigit(text.charCodeAt(j))) j++;
+      tokens += pieceTokens("digits", j - i);
+    } else if (c === 10) {
+      while (j < n && text.charCodeAt(j) === 10) j++;
       tokens += 1;
-    } else if (groups.spaces !== undefined) {
-      // A single space joins the next word; indentation costs about a token per eight.
-      if (piece.length > 1) tokens += Math.ceil(piece.length / 8);
+    } else if (c === 32 || c === 9) {
+      while (j < n && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+      tokens += pieceTokens("spaces", j - i);
     } else {
       tokens += 0.6;
     }
+    i = j;
   }
   return Math.ceil(tokens);
 }

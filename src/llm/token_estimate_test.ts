@@ -10,6 +10,7 @@ import {
   estimateMessageTokens,
   estimateRequestTokens,
   estimateTokens,
+  PIECES,
 } from "./token_estimate.ts";
 
 const root = new URL("../../", import.meta.url);
@@ -62,4 +63,38 @@ Deno.test("estimateRequestTokens() adds the system prompt, the tools and each me
   const alone = estimateRequestTokens({ system, messages: [message] });
   assert.equal(alone, estimateTokens(system) + estimateMessageTokens(message));
   assert.ok(estimateRequestTokens({ system, messages: [message], tools: [tool] }) > alone);
+});
+
+/** The estimate as the expression defines it, piece by piece: what the scanner must equal. */
+function byExpression(text: string): number {
+  let tokens = 0;
+  for (const match of text.matchAll(PIECES)) {
+    const groups = match.groups ?? {};
+    const piece = match[0];
+    if (groups.word !== undefined) tokens += piece.length <= 7 ? 1 : Math.ceil(piece.length / 5);
+    else if (groups.digits !== undefined) tokens += Math.ceil(piece.length / 3);
+    else if (groups.cjk !== undefined) tokens += 1.25;
+    else if (groups.emoji !== undefined) tokens += 3;
+    else if (groups.letters !== undefined) tokens += Math.max(1, piece.length / 2.2);
+    else if (groups.newlines !== undefined) tokens += 1;
+    else if (groups.spaces !== undefined) {
+      if (piece.length > 1) tokens += Math.ceil(piece.length / 8);
+    } else tokens += 0.6;
+  }
+  return Math.ceil(tokens);
+}
+
+Deno.test("estimateTokens() counts exactly the pieces of its expression, on mixed text", () => {
+  const alphabet = [..."abcXYZ019 \t\n\r.,;{}\"'é日本한🙂👍🏽🇫🇷ßпри\u0301\u200d"];
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let n = 0; n < 2000; n++) {
+    const length = Math.floor(random() * 60);
+    const text = Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)])
+      .join("");
+    assert.equal(estimateTokens(text), byExpression(text), JSON.stringify(text));
+  }
+  for (const sample of ["", "hello world", "naïve café", "const x = 42;\n\tif (x) {}"]) {
+    assert.equal(estimateTokens(sample), byExpression(sample), sample);
+  }
 });
