@@ -259,12 +259,14 @@ export async function run(loaded: LoadedConfig): Promise<number> {
 
   let webhooks: { stop(): Promise<void> } | undefined;
   let stopping = false;
+  /** The connection's own stop: it writes what it keeps (the catch-up positions) last. */
+  let stopped: Promise<void> | undefined;
   const stop = () => {
     // One Ctrl-C reaches the launcher and this process both, and the launcher forwards it.
     if (stopping) return;
     stopping = true;
     log.info("Stopping");
-    void connection.stop();
+    stopped = connection.stop();
   };
   for (const signal of STOP_SIGNALS) Deno.addSignalListener(signal, stop);
   log.info(
@@ -313,6 +315,7 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     for (const signal of STOP_SIGNALS) Deno.removeSignalListener(signal, stop);
   }
   await Promise.race([agent.idle(), new Promise((resolve) => setTimeout(resolve, 3000))]);
+  await stopped;
   await memory.close();
   await usageParts.ledger.flush();
   await search?.close();

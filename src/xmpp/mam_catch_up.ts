@@ -58,6 +58,13 @@ export interface MamCatchUpOptions {
   pageSize?: number;
   /** The most pages one catch-up reads. @default {40} */
   maxPages?: number;
+  /**
+   * How long a new position waits before it is written, so that a busy conversation costs
+   * one write a second rather than one a message. A position lost in a crash only makes the
+   * next catch-up read that second again, whose messages the history recognises.
+   * @default {1000}
+   */
+  saveDelayMs?: number;
 }
 
 /** The catch-up of one client connection. */
@@ -76,6 +83,7 @@ export class MamCatchUp {
   #injecting = false;
   #writing: Promise<void> = Promise.resolve();
   #dirty = false;
+  #saveTimer: ReturnType<typeof setTimeout> | undefined;
   /** Messages handed on, by archive, in the running catch-up. */
   #received = new Map<string, number>();
 
@@ -141,8 +149,13 @@ export class MamCatchUp {
     return this.#catchUp(entity, bareJid(room) ?? room);
   }
 
-  /** Resolves once the positions are on disk. */
+  /** Writes a position still waiting; resolves once the positions are on disk. */
   async flush(): Promise<void> {
+    if (this.#saveTimer !== undefined) {
+      clearTimeout(this.#saveTimer);
+      this.#saveTimer = undefined;
+      this.#save();
+    }
     await this.#writing;
   }
 
@@ -279,6 +292,15 @@ export class MamCatchUp {
     else this.#cursors.rooms[archive] = cursor;
     if (this.#dirty) return;
     this.#dirty = true;
+    this.#saveTimer = setTimeout(() => {
+      this.#saveTimer = undefined;
+      this.#save();
+    }, this.#options.saveDelayMs ?? 1000);
+    // A position waiting to be written does not keep the process alive (stop() flushes it).
+    Deno.unrefTimer(this.#saveTimer as unknown as number);
+  }
+
+  #save(): void {
     // One write at a time, of the newest positions, once the file's are known.
     this.#writing = this.#writing.then(() => this.#load()).then(async () => {
       this.#dirty = false;
