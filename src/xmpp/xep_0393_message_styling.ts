@@ -145,8 +145,10 @@ function inline(text: string): string {
     .replace(/<((?:https?|xmpp|mailto):[^>\s]+)>/g, (_, url: string) => keep(url))
     .replace(/\b(?:https?|xmpp):\/\/[^\s<>()]+[^\s<>().,;:!?'"]/g, (url) => keep(url));
   result = result
-    .replace(/\*\*\*(?=\S)(.+?)(?<=\S)\*\*\*/g, `${BOLD}_$1_${BOLD}`)
-    .replace(/\*\*(?=\S)(.+?)(?<=\S)\*\*/g, `${BOLD}$1${BOLD}`)
+    // A run of four or more stars or underscores is text (a masked secret, a blank to fill).
+    .replace(/\*{4,}|_{4,}/g, (run) => keep(run))
+    .replace(/\*\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*\*/g, `${BOLD}_$1_${BOLD}`)
+    .replace(/\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*/g, `${BOLD}$1${BOLD}`)
     .replace(/(^|[^\w])__(?=\S)(.+?)(?<=\S)__(?!\w)/g, `$1${BOLD}$2${BOLD}`)
     .replace(/(^|[^\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])/g, "$1_$2_")
     .replace(/~~(?=\S)(.+?)(?<=\S)~~/g, "~$1~")

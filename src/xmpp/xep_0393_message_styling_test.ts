@@ -63,3 +63,11 @@ Deno.test("markdownToStyling() leaves plain text, snake_case and arithmetic as t
   assertEquals(markdownToStyling(plain), plain);
   assertEquals(markdownToStyling("escaped \\*stars\\* stay"), "escaped *stars* stay");
 });
+
+Deno.test("markdownToStyling() leaves runs of stars and underscores as they are", () => {
+  assertEquals(
+    markdownToStyling("password ******** and key ********, fill in ____"),
+    "password ******** and key ********, fill in ____",
+  );
+  assertEquals(markdownToStyling("**bold** beside ****"), "*bold* beside ****");
+});
