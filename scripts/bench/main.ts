@@ -43,7 +43,8 @@ loopback, a local fake LLM) and prints a table of figures with their targets:
      Anthropic SDK, and the agent: what any bot doing those two things pays, and what the
      agent adds on top; then the floor and three agents, one per provider (anthropic,
      ollama, openai), each through its own SDK and wire format
-  2. long history: round trips with a 10-entry vs a 100,000-entry session on disk
+  2. long history: round trips with a 200-entry vs a 100,000-entry session on disk (both
+     longer than what the LLM sees: only the size of the file differs)
   3. concurrent users: many users at once against an LLM taking 200 ms per call
   4. start-up to visible presence, and peak RSS idle / after the concurrent run
   5. flood: one user sends messages as fast as possible; all answered, in order
@@ -110,7 +111,8 @@ function sizes(quick: boolean) {
     overhead_messages: quick ? 50 : 500,
     warm_up_messages: 20,
     history_messages: quick ? 30 : 200,
-    history_short_entries: 10,
+    // More than the history a turn shows (100 messages at most), so both send the same window.
+    history_short_entries: 200,
     history_long_entries: 100_000,
     concurrent_users: quick ? 10 : 50,
     concurrent_messages: quick ? 5 : 20,

@@ -47,7 +47,7 @@ export interface BenchFigures extends OutsideEventFigures {
   concurrent_msgs_per_sec: number;
   concurrent_p50_ms: number;
   concurrent_p99_ms: number;
-  /** Median round trip with a 100,000-entry session / with a 10-entry session. */
+  /** Median round trip with a 100,000-entry session / with a 200-entry session. */
   long_history_ratio: number;
   history_short_p50_ms: number;
   history_long_p50_ms: number;
