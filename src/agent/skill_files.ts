@@ -25,8 +25,8 @@ export function withSkillFiles(
 ): ToolRunner | undefined {
   if (skills === undefined) return undefined;
   return {
-    ...skills,
     definitions: () => skills.definitions(),
+    ...(skills.tierOf === undefined ? {} : { tierOf: (name: string) => skills.tierOf?.(name) }),
     call(call: ToolCall, context: ToolContext): Promise<ToolResult> {
       const reply = context.reply;
       const sendFile = reply === undefined ? undefined : (file: SkillFile) =>
