@@ -34,16 +34,16 @@ const NS_RECEIPTS = "urn:xmpp:receipts";
 const NS_MARKERS = "urn:xmpp:chat-markers:0";
 const NS_CHAT_STATES = "http://jabber.org/protocol/chatstates";
 
-/** What a message stanza may carry, in the order its label names them. */
-const KINDS: [name: string, xmlns: string | undefined][] = [
-  ["body", undefined],
-  ["composing", NS_CHAT_STATES],
-  ["active", NS_CHAT_STATES],
-  ["paused", NS_CHAT_STATES],
-  ["received", NS_RECEIPTS],
-  ["received", NS_MARKERS],
-  ["displayed", NS_MARKERS],
-  ["markable", NS_MARKERS],
+/** What a message stanza may carry, by the label it gets, in the order labels name them. */
+const KINDS: [label: string, name: string, xmlns: string | undefined][] = [
+  ["body", "body", undefined],
+  ["composing", "composing", NS_CHAT_STATES],
+  ["active", "active", NS_CHAT_STATES],
+  ["paused", "paused", NS_CHAT_STATES],
+  ["receipt", "received", NS_RECEIPTS],
+  ["marker-received", "received", NS_MARKERS],
+  ["marker-displayed", "displayed", NS_MARKERS],
+  ["markable", "markable", NS_MARKERS],
 ];
 
 type Waiter<T> = { match: (item: T) => boolean; resolve: (item: T) => void };
@@ -160,7 +160,7 @@ export class Driver implements AsyncDisposable {
 
   /**
    * The message stanzas `from` (a bare JID) has sent, by what each carried, e.g.
-   * `{ "body+markable": 3, "composing+displayed": 3 }`.
+   * `{ "body+markable": 3, "composing+marker-displayed": 3 }`.
    */
   messageKinds(from: string): Record<string, number> {
     return Object.fromEntries(this.#kinds.get(from) ?? []);
@@ -208,8 +208,8 @@ export class Driver implements AsyncDisposable {
   }
 
   #count(bare: string, stanza: Stanza): void {
-    const kind = KINDS.filter(([name, xmlns]) => stanza.getChild(name, xmlns) !== undefined)
-      .map(([name, xmlns]) => xmlns === NS_RECEIPTS ? `receipt-${name}` : name).join("+");
+    const kind = KINDS.filter(([, name, xmlns]) => stanza.getChild(name, xmlns) !== undefined)
+      .map(([label]) => label).join("+");
     const kinds = this.#kinds.get(bare) ?? new Map<string, number>();
     this.#kinds.set(bare, kinds);
     const label = kind || "other";

@@ -29,7 +29,7 @@ export interface ReceiptFigures {
   receipts_off_before_answer: number;
   /** The same with receipts and markers. */
   receipts_on_before_answer: number;
-  /** What the stanzas carried, per round trip, e.g. `{ "composing+displayed": 1 }`. */
+  /** What the stanzas carried, per round trip, e.g. `{ "composing+marker-displayed": 1 }`. */
   receipts_off_kinds: Record<string, number>;
   receipts_on_kinds: Record<string, number>;
 }
