@@ -10,6 +10,15 @@ import { connectPeer, type Peer, type PeerOptions, type Stanza, xml } from "./xm
 export interface Reply {
   body: string;
   at: number;
+  /** Message stanzas received from its sender before it, since the driver connected. */
+  seen: number;
+}
+
+/** A round trip of {@linkcode Driver.askWith}. */
+export interface Asked {
+  ms: number;
+  /** Message stanzas from the bot between the question and its answer (the answer excluded). */
+  before: number;
 }
 
 /** A presence the driver received. */
@@ -21,6 +30,22 @@ export interface PresenceSeen {
   at: number;
 }
 
+const NS_RECEIPTS = "urn:xmpp:receipts";
+const NS_MARKERS = "urn:xmpp:chat-markers:0";
+const NS_CHAT_STATES = "http://jabber.org/protocol/chatstates";
+
+/** What a message stanza may carry, by the label it gets, in the order labels name them. */
+const KINDS: [label: string, name: string, xmlns: string | undefined][] = [
+  ["body", "body", undefined],
+  ["composing", "composing", NS_CHAT_STATES],
+  ["active", "active", NS_CHAT_STATES],
+  ["paused", "paused", NS_CHAT_STATES],
+  ["receipt", "received", NS_RECEIPTS],
+  ["marker-received", "received", NS_MARKERS],
+  ["marker-displayed", "displayed", NS_MARKERS],
+  ["markable", "markable", NS_MARKERS],
+];
+
 type Waiter<T> = { match: (item: T) => boolean; resolve: (item: T) => void };
 
 /** A logged-in bench user. */
@@ -30,6 +55,7 @@ export class Driver implements AsyncDisposable {
   #replyWaiters = new Map<string, (reply: Reply) => void>();
   #presences: PresenceSeen[] = [];
   #presenceWaiters: Waiter<PresenceSeen>[] = [];
+  #kinds = new Map<string, Map<string, number>>();
 
   /**
    * Logs a user in.
@@ -97,6 +123,49 @@ export class Driver implements AsyncDisposable {
     return reply.at - start;
   }
 
+  /**
+   * Sends `text` with more children in its message (e.g. a receipt request) and waits for
+   * its answer.
+   *
+   * @throws {Error} When the answer is not `expected` or does not come in time.
+   */
+  async askWith(
+    to: string,
+    text: string,
+    options: { expected: string; children: Stanza[]; id: string; timeoutMs?: number },
+  ): Promise<Asked> {
+    const start = performance.now();
+    const seen = this.messagesFrom(to);
+    await this.#peer.send(
+      xml(
+        "message",
+        { to, type: "chat", id: options.id },
+        xml("body", {}, text),
+        ...options.children,
+      ),
+    );
+    const reply = await this.nextReply(to, options.timeoutMs ?? 10_000);
+    if (reply.body !== options.expected) {
+      throw new Error(`Expected "${options.expected}" from "${to}", got "${reply.body}"`);
+    }
+    return { ms: reply.at - start, before: reply.seen - seen };
+  }
+
+  /** How many message stanzas `from` (a bare JID) has sent this driver. */
+  messagesFrom(from: string): number {
+    let total = 0;
+    for (const count of this.#kinds.get(from)?.values() ?? []) total += count;
+    return total;
+  }
+
+  /**
+   * The message stanzas `from` (a bare JID) has sent, by what each carried, e.g.
+   * `{ "body+markable": 3, "composing+marker-displayed": 3 }`.
+   */
+  messageKinds(from: string): Record<string, number> {
+    return Object.fromEntries(this.#kinds.get(from) ?? []);
+  }
+
   /** Drops replies that arrived but were not asked for. */
   drain(): void {
     this.#inbox.clear();
@@ -138,6 +207,15 @@ export class Driver implements AsyncDisposable {
     return this.close();
   }
 
+  #count(bare: string, stanza: Stanza): void {
+    const kind = KINDS.filter(([, name, xmlns]) => stanza.getChild(name, xmlns) !== undefined)
+      .map(([label]) => label).join("+");
+    const kinds = this.#kinds.get(bare) ?? new Map<string, number>();
+    this.#kinds.set(bare, kinds);
+    const label = kind || "other";
+    kinds.set(label, (kinds.get(label) ?? 0) + 1);
+  }
+
   #receive(stanza: Stanza): void {
     const at = performance.now();
     const from = stanza.attrs.from ?? "";
@@ -150,10 +228,11 @@ export class Driver implements AsyncDisposable {
       }
       return;
     }
+    const bare = from.split("/")[0] ?? from;
+    if (stanza.is("message")) this.#count(bare, stanza);
     const body = stanza.is("message") ? stanza.getChildText("body") : null;
     if (body === null || stanza.attrs.type === "error") return;
-    const bare = from.split("/")[0] ?? from;
-    const reply = { body, at };
+    const reply = { body, at, seen: this.messagesFrom(bare) - 1 };
     const waiter = this.#replyWaiters.get(bare);
     if (waiter !== undefined) {
       this.#replyWaiters.delete(bare);

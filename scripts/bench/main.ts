@@ -28,6 +28,7 @@ import { agentModules, importBaseline } from "./import_baseline_process.ts";
 import { procMemory } from "./proc_memory.ts";
 import { type BenchReport, formatReport } from "./report.ts";
 import { interleavedRoundTrips } from "./round_trips.ts";
+import { receiptsPhase } from "./receipts_phase.ts";
 import { measureStartUp } from "./start_up.ts";
 import { summarize } from "./stats.ts";
 import { formatSearchFigures, searchBench } from "./search_bench.ts";
@@ -43,6 +44,8 @@ loopback, a local fake LLM) and prints a table of figures with their targets:
      Anthropic SDK, and the agent: what any bot doing those two things pays, and what the
      agent adds on top; then the floor and three agents, one per provider (anthropic,
      ollama, openai), each through its own SDK and wire format
+     and, interleaved, plain messages vs ones asking for receipts and markers: agent p50
+     and the stanzas it writes per round trip, in all and before the answer
   2. long history: round trips with a 200-entry vs a 100,000-entry session on disk (both
      longer than what the LLM sees: only the size of the file differs)
   3. concurrent users: many users at once against an LLM taking 200 ms per call
@@ -260,6 +263,13 @@ async function run(args: Args): Promise<BenchReport> {
   await onOllama.stop();
   await onOpenAi.stop();
 
+  progress(`receipts and markers: ${size.overhead_messages} messages each with and without`);
+  const receipts = await receiptsPhase(prosody, {
+    to: bot,
+    count: size.overhead_messages,
+    warmUp: size.warm_up_messages,
+  });
+
   progress(`long history: ${size.history_messages} messages each`);
   const [shortTimes, longTimes] = await interleavedRoundTrips(
     [{ driver: short, to: bot }, { driver: long, to: bot }],
@@ -337,6 +347,7 @@ async function run(args: Args): Promise<BenchReport> {
     flood_secs: flooded.secs,
     flood_msgs_per_sec: flooded.sent / flooded.secs,
     ...outside,
+    ...receipts,
     quick: args.quick,
     sizes: size,
     machine: await machine(),

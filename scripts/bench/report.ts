@@ -5,9 +5,10 @@
  * @module
  */
 import type { OutsideEventFigures } from "./outside_event_figures.ts";
+import { type ReceiptFigures, receiptRows } from "./receipts_phase.ts";
 
 /** Every figure of one run (times in milliseconds, memory in MiB). */
-export interface BenchFigures extends OutsideEventFigures {
+export interface BenchFigures extends OutsideEventFigures, ReceiptFigures {
   /** Agent median round trip / floor median round trip. */
   overhead_ratio: number;
   overhead_p50_ms: number;
@@ -200,6 +201,12 @@ export function formatReport(report: BenchReport): string {
       "",
       undefined,
     ],
+    ...receiptRows(report, s.overhead_messages ?? 0).map(([measure, value]): Row => [
+      measure,
+      value,
+      "",
+      undefined,
+    ]),
     [
       `Concurrent, ${s.concurrent_users} users × ${s.concurrent_messages} msgs, ` +
       `LLM ${s.concurrent_llm_delay_ms} ms`,

@@ -24,6 +24,7 @@ export type { TurnPersona } from "./turn_persona.ts";
 export { toolSet } from "./tool_set.ts";
 export { SEND_FILE_TOOL, sendFileTool } from "./send_file_tool.ts";
 export type { SendFileOptions } from "./send_file_tool.ts";
+export { withSkillFiles } from "./skill_files.ts";
 export type { ToolCall, ToolContext, ToolResult, ToolRunner } from "./turn.ts";
 export { UNTRUSTED_CONTENT_NOTICE } from "./turn.ts";
 export { streamRepliesFor } from "./streamed_reply.ts";

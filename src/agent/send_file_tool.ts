@@ -74,17 +74,32 @@ export function sendFileTool(options: SendFileOptions): ToolRunner {
       const type = mediaType ?? textType(mimeTypeFromFilename(filename));
       let url: string;
       try {
-        url = await options.upload({ name: filename, bytes, type });
+        url = await uploadAndSend({ name: filename, bytes, type }, reply, options);
       } catch (error) {
         return result(
           `The file was not sent: ${error instanceof Error ? error.message : error}`,
           true,
         );
       }
-      options.send({ type: "message", body: url, oob: url, ...target(reply) });
       return result(`Sent "${filename}" (${bytes.length} bytes): ${url}`);
     },
   };
+}
+
+/**
+ * Uploads a file and sends its URL, with an out-of-band link (XEP-0066), to `reply`.
+ *
+ * @returns The URL the file was sent as.
+ * @throws What `options.upload` rejects with (nothing is sent then).
+ */
+export async function uploadAndSend(
+  file: UploadFile,
+  reply: ReplyTarget,
+  options: SendFileOptions,
+): Promise<string> {
+  const url = await options.upload(file);
+  options.send({ type: "message", body: url, oob: url, ...target(reply) });
+  return url;
 }
 
 const MEDIA_TYPE = /^[\w.+-]+\/[\w.+-]+$/;

@@ -10,6 +10,7 @@ import type { Config, LoadedConfig } from "../config/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import { denoInboxFile, Inbox, type InboxRecord } from "../memory/mod.ts";
 import {
+  type CallContext,
   configuredSkills,
   JsonlAuditLog,
   loadCredentialSources,
@@ -100,7 +101,7 @@ export async function setUpSkills(loaded: LoadedConfig, log: Logger, scrub: stri
     commands: skillCommands(registry),
     tools: sources.length === 0 ? undefined : {
       definitions: () => registry.toolDefinitions(),
-      call: (call: ToolCall, context: { conversation: string }) => runner.call(call, context),
+      call: (call: ToolCall, context: CallContext) => runner.call(call, context),
       tierOf: (name: string) => registry.get(name)?.manifest.tier,
     },
   };

@@ -12,6 +12,7 @@ import {
   sendFileTool,
   streamRepliesFor,
   toolSet,
+  withSkillFiles,
 } from "../agent/mod.ts";
 import { AttachmentDownloader, AttachmentIntake } from "../attachments/mod.ts";
 import { type LoadedConfig, secretScrubber, serverDomain } from "../config/mod.ts";
@@ -36,7 +37,13 @@ import { createLogger } from "../log/mod.ts";
 import { conversationDir, denoMemoryFs, MemoryStore } from "../memory/mod.ts";
 import { createResolver } from "../net/mod.ts";
 import { VERSION } from "../version.ts";
-import { ClientConnection, parseJid, validateRawStanza, XmppFatalError } from "../xmpp/mod.ts";
+import {
+  ClientConnection,
+  parseJid,
+  type UploadFile,
+  validateRawStanza,
+  XmppFatalError,
+} from "../xmpp/mod.ts";
 import { connect, jsonFile, loadAvatar, newRoomConfig, openInbox, setUpSkills } from "./_parts.ts";
 import { fail, heldOptions, STOP_SIGNALS } from "./_shared.ts";
 import { setUpPersonas } from "./_personas.ts";
@@ -127,8 +134,16 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     maxPerConversation: config.agent.max_schedules,
   });
   const memoryTools = search === undefined ? undefined : new MemoryTools(search);
+  // Files the LLM writes, and files skills return, go through the server's upload service.
+  const files = connection instanceof ClientConnection && config.upload.hosts.length > 0
+    ? {
+      upload: (file: UploadFile) => connection.upload(file),
+      send: connection.send.bind(connection),
+    }
+    : undefined;
+  const skillTools = files === undefined ? skills.tools : withSkillFiles(skills.tools, files);
   const tools = toolSet(
-    skills.tools,
+    skillTools,
     memoryTools,
     config.agent.max_schedules > 0
       ? scheduleTools(scheduler, { log: log.child("scheduler") })
@@ -136,18 +151,12 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     spawnAgentTool(loaded, {
       ...usageParts,
       memory,
-      tools: toolSet(skills.tools, memoryTools),
+      tools: toolSet(skillTools, memoryTools),
       audit: skills.audit,
       scrub: (text) => scrub(text),
       log: log.child("subagents"),
     }),
-    // Files the LLM writes go through the server's upload service (client mode).
-    connection instanceof ClientConnection && config.upload.hosts.length > 0
-      ? sendFileTool({
-        upload: (file) => connection.upload(file),
-        send: (action) => connection.send(action),
-      })
-      : undefined,
+    files === undefined ? undefined : sendFileTool(files),
     rememberTool(context),
   );
   const agent = new Agent({

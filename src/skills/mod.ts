@@ -52,12 +52,16 @@ export {
   workerPermissions,
 } from "./skill_grant.ts";
 export type {
+  FileMessage,
   HostMessage,
   SkillContext,
   SkillMessage,
   SkillOutput,
+  SkillOutputFile,
   SkillRun,
 } from "./skill_protocol.ts";
+export { MAX_SKILL_FILE_BYTES } from "./skill_protocol.ts";
+export { readSkillFile, type SkillFile } from "./skill_file.ts";
 export {
   missingCredentialHint,
   type SkillEntry,

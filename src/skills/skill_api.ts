@@ -12,4 +12,4 @@
  *
  * @module
  */
-export type { SkillContext, SkillOutput, SkillRun } from "./skill_protocol.ts";
+export type { SkillContext, SkillOutput, SkillOutputFile, SkillRun } from "./skill_protocol.ts";

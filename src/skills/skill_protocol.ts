@@ -16,13 +16,38 @@ export interface SkillContext {
   settings: Record<string, unknown>;
 }
 
-/** What `run` returns: text, or text marked as coming from outside. */
+/**
+ * A file a skill returns: the agent uploads it (XEP-0363) and sends it to the person the turn
+ * answers; the LLM reads that it was sent, and where. Give the content as `bytes` or `base64`.
+ */
+export interface SkillOutputFile {
+  /** The file name, with its extension, e.g. `"chart.png"`. */
+  name: string;
+  bytes?: Uint8Array;
+  /** The content, base64-encoded (standard alphabet), instead of `bytes`. */
+  base64?: string;
+  /** E.g. `"image/png"`. @default from the name's extension, else `application/octet-stream` */
+  media_type?: string;
+}
+
+/** The largest file a skill may return, in bytes (its base64 travels in one message). */
+export const MAX_SKILL_FILE_BYTES = 4 * 1024 * 1024;
+
+/** What `run` returns: text, text marked as coming from outside, or a file. */
 export type SkillOutput = string | {
+  /** Text for the LLM; with a file, read after the note that the file was sent. */
   content: string;
   /** The content came from outside (a page, a search); the host wraps it as untrusted. */
   untrusted?: boolean;
   /** Names where it came from, for the untrusted wrapper. @default the skill's name */
   source?: string;
+  /** A file to send to the person the turn answers. @default none */
+  file?: SkillOutputFile;
+} | {
+  content?: string;
+  untrusted?: boolean;
+  source?: string;
+  file: SkillOutputFile;
 };
 
 /** The function a skill module exports as `run`. */
@@ -45,10 +70,17 @@ export type HostMessage = {
 
 /** Skill → agent. */
 export type SkillMessage =
-  | { type: "result"; content: string; untrusted: boolean; source?: string }
+  | { type: "result"; content: string; untrusted: boolean; source?: string; file?: FileMessage }
   | { type: "error"; message: string }
   /** A Deno permission check refused something the manifest did not declare. */
   | { type: "denied"; permission: string; target: string; message: string };
+
+/** A returned file as it travels (JSON for a child's standard output, so base64). */
+export interface FileMessage {
+  name: string;
+  base64: string;
+  media_type?: string;
+}
 
 /** A permission denial read from a Deno error, e.g. `{permission: "net", target: "x:443"}`. */
 export interface Denial {
@@ -90,14 +122,17 @@ export async function executeSkill(module: unknown, message: HostMessage): Promi
   try {
     const output = await (run as SkillRun)(message.input, message.context);
     if (typeof output === "string") return { type: "result", content: output, untrusted: false };
-    if (typeof output?.content !== "string") {
-      return { type: "error", message: "The skill returned neither text nor {content}" };
+    const file = output?.file === undefined ? undefined : encodeFile(output.file);
+    if (typeof file === "string") return { type: "error", message: file };
+    if (typeof output?.content !== "string" && file === undefined) {
+      return { type: "error", message: "The skill returned neither text nor {content} nor {file}" };
     }
     return {
       type: "result",
-      content: output.content,
+      content: typeof output.content === "string" ? output.content : "",
       untrusted: output.untrusted === true,
       ...(typeof output.source === "string" ? { source: output.source } : {}),
+      ...(file === undefined ? {} : { file }),
     };
   } catch (error) {
     const denial = classifyDenial(error);
@@ -143,6 +178,37 @@ export function forbidExit(scope: { close?: () => void }): void {
       throw new Error("The skill called close(), which skills may not do");
     };
   }
+}
+
+/** The file as it travels, or why it cannot (the skill's own mistake, told to it plainly). */
+function encodeFile(file: SkillOutputFile): FileMessage | string {
+  if (typeof file?.name !== "string" || file.name.trim() === "") {
+    return "The skill returned a file without a name";
+  }
+  let base64: string;
+  if (file.bytes instanceof Uint8Array) {
+    if (file.bytes.length > MAX_SKILL_FILE_BYTES) return tooLarge(file.bytes.length);
+    base64 = file.bytes.toBase64();
+  } else if (typeof file.base64 === "string") {
+    if (file.base64.length > Math.ceil(MAX_SKILL_FILE_BYTES / 3) * 4) {
+      return tooLarge(Math.floor(file.base64.length / 4) * 3);
+    }
+    base64 = file.base64;
+  } else {
+    return "The skill returned a file with neither bytes (a Uint8Array) nor base64 text";
+  }
+  if (file.media_type !== undefined && typeof file.media_type !== "string") {
+    return "The skill returned a file whose media_type is not text";
+  }
+  return {
+    name: file.name,
+    base64,
+    ...(file.media_type === undefined ? {} : { media_type: file.media_type }),
+  };
+}
+
+function tooLarge(bytes: number): string {
+  return `The skill returned a file of ${bytes} bytes; at most ${MAX_SKILL_FILE_BYTES} may be sent`;
 }
 
 function messageOf(error: unknown): string {

@@ -11,6 +11,7 @@ import { Semaphore } from "./_semaphore.ts";
 import { processPermissionFlags, skillGrant, workerPermissions } from "./skill_grant.ts";
 import type { SkillEntry, SkillRegistry } from "./skill_registry.ts";
 import { wrapUntrusted } from "./untrusted.ts";
+import { readSkillFile, type SkillFile } from "./skill_file.ts";
 import { childEnvironment, declaredEnvironment, defaultDenoConfig } from "./_runtime.ts";
 import { SKILL_API_PATH } from "./check_skill_code.ts";
 
@@ -33,6 +34,12 @@ export interface ToolResult {
 export interface CallContext {
   /** The conversation (bare JID or room), for the audit log. */
   conversation: string;
+  /**
+   * Uploads a file the skill returned and sends it to whom the call answers; the URL it was
+   * sent as. Rejects with a reason the LLM can relay. @default absent: a returned file is
+   * an error result (no upload service, or no one to send it to)
+   */
+  sendFile?: ((file: SkillFile) => Promise<string>) | undefined;
 }
 
 /** Options for {@linkcode SkillRunner}. */
@@ -142,7 +149,50 @@ export class SkillRunner {
     } finally {
       release();
     }
+    if (outcome.type === "result" && outcome.file !== undefined) {
+      return await this.#deliver(entry, outcome, { context, finish });
+    }
     return await this.#report(entry, outcome, finish);
+  }
+
+  /** A result carrying a file: sent to the person, and the LLM told where it went. */
+  async #deliver(
+    entry: SkillEntry,
+    outcome: Extract<EngineOutcome, { type: "result" }>,
+    call: { context: CallContext; finish: Finish },
+  ): Promise<ToolResult> {
+    const name = JSON.stringify(entry.manifest.name);
+    const { finish, context } = call;
+    let file: SkillFile;
+    try {
+      file = readSkillFile(outcome.file!);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      return await finish("error", `Skill ${name} failed: ${why}`, why);
+    }
+    if (context.sendFile === undefined) {
+      const why = "files cannot be sent here (client mode with an upload service only)";
+      return await finish("error", `Skill ${name} returned a file, but ${why}`, why);
+    }
+    let url: string;
+    try {
+      url = await context.sendFile(file);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      return await finish(
+        "error",
+        `Skill ${name} returned a file, which was not sent: ${why}`,
+        why,
+      );
+    }
+    const sent = `Skill ${name} sent the file ${JSON.stringify(file.name)} (${file.bytes.length} ` +
+      `bytes) to the person: ${url}`;
+    if (outcome.content === "") return await finish("ok", sent, `file sent: ${url}`);
+    const content = this.#cap(outcome.content);
+    const text = outcome.untrusted
+      ? wrapUntrusted(outcome.source ?? entry.manifest.name, content)
+      : content;
+    return await finish("ok", `${sent}\n\n${text}`, `file sent: ${url}`);
   }
 
   async #run(entry: SkillEntry, input: Record<string, unknown>): Promise<EngineOutcome> {
@@ -188,11 +238,7 @@ export class SkillRunner {
     });
   }
 
-  #report(
-    entry: SkillEntry,
-    outcome: EngineOutcome,
-    finish: (outcome: AuditOutcome, content: string, detail?: string) => Promise<ToolResult>,
-  ): Promise<ToolResult> {
+  #report(entry: SkillEntry, outcome: EngineOutcome, finish: Finish): Promise<ToolResult> {
     const name = JSON.stringify(entry.manifest.name);
     const { timeout_secs } = entry.manifest.capabilities;
     switch (outcome.type) {
@@ -248,6 +294,8 @@ export class SkillRunner {
     return `${content.slice(0, max)}\n[Result cut at ${max} of ${content.length} characters]`;
   }
 }
+
+type Finish = (outcome: AuditOutcome, content: string, detail?: string) => Promise<ToolResult>;
 
 /** Manifest capability names for Deno permission names. */
 const CAPABILITY: Record<string, string> = {

@@ -234,6 +234,8 @@ host = "${options.llmUrl}"
 timeout_secs = 10
 max_retries = 0
 prompt_cache = ${options.promptCache ?? false}
+# The fake's model, declared as a deployment declares one the agent does not know.
+context_windows = { "${provider}:test-model" = 200000 }
 ${options.llmToml ?? ""}
 
 [agent]
