@@ -29,7 +29,7 @@ Deno.test("receipts and markers: acknowledged when stored, displayed when work s
   await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
 
   await t.step(
-    "the receipt and the received marker come in one stanza before the answer",
+    "answered at once: the receipt and displayed ride with composing, one stanza before the answer",
     async () => {
       const gate = Promise.withResolvers<void>();
       llm.script(async ({ last_user_text }) => {
@@ -37,13 +37,11 @@ Deno.test("receipts and markers: acknowledged when stored, displayed when work s
         return { text: `echo: ${last_user_text}` };
       });
       const id = await alice.send(BOT, "hello", { receipt: true, markable: true });
-      const ack = await alice.waitFor(fromBot((m) => m.receipt === id));
-      assertEquals(ack.markers, { received: id });
-      assertEquals(ack.body, undefined);
+      const composing = await alice.waitFor(fromBot((m) => m.chatState === "composing"));
+      assertEquals(composing.receipt, id, "the receipt travels with composing");
+      assertEquals(composing.markers, { displayed: id }, "displayed (it implies received)");
       // The LLM has not answered yet: the acknowledgement did not wait for it.
       assertEquals(alice.events.filter(fromBot((m) => m.body !== undefined)).length, 0);
-      const composing = await alice.waitFor(fromBot((m) => m.chatState === "composing"));
-      assertEquals(composing.markers, { displayed: id }, "displayed rides with composing");
       gate.resolve();
       const answer = await alice.waitFor(fromBot((m) => m.body !== undefined));
       assertEquals(answer.body, "echo: hello");
@@ -51,7 +49,34 @@ Deno.test("receipts and markers: acknowledged when stored, displayed when work s
       const acks = alice.events.filter(
         fromBot((m) => m.receipt !== undefined || m.markers !== undefined),
       );
-      assertEquals(acks.length, 2, "one acknowledgement, one composing with displayed");
+      assertEquals(acks.length, 1, "no stanza of its own for the acknowledgement");
+      llm.script(undefined);
+    },
+  );
+
+  await t.step(
+    "waiting behind another turn: acknowledged on its own at once, displayed when its turn starts",
+    async () => {
+      const since = alice.events.length;
+      const gate = Promise.withResolvers<void>();
+      llm.script(async ({ last_user_text }) => {
+        if (last_user_text === "first") await gate.promise;
+        return { text: `echo: ${last_user_text}` };
+      });
+      await alice.send(BOT, "first");
+      await alice.waitFor(fromBot((m) => m.chatState === "composing"));
+      const id = await alice.send(BOT, "second", { receipt: true, markable: true });
+      const ack = await alice.waitFor(fromBot((m) => m.receipt === id));
+      assertEquals(ack.markers, { received: id });
+      assertEquals(ack.chatState, undefined, "an acknowledgement of its own");
+      assertEquals(
+        alice.events.slice(since).filter(fromBot((m) => m.body !== undefined)).length,
+        0,
+        "before any answer",
+      );
+      gate.resolve();
+      await alice.waitFor(fromBot((m) => m.markers?.displayed === id));
+      await alice.waitFor(fromBot((m) => m.body === "echo: second"));
       llm.script(undefined);
     },
   );
@@ -67,9 +92,9 @@ Deno.test("receipts and markers: acknowledged when stored, displayed when work s
   });
 
   await t.step("a command's message is marked displayed too", async () => {
-    const id = await alice.send(BOT, "/ping", { markable: true });
-    await alice.waitFor(fromBot((m) => m.markers?.received === id));
-    await alice.waitFor(fromBot((m) => m.markers?.displayed === id));
+    const id = await alice.send(BOT, "/ping", { markable: true, receipt: true });
+    const displayed = await alice.waitFor(fromBot((m) => m.markers?.displayed === id));
+    assertEquals(displayed.receipt, id, "the receipt with it");
     await alice.waitFor(fromBot((m) => m.body !== undefined && m.body.includes("pong")));
   });
 

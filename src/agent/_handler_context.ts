@@ -10,6 +10,7 @@ import type { AgentOptions } from "./agent.ts";
 import type { Rights } from "./decide.ts";
 import type { EncryptedNotice } from "./encrypted_notice.ts";
 import type { Membership } from "./membership.ts";
+import type { PendingAcks } from "./pending_acks.ts";
 import type { MessageTracker } from "./message_tracker.ts";
 import type { ReplyTarget, TurnContext } from "./turn.ts";
 
@@ -21,6 +22,8 @@ export interface HandlerContext {
   encrypted: EncryptedNotice;
   /** The one-to-one messages waiting in their queues. */
   messages: MessageTracker;
+  /** Acknowledgements waiting to travel with the stanza that starts work on their message. */
+  acks: PendingAcks;
 }
 
 /** The turn's collaborators, from the agent's options. */

@@ -25,6 +25,7 @@ import { Membership, type MembershipOptions } from "./membership.ts";
 import type { ContextMemory } from "./message_context.ts";
 import { MessageTracker } from "./message_tracker.ts";
 import { handleGreeting, handleSchedule, handleWebhook } from "./outside_events.ts";
+import { PendingAcks } from "./pending_acks.ts";
 import { PresenceBook } from "./presence_book.ts";
 import { handleReaction } from "./reaction.ts";
 import type { RedeliveryMemory } from "./redelivery.ts";
@@ -122,6 +123,7 @@ export class Agent {
       commands: new CommandRegistry([...builtinCommands(), ...(options.commands ?? [])]),
       encrypted: new EncryptedNotice({ now: options.now }),
       messages: new MessageTracker(),
+      acks: new PendingAcks((action) => options.xmpp.send(action)),
     };
     const policy = this.#policy = new Policy({
       rules: options.rules,
@@ -149,22 +151,26 @@ export class Agent {
    * crash, written to the inbox; its handling runs in the background (see {@linkcode idle}).
    */
   handle(event: AgentEvent): void {
+    // A message whose conversation is idle starts its turn at once (see #received).
+    const waits = event.type === "message" && this.#router.busy(event.bare);
     const decision = this.#router.route(event);
     if (event.type === "message" && decision.outcome === "accept" && decision.key !== undefined) {
-      this.#received(event, decision.key);
+      this.#received(event, decision.key, waits);
     }
   }
 
   /**
    * A message of an allowed sender is stored (in the inbox) and waits in its queue: it is
-   * acknowledged now, its receipt (XEP-0184) and `received` marker (XEP-0333) in one stanza.
+   * acknowledged, its receipt (XEP-0184) and `received` marker (XEP-0333) in one stanza: at
+   * once when it waits behind another event of its conversation, else in the stanza its turn
+   * starts with (`composing`, or `displayed`), or alone if that does not come soon.
    */
-  #received(event: MessageEvent, key: string): void {
-    const { options, membership, messages } = this.#context;
+  #received(event: MessageEvent, key: string, waits: boolean): void {
+    const { membership, messages } = this.#context;
     messages.arrived(key, event);
     if (event.id === undefined || (!event.receipt && !event.markable)) return;
     const { from } = membership.from(event.to);
-    options.xmpp.send({
+    this.#context.acks.hold(waits, {
       type: "acknowledge",
       to: event.from,
       ...(from === undefined ? {} : { from }),

@@ -58,16 +58,20 @@ export async function handleDirectMessage(
   const handled = handledPrefix(message.kind, session, false);
   const tracked = context.messages.start(message.bare, message);
   const displayed = message.markable && message.id !== undefined ? message.id : undefined;
+  // A receipt still waiting goes with `displayed` (or `composing`): one stanza.
+  const takeReceipt = () =>
+    context.acks.take(message.from, message.id)?.receipt === true ? message.id : undefined;
   const markDisplayed = () => {
-    if (displayed === undefined) return;
+    const receipt = takeReceipt();
+    if (displayed === undefined && receipt === undefined) return;
     const { from } = membership.from(message.to);
     options.xmpp.send({
       type: "acknowledge",
       to: message.from,
       ...(from === undefined ? {} : { from }),
-      id: displayed,
-      receipt: false,
-      marker: "displayed",
+      id: (displayed ?? receipt)!,
+      receipt: receipt !== undefined,
+      ...(displayed === undefined ? {} : { marker: "displayed" as const }),
     });
   };
   if (receivedAt !== undefined) {
@@ -134,6 +138,7 @@ export async function handleDirectMessage(
   const ownId = idOf(message);
   const answer: AnswerOptions = {
     ...(displayed === undefined ? {} : { displayed }),
+    receipt: takeReceipt,
     react: ownId === undefined ? {} : { messageId: ownId },
     ...(correction?.answerId === undefined ? {} : { replaces: correction.answerId }),
     // Answers go in the order the questions came; once the person has written again, an

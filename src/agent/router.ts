@@ -192,6 +192,11 @@ export class Router {
   }
 
   /** Events taken, events waiting or being handled, handlers that failed. */
+  /** Whether a conversation has events queued or being handled. */
+  busy(key: string): boolean {
+    return this.#queue.busy(key);
+  }
+
   get stats(): { received: number; pending: number; failed: number } {
     return { received: this.#received, pending: this.#pending, failed: this.#failed };
   }

@@ -152,6 +152,8 @@ export interface TurnContext {
 export interface AnswerOptions {
   /** The id of the message to mark `displayed` along with `composing`. */
   displayed?: string;
+  /** Asked as `composing` goes out: the id of a message whose receipt goes with it, if any. */
+  receipt?: () => string | undefined;
   /** Offer the `react` tool; `messageId` is the message answered, its default target. */
   react?: { messageId?: string };
   /** The id of the agent's earlier reply that this answer corrects. */
@@ -219,12 +221,13 @@ export async function runTurn(input: TurnInput, agent: TurnContext): Promise<voi
   const { conversation } = input;
   const send = (body: string, chatState: "active" | "paused") =>
     context.send({ type: "message", body, chatState, ...target(input.reply) });
-  const state = (value: "composing" | "paused" | "active", displayed?: string) =>
+  const state = (value: "composing" | "paused" | "active", displayed?: string, receipt?: string) =>
     context.send({
       type: "chat_state",
       state: value,
       ...target(input.reply),
       ...(displayed === undefined ? {} : { displayed }),
+      ...(receipt === undefined ? {} : { receipt }),
     });
   const options = input.answer ?? {};
   const stats: LlmStats = { ms: 0, calls: 0, inputTokens: 0, outputTokens: 0, toolCalls: 0 };
@@ -283,7 +286,7 @@ export async function runTurn(input: TurnInput, agent: TurnContext): Promise<voi
     : appendIncoming(memory, conversation, input.entry);
   const storing = stored.then(() => undefined, (error: unknown) => error);
   // The `displayed` marker travels with `composing`: one stanza, no extra write.
-  state("composing", options.displayed);
+  state("composing", options.displayed, options.receipt?.());
   const reactions = options.react === undefined ? undefined : new TurnReactions({
     ...target(input.reply),
     ...(options.react.messageId === undefined ? {} : { messageId: options.react.messageId }),

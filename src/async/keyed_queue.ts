@@ -23,6 +23,11 @@ export class KeyedQueue {
     return this.#tails.size;
   }
 
+  /** Whether `key` has work queued or running. */
+  busy(key: string): boolean {
+    return this.#tails.has(key);
+  }
+
   /**
    * Queues `task` after the tasks already queued for `key`.
    *

@@ -321,6 +321,8 @@ export interface SendChatStateAction {
    * working on it as it starts composing.
    */
   displayed?: string;
+  /** The id of a message whose delivery receipt (XEP-0184) goes in the same stanza. */
+  receipt?: string;
 }
 
 /** Answer or make a subscription request. */

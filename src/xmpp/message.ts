@@ -125,8 +125,10 @@ export function buildChatStateMessage(action: SendChatStateAction, id: string): 
     { to: action.to, from: action.from, type: action.messageType ?? "chat", id },
     buildChatState(action.state),
     action.thread ? xml("thread", {}, action.thread) : undefined,
+    action.receipt ? buildReceipt(action.receipt) : undefined,
     action.displayed ? buildMarker("displayed", action.displayed) : undefined,
-    action.displayed ? undefined : xml("no-store", { xmlns: "urn:xmpp:hints" }),
+    // A bare chat state is not worth archiving; a receipt or a marker is.
+    action.displayed || action.receipt ? undefined : xml("no-store", { xmlns: "urn:xmpp:hints" }),
   );
 }
 
