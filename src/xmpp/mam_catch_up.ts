@@ -59,10 +59,10 @@ export interface MamCatchUpOptions {
   /** The most pages one catch-up reads. @default {40} */
   maxPages?: number;
   /**
-   * How long a new position waits before it is written, so that a busy conversation costs
-   * one write a second rather than one a message. A position lost in a crash only makes the
-   * next catch-up read that second again, whose messages the history recognises.
-   * @default {1000}
+   * How long a new position waits before it is written (0: at once, one write at a time).
+   * Waiting saves writes on a busy conversation, but a position lost in a crash makes the
+   * next catch-up hand on again what the inbox replays too: keep it 0 unless the archive's
+   * messages are recognised by other means. @default {0}
    */
   saveDelayMs?: number;
 }
@@ -292,10 +292,12 @@ export class MamCatchUp {
     else this.#cursors.rooms[archive] = cursor;
     if (this.#dirty) return;
     this.#dirty = true;
+    const delay = this.#options.saveDelayMs ?? 0;
+    if (delay <= 0) return this.#save();
     this.#saveTimer = setTimeout(() => {
       this.#saveTimer = undefined;
       this.#save();
-    }, this.#options.saveDelayMs ?? 1000);
+    }, delay);
     // A position waiting to be written does not keep the process alive (stop() flushes it).
     Deno.unrefTimer(this.#saveTimer as unknown as number);
   }
