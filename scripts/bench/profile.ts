@@ -14,12 +14,15 @@ import { startProsody } from "../../tests/support/prosody.ts";
 import { startBenchAgent, waitAnswering } from "./bench_agent.ts";
 import { cleanUp, onCleanUp } from "./cleanup.ts";
 import { Driver } from "./driver.ts";
+import { flood } from "./flood.ts";
 import { selfTimes } from "./profile_self_times.ts";
 
-const HELP = `Usage: deno task bench:profile [--messages N] [--top N] [--json FILE]
+const HELP = `Usage: deno task bench:profile [--messages N] [--flood] [--stream-replies MODE]
+                               [--top N] [--json FILE]
 
-Profiles the agent's CPU during N sequential round trips (default 2000) and prints the top
-self-time entries (default 25). --json FILE writes the raw .cpuprofile too.`;
+Profiles the agent's CPU during N sequential round trips (default 2000), or with --flood while
+one user sends N messages as fast as it can, and prints the top self-time entries (default
+25). --json FILE writes the raw .cpuprofile too.`;
 
 interface InspectorMessage {
   id?: number;
@@ -119,6 +122,9 @@ async function main(args: string[]): Promise<number> {
     llmUrl: llm.url,
     dataDir,
     extraFlags: ["--inspect=127.0.0.1:0"],
+    ...(flag(args, "--stream-replies") === undefined
+      ? {}
+      : { streamReplies: flag(args, "--stream-replies") as "paragraphs" | "corrections" | "off" }),
   });
   const listening = await agent.process.waitForLog(/ws:\/\/127\.0\.0\.1:\d+\/[\w-]+/, 20_000);
   const url = /ws:\/\/127\.0\.0\.1:\d+\/[\w-]+/.exec(listening)![0];
@@ -131,7 +137,14 @@ async function main(args: string[]): Promise<number> {
   await inspector.call("Profiler.setSamplingInterval", { interval: 100 });
   await inspector.call("Profiler.start");
   const started = performance.now();
-  for (let i = 0; i < messages; i++) await alice.ask(bot, `round ${i}`, `echo: round ${i}`);
+  if (args.includes("--flood")) {
+    const result = await flood(alice, { to: bot, count: messages });
+    console.log(
+      `flood: ${result.received} of ${result.sent} answered, in order: ${result.in_order}`,
+    );
+  } else {
+    for (let i = 0; i < messages; i++) await alice.ask(bot, `round ${i}`, `echo: round ${i}`);
+  }
   const elapsed = performance.now() - started;
   const { result } = await inspector.call("Profiler.stop");
   const profile = result?.profile;

@@ -140,8 +140,13 @@ export function jsonFile(path: string) {
   return {
     read: () => Deno.readTextFile(path).catch(() => undefined),
     write: async (text: string) => {
-      await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
-      await Deno.writeTextFile(`${path}.tmp`, text);
+      // Written often (the catch-up position, at each message): the folder is made only when
+      // it is missing, not checked at every write.
+      await Deno.writeTextFile(`${path}.tmp`, text).catch(async (error: unknown) => {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+        await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+        await Deno.writeTextFile(`${path}.tmp`, text);
+      });
       await Deno.rename(`${path}.tmp`, path);
     },
   };
