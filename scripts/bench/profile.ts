@@ -21,9 +21,9 @@ const HELP = `Usage: deno task bench:profile [--messages N] [--top N] [--json FI
 Profiles the agent's CPU during N sequential round trips (default 2000) and prints the top
 self-time entries (default 25). --json FILE writes the raw .cpuprofile too.`;
 
-interface InspectorMessage {
+export interface InspectorMessage {
   id?: number;
-  result?: { profile?: CpuProfile };
+  result?: { profile?: CpuProfile; usedSize?: number };
   error?: { message: string };
 }
 
@@ -41,7 +41,7 @@ export interface CpuProfile {
 }
 
 /** A minimal Chrome DevTools Protocol client over the inspector's WebSocket. */
-class Inspector {
+export class Inspector {
   #socket: WebSocket;
   #next = 1;
   #waiting = new Map<number, (message: InspectorMessage) => void>();
