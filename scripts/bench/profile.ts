@@ -23,7 +23,7 @@ self-time entries (default 25). --json FILE writes the raw .cpuprofile too.`;
 
 export interface InspectorMessage {
   id?: number;
-  result?: { profile?: CpuProfile; usedSize?: number };
+  result?: { profile?: CpuProfile; result?: { value?: unknown } };
   error?: { message: string };
 }
 

@@ -109,20 +109,16 @@ export async function soak(options: SoakOptions = {}): Promise<SoakFigures> {
   const start = performance.now();
   const sample = async () => {
     const { rss_mb } = procMemory(agent.pid);
-    let heap_mb: number | undefined;
-    try {
-      await inspector.call("HeapProfiler.collectGarbage");
-      const { result } = await inspector.call("Runtime.getHeapUsage");
-      heap_mb = result?.usedSize === undefined ? undefined : result.usedSize / MIB;
-    } catch {
-      // The inspector went away: RSS alone still tells.
-    }
+    const heap = await heapAfterGc(inspector);
     const t_s = (performance.now() - start) / 1000;
-    samples.push({ t_s, rss_mb, heap_mb, answered: roundTrips.length });
+    const load = Number((await Deno.readTextFile("/proc/loadavg")).split(" ")[0]);
+    samples.push({ t_s, rss_mb, ...heap, load, answered: roundTrips.length });
     progress(
       `soak: ${t_s.toFixed(0)} s, RSS ${rss_mb.toFixed(1)} MB, heap ${
-        heap_mb?.toFixed(1) ?? "?"
-      } MB, ${roundTrips.length} answered`,
+        heap.heap_mb?.toFixed(1) ?? "?"
+      } MB of ${heap.heap_total_mb?.toFixed(1) ?? "?"}, external ${
+        heap.external_mb?.toFixed(1) ?? "?"
+      } MB, load ${load}, ${roundTrips.length} answered`,
     );
   };
   progress(`soak: ${minutes} min, ${users} users, ${rate} messages/s in all`);
@@ -169,6 +165,29 @@ export async function soak(options: SoakOptions = {}): Promise<SoakFigures> {
     peak_rss_mb: procMemory(agent.pid).peak_mb,
     samples,
   });
+}
+
+/**
+ * The agent's V8 heap after a full collection, read through the inspector: in use, committed,
+ * and the memory outside the heap that JavaScript objects hold (buffers).
+ */
+async function heapAfterGc(inspector: Inspector) {
+  try {
+    await inspector.call("HeapProfiler.collectGarbage");
+    const { result } = await inspector.call("Runtime.evaluate", {
+      expression: "JSON.stringify(Deno.memoryUsage())",
+      returnByValue: true,
+    });
+    const usage = JSON.parse(String(result?.result?.value)) as Deno.MemoryUsage;
+    return {
+      heap_mb: usage.heapUsed / MIB,
+      heap_total_mb: usage.heapTotal / MIB,
+      external_mb: usage.external / MIB,
+    };
+  } catch {
+    // The inspector went away: RSS alone still tells.
+    return { heap_mb: undefined, heap_total_mb: undefined, external_mb: undefined };
+  }
 }
 
 /**

@@ -15,6 +15,12 @@ export interface SoakSample {
   rss_mb: number;
   /** V8 heap in use after a full collection, MiB (`undefined` when the inspector was not reached). */
   heap_mb: number | undefined;
+  /** V8 heap committed, MiB (`undefined` as for `heap_mb`). */
+  heap_total_mb?: number | undefined;
+  /** Memory held outside the heap by JavaScript objects (buffers), MiB. */
+  external_mb?: number | undefined;
+  /** The machine's load average over the last minute (other work slows the answers). */
+  load?: number;
   /** Answers received so far. */
   answered: number;
 }
@@ -138,13 +144,14 @@ export function formatSoakFigures(f: SoakFigures): string {
     `heap slope over the second half           ${perTen(f.heap_slope_mb_per_10min)}`,
     "Goal: no growth (a slope near zero, within the noise of the samples).",
     "",
-    "     t   RSS MB   heap MB   answered",
+    "     t   RSS MB   heap MB   committed   external   load   answered",
   ];
+  const column = (v: number | undefined, width: number) => (v?.toFixed(1) ?? "—").padStart(width);
   for (const s of f.samples) {
     lines.push(
-      `${String(Math.round(s.t_s)).padStart(5)} s ${s.rss_mb.toFixed(1).padStart(7)} ${
-        (s.heap_mb?.toFixed(1) ?? "—").padStart(9)
-      } ${String(s.answered).padStart(10)}`,
+      `${String(Math.round(s.t_s)).padStart(5)} s ${column(s.rss_mb, 7)} ${column(s.heap_mb, 9)} ${
+        column(s.heap_total_mb, 11)
+      } ${column(s.external_mb, 10)} ${column(s.load, 6)} ${String(s.answered).padStart(10)}`,
     );
   }
   return lines.join("\n");
