@@ -6,12 +6,13 @@
  * users in this process sending 10 messages a second in all, each on a fixed clock, whatever
  * the answers do. Every 30 s (10 s with `--quick`) the agent's `VmRSS` is read, then its V8
  * heap in use after a full collection (through the inspector: what is still reachable, the
- * figure that tells a leak from garbage not yet collected). Not part of CI: it takes as long
- * as it is told to.
+ * figure that tells a leak from garbage not yet collected). The fake LLM echoes chat messages
+ * and answers the context's flushes and summaries briefly, as a model would. Not part of CI: it
+ * takes as long as it is told to.
  *
  * @module
  */
-import { startFakeLlm } from "../../tests/support/fake_llm.ts";
+import { type FakeCall, type FakeReply, startFakeLlm } from "../../tests/support/fake_llm.ts";
 import { startProsody } from "../../tests/support/prosody.ts";
 import { startBenchAgent, waitAnswering } from "./bench_agent.ts";
 import { cleanUp, onCleanUp } from "./cleanup.ts";
@@ -59,6 +60,7 @@ export async function soak(options: SoakOptions = {}): Promise<SoakFigures> {
   onCleanUp(() => prosody.stop());
   const llm = await startFakeLlm({ record: false });
   onCleanUp(() => llm.close());
+  llm.script(modelLikeNotes);
   const dataDir = await Deno.makeTempDir({ prefix: "fluux-bench-soak-" });
   onCleanUp(() => Deno.remove(dataDir, { recursive: true }));
   await prosody.register("bot", "botpass");
@@ -165,6 +167,23 @@ export async function soak(options: SoakOptions = {}): Promise<SoakFigures> {
     peak_rss_mb: procMemory(agent.pid).peak_mb,
     samples,
   });
+}
+
+/**
+ * The context's own calls answered as a model would: a memory flush finds one fact, a summary
+ * is one line. The fake's echo would return the whole transcript to both, and `memory.md`,
+ * which every prompt carries, would grow by every message: the soak would measure the echo.
+ * Chat messages get the default echo.
+ */
+function modelLikeNotes({ request, last_user_text }: FakeCall): FakeReply {
+  const system = JSON.stringify((request.body as { system?: unknown } | undefined)?.system ?? "");
+  if (system.includes("durable facts")) {
+    return { text: `- The person sent messages of ${last_user_text.length} characters in all` };
+  }
+  if (last_user_text.includes("Messages to add to the summary")) {
+    return { text: "The person sent numbered messages; the assistant echoed each." };
+  }
+  return undefined;
 }
 
 /**
