@@ -34,6 +34,7 @@ import { summarize } from "./stats.ts";
 import { formatSearchFigures, searchBench } from "./search_bench.ts";
 import { contextBench, formatContextFigures } from "./context_bench.ts";
 import { runStreamBench } from "./streaming.ts";
+import { runSoak } from "./soak.ts";
 
 const HELP = `Usage: deno task bench [--quick] [--json FILE]
 
@@ -69,6 +70,9 @@ Options:
   --stream      Measure streamed answers instead: time to the first visible text and to the
                 whole answer, per stream_replies mode, for a 2,000-token answer at 50
                 tokens/s (--quick: one answer per mode instead of three)
+  --soak [MIN]  Soak instead: 10 messages/s from 5 users for MIN minutes (default 30; --quick:
+                2), the agent's RSS and heap sampled every 30 s; start/end/peak RSS, the slope
+                over the second half, messages answered and lost. Not for CI
   -h, --help    Show this text
 
 Needs prosody, prosodyctl and openssl on PATH (sh scripts/ensure_test_deps.sh installs them).
@@ -83,6 +87,8 @@ interface Args {
   search: boolean;
   context: boolean;
   stream: boolean;
+  /** `--soak`: its minutes (`0` when given without a number: the default for the run). */
+  soak: number | undefined;
 }
 
 function parseArgs(args: string[]): Args | string {
@@ -92,6 +98,7 @@ function parseArgs(args: string[]): Args | string {
     search: false,
     context: false,
     stream: false,
+    soak: undefined,
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -99,7 +106,15 @@ function parseArgs(args: string[]): Args | string {
     else if (arg === "--search") parsed.search = true;
     else if (arg === "--context") parsed.context = true;
     else if (arg === "--stream") parsed.stream = true;
-    else if (arg === "--json") {
+    else if (arg === "--soak") {
+      const minutes = args[i + 1];
+      parsed.soak = 0;
+      if (minutes !== undefined && !minutes.startsWith("-")) {
+        parsed.soak = Number(minutes);
+        i++;
+        if (!(parsed.soak > 0)) return `--soak takes a number of minutes, got "${minutes}"`;
+      }
+    } else if (arg === "--json") {
       const file = args[++i];
       if (file === undefined || file.startsWith("-")) return "--json needs a file name";
       parsed.json = file;
@@ -369,6 +384,9 @@ async function main(argv: string[]): Promise<number> {
   if (args.search) return await runSearchBench(args, started);
   if (args.context) return await runContextBench(args, started);
   if (args.stream) return await runStreamBench(args);
+  if (args.soak !== undefined) {
+    return await runSoak({ ...args, minutes: args.soak || (args.quick ? 2 : 30) });
+  }
   let report: BenchReport;
   try {
     report = await run(args);

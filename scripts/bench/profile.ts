@@ -24,9 +24,9 @@ Profiles the agent's CPU during N sequential round trips (default 2000), or with
 one user sends N messages as fast as it can, and prints the top self-time entries (default
 25). --json FILE writes the raw .cpuprofile too.`;
 
-interface InspectorMessage {
+export interface InspectorMessage {
   id?: number;
-  result?: { profile?: CpuProfile };
+  result?: { profile?: CpuProfile; result?: { value?: unknown } };
   error?: { message: string };
 }
 
@@ -44,7 +44,7 @@ export interface CpuProfile {
 }
 
 /** A minimal Chrome DevTools Protocol client over the inspector's WebSocket. */
-class Inspector {
+export class Inspector {
   #socket: WebSocket;
   #next = 1;
   #waiting = new Map<number, (message: InspectorMessage) => void>();

@@ -17,7 +17,6 @@ import {
 import { AttachmentDownloader, AttachmentIntake } from "../attachments/mod.ts";
 import { type LoadedConfig, secretScrubber, serverDomain } from "../config/mod.ts";
 import { compactCommand, memoryCommands, scheduleCommands, tierCommands } from "../commands/mod.ts";
-import { createMemorySearch, MEMORY_SEARCH_HINT, MemoryTools } from "../search/mod.ts";
 import { scheduleFile, Scheduler, scheduleTools } from "../scheduler/mod.ts";
 import {
   checkAtStart,
@@ -48,6 +47,7 @@ import { connect, jsonFile, loadAvatar, newRoomConfig, openInbox, setUpSkills } 
 import { fail, heldOptions, STOP_SIGNALS } from "./_shared.ts";
 import { setUpPersonas } from "./_personas.ts";
 import { startWebhooks } from "./_webhooks.ts";
+import { setUpSearch } from "./_search.ts";
 import { setUpUsage, spawnAgentTool } from "./_usage.ts";
 import { NOT_HELD, permissionReport } from "./permission_report.ts";
 
@@ -78,7 +78,8 @@ export async function run(loaded: LoadedConfig): Promise<number> {
   // With tiers and fallbacks configured the client is a model router, whose routes `/tier` shows.
   const routed = llm as { routes?: ModelRouter["routes"] };
   const tiers = new TierOverrides({ routes: () => routed.routes?.() ?? [] });
-  const search = createMemorySearch(loaded, { warn: (line) => log.child("search").warn(line) });
+  const searchParts = await setUpSearch(loaded, log.child("search"));
+  const search = searchParts?.search;
   const memory = new MemoryStore(loaded.dataDir, {
     fs: denoMemoryFs(),
     // The search index follows the files: a write re-indexes, /forget drops the index.
@@ -133,7 +134,7 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     missedRunGraceMs: config.agent.missed_run_grace_mins * 60_000,
     maxPerConversation: config.agent.max_schedules,
   });
-  const memoryTools = search === undefined ? undefined : new MemoryTools(search);
+  const memoryTools = searchParts?.tools;
   // Files the LLM writes, and files skills return, go through the server's upload service.
   const files = connection instanceof ClientConnection && config.upload.hosts.length > 0
     ? {
@@ -179,7 +180,10 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     persona: personas.persona,
     dialogue: personas.dialogue,
     conversation: context,
-    toolNotes: { memory_search: MEMORY_SEARCH_HINT, remember: REMEMBER_HINT },
+    toolNotes: {
+      ...(searchParts === undefined ? {} : { memory_search: searchParts.hint }),
+      remember: REMEMBER_HINT,
+    },
     tierFor: (conversation, own) => tiers.tierFor(conversation, own),
     quota: usageParts.quota,
     ...(tools === undefined ? {} : { tools }),

@@ -15,6 +15,7 @@
  * @module
  */
 import type { ChatMessage, ChatRequest, ContentBlock, ToolDefinition } from "./types.ts";
+import { TextMemo } from "./_text_memo.ts";
 
 /**
  * The largest relative error of {@linkcode estimateTokens} against the reference tokenizers,
@@ -74,12 +75,15 @@ function pieceTokens(kind: string, length: number): number {
 const isAsciiLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
-/** Estimates of the texts seen lately: each turn counts the same history, prompt and tools. */
-const recent = new Map<string, number>();
+/**
+ * Estimates of the texts seen lately: each turn counts the same history, prompt and tools.
+ * Bounded in characters too (4 Mi, a few megabytes), not only in texts: under a steady load
+ * the prompts (they carry the time) and compaction summaries are new texts of many kilobytes
+ * each, and 8,192 of them held tens of megabytes.
+ */
+const recent = new TextMemo<number>({ maxEntries: 8192, maxChars: 4 * 1024 * 1024 });
 /** Texts shorter than this are counted again: looking them up costs about as much. */
 const REMEMBERED_FROM = 64;
-/** The most estimates kept; past it, the memory starts afresh. */
-const REMEMBERED_MAX = 8192;
 
 /**
  * Estimates the tokens of a text: the pieces {@linkcode PIECES} defines, each costed by its
@@ -95,7 +99,6 @@ export function estimateTokens(text: string): number {
   const known = recent.get(text);
   if (known !== undefined) return known;
   const tokens = scan(text);
-  if (recent.size >= REMEMBERED_MAX) recent.clear();
   recent.set(text, tokens);
   return tokens;
 }

@@ -1,12 +1,15 @@
 /**
  * A typed face over `@xmpp/component` (XEP-0114), which ships no TypeScript types.
  *
+ * The library is loaded when a component first connects, not at start: it is a release behind
+ * `@xmpp/client` and brings its own copy of the shared xmpp.js packages (about 4 MB of RSS),
+ * which an agent on a client account never uses.
+ *
  * @module
  */
-import * as untyped from "@xmpp/component";
 import type { XmppJsEntity } from "./_xmpp_client.ts";
 
-/** Options for {@linkcode createXmppJsComponent}. */
+/** Options for the function {@linkcode loadXmppJsComponent} gives. */
 export interface XmppJsComponentOptions {
   /** `xmpp://host:port` of the server's component port. */
   service: string;
@@ -17,7 +20,17 @@ export interface XmppJsComponentOptions {
 }
 
 /** Creates an xmpp.js component. */
-export function createXmppJsComponent(options: XmppJsComponentOptions): XmppJsEntity {
+export type CreateXmppJsComponent = (options: XmppJsComponentOptions) => XmppJsEntity;
+
+let library: Promise<unknown> | undefined;
+
+/**
+ * Loads `@xmpp/component` (once per process).
+ *
+ * @returns The function that creates a component.
+ */
+export async function loadXmppJsComponent(): Promise<CreateXmppJsComponent> {
+  const untyped = await (library ??= import("@xmpp/component"));
   // deno-lint-ignore no-explicit-any
-  return (untyped as any).component(options) as XmppJsEntity;
+  return (options) => (untyped as any).component(options) as XmppJsEntity;
 }

@@ -29,7 +29,7 @@ import { itemNotFound } from "./_stanza_error.ts";
 import { type SessionDriver, XmppSession } from "./_session.ts";
 import { xml, type XmlElement } from "./_xml.ts";
 import type { XmppJsEntity } from "./_xmpp_client.ts";
-import { createXmppJsComponent } from "./_xmpp_component.ts";
+import { type CreateXmppJsComponent, loadXmppJsComponent } from "./_xmpp_component.ts";
 
 /** Options for {@linkcode ComponentConnection}. */
 export interface ComponentConnectionOptions {
@@ -82,6 +82,8 @@ export class ComponentConnection {
   #domain: string;
   #roomJid: string;
   #session: XmppSession;
+  /** Set by `run()`, before the session's first connection attempt. */
+  #create: CreateXmppJsComponent | undefined;
   #profile: AgentProfile;
   #commands = new AdhocCommands();
   /**
@@ -99,7 +101,7 @@ export class ComponentConnection {
     this.#roomJid = parseJid(options.roomJid ?? `agent@${this.#domain}`).bare;
     const driver: SessionDriver = {
       create: () =>
-        createXmppJsComponent({
+        this.#create!({
           service: `xmpp://${options.host}:${options.port}`,
           domain: this.#domain,
           password: options.secret,
@@ -162,8 +164,9 @@ export class ComponentConnection {
    * @returns A promise that resolves after `stop()`.
    * @throws {XmppFatalError} When the server refuses the secret or does not know the domain.
    */
-  run(): Promise<void> {
-    return this.#session.run();
+  async run(): Promise<void> {
+    this.#create ??= await loadXmppJsComponent();
+    return await this.#session.run();
   }
 
   /**

@@ -16,7 +16,7 @@
 import { EventBuffer } from "./event_buffer.ts";
 import type { ProsodyHandle } from "./prosody.ts";
 import { parseXml } from "../../src/xmpp/mod.ts";
-import { createXmppJsComponent } from "../../src/xmpp/_xmpp_component.ts";
+import { loadXmppJsComponent } from "../../src/xmpp/_xmpp_component.ts";
 import { xml } from "../../src/xmpp/_xml.ts";
 
 const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
@@ -46,7 +46,7 @@ export async function startHostileComponent(
   prosody: Pick<ProsodyHandle, "host" | "componentPort" | "componentSecret">,
   options: HostileComponentOptions,
 ): Promise<HostileComponent> {
-  const entity = createXmppJsComponent({
+  const entity = (await loadXmppJsComponent())({
     service: `xmpp://${prosody.host}:${prosody.componentPort}`,
     domain: options.domain,
     password: prosody.componentSecret,
