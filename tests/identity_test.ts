@@ -126,6 +126,27 @@ for (const server of TEST_SERVERS) {
   });
 }
 
+Deno.test("identity: without an avatar, the account's vCard still carries the agent's name", async () => {
+  await using prosody = await startProsody();
+  await prosody.register("bot", "botpass");
+  await prosody.register("alice", "alicepass");
+  await using llm = await startFakeLlm();
+  await using agent = await startAgent({
+    prosody,
+    llmUrl: llm.url,
+    agentToml: `name = "Plain Bot"`,
+  });
+  await agent.waitForLog(/Published the agent's vCard \(its name\)/);
+  await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
+  const vcard = await alice.iq(
+    BOT,
+    `<iq type='get' to='${BOT}'><vCard xmlns='vcard-temp'/></iq>`,
+  );
+  assertEquals(vcard.type, "result");
+  assertTrue(vcard.xml.includes("<FN>Plain Bot</FN>"), vcard.xml);
+  assertTrue(!vcard.xml.includes("<PHOTO>"), "no photo without an avatar");
+});
+
 Deno.test("identity: a component answers vCard, disco#info and commands for its addresses", async () => {
   await using prosody = await startProsody();
   await prosody.register("alice", "alicepass");

@@ -77,11 +77,11 @@ export class AgentProfile {
 
   /**
    * What a client account publishes about itself, as the payloads of `<iq type='set'/>`s to
-   * its own account: the vCard-temp, the XEP-0084 avatar, the XEP-0292 vCard4. Nothing without
-   * an avatar: the account's vCard, perhaps set by hand in a client, is then left as it is.
+   * its own account: the vCard-temp and the XEP-0292 vCard4 with its name (`agent.name`: the
+   * account is the agent's), and with an avatar the XEP-0084 items and the photo in the vCard.
    */
   publications(): XmlElement[] {
-    if (this.avatar === undefined) return [];
+    if (this.avatar === undefined) return [buildVCard4Publication(this.name), this.vcard()];
     // PEP first: a server that turns a vCard's photo into PEP items (ejabberd's mod_avatar)
     // then finds the nodes made open, not its own with presence access.
     return [

@@ -40,8 +40,12 @@ export async function publishProfile(
       );
     }
   }
-  if (accepted && profile.avatar !== undefined) {
-    logger.info("Published the agent's vCard and avatar");
+  if (accepted) {
+    logger.info(
+      profile.avatar === undefined
+        ? "Published the agent's vCard (its name)"
+        : "Published the agent's vCard and avatar",
+    );
   }
   return accepted;
 }
