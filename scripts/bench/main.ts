@@ -14,6 +14,8 @@
  *
  * @module
  */
+import { connectBenchUser } from "./bench_user.ts";
+import { printFigures } from "./print_figures.ts";
 import { startFakeLlm } from "../../tests/support/fake_llm.ts";
 import { type ProsodyHandle, startProsody } from "../../tests/support/prosody.ts";
 import { startBenchAgent, waitAnswering } from "./bench_agent.ts";
@@ -151,14 +153,7 @@ async function connectAll(prosody: ProsodyHandle, users: string[]): Promise<Driv
   for (let i = 0; i < users.length; i += 10) {
     const batch = await Promise.all(
       users.slice(i, i + 10).map(async (user) => {
-        const driver = await Driver.connect({
-          host: prosody.host,
-          port: prosody.c2sPort,
-          domain: prosody.domain,
-          user,
-          password: user,
-        });
-        onCleanUp(() => driver.close());
+        const driver = await connectBenchUser(prosody, user);
         return driver;
       }),
     );
@@ -397,12 +392,7 @@ async function main(argv: string[]): Promise<number> {
     progress("stopping every process started");
     await cleanUp();
   }
-  console.log(formatReport(report));
-  console.log(`\nTotal bench time: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  if (args.json !== undefined) {
-    await Deno.writeTextFile(args.json, JSON.stringify(report, null, 2) + "\n");
-    console.log(`Figures written to ${args.json}`);
-  }
+  await printFigures(formatReport(report), report, { started, json: args.json });
   return 0;
 }
 
@@ -413,24 +403,17 @@ async function runSearchBench(args: Args, started: number): Promise<number> {
     queries: args.quick ? 50 : 300,
     hybrid: true,
   });
-  console.log(formatSearchFigures(figures));
-  console.log(`\nTotal bench time: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  if (args.json !== undefined) {
-    await Deno.writeTextFile(args.json, JSON.stringify(figures, null, 2) + "\n");
-    console.log(`Figures written to ${args.json}`);
-  }
+  await printFigures(formatSearchFigures(figures), figures, { started, json: args.json });
   return 0;
 }
 
 /** `--context`: the context figures (see `context_bench.ts`). */
 async function runContextBench(args: Args, started: number): Promise<number> {
   const figures = await contextBench({ quick: args.quick });
-  console.log(formatContextFigures(figures, args.quick ? 50 : 100));
-  console.log(`\nTotal bench time: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  if (args.json !== undefined) {
-    await Deno.writeTextFile(args.json, JSON.stringify(figures, null, 2) + "\n");
-    console.log(`Figures written to ${args.json}`);
-  }
+  await printFigures(formatContextFigures(figures, args.quick ? 50 : 100), figures, {
+    started,
+    json: args.json,
+  });
   return 0;
 }
 

@@ -9,11 +9,11 @@
  *
  * @module
  */
+import { connectBenchUser } from "./bench_user.ts";
 import { startFakeLlm } from "../../tests/support/fake_llm.ts";
 import { startProsody } from "../../tests/support/prosody.ts";
 import { startBenchAgent, waitAnswering } from "./bench_agent.ts";
 import { cleanUp, onCleanUp } from "./cleanup.ts";
-import { Driver } from "./driver.ts";
 import { flood } from "./flood.ts";
 import { selfTimes } from "./profile_self_times.ts";
 
@@ -109,14 +109,7 @@ async function main(args: string[]): Promise<number> {
   onCleanUp(() => Deno.remove(dataDir, { recursive: true }));
   await prosody.register("bot", "botpass");
   await prosody.register("alice", "alice");
-  const alice = await Driver.connect({
-    host: prosody.host,
-    port: prosody.c2sPort,
-    domain: prosody.domain,
-    user: "alice",
-    password: "alice",
-  });
-  onCleanUp(() => alice.close());
+  const alice = await connectBenchUser(prosody, "alice");
   const bot = `bot@${prosody.domain}`;
   const agent = await startBenchAgent(prosody, {
     llmUrl: llm.url,

@@ -7,8 +7,8 @@
  *
  * @module
  */
+import { connectBenchUser } from "./bench_user.ts";
 import type { ProsodyHandle } from "../../tests/support/prosody.ts";
-import { onCleanUp } from "./cleanup.ts";
 import { Driver } from "./driver.ts";
 import { summarize } from "./stats.ts";
 import { xml } from "./xmpp_peer.ts";
@@ -58,14 +58,7 @@ export async function receiptsPhase(
 ): Promise<ReceiptFigures> {
   const [plain, marked] = await Promise.all(["plain-sender", "marking-sender"].map(async (user) => {
     await prosody.register(user, user);
-    const driver = await Driver.connect({
-      host: prosody.host,
-      port: prosody.c2sPort,
-      domain: prosody.domain,
-      user,
-      password: user,
-    });
-    onCleanUp(() => driver.close());
+    const driver = await connectBenchUser(prosody, user);
     return driver;
   })) as [Driver, Driver];
   const { to } = options;

@@ -12,11 +12,12 @@
  *
  * @module
  */
+import { connectBenchUser } from "./bench_user.ts";
+import { printFigures } from "./print_figures.ts";
 import { type FakeCall, type FakeReply, startFakeLlm } from "../../tests/support/fake_llm.ts";
 import { startProsody } from "../../tests/support/prosody.ts";
 import { startBenchAgent, waitAnswering } from "./bench_agent.ts";
 import { cleanUp, onCleanUp } from "./cleanup.ts";
-import { Driver } from "./driver.ts";
 import { procMemory } from "./proc_memory.ts";
 import { Inspector } from "./profile.ts";
 import {
@@ -67,14 +68,7 @@ export async function soak(options: SoakOptions = {}): Promise<SoakFigures> {
   const names = Array.from({ length: users }, (_, i) => `soak${i}`);
   for (const name of names) await prosody.register(name, name);
   const drivers = await Promise.all(names.map(async (user) => {
-    const driver = await Driver.connect({
-      host: prosody.host,
-      port: prosody.c2sPort,
-      domain: prosody.domain,
-      user,
-      password: user,
-    });
-    onCleanUp(() => driver.close());
+    const driver = await connectBenchUser(prosody, user);
     return driver;
   }));
   const bot = `bot@${prosody.domain}`;
@@ -232,11 +226,6 @@ export async function runSoak(
   } finally {
     await cleanUp();
   }
-  console.log(formatSoakFigures(figures));
-  console.log(`\nTotal bench time: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  if (options.json !== undefined) {
-    await Deno.writeTextFile(options.json, JSON.stringify(figures, null, 2) + "\n");
-    console.log(`Figures written to ${options.json}`);
-  }
+  await printFigures(formatSoakFigures(figures), figures, { started, json: options.json });
   return 0;
 }

@@ -10,6 +10,8 @@
  *
  * @module
  */
+import { connectBenchUser } from "./bench_user.ts";
+import { printFigures } from "./print_figures.ts";
 import { startFakeLlm } from "../../tests/support/fake_llm.ts";
 import { tokensOf } from "../../tests/support/_fake_stream.ts";
 import { startProsody } from "../../tests/support/prosody.ts";
@@ -100,14 +102,7 @@ export async function streamBench(options: StreamBenchOptions = {}): Promise<Str
       // Not streamed, the whole 40 s answer is one wait: the default limit (120 s), not 30 s.
       timeoutSecs: 120,
     });
-    const driver = await Driver.connect({
-      host: prosody.host,
-      port: prosody.c2sPort,
-      domain: prosody.domain,
-      user: `user-${mode}`,
-      password: `user-${mode}`,
-    });
-    onCleanUp(() => driver.close());
+    const driver = await connectBenchUser(prosody, `user-${mode}`);
     const bot = `bot-${mode}@${prosody.domain}`;
     await waitAnswering(agent, driver, { jid: bot });
     return { mode, driver, bot };
@@ -225,11 +220,6 @@ export async function runStreamBench(options: { quick: boolean; json: string | u
   } finally {
     await cleanUp();
   }
-  console.log(formatStreamFigures(figures));
-  console.log(`\nTotal bench time: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  if (options.json !== undefined) {
-    await Deno.writeTextFile(options.json, JSON.stringify(figures, null, 2) + "\n");
-    console.log(`Figures written to ${options.json}`);
-  }
+  await printFigures(formatStreamFigures(figures), figures, { started, json: options.json });
   return 0;
 }
