@@ -167,8 +167,9 @@ async function answerOf(driver: Driver, bot: string, mode: Mode, answer: string,
     const reply = await driver.nextReply(bot, 120_000);
     first ??= reply.at;
     bodies.push(reply.body);
-    // Paragraphs add up; a correction (or the one message of "off") is the whole text so far.
-    const visible = mode === "paragraphs" ? bodies.join("\n\n") : reply.body;
+    // Paragraphs add up, and so do the parts of an answer "off" splits under max_answer_chars
+    // (between paragraphs); a correction is the whole text so far.
+    const visible = mode === "corrections" ? reply.body : bodies.join("\n\n");
     if (visible === answer) return { sent, first, full: reply.at, messages: bodies.length };
     if (visible.length > answer.length || !answer.startsWith(visible)) {
       throw new Error(`The ${mode} answer is not the one the LLM wrote`);
