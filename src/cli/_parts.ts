@@ -30,6 +30,7 @@ import {
   readAvatar,
 } from "../xmpp/mod.ts";
 import { skillOptions } from "./_shared.ts";
+import { snapshotFile } from "./snapshot_file.ts";
 
 /** The XMPP connection the config asks for: a client account or a component. */
 export function connect(
@@ -65,7 +66,7 @@ export function connect(
     resource: server.resource,
     allowPlaintext: server.allow_plaintext,
     tlsVerify: server.tls_verify,
-    catchUp: jsonFile(`${loaded.dataDir}/catchup.json`),
+    catchUp: snapshotFile(`${loaded.dataDir}/catchup.json`),
     ...(loaded.config.upload.hosts.length === 0 ? {} : { uploadHosts: loaded.config.upload.hosts }),
   });
 }
@@ -140,8 +141,7 @@ export function jsonFile(path: string) {
   return {
     read: () => Deno.readTextFile(path).catch(() => undefined),
     write: async (text: string) => {
-      // Written often (the catch-up position, at each message): the folder is made only when
-      // it is missing, not checked at every write.
+      // The folder is made only when it is missing, not checked at every write.
       await Deno.writeTextFile(`${path}.tmp`, text).catch(async (error: unknown) => {
         if (!(error instanceof Deno.errors.NotFound)) throw error;
         await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
