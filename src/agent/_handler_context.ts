@@ -6,7 +6,7 @@
  */
 import type { CommandRegistry, SessionRef } from "../commands/mod.ts";
 import type { OobAttachment, XmppAction } from "../xmpp/mod.ts";
-import type { AgentOptions } from "./agent.ts";
+import type { AgentOptions } from "./agent_options.ts";
 import type { Rights } from "./decide.ts";
 import type { EncryptedNotice } from "./encrypted_notice.ts";
 import type { Membership } from "./membership.ts";

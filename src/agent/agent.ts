@@ -6,91 +6,25 @@
  *
  * @module
  */
-import {
-  type AgentStatus,
-  builtinCommands,
-  type Command,
-  type CommandMemory,
-  CommandRegistry,
-  type ConversationControl,
-} from "../commands/mod.ts";
-import type { CommandDirectory, MessageEvent, RosterItem, XmppAction } from "../xmpp/mod.ts";
-import type { AttachmentIntake } from "./attachment_intake.ts";
+import { builtinCommands, CommandRegistry } from "../commands/mod.ts";
+import type { CommandDirectory, MessageEvent } from "../xmpp/mod.ts";
 import { Policy, type Rights } from "./decide.ts";
 import { EncryptedNotice } from "./encrypted_notice.ts";
 import type { AgentEvent, InboxEvent } from "./events.ts";
 import { handleDirectMessage } from "./direct_message.ts";
 import { commandDirectory, handleAdhoc } from "./adhoc.ts";
-import { Membership, type MembershipOptions } from "./membership.ts";
-import type { ContextMemory } from "./message_context.ts";
+import { Membership } from "./membership.ts";
 import { MessageTracker } from "./message_tracker.ts";
 import { handleGreeting, handleSchedule, handleWebhook } from "./outside_events.ts";
 import { PendingAcks } from "./pending_acks.ts";
 import { PresenceBook } from "./presence_book.ts";
 import { handleReaction } from "./reaction.ts";
-import type { RedeliveryMemory } from "./redelivery.ts";
 import { handleRoomMessage } from "./room_message.ts";
 import { type Replayed, Router } from "./router.ts";
-import type { TurnContext, TurnMemory } from "./turn.ts";
 import type { HandlerContext } from "./_handler_context.ts";
+import type { AgentOptions } from "./agent_options.ts";
 
-/** The XMPP operations the agent uses. */
-export interface AgentXmpp {
-  send(action: XmppAction): void;
-  roster(): Promise<RosterItem[]>;
-  /** Checks a raw stanza for `/raw`: an error message, or `undefined` when it may be sent. */
-  validateRaw?(xml: string): string | undefined;
-}
-
-/**
- * Where incoming events are written down before they wait in a queue (the data directory's
- * inbox), so that a process killed meanwhile takes them up at its next start.
- */
-export interface AgentInbox {
-  /**
-   * Records an event durably; its number, for {@linkcode done}.
-   * @throws {Error} When it cannot be written.
-   */
-  record(event: InboxEvent, at: Date): number;
-  /** The event is handled. */
-  done(n: number): void;
-}
-
-/** Options for {@linkcode Agent}. */
-export interface AgentOptions extends Omit<TurnContext, "memory" | "send">, MembershipOptions {
-  memory: TurnMemory & CommandMemory & RedeliveryMemory & Pick<ContextMemory, "findMessage">;
-  xmpp: AgentXmpp;
-  /** Facts for `/status`. */
-  status: () => AgentStatus;
-  /** The conversations' context, for `/status`, `/context` and `/compact`. */
-  conversation?: ConversationControl;
-  /** Bare JIDs allowed to use developer commands. @default {[]} */
-  devJids?: readonly string[];
-  /** Bare JIDs allowed admin commands (`agent.admin_jids`). @default {[]} */
-  adminJids?: readonly string[];
-  /** Longer messages are not read; the sender is told. @default {16000} */
-  maxMessageChars?: number;
-  /** Answer reactions through the LLM (they are always stored). @default {false} */
-  respondToReactions?: boolean;
-  /** Downloads attachments and turns them into LLM content. */
-  attachments?: AttachmentIntake;
-  /** More slash commands (e.g. `/skills`), after the built-in ones. @default {[]} */
-  commands?: Command[];
-  /**
-   * A command waiting for the conversation's next message (`/persona create` asks questions)
-   * takes it: the reply, or `undefined` when none waits. Slash commands are not offered to it.
-   * @default {none}
-   */
-  dialogue?: (conversation: string, text: string) => Promise<string | undefined>;
-  /** Records events before they are handled; none (events live in memory only) when absent. */
-  inbox?: AgentInbox;
-  /**
-   * `[proactive]`: greet an allowed contact who comes online (at most once in 12 h), and hold
-   * webhook and schedule results for a contact known to be offline until they come online.
-   * @default {{ greetOnLogin: false, deliverWhenOnline: true }}
-   */
-  proactive?: { greetOnLogin: boolean; deliverWhenOnline: boolean };
-}
+export type { AgentInbox, AgentOptions, AgentXmpp } from "./agent_options.ts";
 
 /** Presences that arrive this soon after the agent's own login are the roster's, not news. */
 const SETTLING_MS = 5_000;

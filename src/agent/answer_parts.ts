@@ -8,7 +8,7 @@
  * @module
  */
 import { markdownToStyling } from "../xmpp/mod.ts";
-import { countChars } from "./long_message.ts";
+import { countChars } from "./count_chars.ts";
 
 /** The default of `agent.max_answer_chars`. */
 export const DEFAULT_MAX_ANSWER_CHARS = 8000;

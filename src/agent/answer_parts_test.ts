@@ -1,6 +1,6 @@
 import { assertEquals, assertThrows, assertTrue } from "../../tests/support/assert.ts";
 import { answerParts, splitParagraphs } from "./answer_parts.ts";
-import { countChars } from "./long_message.ts";
+import { countChars } from "./count_chars.ts";
 
 Deno.test("answerParts() styles the answer and leaves a short one whole", () => {
   assertEquals(answerParts("## Done\n**All** good"), ["*Done*\n*All* good"]);

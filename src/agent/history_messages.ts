@@ -12,7 +12,7 @@
  */
 import type { ChatMessage } from "../llm/mod.ts";
 import { type HistoryEntry, isMessageEntry, type MessageEntry } from "../memory/mod.ts";
-import { longMessageNote } from "./long_message.ts";
+import { longMessageNote } from "./long_message_note.ts";
 import { quoteLines, SpeakerLabels } from "./room_transcript.ts";
 
 /** Options for {@linkcode historyMessages}. */

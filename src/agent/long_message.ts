@@ -15,17 +15,13 @@ import type { GroupchatEvent, XmppAction } from "../xmpp/mod.ts";
 import { handledPrefix } from "./handled_line.ts";
 import { addressedText, type RoomActivation } from "./room_activation.ts";
 import { type ReplyTarget, storeIncoming, type TurnContext } from "./turn.ts";
+import { countChars } from "./count_chars.ts";
+// The note and the count live apart, free of the turn: the history and the answer's parts
+// use them, and the turn imports those.
+import { longMessageAnswer, longMessageNote } from "./long_message_note.ts";
 
 /** The default of `agent.max_message_chars`. */
 export const DEFAULT_MAX_MESSAGE_CHARS = 16_000;
-
-/** The size of a message that was not read, as its note stores it. */
-export interface Oversized {
-  /** Its length, in characters (Unicode code points). */
-  chars: number;
-  /** The limit it broke. */
-  limit: number;
-}
 
 /** Options of {@linkcode refuseLongMessage}. */
 export interface LongMessageOptions {
@@ -144,44 +140,4 @@ export function refuseLongRoomMessage(
       ? { reply, addressee: `${event.nick}: `, handled: handledPrefix("groupchat", session, true) }
       : {}),
   });
-}
-
-/**
- * The length of `text` in characters (Unicode code points).
- *
- * @param text Any text.
- */
-export function countChars(text: string): number {
-  let count = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    // The second half of a surrogate pair belongs to the character counted before it.
-    if (unit < 0xdc00 || unit > 0xdfff) count++;
-  }
-  return count;
-}
-
-/**
- * What the LLM reads in place of a message that was not read.
- *
- * @param oversized Its length and the limit.
- */
-export function longMessageNote(oversized: Oversized): string {
-  return `a message of ${format(oversized.chars)} characters that was not read (over the ` +
-    `${format(oversized.limit)}-character limit); the sender was asked to send it as a file`;
-}
-
-/**
- * What the sender is told.
- *
- * @param oversized Its length and the limit.
- */
-export function longMessageAnswer(oversized: Oversized): string {
-  return `Your message was not read: it is ${format(oversized.chars)} characters long, and ` +
-    `messages can have at most ${format(oversized.limit)}. Please send long text as a file ` +
-    "(an attachment), or in shorter messages.";
-}
-
-function format(n: number): string {
-  return n.toLocaleString("en-US");
 }

@@ -2,7 +2,7 @@ import { assertEquals } from "../../tests/support/assert.ts";
 import { silentLogger } from "../log/mod.ts";
 import type { ConversationRef, NewHistoryEntry } from "../memory/mod.ts";
 import type { XmppAction } from "../xmpp/mod.ts";
-import { countChars, refuseLongMessage } from "./long_message.ts";
+import { refuseLongMessage } from "./long_message.ts";
 
 function setup() {
   const stored: NewHistoryEntry[] = [];
@@ -66,8 +66,4 @@ Deno.test("refuseLongMessage() lets a message at the limit through", async () =>
   assertEquals(await refuseLongMessage("😀😀😀😀", {}, options), false);
   assertEquals(await refuseLongMessage("abcde", {}, options), true);
   assertEquals([stored.length, sent.length], [1, 0]);
-});
-
-Deno.test("countChars() counts code points", () => {
-  assertEquals(countChars("a😀é"), 3);
 });

@@ -11,7 +11,7 @@ export { ContactBook } from "./contact_book.ts";
 export type { BookedContact } from "./contact_book.ts";
 export type { BookStorage } from "./json_book.ts";
 export type { AttachmentIntake, ReceivedAttachments } from "./attachment_intake.ts";
-export type { AgentInbox, AgentOptions, AgentXmpp } from "./agent.ts";
+export type { AgentInbox, AgentOptions, AgentXmpp } from "./agent_options.ts";
 export type { AgentEvent, InboxEvent, ScheduleEvent, WebhookEvent } from "./events.ts";
 export type { Rights } from "./decide.ts";
 export type { MembershipOptions, RoomSettings } from "./membership.ts";

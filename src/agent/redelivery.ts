@@ -8,7 +8,7 @@
  */
 import type { ConversationRef, HistoryEntry } from "../memory/mod.ts";
 import type { MessageEvent } from "../xmpp/mod.ts";
-import { countChars } from "./long_message.ts";
+import { countChars } from "./count_chars.ts";
 
 /** The memory operation {@linkcode wasStored} uses. */
 export interface RedeliveryMemory {

@@ -1,8 +1,8 @@
 import { assertEquals, assertExcludes, assertIncludes } from "../../tests/support/assert.ts";
 import type { ChatRequest, ChatResponse, LlmClient } from "../llm/mod.ts";
-import { silentLogger } from "../log/mod.ts";
 import { InMemoryFs, MemoryStore } from "../memory/mod.ts";
-import { runTurn, type ToolRunner } from "./turn.ts";
+import { runTestTurn, textAnswer, toolCalls } from "./_testing.ts";
+import type { ToolRunner } from "./turn.ts";
 import type { TurnPersona } from "./turn_persona.ts";
 
 /** Calls `lookup` and `shell` once (whatever it was offered), then answers. */
@@ -18,26 +18,13 @@ class RecordingLlm implements LlmClient {
     this.tiers.push(options?.tier);
     const { signal: _signal, ...copy } = request;
     this.requests.push(structuredClone(copy));
-    const usage = { input_tokens: 1, output_tokens: 1 };
     if (this.requests.length === 1 && request.tools !== undefined) {
-      return Promise.resolve({
-        content: [
-          { type: "tool_use", id: "a", name: "lookup", input: {} },
-          { type: "tool_use", id: "b", name: "shell", input: {} },
-        ],
-        text: "",
-        stop_reason: "tool_use",
-        usage,
-        model: "fake",
-      });
+      return Promise.resolve(toolCalls([
+        { id: "a", name: "lookup", input: {} },
+        { id: "b", name: "shell", input: {} },
+      ]));
     }
-    return Promise.resolve({
-      content: [{ type: "text", text: "done" }],
-      text: "done",
-      stop_reason: "end_turn",
-      usage,
-      model: "fake",
-    });
+    return Promise.resolve(textAnswer("done"));
   }
 }
 
@@ -64,21 +51,12 @@ async function turn(
   const llm = new RecordingLlm();
   const ran: string[] = [];
   const asked: string[] = [];
-  await runTurn({
-    conversation: "alice@localhost",
-    promptJid: "alice@localhost",
-    reply: { to: "alice@localhost/x", messageType: "chat" },
+  await runTestTurn({
     entry: { type: "message", role: "user", content: "hello" },
   }, {
-    name: "Agent",
     memory,
     llm,
-    send: () => {},
-    log: silentLogger(),
-    now: () => new Date(),
-    maxHistoryMessages: 20,
     maxTokens: 1000,
-    idleTimeoutMs: 0,
     tools: runner(ran),
     ...(options.tierFor === undefined ? {} : { tierFor: options.tierFor }),
     persona: (conversation) => {

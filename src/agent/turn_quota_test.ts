@@ -1,9 +1,7 @@
 import { assertEquals } from "../../tests/support/assert.ts";
 import type { ChatOptions, ChatRequest, ChatResponse, LlmClient } from "../llm/mod.ts";
-import { silentLogger } from "../log/mod.ts";
-import { InMemoryFs, MemoryStore } from "../memory/mod.ts";
-import type { XmppAction } from "../xmpp/mod.ts";
-import { runTurn, type TurnInput } from "./turn.ts";
+import { runTestTurn, textAnswer } from "./_testing.ts";
+import type { TurnInput } from "./turn.ts";
 
 class CountingLlm implements LlmClient {
   readonly provider = "fake";
@@ -14,36 +12,18 @@ class CountingLlm implements LlmClient {
   }
   chat(_request: ChatRequest, options?: ChatOptions): Promise<ChatResponse> {
     this.options.push(options);
-    return Promise.resolve({
-      content: [{ type: "text", text: "answer" }],
-      text: "answer",
-      stop_reason: "end_turn",
-      usage: { input_tokens: 1, output_tokens: 1 },
-      model: "fake",
-    });
+    return Promise.resolve(textAnswer("answer"));
   }
 }
 
 async function turn(input: Partial<TurnInput>, over: boolean) {
-  const memory = new MemoryStore("/data", { fs: new InMemoryFs() });
   const llm = new CountingLlm();
-  const sent: XmppAction[] = [];
   const asked: [string, boolean | undefined][] = [];
-  await runTurn({
+  const { bodies, memory } = await runTestTurn({
     conversation: { jid: "alice@localhost", thread: "t1" },
-    promptJid: "alice@localhost",
-    reply: { to: "alice@localhost/x", messageType: "chat" },
     ...input,
   }, {
-    name: "Agent",
-    memory,
     llm,
-    send: (action) => sent.push(action),
-    log: silentLogger(),
-    now: () => new Date(),
-    maxHistoryMessages: 20,
-    maxTokens: 100,
-    idleTimeoutMs: 0,
     quota: {
       refusal: (conversation, options) => {
         asked.push([conversation, options?.room]);
@@ -51,7 +31,6 @@ async function turn(input: Partial<TurnInput>, over: boolean) {
       },
     },
   });
-  const bodies = sent.flatMap((action) => action.type === "message" ? [action.body] : []);
   const stored = await memory.recent({ jid: "alice@localhost", thread: "t1" }, 10);
   return { llm, bodies, stored, asked };
 }

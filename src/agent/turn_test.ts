@@ -1,9 +1,7 @@
 import { assertEquals, assertIncludes, assertTrue } from "../../tests/support/assert.ts";
 import { type ChatRequest, type ChatResponse, type LlmClient, LlmError } from "../llm/mod.ts";
-import { silentLogger } from "../log/mod.ts";
-import { InMemoryFs, MemoryStore } from "../memory/mod.ts";
-import type { XmppAction } from "../xmpp/mod.ts";
-import { runTurn, type ToolRunner, UNTRUSTED_CONTENT_NOTICE, userFacingError } from "./turn.ts";
+import { runTestTurn, textAnswer, toolCalls } from "./_testing.ts";
+import { type ToolRunner, UNTRUSTED_CONTENT_NOTICE, userFacingError } from "./turn.ts";
 
 /** An LLM that calls `lookup` while tools are allowed and it has not seen `enough` results. */
 class ToolHappyLlm implements LlmClient {
@@ -23,27 +21,13 @@ class ToolHappyLlm implements LlmClient {
       request.messages.filter((m) =>
         Array.isArray(m.content) && m.content.some((b) => b.type === "tool_result")
       ).length;
-    const usage = { input_tokens: 1, output_tokens: 1 };
     if (request.tool_choice !== "none" && results < this.enough) {
-      return Promise.resolve({
-        content: [
-          { type: "tool_use", id: `t${results}a`, name: "lookup", input: { q: `${results}` } },
-          { type: "tool_use", id: `t${results}b`, name: "lookup", input: { q: "again" } },
-        ],
-        text: "",
-        stop_reason: "tool_use",
-        usage,
-        model: "fake",
-      });
+      return Promise.resolve(toolCalls([
+        { id: `t${results}a`, name: "lookup", input: { q: `${results}` } },
+        { id: `t${results}b`, name: "lookup", input: { q: "again" } },
+      ]));
     }
-    const text = `final after ${results} rounds`;
-    return Promise.resolve({
-      content: [{ type: "text", text }],
-      text,
-      stop_reason: "end_turn",
-      usage,
-      model: "fake",
-    });
+    return Promise.resolve(textAnswer(`final after ${results} rounds`));
   }
 }
 
@@ -69,24 +53,11 @@ async function turn(
   offerTools = true,
   tierFor?: (conversation: string, own: string) => string,
 ) {
-  const memory = new MemoryStore("/data", { fs: new InMemoryFs() });
-  const sent: XmppAction[] = [];
-  await runTurn({
-    conversation: "alice@localhost",
-    promptJid: "alice@localhost",
-    reply: { to: "alice@localhost/x", messageType: "chat" },
+  const { sent, memory } = await runTestTurn({
     entry: { type: "message", role: "user", content: "find it" },
     tools: offerTools,
   }, {
-    name: "Agent",
-    memory,
     llm,
-    send: (action) => sent.push(action),
-    log: silentLogger(),
-    now: () => new Date(),
-    maxHistoryMessages: 20,
-    maxTokens: 100,
-    idleTimeoutMs: 0,
     tools: runner,
     maxToolRounds,
     ...(tierFor === undefined ? {} : { tierFor }),

@@ -58,7 +58,12 @@ export async function startWebhooks(
     log: wiring.log,
   });
   const server = serveWebhooks(app, { listen: settings.listen, log: wiring.log });
-  return { stop: () => server.shutdown() };
+  return {
+    stop: async () => {
+      await server.shutdown();
+      ledger.close();
+    },
+  };
 }
 
 /** The agent's event for a verified delivery. */

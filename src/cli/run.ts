@@ -330,7 +330,8 @@ export async function run(loaded: LoadedConfig): Promise<number> {
   await Promise.race([agent.idle(), new Promise((resolve) => setTimeout(resolve, 3000))]);
   await stopped;
   await memory.close();
-  await usageParts.ledger.flush();
+  inbox.inbox.close();
+  await usageParts.ledger.close();
   await search?.close();
   log.info("Stopped");
   return 0;

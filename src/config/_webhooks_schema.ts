@@ -3,7 +3,7 @@ import { z } from "zod";
 import { isBareJid, normaliseBareJid, parseJid } from "../jid/mod.ts";
 import { integer, oneOf, table, text } from "./_schema_parts.ts";
 import { parseListenAddress } from "./listen_address.ts";
-import { UNSET } from "./redact_config.ts";
+import { UNSET } from "./_unset.ts";
 
 /** How a route's sender proves it holds the secret. */
 export const SIGNATURE_SCHEMES = ["github", "standard", "bearer"] as const;

@@ -1,6 +1,7 @@
 import { stringify } from "smol-toml";
 import type { LoadedConfig } from "./load_config.ts";
-import { redactConfig, UNSET } from "./redact_config.ts";
+import { redactConfig } from "./redact_config.ts";
+import { UNSET } from "./_unset.ts";
 
 /**
  * The effective config as TOML, for `main.ts check`: every key with its value or default,

@@ -17,7 +17,7 @@ import {
   SECRET_NAME,
   type UnsetVariable,
 } from "./expand_variables.ts";
-import { UNSET } from "./redact_config.ts";
+import { UNSET } from "./_unset.ts";
 import { type Config, configSchema } from "./schema.ts";
 
 /** Options for {@linkcode loadConfig}: where it reads from, injectable for tests. */

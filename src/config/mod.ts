@@ -43,7 +43,8 @@ export {
   permissionSet,
   SEARCH_CHILD_ENV,
 } from "./permission_flags.ts";
-export { redactConfig, type RedactConfigOptions, UNSET } from "./redact_config.ts";
+export { redactConfig, type RedactConfigOptions } from "./redact_config.ts";
+export { UNSET } from "./_unset.ts";
 export { DEFAULT_CONFIG_PATH, resolveConfigPath } from "./resolve_config_path.ts";
 export {
   type ListenAddress,

@@ -1,8 +1,6 @@
 import type { Config } from "./schema.ts";
 import { REDACTED, secretScrubber } from "./secret_scrubber.ts";
-
-/** What an unset optional secret shows as. */
-export const UNSET = "(unset)";
+import { UNSET } from "./_unset.ts";
 
 /** Options for {@linkcode redactConfig}. */
 export interface RedactConfigOptions {

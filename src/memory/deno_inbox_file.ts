@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { AppendHandle } from "../fs/mod.ts";
 import type { InboxFile } from "./inbox.ts";
 
 /** Options for {@linkcode denoInboxFile}. */
@@ -16,30 +17,16 @@ export interface DenoInboxFileOptions {
 }
 
 /**
- * The inbox at `path` (its folder must exist).
+ * The inbox at `path`, appended to through a handle kept open.
  *
  * @param path Where the file lives: `<data directory>/inbox.jsonl`.
  */
 export function denoInboxFile(path: string, options: DenoInboxFileOptions = {}): InboxFile {
-  let file: Deno.FsFile | undefined;
-  const open = () => file ??= Deno.openSync(path, { append: true, create: true });
+  const file = new AppendHandle(path, { fsync: options.fsync ?? false });
   return {
-    appendSync(data) {
-      const handle = open();
-      try {
-        let written = 0;
-        while (written < data.length) written += handle.writeSync(data.subarray(written));
-        if (options.fsync) handle.syncDataSync();
-      } catch (error) {
-        // A failed write may leave the handle in any state: open afresh next time.
-        handle.close();
-        file = undefined;
-        throw error;
-      }
-    },
-    truncateSync() {
-      open().truncateSync(0);
-    },
+    appendSync: (data) => file.appendSync(data),
+    truncateSync: () => file.truncateSync(),
+    close: () => file.close(),
     async read() {
       try {
         return await Deno.readTextFile(path);

@@ -23,6 +23,8 @@ export interface InboxFile {
   appendSync(data: Uint8Array): void;
   /** Empties the file. */
   truncateSync(): void;
+  /** Lets go of what is held open (at shutdown); an append after it opens the file again. */
+  close(): void;
   /** The whole file; `null` when it does not exist. */
   read(): Promise<string | null>;
 }
@@ -134,6 +136,11 @@ export class Inbox<T> {
       return;
     }
     this.#append({ done: n });
+  }
+
+  /** Closes the file at shutdown, once nothing more is recorded. */
+  close(): void {
+    this.#file.close();
   }
 
   #append(value: unknown): void {

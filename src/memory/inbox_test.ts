@@ -13,6 +13,7 @@ function memoryFile(initial = "", options: { full?: () => boolean } = {}) {
     truncateSync() {
       text = "";
     },
+    close() {},
     read: () => Promise.resolve(text === "" ? null : text),
     text: () => text,
   };

@@ -4,6 +4,12 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import {
+  childEnvironment,
+  closedLoadingFlags,
+  DENO_CACHE_ENV,
+  projectDenoConfig,
+} from "../deno_child/mod.ts";
 
 /** The module the index process runs. */
 export const INDEX_CHILD_MODULE: URL = new URL("./index_child.ts", import.meta.url);
@@ -18,7 +24,7 @@ export interface IndexProcessOptions {
   denoPath: string;
   /**
    * The deno.json whose import map and lock file the child loads with.
-   * @default {the project's deno.json}
+   * @default {the project's deno.json (none when the code does not run from files)}
    */
   denoConfig?: string;
 }
@@ -45,10 +51,7 @@ export function indexProcessFlags(indexDir: string): string[] {
     );
   }
   return [
-    "--no-prompt",
-    "--frozen",
-    "--cached-only",
-    "--no-remote",
+    ...closedLoadingFlags({ cachedOnly: true }),
     "--allow-ffi",
     `--allow-read=${indexDir}`,
     `--allow-write=${indexDir}`,
@@ -60,13 +63,13 @@ export function indexProcessCommand(options: IndexProcessOptions): {
   command: string;
   args: string[];
 } {
-  const config = options.denoConfig ?? fileURLToPath(new URL("../../deno.json", import.meta.url));
+  const config = options.denoConfig ?? projectDenoConfig();
   return {
     command: options.denoPath,
     args: [
       "run",
       "--quiet",
-      `--config=${config}`,
+      ...(config === undefined ? [] : [`--config=${config}`]),
       ...indexProcessFlags(options.indexDir),
       fileURLToPath(INDEX_CHILD_MODULE),
       `--dir=${options.indexDir}`,
@@ -75,22 +78,10 @@ export function indexProcessCommand(options: IndexProcessOptions): {
   };
 }
 
-/** Variables the index process gets: what Deno needs to find its cache, nothing else. */
-const CHILD_ENV = ["DENO_DIR", "HOME", "XDG_CACHE_HOME"];
-
 /**
- * The whole environment of the index process (it is started with a cleared one): each
- * variable only if this process may read it.
+ * The whole environment of the index process (it is started with a cleared one): what Deno
+ * needs to find its cache, nothing else, each variable only if this process may read it.
  */
 export function indexProcessEnv(): Record<string, string> {
-  const env: Record<string, string> = { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" };
-  for (const name of CHILD_ENV) {
-    try {
-      const value = Deno.env.get(name);
-      if (value !== undefined) env[name] = value;
-    } catch {
-      // Not granted: the child falls back to Deno's default cache folder.
-    }
-  }
-  return env;
+  return childEnvironment(DENO_CACHE_ENV);
 }

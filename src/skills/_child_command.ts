@@ -1,3 +1,4 @@
+import { closedLoadingFlags } from "../deno_child/mod.ts";
 import { bootModule, type EngineRequest } from "./_engine.ts";
 
 /** How to start the child of one process-isolated call. */
@@ -51,10 +52,7 @@ export function childCommand(
     args: [
       "run",
       "--quiet",
-      "--no-prompt",
-      "--frozen",
-      "--no-remote",
-      ...(request.confined ? ["--no-npm"] : []),
+      ...closedLoadingFlags({ noNpm: request.confined }),
       ...(options.configPath === undefined ? [] : ["--config", options.configPath]),
       `--v8-flags=--max-old-space-size=${options.memoryMb}`,
       ...options.flags,

@@ -12,7 +12,8 @@ import { processPermissionFlags, skillGrant, workerPermissions } from "./skill_g
 import type { SkillEntry, SkillRegistry } from "./skill_registry.ts";
 import { wrapUntrusted } from "./untrusted.ts";
 import { readSkillFile, type SkillFile } from "./skill_file.ts";
-import { childEnvironment, declaredEnvironment, defaultDenoConfig } from "./_runtime.ts";
+import { childEnvironment, declaredEnvironment } from "./_runtime.ts";
+import { projectDenoConfig } from "../deno_child/mod.ts";
 import { SKILL_API_PATH } from "./check_skill_code.ts";
 
 /** A tool call from the LLM. */
@@ -234,7 +235,7 @@ export class SkillRunner {
       flags: processPermissionFlags(grant),
       memoryMb: manifest.capabilities.memory_mb ?? this.#options.memoryLimitMb ?? 256,
       env: { ...childEnvironment(), ...declaredEnvironment(manifest.capabilities.env) },
-      ...withConfig(this.#options.denoConfig ?? defaultDenoConfig()),
+      ...withConfig(this.#options.denoConfig ?? projectDenoConfig()),
     });
   }
 

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { AppendHandle } from "../fs/mod.ts";
 
 /** The month files of the ledger. */
 export interface UsageFile {
@@ -11,22 +12,31 @@ export interface UsageFile {
   append(month: string, text: string): Promise<void>;
   /** A month's file, or `undefined` when there is none. */
   read(month: string): Promise<string | undefined>;
+  /** Lets go of what is held open (at shutdown); an append after it opens the file again. */
+  close(): void;
 }
 
 /**
- * The ledger's files in a folder of the data directory (created 0700, files 0600).
+ * The ledger's files in a folder of the data directory (created 0700, files 0600). The
+ * month being written is kept open: a line is written at every LLM call.
  *
  * @param dir The folder, e.g. `{data dir}/usage`
  */
 export function denoUsageFile(dir: string): UsageFile {
-  let ready = false;
+  const encoder = new TextEncoder();
+  let current: AppendHandle | undefined;
+  const handle = (month: string) => {
+    const path = `${dir}/${month}.jsonl`;
+    if (current?.path === path) return current;
+    // A new month: last month's file is done with.
+    current?.close();
+    return current = new AppendHandle(path, { mode: 0o600, dirMode: 0o700 });
+  };
   return {
+    // Synchronous inside: a line of a few hundred bytes, in the order the calls were recorded.
+    // deno-lint-ignore require-await
     async append(month, text) {
-      if (!ready) {
-        await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-        ready = true;
-      }
-      await Deno.writeTextFile(`${dir}/${month}.jsonl`, text, { append: true, mode: 0o600 });
+      handle(month).appendSync(encoder.encode(text));
     },
     async read(month) {
       try {
@@ -35,6 +45,10 @@ export function denoUsageFile(dir: string): UsageFile {
         if (error instanceof Deno.errors.NotFound) return undefined;
         throw error;
       }
+    },
+    close() {
+      current?.close();
+      current = undefined;
     },
   };
 }
@@ -52,5 +66,6 @@ export function memoryUsageFile(files: Map<string, string> = new Map()): UsageFi
     read(month) {
       return Promise.resolve(files.get(month));
     },
+    close() {},
   };
 }

@@ -159,6 +159,12 @@ export class UsageLedger {
     return this.#tail;
   }
 
+  /** At shutdown: writes every line recorded so far, then closes the month's file. */
+  async close(): Promise<void> {
+    await this.#tail;
+    this.#file.close();
+  }
+
   #add(stored: StoredLine): void {
     const at = new Date(stored.ts);
     this.#roll(at);

@@ -70,6 +70,7 @@ Deno.test("UsageLedger.record() warns and goes on when the disk refuses a line",
   const ledger = await UsageLedger.open({
     append: () => Promise.reject(new Error("No space left on device")),
     read: () => Promise.resolve(undefined),
+    close: () => {},
   }, { warn: (w) => warnings.push(w) });
   await ledger.record(call("alice@x", "a:m", 4, 4));
   assert.equal(ledger.day("alice@x").get("a:m")?.output, 4, "still counted against the quota");

@@ -26,6 +26,8 @@ export interface LedgerFile {
   replaceSync(data: Uint8Array): void;
   /** The whole file; `null` when it does not exist. */
   read(): Promise<string | null>;
+  /** Lets go of what is held open (at shutdown); an append after it opens the file again. */
+  close(): void;
 }
 
 /** Options for {@linkcode DeliveryLedger.open}. */
@@ -121,6 +123,11 @@ export class DeliveryLedger {
     this.#lines++;
     this.#keep(route, deliveryId, eventId);
     if (this.#lines >= 1000 && this.#lines >= 2 * this.#kept) this.#compact();
+  }
+
+  /** Closes the file at shutdown, once no more deliveries are accepted. */
+  close(): void {
+    this.#file.close();
   }
 
   #keep(route: string, deliveryId: string, eventId: string): void {

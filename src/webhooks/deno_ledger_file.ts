@@ -5,6 +5,7 @@
  * @module
  */
 import { dirname } from "node:path";
+import { AppendHandle } from "../fs/mod.ts";
 import type { LedgerFile } from "./delivery_ledger.ts";
 
 /** Options for {@linkcode denoLedgerFile}. */
@@ -17,34 +18,15 @@ export interface DenoLedgerFileOptions {
 }
 
 /**
- * The ledger at `path`; its folder is created on the first write.
+ * The ledger at `path`, appended to through a handle kept open; its folder is created on the
+ * first write.
  *
  * @param path Where the file lives, e.g. `<data directory>/webhooks/deliveries.jsonl`.
  */
 export function denoLedgerFile(path: string, options: DenoLedgerFileOptions = {}): LedgerFile {
-  let file: Deno.FsFile | undefined;
-  const close = () => {
-    file?.close();
-    file = undefined;
-  };
-  const open = () => {
-    if (file !== undefined) return file;
-    Deno.mkdirSync(dirname(path), { recursive: true });
-    return file = Deno.openSync(path, { append: true, create: true });
-  };
+  const file = new AppendHandle(path, { fsync: options.fsync ?? false });
   return {
-    appendSync(data) {
-      const handle = open();
-      try {
-        let written = 0;
-        while (written < data.length) written += handle.writeSync(data.subarray(written));
-        if (options.fsync) handle.syncDataSync();
-      } catch (error) {
-        // A failed write may leave the handle in any state: open afresh next time.
-        close();
-        throw error;
-      }
-    },
+    appendSync: (data) => file.appendSync(data),
     replaceSync(data) {
       const temporary = `${path}.tmp`;
       Deno.mkdirSync(dirname(path), { recursive: true });
@@ -58,9 +40,10 @@ export function denoLedgerFile(path: string, options: DenoLedgerFileOptions = {}
         }
       }
       // The open append handle points at the file being replaced: reopen after the rename.
-      close();
+      file.close();
       Deno.renameSync(temporary, path);
     },
+    close: () => file.close(),
     async read() {
       try {
         return await Deno.readTextFile(path);

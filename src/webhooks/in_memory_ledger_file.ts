@@ -30,4 +30,6 @@ export class InMemoryLedgerFile implements LedgerFile {
   read(): Promise<string | null> {
     return Promise.resolve(this.text);
   }
+
+  close(): void {}
 }

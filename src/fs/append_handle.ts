@@ -1,0 +1,157 @@
+/**
+ * A file appended to through one handle kept open between appends: an append costs a stat
+ * and a write (and a sync, when asked) instead of an open, a write and a close.
+ *
+ * @module
+ */
+import { dirname } from "node:path";
+
+/** Options for {@linkcode AppendHandle}. */
+export interface AppendHandleOptions {
+  /**
+   * Flush each append to the device (`fdatasync`), which also survives a power loss.
+   * @default {false}
+   */
+  fsync?: boolean;
+  /**
+   * Permission bits of the file when it is created (the umask applies).
+   * @default {0o666}
+   */
+  mode?: number;
+  /**
+   * Permission bits of the folders created when the file's folder is missing.
+   * @default {0o777}
+   */
+  dirMode?: number;
+}
+
+/**
+ * Appends to the file at a path through a handle opened at the first append and kept open.
+ * Writes are synchronous: an append is in the file when the call returns, so nothing after
+ * it can overtake it, and a line of a few hundred bytes costs less on the event loop than a
+ * round trip through Deno's thread pool.
+ *
+ * The file (and its folder, only when missing) is created at the first append. When the
+ * path no longer names the open file (removed, renamed away by log rotation, replaced), or
+ * when a write failed, the next append opens the path afresh.
+ *
+ * @example
+ * ```ts
+ * const file = new AppendHandle(`${dataDir}/inbox.jsonl`, { fsync: true });
+ * file.appendSync(new TextEncoder().encode('{"n":1}\n'));
+ * file.close(); // at shutdown
+ * ```
+ */
+export class AppendHandle {
+  #path: string;
+  #options: AppendHandleOptions;
+  #file: Deno.FsFile | undefined;
+  /** Device and inode of the open file, to notice when the path names another. */
+  #id: { dev: number; ino: number | null } | undefined;
+
+  /**
+   * @param path The file; nothing is opened until the first append.
+   * @param options Durability and the permission bits of what is created.
+   */
+  constructor(path: string, options: AppendHandleOptions = {}) {
+    this.#path = path;
+    this.#options = options;
+  }
+
+  /** The file's path. */
+  get path(): string {
+    return this.#path;
+  }
+
+  /**
+   * Appends all of `data` before returning (to the page cache; to the device too with
+   * `fsync`).
+   *
+   * @throws {Error} When it cannot be opened or written (disk full, permissions); the next
+   * append opens the file afresh.
+   */
+  appendSync(data: Uint8Array): void {
+    const file = this.#open();
+    try {
+      let written = 0;
+      while (written < data.length) written += file.writeSync(data.subarray(written));
+      if (this.#options.fsync) file.syncDataSync();
+    } catch (error) {
+      // A failed write may leave the handle in any state: open afresh next time.
+      this.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Empties the file (creating it when missing).
+   *
+   * @throws {Error} When it cannot be opened or truncated.
+   */
+  truncateSync(): void {
+    const file = this.#open();
+    try {
+      file.truncateSync(0);
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Closes the handle: at shutdown, or before the file is replaced. Closing twice is
+   * harmless; an append after it opens the file again.
+   */
+  close(): void {
+    const file = this.#file;
+    this.#file = undefined;
+    this.#id = undefined;
+    file?.close();
+  }
+
+  #open(): Deno.FsFile {
+    if (this.#file !== undefined) {
+      if (this.#stillAtPath()) return this.#file;
+      this.close();
+    }
+    const options = {
+      append: true,
+      create: true,
+      ...(this.#options.mode === undefined ? {} : { mode: this.#options.mode }),
+    };
+    let file: Deno.FsFile;
+    try {
+      file = Deno.openSync(this.#path, options);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      Deno.mkdirSync(dirname(this.#path), {
+        recursive: true,
+        ...(this.#options.dirMode === undefined ? {} : { mode: this.#options.dirMode }),
+      });
+      file = Deno.openSync(this.#path, options);
+    }
+    try {
+      const { dev, ino } = file.statSync();
+      this.#id = { dev, ino };
+    } catch (error) {
+      file.close();
+      throw error;
+    }
+    this.#file = file;
+    return file;
+  }
+
+  /** Whether the path still names the open file. */
+  #stillAtPath(): boolean {
+    let info: Deno.FileInfo;
+    try {
+      info = Deno.statSync(this.#path);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return false;
+      throw error;
+    }
+    // Without inode numbers (Windows) there is nothing to compare: keep the handle.
+    if (info.ino === null || this.#id?.ino === null) return true;
+    return info.dev === this.#id?.dev && info.ino === this.#id.ino;
+  }
+}
