@@ -4,7 +4,7 @@
  * only the newest lines under a note saying the rest stays in the file, and the flush of the next
  * compaction has the light tier consolidate the notes — memory.md is replaced by the consolidated
  * list, the previous text is kept in memory.archive.md, the next prompt carries the new notes,
- * and the call is in the usage ledger, where the quota counts it.
+ * and the call is in the usage ledger, where the quota counts it; `/memory clear` removes both.
  */
 import { join } from "node:path";
 import { assertEquals, assertExcludes, assertIncludes, assertTrue } from "./support/assert.ts";
@@ -115,4 +115,13 @@ Deno.test("memory.md past its budget: the prompt carries its newest lines, a flu
     ),
     JSON.stringify(ledger.map((line) => line.purpose)),
   );
+
+  // The person asks for the notes to go: the archive goes with them.
+  await alice.send(BOT, "/memory clear");
+  assertEquals(
+    (await alice.nextMessage({ from: BOT, withBody: true })).body,
+    "Done: memory.md is empty now.",
+  );
+  const left = [...Deno.readDirSync(folder)].map((entry) => entry.name);
+  assertTrue(!left.includes("memory.md") && !left.includes("memory.archive.md"), `${left}`);
 });

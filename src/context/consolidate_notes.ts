@@ -38,6 +38,9 @@ export type Consolidation =
   | { kind: "replaced"; before: number; after: number }
   | { kind: "kept"; reason: string };
 
+/** The longest answer asked for: 8,192 tokens is what the smallest light models allow. */
+const MAX_ANSWER_TOKENS = 8192;
+
 const SYSTEM = [
   "You keep the long-term notes an AI assistant has about one conversation (a person or a",
   "group). Rewrite the notes you are given as one consolidated Markdown list, one fact per line",
@@ -68,8 +71,9 @@ export async function consolidateNotes(
       Math.floor(target * 0.7)
     } words).`,
     messages: [{ role: "user", content: `The notes to consolidate:\n\n${original}` }],
-    // Room past the target, so that a slightly long answer is whole rather than cut off.
-    max_tokens: options.tokenBudget,
+    // Room past the target, so that a slightly long answer is whole rather than cut off; at
+    // most what every light model answers in one call.
+    max_tokens: Math.min(options.tokenBudget, MAX_ANSWER_TOKENS),
   }, { tier: options.tier ?? "light", conversation: jid, purpose: "memory_consolidation" });
   if (response.stop_reason === "max_tokens") {
     return { kind: "kept", reason: "the answer was cut off at its token limit" };

@@ -1,5 +1,7 @@
 import { assertEquals, assertIncludes, assertTrue } from "../../tests/support/assert.ts";
+import { buildSystemPrompt } from "../agent/mod.ts";
 import { estimateTokens } from "../llm/mod.ts";
+import { InMemoryFs, MemoryStore } from "../memory/mod.ts";
 import { notesInPrompt } from "./notes_in_prompt.ts";
 
 /** Notes as flushes leave them: a dated heading a day, ten facts under each, newest last. */
@@ -66,4 +68,24 @@ Deno.test("notesInPrompt() leaves out a line longer than the whole budget rather
   const huge = `- ${"an endless fact ".repeat(400)}`;
   const shown = notesInPrompt(`- small fact\n${huge}\n`, { tokenBudget: 300 });
   assertEquals(shown, "[Older notes left out here: 2 lines. They stay in memory.md.]\n");
+});
+
+Deno.test("notesInPrompt() through the store: the same prompt at every reread of an unchanged file", async () => {
+  const fs = new InMemoryFs();
+  fs.files.set("/data/alice@localhost/memory.md", new TextEncoder().encode(notes(30)));
+  // Reread at every turn (no reuse time), as a file edited by hand would be.
+  const store = new MemoryStore("/data", {
+    fs,
+    promptTtlMs: 0,
+    promptNotes: (text) => notesInPrompt(text, { tokenBudget: 500 }),
+  });
+  const prompt = async () =>
+    buildSystemPrompt(await store.promptParts("alice@localhost"), { name: "Fluux Agent" });
+  const first = await prompt();
+  assertIncludes(first, "## Your notes about this conversation\n[Older notes left out here: ");
+  assertEquals(await prompt(), first);
+  assertEquals(await prompt(), first);
+  await store.appendNote("alice@localhost", "memory.md", "- Alice's cat is called Tom\n");
+  const grown = await prompt();
+  assertTrue(grown !== first && grown.endsWith("- Alice's cat is called Tom"), grown.slice(-80));
 });
