@@ -1,6 +1,7 @@
 // ContextManager consolidating memory.md once a flush or `remember` leaves it over the budget:
 // the rewrite replaces the file, the old text goes to memory.archive.md, and a failed or useless
-// answer leaves the file as it was with a warning.
+// answer leaves the file as it was with a warning; and however many facts flushes add, the prompt
+// leaves room for the history.
 import { assertEquals, assertIncludes, assertTrue } from "../../tests/support/assert.ts";
 import {
   type ChatRequest,
@@ -11,8 +12,11 @@ import {
   type StopReason,
 } from "../llm/mod.ts";
 import { createLogger } from "../log/mod.ts";
-import { InMemoryFs, MemoryStore } from "../memory/mod.ts";
+import { buildSystemPrompt } from "../agent/mod.ts";
+import { historyMessages } from "../agent/history_messages.ts";
+import { type HistoryEntry, InMemoryFs, MemoryStore } from "../memory/mod.ts";
 import { ContextManager } from "./context_manager.ts";
+import { notesInPrompt } from "./notes_in_prompt.ts";
 
 const JID = "alice@localhost";
 const BUDGET = 300;
@@ -162,4 +166,76 @@ Deno.test("facts noted while the consolidation call runs follow the consolidated
     `${CONSOLIDATED}\n- Alice moved to Lyon\n`,
   );
   assertIncludes((await w.memory.readNote(JID, "memory.archive.md"))!, "- Alice moved to Lyon\n");
+});
+
+Deno.test("a long conversation whose flushes keep adding facts keeps its last exchange in view", async () => {
+  let flushes = 0;
+  const fs = new InMemoryFs();
+  const memory = new MemoryStore("/data", {
+    fs,
+    durability: "none",
+    promptNotes: (text) => notesInPrompt(text, { tokenBudget: 4000 }),
+  });
+  // Each flush finds 20 new facts; no consolidation ever comes back smaller (the worst case).
+  const llm = new ScriptedLlm((request) => {
+    if (request.system.includes("durable facts worth remembering")) {
+      flushes++;
+      return {
+        text: Array.from(
+          { length: 20 },
+          (_, i) =>
+            `- On flush ${flushes}, Alice gave fact ${i}: ${"the harbour boats sail ".repeat(6)}`,
+        )
+          .join("\n"),
+      };
+    }
+    if (isConsolidation(request)) return { text: String(request.messages[0]!.content) };
+    return { text: "Summary: Alice wrote about the harbour." };
+  });
+  const context = new ContextManager({
+    memory,
+    llm,
+    log: createLogger("context", { level: "error", write: () => {} }),
+    now: () => new Date("2026-12-01T10:00:00Z"),
+    // The window of a model the agent does not know.
+    settings: {
+      dmBudget: 50_000,
+      mucBudget: 50_000,
+      contextWindow: 32_768,
+      modelId: "ollama:unknown",
+      maxTokens: 1024,
+    },
+  });
+  const long = (n: number) => `message ${n}: ${"lorem ipsum dolor sit amet ".repeat(600)}`;
+  for (let n = 0; n < 300; n++) {
+    const text = long(n);
+    const system = buildSystemPrompt(await memory.promptParts(JID), { name: "Fluux Agent" });
+    const entries = await context.read(JID);
+    const stored = memory.append(JID, { type: "message", role: "user", content: text });
+    const entry = { type: "message", role: "user", content: text, ts: "now" } as HistoryEntry;
+    const { messages } = await context.select({
+      conversation: JID,
+      entries: [...entries, entry],
+      newEntries: 1,
+      system,
+      tools: [],
+      room: false,
+      stored,
+      render: (list) => historyMessages(list),
+    });
+    await stored;
+    await memory.append(JID, { type: "message", role: "assistant", content: `ok ${n}` });
+    assertTrue(
+      estimateTokens(system) < 6000,
+      `turn ${n}: a system prompt of ${estimateTokens(system)} tokens`,
+    );
+    if (n > 0) {
+      assertIncludes(JSON.stringify(messages.slice(0, -1)), `ok ${n - 1}`, `turn ${n}`);
+    }
+  }
+  assertTrue(flushes >= 50, `${flushes} flushes`);
+  // Every fact stays in the file, which the whole context window could not hold by now.
+  const file = (await memory.readNote(JID, "memory.md"))!;
+  assertIncludes(file, "On flush 1, Alice gave fact 0");
+  assertTrue(estimateTokens(file) > 32_768, `memory.md is ${estimateTokens(file)} tokens`);
 });
