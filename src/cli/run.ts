@@ -28,6 +28,7 @@ import {
 import {
   ContextManager,
   contextSettings,
+  notesInPrompt,
   REMEMBER_HINT,
   rememberTool,
   withCarryOver,
@@ -87,6 +88,12 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     durability: config.memory.fsync ? "datasync" : "none",
     // Room for the history a turn reads plus the tool entries between its messages.
     cacheEntries: Math.max(200, (config.llm.max_history_messages ?? 100) * 4),
+    // The prompt carries memory.md's newest lines within its budget; the rest stays in the file.
+    promptNotes: (text) =>
+      notesInPrompt(text, {
+        tokenBudget: config.memory.notes_token_budget,
+        searchable: search !== undefined && config.memory.search.sources.includes("memory"),
+      }),
   });
   const { settings, knownWindow } = contextSettings(config);
   if (!knownWindow) {
@@ -171,7 +178,12 @@ export async function run(loaded: LoadedConfig): Promise<number> {
         warn: (line) => log.child("search").warn(line),
         notes: {
           read: (jid) => memory.readNote(jid, "memory.md"),
-          clear: (jid) => memory.clearNote(jid, "memory.md"),
+          // The archive of consolidated notes goes too: the person asked for the notes to go.
+          clear: async (jid) =>
+            [
+              await memory.clearNote(jid, "memory.md"),
+              await memory.clearNote(jid, "memory.archive.md"),
+            ].some(Boolean),
         },
       }),
       compactCommand,

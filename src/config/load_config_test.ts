@@ -71,6 +71,7 @@ Deno.test("loadConfig() fills in every default", async () => {
       fsync: false,
       compaction: true,
       memory_flush: true,
+      notes_token_budget: 4000,
       search: {
         enabled: false,
         provider: "none",
@@ -281,7 +282,7 @@ Deno.test("loadConfig() lists the allowed keys when no key is close", async () =
   assert.equal(
     error.message,
     'Invalid config "config/agent.toml": memory.directory: unknown key; allowed keys: path, ' +
-      "fsync, compaction, memory_flush, search, shared",
+      "fsync, compaction, memory_flush, notes_token_budget, search, shared",
   );
 });
 

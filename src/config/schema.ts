@@ -215,6 +215,9 @@ const memorySchema = table({
   fsync: bool().default(false),
   compaction: bool().default(true),
   memory_flush: bool().default(true),
+  // Tokens of memory.md the system prompt carries (newest lines first); past it, the notes are
+  // consolidated by the LLM. Below 200 a consolidated list could hardly hold anything.
+  notes_token_budget: integer(200, 100_000).default(4000),
   search: searchSchema.prefault({}),
   shared: sharedSchema.prefault({}),
 }).check((context) => {

@@ -1,7 +1,7 @@
 /**
  * The settings of {@linkcode ContextManager} from the configuration: the budgets of
- * `[llm]` and `[[rooms]]`, the context window of the default model, `[memory]` compaction
- * and flush.
+ * `[llm]` and `[[rooms]]`, the context window of the default model, `[memory]` compaction,
+ * flush and the notes' token budget.
  *
  * @module
  */
@@ -20,7 +20,7 @@ export interface ContextConfig {
     max_tokens_per_request: number;
     prompt_cache: boolean;
   };
-  memory: { compaction: boolean; memory_flush: boolean };
+  memory: { compaction: boolean; memory_flush: boolean; notes_token_budget: number };
   rooms: readonly { jid: string; history_token_budget?: number | undefined }[];
 }
 
@@ -54,6 +54,7 @@ export function contextSettings(config: ContextConfig): {
       promptCache: llm.prompt_cache && llm.provider === "anthropic",
       compaction: config.memory.compaction,
       memoryFlush: config.memory.memory_flush,
+      notesTokenBudget: config.memory.notes_token_budget,
     },
   };
 }

@@ -24,7 +24,9 @@ import type {
   NewHistoryEntry,
   NoteFile,
 } from "../memory/mod.ts";
+import { consolidateNotes, type ConsolidationNotes } from "./consolidate_notes.ts";
 import { parseFacts } from "./memory_notes.ts";
+import { DEFAULT_NOTES_TOKEN_BUDGET } from "./notes_in_prompt.ts";
 import { carrySessionOver, rememberFacts } from "./note_files.ts";
 import { type CutMark, selectWindow } from "./select_window.ts";
 import { extractFacts, summarise } from "./summariser.ts";
@@ -39,6 +41,7 @@ export interface ContextMemory {
   readNote(jid: string, name: NoteFile): Promise<string | null>;
   appendNote(jid: string, name: NoteFile, text: string): Promise<void>;
   clearNote(jid: string, name: NoteFile): Promise<boolean>;
+  replaceNote: ConsolidationNotes["replaceNote"];
 }
 
 /** The settings of {@linkcode ContextManager}, from `[llm]`, `[memory]` and `[[rooms]]`. */
@@ -63,6 +66,8 @@ export interface ContextSettings {
   compaction?: boolean;
   /** Flush durable facts to `memory.md` before summarising. @default {true} */
   memoryFlush?: boolean;
+  /** Tokens of `memory.md` past which it is consolidated (`memory.notes_token_budget`). @default {4000} */
+  notesTokenBudget?: number;
 }
 
 /** What {@linkcode ContextManager.select} works on. */
@@ -117,6 +122,7 @@ export class ContextManager {
   #cuts = new Map<string, CutMark>();
   #tallies = new Map<string, Tally>();
   #failures = new Map<string, string>();
+  #consolidating = new Set<string>();
 
   constructor(options: {
     memory: ContextMemory;
@@ -352,12 +358,47 @@ export class ContextManager {
   }
 
   /**
-   * Appends facts to a conversation's `memory.md`, dated, leaving out those already there.
+   * Appends facts to a conversation's `memory.md`, dated, leaving out those already there; a
+   * file left over `notesTokenBudget` is then consolidated (a failure only warns).
    *
    * @returns How many were new.
    */
   async remember(jid: string, facts: readonly string[]): Promise<number> {
-    return await rememberFacts(this.#memory, jid, facts, this.#now());
+    const added = await rememberFacts(this.#memory, jid, facts, this.#now());
+    await this.#consolidate(jid);
+    return added;
+  }
+
+  /** Has the LLM consolidate `memory.md` when it is over the budget; never throws. */
+  async #consolidate(jid: string): Promise<void> {
+    // One at a time per conversation: a second would rewrite what the first is rewriting.
+    if (this.#consolidating.has(jid)) return;
+    this.#consolidating.add(jid);
+    const budget = this.#settings.notesTokenBudget ?? DEFAULT_NOTES_TOKEN_BUDGET;
+    try {
+      const done = await consolidateNotes(this.#llm, this.#memory, jid, {
+        tokenBudget: budget,
+        now: this.#now(),
+      });
+      if (done.kind === "replaced") {
+        this.#log.info(
+          `Consolidated the memory.md of ${jid}: ${done.before} → ${done.after} tokens ` +
+            `(budget ${budget}); the previous text is in memory.archive.md`,
+        );
+      } else if (done.kind === "kept") {
+        this.#log.warn(
+          `The memory.md of ${jid} is over its ${budget}-token budget and was left as it was: ` +
+            `${done.reason}; the prompt carries its newest lines`,
+        );
+      }
+    } catch (error) {
+      this.#log.warn(
+        `Consolidation of the memory.md of ${jid} failed; it was left as it was, and the ` +
+          `prompt carries its newest lines: ${describe(error)}`,
+      );
+    } finally {
+      this.#consolidating.delete(jid);
+    }
   }
 
   /**

@@ -18,6 +18,10 @@ export type { CutMark, SelectWindowOptions, WindowSelection } from "./select_win
 export { isSummaryEntry, latestSummary } from "./summary_entry.ts";
 export type { SummaryEntry } from "./summary_entry.ts";
 export { notesToAppend, parseFacts } from "./memory_notes.ts";
+export { DEFAULT_NOTES_TOKEN_BUDGET, notesInPrompt } from "./notes_in_prompt.ts";
+export type { NotesInPromptOptions } from "./notes_in_prompt.ts";
+export { consolidateNotes } from "./consolidate_notes.ts";
+export type { ConsolidateNotesOptions, Consolidation } from "./consolidate_notes.ts";
 export { summarise, transcript } from "./summariser.ts";
 export { REMEMBER_HINT, rememberTool } from "./remember_tool.ts";
 export { withCarryOver } from "./carry_over.ts";

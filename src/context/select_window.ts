@@ -4,7 +4,8 @@
  * exchange a turn, so its start — the prefix a prompt cache reuses — stays the same from one
  * compaction to the next. Once the history passes the budget (or the message cap), the newest
  * messages that fit in about half the budget are kept, and the older ones are what compaction
- * summarises; half, so that it does not run again at the next turn.
+ * summarises; half, so that it does not run again at the next turn. The last exchange is kept
+ * whenever it fits beside the summary, even when that is more than half.
  *
  * @module
  */
@@ -119,7 +120,16 @@ function halfCut(
     if (isMessageEntry(entry) && entry.role === "user") break;
     from++;
   }
-  return from;
+  if (from < history.length) return from;
+  // Nothing kept (the summary takes half the budget, or the last exchange is long): the last
+  // exchange still, when it fits beside the summary, so the LLM sees what it just said.
+  const last = history.findLastIndex((entry) => isMessageEntry(entry) && entry.role === "user");
+  if (last === -1) return from;
+  const exchange = history.slice(last).filter(isMessageEntry);
+  const cost = exchange.reduce((sum, entry) => sum + options.tokens(entry), 0);
+  return summaryTokens + cost <= options.budget && exchange.length <= options.maxMessages
+    ? last
+    : from;
 }
 
 /** Where the messages a summary keeps begin: `kept` messages before it. */

@@ -80,3 +80,37 @@ Deno.test("selectWindow() never cuts the new message, even when it alone passes 
   );
   assertEquals(selection.visible.at(-1)?.content, "m4");
 });
+
+Deno.test("selectWindow() keeps the last exchange when the summary takes half the budget", () => {
+  const entries: HistoryEntry[] = [
+    ...conversation(10),
+    { type: "summary", compacted_count: 10, kept_count: 0, content: "s", ts: "x" },
+    ...Array.from({ length: 11 }, (_, n) => message(10 + n)),
+  ];
+  // The summary alone is 60 of a 100-token budget: half the budget leaves nothing to keep, but
+  // the last exchange (m18, m19) fits beside it; m20 is the new message.
+  const selection = selectWindow(entries, options(100, { summaryTokens: () => 60 }));
+  assertTrue(selection.over !== undefined);
+  assertEquals(contents(selection.visible), ["m18", "m19", "m20"]);
+  assertEquals(selection.tokens, 60 + 20);
+  assertEquals(contents(selection.over.summarise), [
+    "m10",
+    "m11",
+    "m12",
+    "m13",
+    "m14",
+    "m15",
+    "m16",
+    "m17",
+  ]);
+});
+
+Deno.test("selectWindow() keeps no history when the last exchange does not fit beside the summary", () => {
+  const entries: HistoryEntry[] = [
+    { type: "summary", compacted_count: 10, kept_count: 0, content: "s", ts: "x" },
+    ...Array.from({ length: 11 }, (_, n) => message(10 + n)),
+  ];
+  const selection = selectWindow(entries, options(100, { summaryTokens: () => 95 }));
+  assertEquals(contents(selection.visible), ["m20"]);
+  assertEquals(selection.over?.summarise.length, 10);
+});

@@ -58,6 +58,8 @@ export interface PromptPartsCacheOptions {
   capacity: number;
   /** The clock, in milliseconds. */
   now: () => number;
+  /** What the prompt carries of `memory.md`'s text. @default {the whole text} */
+  notes?: (text: string) => string;
 }
 
 function nonBlank(text: string | null): string | undefined {
@@ -179,7 +181,8 @@ export class PromptPartsCache {
     if (personality !== undefined) parts.personality = personality;
     if (instructions !== undefined) parts.instructions = instructions;
     if (user !== undefined) parts.user = user;
-    if (memory !== undefined) parts.memory = memory;
+    // Worked out once per read, so the prompt stays the same text while the file does.
+    if (memory !== undefined) parts.memory = this.#options.notes?.(memory) ?? memory;
     if (previous !== undefined) parts.previous = previous;
     return parts;
   }

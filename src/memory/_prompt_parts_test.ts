@@ -31,3 +31,18 @@ Deno.test("PromptPartsCache.get() takes each part from the folder, else the laye
     user: "the user profile",
   });
 });
+
+Deno.test("PromptPartsCache.get() carries memory.md through the notes view, once per read", async () => {
+  const fs = new InMemoryFs();
+  fs.files.set("/data/a@x.org/memory.md", text("- a fact\n- another fact\n"));
+  let views = 0;
+  const cache = new PromptPartsCache(fs, "/data", {
+    ttlMs: 60_000,
+    capacity: 8,
+    now: () => 0,
+    notes: (notes) => (views++, `[view]\n${notes.split("\n").at(-2)}\n`),
+  });
+  assert.equal((await cache.get("/data/a@x.org")).memory, "[view]\n- another fact\n");
+  assert.equal((await cache.get("/data/a@x.org")).memory, "[view]\n- another fact\n");
+  assert.equal(views, 1);
+});

@@ -105,6 +105,27 @@ export function denoMemoryFs(): MemoryFs {
         throw error;
       }
     },
+    async replaceText(path, text, options) {
+      // A name of its own, so two writers never share a temporary file.
+      const temporary = `${path}.${crypto.randomUUID()}.tmp`;
+      try {
+        const file = await Deno.open(temporary, { write: true, createNew: true });
+        try {
+          const bytes = new TextEncoder().encode(text);
+          for (let written = 0; written < bytes.length;) {
+            written += await file.write(bytes.subarray(written));
+          }
+          // The rename must not reach the disk before the data it points to.
+          if (options.sync) await file.syncData();
+        } finally {
+          file.close();
+        }
+        await Deno.rename(temporary, path);
+      } catch (error) {
+        await Deno.remove(temporary).catch(() => {});
+        throw error;
+      }
+    },
     async renameNoReplace(from, to) {
       // A hard link fails atomically when `to` exists, which a rename cannot promise.
       try {

@@ -76,6 +76,11 @@ export class InMemoryFs implements MemoryFs {
     return Promise.resolve(data === undefined ? null : new TextDecoder().decode(data));
   }
 
+  replaceText(path: string, text: string, _options: { sync: boolean }): Promise<void> {
+    this.files.set(path, new TextEncoder().encode(text));
+    return Promise.resolve();
+  }
+
   renameNoReplace(from: string, to: string): Promise<boolean> {
     const data = this.files.get(from);
     if (data === undefined) {

@@ -40,6 +40,12 @@ export interface MemoryFs {
   truncate(path: string, length: number): Promise<void>;
   /** Reads a whole text file; `null` if it does not exist. */
   readText(path: string): Promise<string | null>;
+  /**
+   * Replaces a file's text as one step: written to a temporary file beside it, flushed to the
+   * device when `sync` is set, then renamed over it, so a reader or a crash sees the old text
+   * or the new, never a part. Creates the file when missing (not its folder).
+   */
+  replaceText(path: string, text: string, options: { sync: boolean }): Promise<void>;
   /** Moves a file unless `to` exists; `false` if `to` exists (nothing moved). */
   renameNoReplace(from: string, to: string): Promise<boolean>;
   /** Deletes a file; `false` if it did not exist. */

@@ -59,9 +59,13 @@ interface FileState {
 
 const HISTORY = "history.jsonl";
 
-/** The note files the agent itself writes in a conversation's folder. */
-export type NoteFile = "memory.md" | "context.md";
-const PROFILE_FILES = ["user.md", "context.md", "memory.md"];
+/**
+ * The note files the agent itself writes in a conversation's folder; `memory.archive.md` keeps
+ * every text a consolidation of `memory.md` replaced.
+ */
+export type NoteFile = "memory.md" | "context.md" | "memory.archive.md";
+const NOTE_FILES: readonly string[] = ["memory.md", "context.md", "memory.archive.md"];
+const PROFILE_FILES = ["user.md", "context.md", "memory.md", "memory.archive.md"];
 const encoder = new TextEncoder();
 
 function count(value: number | undefined, fallback: number, name: string): number {
@@ -70,6 +74,12 @@ function count(value: number | undefined, fallback: number, name: string): numbe
     throw new RangeError(`Invalid memory store option ${name}: expected a count, got ${n}`);
   }
   return n;
+}
+
+/** A note file's name, checked: the type alone does not stop a caller from JavaScript. */
+function noteName(name: NoteFile): NoteFile {
+  if (!NOTE_FILES.includes(name)) throw new TypeError(`Not a note file: ${JSON.stringify(name)}`);
+  return name;
 }
 
 function archiveStamp(date: Date): string {
@@ -125,6 +135,7 @@ export class MemoryStore {
       ttlMs: count(options.promptTtlMs, 2000, "promptTtlMs"),
       capacity: sessions,
       now: () => now().getTime(),
+      ...(options.promptNotes === undefined ? {} : { notes: options.promptNotes }),
     });
   }
 
@@ -451,7 +462,7 @@ export class MemoryStore {
    * @throws {TypeError} If the JID is invalid.
    */
   async readNote(jid: string, name: NoteFile): Promise<string | null> {
-    const path = join(this.#paths.dir(jid), name);
+    const path = join(this.#paths.dir(jid), noteName(name));
     return await this.#queue.run(path, () => this.#fs.readText(path));
   }
 
@@ -463,7 +474,7 @@ export class MemoryStore {
    */
   async appendNote(jid: string, name: NoteFile, text: string): Promise<void> {
     const dir = this.#paths.dir(jid);
-    const path = join(dir, name);
+    const path = join(dir, noteName(name));
     await this.#queue.run(path, async () => {
       await this.#fs.mkdirp(dir);
       const file = await this.#fs.openAppend(path);
@@ -479,6 +490,61 @@ export class MemoryStore {
   }
 
   /**
+   * Replaces the text of a note file as one step (a temporary file renamed over it, so a crash
+   * leaves the old text or the new), unless it no longer holds `expected`. With `archive`, the
+   * text replaced is first appended to that note file under `archive.heading`, so nothing it
+   * held is lost.
+   *
+   * @param options `expected`: the text the file must still hold (`null`: missing);
+   * `archive`: where the replaced text goes.
+   * @returns Whether it was replaced (`false`: the file changed meanwhile, nothing written).
+   * @throws {TypeError} If the JID is invalid or `name` is not a note file.
+   */
+  async replaceNote(
+    jid: string,
+    name: NoteFile,
+    text: string,
+    options: { expected?: string | null; archive?: { name: NoteFile; heading: string } } = {},
+  ): Promise<boolean> {
+    const dir = this.#paths.dir(jid);
+    const path = join(dir, noteName(name));
+    const { archive } = options;
+    if (archive !== undefined && noteName(archive.name) === name) {
+      throw new TypeError(`Cannot archive ${name} into itself`);
+    }
+    const replaced = await this.#queue.run(path, async () => {
+      const current = await this.#fs.readText(path);
+      if (options.expected !== undefined && current !== options.expected) return false;
+      await this.#fs.mkdirp(dir);
+      try {
+        if (archive !== undefined && current !== null && current.trim() !== "") {
+          const body = current.endsWith("\n") ? current : `${current}\n`;
+          await this.#appendText(join(dir, archive.name), `\n${archive.heading}\n\n${body}`);
+        }
+        await this.#fs.replaceText(path, text, { sync: this.#sync });
+      } finally {
+        this.#prompts.invalidate(dir);
+      }
+      return true;
+    });
+    if (replaced) this.#changed(jid, "append");
+    return replaced;
+  }
+
+  /** Appends to a file under its own queue (the caller holds another file's). */
+  async #appendText(path: string, text: string): Promise<void> {
+    await this.#queue.run(path, async () => {
+      const file = await this.#fs.openAppend(path);
+      try {
+        await file.write(encoder.encode(text));
+        if (this.#sync) await file.syncData();
+      } finally {
+        file.close();
+      }
+    });
+  }
+
+  /**
    * Removes a note file.
    *
    * @returns Whether there was one.
@@ -486,7 +552,7 @@ export class MemoryStore {
    */
   async clearNote(jid: string, name: NoteFile): Promise<boolean> {
     const dir = this.#paths.dir(jid);
-    const path = join(dir, name);
+    const path = join(dir, noteName(name));
     const removed = await this.#queue.run(path, async () => {
       try {
         return await this.#fs.remove(path);

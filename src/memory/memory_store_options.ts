@@ -74,6 +74,13 @@ export interface MemoryStoreOptions {
    */
   promptTtlMs?: number;
   /**
+   * What the prompt parts carry of a conversation's `memory.md` (its text as read): the
+   * context bounds it to a token budget. Worked out once per read of the file, so the
+   * prompt stays the same text while the file does.
+   * @default {the whole text}
+   */
+  promptNotes?: (text: string) => string;
+  /**
    * How many history files stay open between appends, least recently used closed
    * first (0: open and close the file on every append). While a file is open the store
    * must be its only writer: do not move or delete `history.jsonl` by hand meanwhile.
