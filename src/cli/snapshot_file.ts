@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { AppendHandle } from "../fs/mod.ts";
 
 /** Options of {@linkcode snapshotFile}. */
 export interface SnapshotFileOptions {
@@ -41,29 +42,29 @@ const encoder = new TextEncoder();
  */
 export function snapshotFile(path: string, options: SnapshotFileOptions = {}): SnapshotFile {
   const limit = options.compactBytes ?? 65_536;
-  let handle: Deno.FsFile | undefined;
-  let size = 0;
+  const handle = new AppendHandle(path);
+  /** The file's size, once the first write has looked. */
+  let size: number | undefined;
 
-  const open = () => {
-    if (handle !== undefined) return handle;
-    try {
-      handle = Deno.openSync(path, { append: true, create: true });
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-      Deno.mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true });
-      handle = Deno.openSync(path, { append: true, create: true });
+  const append = (data: Uint8Array) => {
+    if (size === undefined) {
+      size = sizeOf(path);
+      // A line torn by a crash is ended, so that the next state starts a line of its own.
+      if (size > 0 && !endsWithNewline(path)) {
+        handle.appendSync(encoder.encode("\n"));
+        size++;
+      }
     }
-    size = handle.statSync().size;
-    // A line torn by a crash is ended, so that the next state starts a line of its own.
-    if (size > 0 && !endsWithNewline(path)) {
-      handle.writeSync(encoder.encode("\n"));
-      size++;
+    if (size > 0 && size + data.length > limit) {
+      // The newest state alone, in a file swapped in whole.
+      handle.close();
+      Deno.writeFileSync(`${path}.tmp`, data);
+      Deno.renameSync(`${path}.tmp`, path);
+      size = data.length;
+      return;
     }
-    return handle;
-  };
-  const close = () => {
-    handle?.close();
-    handle = undefined;
+    handle.appendSync(data);
+    size += data.length;
   };
 
   return {
@@ -78,29 +79,15 @@ export function snapshotFile(path: string, options: SnapshotFileOptions = {}): S
       return lastSnapshot(text);
     },
     write(text) {
-      const line = text.endsWith("\n") ? text : `${text}\n`;
-      const data = encoder.encode(line);
       try {
-        if (size + data.length > limit && size > 0) {
-          // The newest state alone, in a file swapped in whole.
-          close();
-          Deno.writeFileSync(`${path}.tmp`, data);
-          Deno.renameSync(`${path}.tmp`, path);
-          open();
-          return Promise.resolve();
-        }
-        const file = open();
-        let written = 0;
-        while (written < data.length) written += file.writeSync(data.subarray(written));
-        size += data.length;
+        append(encoder.encode(text.endsWith("\n") ? text : `${text}\n`));
         return Promise.resolve();
       } catch (error) {
-        // A failed write may leave the handle in any state: open afresh next time.
-        close();
+        size = undefined;
         return Promise.reject(error);
       }
     },
-    close,
+    close: () => handle.close(),
   };
 }
 
@@ -117,6 +104,15 @@ export function lastSnapshot(text: string): string | undefined {
     if (parses(line)) return line;
   }
   return undefined;
+}
+
+function sizeOf(path: string): number {
+  try {
+    return Deno.statSync(path).size;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return 0;
+    throw error;
+  }
 }
 
 function endsWithNewline(path: string): boolean {
