@@ -27,7 +27,8 @@ import { startFloorBot } from "./floor_bot_process.ts";
 import { writeHistory } from "./history_fixture.ts";
 import { outsideEvents, outsideEventSizes } from "./outside_events.ts";
 import { agentModules, importBaseline } from "./import_baseline_process.ts";
-import { procMemory } from "./proc_memory.ts";
+import { procMemory, prosodyPid } from "./proc_memory.ts";
+import { cpuSnapshot, cpuUsage } from "./cpu_usage.ts";
 import { type BenchReport, formatReport } from "./report.ts";
 import { interleavedRoundTrips } from "./round_trips.ts";
 import { receiptsPhase } from "./receipts_phase.ts";
@@ -299,7 +300,12 @@ async function run(args: Args): Promise<BenchReport> {
   await Promise.all(drivers.map((driver) => driver.close()));
 
   progress(`flood: ${size.flood_messages} messages from one user`);
+  const floodCpuBefore = cpuSnapshot({ agent: agent.pid, prosody: prosodyPid(prosody) });
   const flooded = await flood(flooder, { to: bot, count: size.flood_messages });
+  const floodCpu = cpuUsage(
+    floodCpuBefore,
+    cpuSnapshot({ agent: agent.pid, prosody: prosodyPid(prosody) }),
+  );
 
   progress("events from outside XMPP: webhooks and a schedule, on a Prosody of their own");
   const outside = await outsideEvents({ llmUrl: llm.url, dataDir, sizes: size, progress });
@@ -356,6 +362,8 @@ async function run(args: Args): Promise<BenchReport> {
     flood_in_order: flooded.in_order,
     flood_secs: flooded.secs,
     flood_msgs_per_sec: flooded.sent / flooded.secs,
+    flood_cpu_agent: floodCpu.cores.agent ?? 0,
+    flood_cpu_prosody: floodCpu.cores.prosody ?? 0,
     ...outside,
     ...receipts,
     quick: args.quick,

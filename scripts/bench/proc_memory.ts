@@ -48,3 +48,16 @@ export function childPid(marker: string): number | undefined {
   }
   return undefined;
 }
+
+/**
+ * The pid of a Prosody this process started.
+ *
+ * @throws {Error} When it cannot be found.
+ */
+export function prosodyPid(prosody: { configFile: string }): number {
+  const pid = childPid(prosody.configFile);
+  if (pid === undefined) {
+    throw new Error(`Cannot find the Prosody process of "${prosody.configFile}"`);
+  }
+  return pid;
+}

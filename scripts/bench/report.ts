@@ -68,6 +68,9 @@ export interface BenchFigures extends OutsideEventFigures, ReceiptFigures {
   flood_in_order: boolean;
   flood_secs: number;
   flood_msgs_per_sec: number;
+  /** CPU over the flood, in cores: the agent's and Prosody's (what bounds its pace). */
+  flood_cpu_agent: number;
+  flood_cpu_prosody: number;
 }
 
 /** The figures plus what the run was and where it ran. */
@@ -256,6 +259,12 @@ export function formatReport(report: BenchReport): string {
       `${report.flood_secs.toFixed(2)} s (${report.flood_msgs_per_sec.toFixed(0)} msg/s)`,
       "0 lost, in order",
       report.flood_lost === 0 && report.flood_in_order,
+    ],
+    [
+      "  CPU over the flood, in cores: agent, Prosody",
+      `${report.flood_cpu_agent.toFixed(2)}, ${report.flood_cpu_prosody.toFixed(2)}`,
+      "",
+      undefined,
     ],
     ...outsideEventRows(report),
   ];

@@ -10,7 +10,7 @@ import { freePorts } from "../../tests/support/loopback.ts";
 import type { ProsodyHandle } from "../../tests/support/prosody.ts";
 import { startBenchAgent, waitAnswering } from "./bench_agent.ts";
 import { DeliveryWatcher } from "./delivery_watcher.ts";
-import { childPid } from "./proc_memory.ts";
+import { prosodyPid } from "./proc_memory.ts";
 import type { Driver } from "./driver.ts";
 import { deliveryIdIn, webhookLatency, type WebhookLatencyResult } from "./webhook_latency.ts";
 import { webhookLoad, type WebhookLoadResult } from "./webhook_load.ts";
@@ -116,14 +116,6 @@ export async function webhookPhase(
   } finally {
     await watcher.close();
   }
-}
-
-function prosodyPid(prosody: ProsodyHandle): number {
-  const pid = childPid(prosody.configFile);
-  if (pid === undefined) {
-    throw new Error(`Cannot find the Prosody process of "${prosody.configFile}"`);
-  }
-  return pid;
 }
 
 function webhooksToml(port: number, to: string): string {

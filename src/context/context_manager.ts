@@ -122,6 +122,7 @@ export class ContextManager {
   #cuts = new Map<string, CutMark>();
   #tallies = new Map<string, Tally>();
   #failures = new Map<string, string>();
+  #entryTokens = new WeakMap<MessageEntry, number>();
   #consolidating = new Set<string>();
 
   constructor(options: {
@@ -438,7 +439,13 @@ export class ContextManager {
   }
 
   #messageTokens(entry: MessageEntry): number {
-    return this.#correct(estimateTokens(entry.content) + (entry.sender === undefined ? 4 : 12));
+    // The store hands out the same frozen entries turn after turn: each is estimated once.
+    let raw = this.#entryTokens.get(entry);
+    if (raw === undefined) {
+      raw = estimateTokens(entry.content) + (entry.sender === undefined ? 4 : 12);
+      this.#entryTokens.set(entry, raw);
+    }
+    return this.#correct(raw);
   }
 }
 

@@ -169,9 +169,23 @@ export function estimateToolTokens(tools: readonly ToolDefinition[]): number {
   return tools.reduce(
     (sum, tool) =>
       sum + estimateTokens(tool.name) + estimateTokens(tool.description) +
-      estimateTokens(JSON.stringify(tool.input_schema)) + 8,
+      schemaTokens(tool.input_schema) + 8,
     0,
   );
+}
+
+/**
+ * Estimates of schemas by object: a skill's definition is built afresh for each turn, but
+ * around the same schema object, which would otherwise be serialised at every turn.
+ */
+const schemas = new WeakMap<object, number>();
+
+function schemaTokens(schema: ToolDefinition["input_schema"]): number {
+  const known = schemas.get(schema);
+  if (known !== undefined) return known;
+  const tokens = estimateTokens(JSON.stringify(schema));
+  schemas.set(schema, tokens);
+  return tokens;
 }
 
 /**
