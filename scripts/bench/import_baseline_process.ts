@@ -1,10 +1,12 @@
 /**
  * What a bare Deno process importing the agent's third-party modules holds in memory: the
- * baseline of the agent's idle RSS. Both are read the same way (peak RSS after idling).
+ * baseline of the agent's idle RSS. Both are read the same way (peak RSS after idling), and both
+ * run with the agent's V8 flags.
  *
  * @module
  */
 import { endProcess } from "../../tests/support/end_process.ts";
+import { AGENT_V8_FLAGS } from "../../src/config/mod.ts";
 import { type ProcMemory, procMemory } from "./proc_memory.ts";
 
 const SCRIPT = decodeURIComponent(new URL("./import_baseline.ts", import.meta.url).pathname);
@@ -31,7 +33,16 @@ export async function importBaseline(
   options: { idleMs?: number } = {},
 ): Promise<ProcMemory> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-env", "--cached-only", SCRIPT, ...modules],
+    // The agent's own V8 flags: the ratio is then what the agent holds beyond the modules.
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-env",
+      "--cached-only",
+      ...AGENT_V8_FLAGS,
+      SCRIPT,
+      ...modules,
+    ],
     stdin: "null",
     stdout: "piped",
     stderr: "inherit",

@@ -3,6 +3,7 @@ import {
   type PermissionFlagsOptions,
   type PermissionInput,
 } from "./permission_flags.ts";
+import { AGENT_V8_FLAGS } from "./v8_flags.ts";
 
 /** Options for {@linkcode compileArgs}. */
 export interface CompileArgsOptions extends Omit<PermissionFlagsOptions, "portable"> {
@@ -49,6 +50,7 @@ export function compileArgs(loaded: PermissionInput, options: CompileArgsOptions
     ...target,
     ...include,
     ...permissionFlags(loaded, { ...options, portable: true }),
+    ...AGENT_V8_FLAGS,
     options.entry ?? "main.ts",
     "--config",
     loaded.portable.path,

@@ -14,6 +14,7 @@
  * @module
  */
 export { compileArgs, type CompileArgsOptions } from "./compile_args.ts";
+export { AGENT_V8_FLAGS } from "./v8_flags.ts";
 export { ConfigError, type ConfigErrorOptions, type ConfigIssue } from "./config_error.ts";
 export {
   type EnvLookup,

@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  AGENT_V8_FLAGS,
   type Config,
   type ExtraPermissions,
   formatPermissionFlags,
@@ -104,7 +105,7 @@ export const MODULE_LOADING_FLAGS: readonly string[] = ["--frozen", "--cached-on
 
 /**
  * The Deno flags the agent process runs with: what its config needs, plus what the
- * configured skills need, then {@linkcode MODULE_LOADING_FLAGS}. `main.ts permissions` and
+ * configured skills need, then {@linkcode MODULE_LOADING_FLAGS} and the agent's V8 flags. `main.ts permissions` and
  * `start` use this; `compile` bakes the same permission flags with `portable` (a compiled
  * executable has no lock file and loads only the modules built into it or named by path).
  */
@@ -115,6 +116,7 @@ export async function agentPermissionFlags(
   return [
     ...formatPermissionFlags(await agentPermissionSet(loaded, options)),
     ...MODULE_LOADING_FLAGS,
+    ...AGENT_V8_FLAGS,
   ];
 }
 
