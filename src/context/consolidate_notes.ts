@@ -30,13 +30,19 @@ export interface ConsolidateNotesOptions {
   now: Date;
   /** The tier of the call. @default {"light"} */
   tier?: string;
+  /**
+   * Whether to leave notes of this many tokens for later (an earlier attempt failed on about
+   * as much). @default {never}
+   */
+  defer?: (tokens: number) => boolean;
 }
 
 /** What {@linkcode consolidateNotes} did. */
 export type Consolidation =
   | { kind: "within"; tokens: number }
   | { kind: "replaced"; before: number; after: number }
-  | { kind: "kept"; reason: string };
+  | { kind: "kept"; reason: string; tokens: number }
+  | { kind: "deferred"; tokens: number };
 
 /** The longest answer asked for: 8,192 tokens is what the smallest light models allow. */
 const MAX_ANSWER_TOKENS = 8192;
@@ -65,6 +71,7 @@ export async function consolidateNotes(
   const original = await notes.readNote(jid, "memory.md");
   const before = original === null ? 0 : estimateTokens(original);
   if (original === null || before <= options.tokenBudget) return { kind: "within", tokens: before };
+  if (options.defer?.(before) === true) return { kind: "deferred", tokens: before };
   const target = Math.floor(options.tokenBudget / 2);
   const response = await llm.chat({
     system: `${SYSTEM} Stay within about ${target} tokens (about ${
@@ -76,18 +83,22 @@ export async function consolidateNotes(
     max_tokens: Math.min(options.tokenBudget, MAX_ANSWER_TOKENS),
   }, { tier: options.tier ?? "light", conversation: jid, purpose: "memory_consolidation" });
   if (response.stop_reason === "max_tokens") {
-    return { kind: "kept", reason: "the answer was cut off at its token limit" };
+    return { kind: "kept", reason: "the answer was cut off at its token limit", tokens: before };
   }
   const text = unfenced(response.text.trim());
-  if (text === "") return { kind: "kept", reason: "the answer was empty" };
+  if (text === "") return { kind: "kept", reason: "the answer was empty", tokens: before };
   const after = estimateTokens(text);
   if (after >= before) {
-    return { kind: "kept", reason: `the answer (${after} tokens) is not smaller than the notes` };
+    return {
+      kind: "kept",
+      reason: `the answer (${after} tokens) is not smaller than the notes`,
+      tokens: before,
+    };
   }
   // Facts noted while the call ran were appended after the text it consolidated: they follow it.
   const current = await notes.readNote(jid, "memory.md");
   if (current === null || !current.startsWith(original)) {
-    return { kind: "kept", reason: "memory.md changed meanwhile" };
+    return { kind: "kept", reason: "memory.md changed meanwhile", tokens: before };
   }
   const replaced = await notes.replaceNote(
     jid,
@@ -101,7 +112,7 @@ export async function consolidateNotes(
       },
     },
   );
-  if (!replaced) return { kind: "kept", reason: "memory.md changed meanwhile" };
+  if (!replaced) return { kind: "kept", reason: "memory.md changed meanwhile", tokens: before };
   return { kind: "replaced", before, after };
 }
 

@@ -141,6 +141,21 @@ for (const [what, answer, warning] of useless) {
   });
 }
 
+Deno.test("a failed consolidation is not asked again until the notes grew by half a budget", async () => {
+  const w = world((request) =>
+    isConsolidation(request) ? { text: String(request.messages[0]!.content) } : { text: "" }
+  );
+  await w.memory.appendNote(JID, "memory.md", OLD_NOTES);
+  await w.context.remember(JID, ["Alice's cat is Tom"]);
+  assertEquals(w.llm.calls.length, 1);
+  // Each call would carry the whole file again, for the same useless answer.
+  await w.context.remember(JID, ["Alice's dog is Rex"]);
+  assertEquals(w.llm.calls.length, 1);
+  const more = Array.from({ length: 30 }, (_, i) => `Alice's bicycle ${i} is red and has a bell`);
+  await w.context.remember(JID, more);
+  assertEquals(w.llm.calls.length, 2);
+});
+
 Deno.test("a hand-edited memory.md over the budget is consolidated like any other", async () => {
   const w = world((request) => isConsolidation(request) ? { text: CONSOLIDATED } : { text: "" });
   const edited = OLD_NOTES.replaceAll("- ", "* ").replace("## 2026-11-01\n", "My notes\n");

@@ -102,6 +102,8 @@ interface Tally {
 }
 
 const DEFAULT_MAX_MESSAGES = 100;
+/** How long after a failed consolidation the same notes are not sent again. */
+const CONSOLIDATION_RETRY_MS = 60 * 60 * 1000;
 
 /**
  * The context of every conversation.
@@ -124,6 +126,8 @@ export class ContextManager {
   #failures = new Map<string, string>();
   #entryTokens = new WeakMap<MessageEntry, number>();
   #consolidating = new Set<string>();
+  /** The last failed consolidation of each conversation: when, and of how many tokens. */
+  #consolidationFailures = new Map<string, { at: number; tokens: number }>();
 
   constructor(options: {
     memory: ContextMemory;
@@ -376,11 +380,24 @@ export class ContextManager {
     if (this.#consolidating.has(jid)) return;
     this.#consolidating.add(jid);
     const budget = this.#settings.notesTokenBudget ?? DEFAULT_NOTES_TOKEN_BUDGET;
+    const now = this.#now();
+    const failed = this.#consolidationFailures.get(jid);
+    // A failed rewrite is not asked again at every flush (each call carries the whole file):
+    // only once the notes grew by half a budget, or an hour later.
+    const defer = (tokens: number) =>
+      failed !== undefined && now.getTime() - failed.at < CONSOLIDATION_RETRY_MS &&
+      tokens < failed.tokens + budget / 2;
     try {
       const done = await consolidateNotes(this.#llm, this.#memory, jid, {
         tokenBudget: budget,
-        now: this.#now(),
+        now,
+        defer,
       });
+      if (done.kind === "kept") {
+        this.#consolidationFailures.set(jid, { at: now.getTime(), tokens: done.tokens });
+      } else if (done.kind !== "deferred") {
+        this.#consolidationFailures.delete(jid);
+      }
       if (done.kind === "replaced") {
         this.#log.info(
           `Consolidated the memory.md of ${jid}: ${done.before} → ${done.after} tokens ` +
@@ -393,6 +410,7 @@ export class ContextManager {
         );
       }
     } catch (error) {
+      this.#consolidationFailures.set(jid, { at: now.getTime(), tokens: Infinity });
       this.#log.warn(
         `Consolidation of the memory.md of ${jid} failed; it was left as it was, and the ` +
           `prompt carries its newest lines: ${describe(error)}`,
