@@ -41,7 +41,7 @@ export interface ConsolidateNotesOptions {
 export type Consolidation =
   | { kind: "within"; tokens: number }
   | { kind: "replaced"; before: number; after: number }
-  | { kind: "kept"; reason: string; tokens: number }
+  | { kind: "kept"; reason: string; tokens: number; raced?: true }
   | { kind: "deferred"; tokens: number };
 
 /** The longest answer asked for: 8,192 tokens is what the smallest light models allow. */
@@ -98,7 +98,7 @@ export async function consolidateNotes(
   // Facts noted while the call ran were appended after the text it consolidated: they follow it.
   const current = await notes.readNote(jid, "memory.md");
   if (current === null || !current.startsWith(original)) {
-    return { kind: "kept", reason: "memory.md changed meanwhile", tokens: before };
+    return { kind: "kept", reason: "memory.md changed meanwhile", tokens: before, raced: true };
   }
   const replaced = await notes.replaceNote(
     jid,
@@ -112,7 +112,9 @@ export async function consolidateNotes(
       },
     },
   );
-  if (!replaced) return { kind: "kept", reason: "memory.md changed meanwhile", tokens: before };
+  if (!replaced) {
+    return { kind: "kept", reason: "memory.md changed meanwhile", tokens: before, raced: true };
+  }
   return { kind: "replaced", before, after };
 }
 

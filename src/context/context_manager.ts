@@ -393,7 +393,8 @@ export class ContextManager {
         now,
         defer,
       });
-      if (done.kind === "kept") {
+      // A file changed while the call ran is tried again at the next flush, as if new.
+      if (done.kind === "kept" && done.raced !== true) {
         this.#consolidationFailures.set(jid, { at: now.getTime(), tokens: done.tokens });
       } else if (done.kind !== "deferred") {
         this.#consolidationFailures.delete(jid);
