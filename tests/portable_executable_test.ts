@@ -10,6 +10,7 @@ import { cli, DENO_DIR, MAIN, parseDryRun, runDeno } from "./support/cli.ts";
 import { startFakeLlm } from "./support/fake_llm.ts";
 import { connectHuman } from "./support/human.ts";
 import { startProsody } from "./support/prosody.ts";
+import { AGENT_V8_FLAGS } from "../src/config/mod.ts";
 import { skillRuntimeModules } from "../src/skills/mod.ts";
 import { fileURLToPath } from "node:url";
 
@@ -65,6 +66,8 @@ Deno.test("compile --dry-run bakes no path of the build machine; its flags run t
   assertEquals(dry.includes, skillRuntimeModules().map((url) => fileURLToPath(url)));
   assertEquals(listOf(dry.flags, "--allow-read"), [".env", "config/agent.toml", "data/memory"]);
   assertEquals(listOf(dry.flags, "--allow-write"), ["data/memory"]);
+  // The executable's V8 keeps its heap small, as `deno task start` does.
+  assertTrue(dry.flags.includes(AGENT_V8_FLAGS[0]!), dry.flags.join(" "));
   assertExcludes(dry.flags.join(" "), build.dir);
   const net = listOf(dry.flags, "--allow-net");
   assertTrue(net.includes(`127.0.0.1:${prosody.c2sPort}`), net.join(","));

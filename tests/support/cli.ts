@@ -99,7 +99,7 @@ export function parseDryRun(line: string): DryRun {
     const word = words[index]!;
     if (word === "--output" || word === "--target") index++;
     else if (word === "--include") includes.push(words[++index]!);
-    else if (word.startsWith("--allow-") || word.startsWith("--unstable-")) flags.push(word);
+    else if (/^--(?:allow-|unstable-|v8-flags=)/.test(word)) flags.push(word);
     else break;
   }
   return {
