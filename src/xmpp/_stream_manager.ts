@@ -39,22 +39,11 @@ export interface StreamManagerOptions {
    */
   ackRequestDelayMs?: number;
   /**
-   * How long an answer to the server's acknowledgement request waits, so that one `<a/>`
-   * covers what comes meanwhile. A server asks again only once answered (Prosody asks after
-   * every stanza it sends): answering at once costs a write here and a stanza there for
-   * every message. An answer also goes at once when this many stanzas wait for it.
-   * @default {200}
-   */
-  ackAnswerDelayMs?: number;
-  /**
    * How long to wait for the answer to `<enable/>` or `<resume/>`.
    * @default {10000}
    */
   answerTimeoutMs?: number;
 }
-
-/** Stanzas received since the last `<a/>` that make a waiting answer go at once. */
-const ANSWER_AT_ONCE = 50;
 
 /** A session the server keeps for resumption. */
 interface Resumable {
@@ -74,10 +63,6 @@ export class StreamManager {
   #inbound = 0;
   #counting = false;
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
-  #answerTimer: ReturnType<typeof setTimeout> | undefined;
-  #answerDelayMs: number;
-  /** The count last sent in an `<a/>`. */
-  #answeredH = 0;
   #queuedAt = new WeakMap<XmlElement, number>();
   #answer: ((element: XmlElement) => void) | undefined;
   #resumedStream = false;
@@ -87,7 +72,6 @@ export class StreamManager {
   constructor(options: StreamManagerOptions) {
     this.#log = options.logger;
     this.#ackDelayMs = options.ackRequestDelayMs ?? 500;
-    this.#answerDelayMs = options.ackAnswerDelayMs ?? 200;
     this.#answerTimeoutMs = options.answerTimeoutMs ?? 10_000;
   }
 
@@ -138,12 +122,7 @@ export class StreamManager {
 
   /** Counts one stanza received on the current stream and handed on. */
   handled(): void {
-    if (!this.#counting) return;
-    this.#inbound = nextH(this.#inbound);
-    // Many stanzas waiting for the answer: it goes now, before the server's queue fills.
-    if (this.#answerTimer !== undefined && this.#inbound - this.#answeredH >= ANSWER_AT_ONCE) {
-      this.#answerNow();
-    }
+    if (this.#counting) this.#inbound = nextH(this.#inbound);
   }
 
   /**
@@ -183,8 +162,6 @@ export class StreamManager {
   detach(): void {
     clearTimeout(this.#ackTimer);
     this.#ackTimer = undefined;
-    clearTimeout(this.#answerTimer);
-    this.#answerTimer = undefined;
     this.#entity = undefined;
     this.#counting = false;
     this.#answer = undefined;
@@ -194,8 +171,6 @@ export class StreamManager {
   /** Before a clean close: tells the server what was handled; the session ends with it. */
   async close(entity: XmppJsEntity): Promise<void> {
     clearTimeout(this.#ackTimer);
-    clearTimeout(this.#answerTimer);
-    this.#answerTimer = undefined;
     if (this.#counting) {
       try {
         await entity.send(buildAck(this.#inbound));
@@ -209,15 +184,13 @@ export class StreamManager {
 
   #onNonza(entity: XmppJsEntity, element: XmlElement): void {
     if (isSm(element, "r")) {
-      if (this.#answerDelayMs <= 0) this.#answerNow();
-      else this.#answerTimer ??= setTimeout(() => this.#answerNow(), this.#answerDelayMs);
+      entity.send(buildAck(this.#inbound)).catch(() => {});
     } else if (isSm(element, "a")) {
       this.#acknowledged(parseH(element));
     } else if (isSm(element, "enabled")) {
       const enabled = parseEnabled(element);
       this.#counting = true;
       this.#inbound = 0;
-      this.#answeredH = 0;
       this.#resumable = enabled.resumable && enabled.id !== undefined
         ? { id: enabled.id, jid: this.#pendingJid }
         : undefined;
@@ -244,22 +217,11 @@ export class StreamManager {
     }
   }
 
-  /** Answers the server's acknowledgement request with the count so far. */
-  #answerNow(): void {
-    clearTimeout(this.#answerTimer);
-    this.#answerTimer = undefined;
-    const entity = this.#entity;
-    if (entity === undefined || !this.#counting) return;
-    this.#answeredH = this.#inbound;
-    entity.send(buildAck(this.#inbound)).catch(() => {});
-  }
-
   /** The old session is gone: keep its unacknowledged messages for the new one. */
   #restart(h: number | undefined): void {
     const kept = this.queue.restartFrom(h);
     this.#resumable = undefined;
     this.#inbound = 0;
-    this.#answeredH = 0;
     if (kept > 0) {
       this.#log.info(`Re-sending ${kept} message(s) the server may not have received`);
     }
