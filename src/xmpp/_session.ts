@@ -96,6 +96,11 @@ export class XmppSession {
   #handler: (event: XmppEvent) => void = () => {};
   #entity: XmppJsEntity | undefined;
   #online = false;
+  /**
+   * Whether what waited for this stream has been written: until then, new stanzas wait
+   * behind it (the session's set-up runs while it is already online).
+   */
+  #flushed = false;
   #stopped = false;
   #streams: StreamManager;
   #maxStanzaBytes: number;
@@ -168,7 +173,7 @@ export class XmppSession {
     for (const built of elements) {
       for (const element of this.#driver.outbound(action, built)) {
         const item = { element, queuedAt };
-        if (entity === undefined) this.#streams.queue.hold(item);
+        if (entity === undefined || !this.#flushed) this.#streams.queue.hold(item);
         else this.#writeItem(entity, item);
       }
     }
@@ -306,6 +311,7 @@ export class XmppSession {
     if (entity !== this.#entity || this.#stopped) return;
     const wasOnline = this.#online;
     this.#online = false;
+    this.#flushed = false;
     clearInterval(this.#pingTimer);
     this.#streams.detach();
     // A session the server keeps for resumption keeps its rooms too.
@@ -402,6 +408,7 @@ export class XmppSession {
 
   /** Writes what waited for this stream, oldest first. */
   #flush(entity: XmppJsEntity): void {
+    this.#flushed = true;
     const pending = this.#streams.queue.drain();
     if (pending.length === 0) return;
     this.#log.info(`Sending ${pending.length} queued stanza(s)`);
