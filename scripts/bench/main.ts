@@ -15,11 +15,11 @@
  * @module
  */
 import { connectBenchUser } from "./bench_user.ts";
-import { printFigures } from "./print_figures.ts";
+import { printFigures, runBenchMode } from "./print_figures.ts";
 import { startFakeLlm } from "../../tests/support/fake_llm.ts";
 import { type ProsodyHandle, startProsody } from "../../tests/support/prosody.ts";
 import { startBenchAgent, waitAnswering } from "./bench_agent.ts";
-import { cleanUp, onCleanUp } from "./cleanup.ts";
+import { onCleanUp } from "./cleanup.ts";
 import { concurrentUsers } from "./concurrent_users.ts";
 import { Driver } from "./driver.ts";
 import { flood } from "./flood.ts";
@@ -390,18 +390,11 @@ async function main(argv: string[]): Promise<number> {
   if (args.soak !== undefined) {
     return await runSoak({ ...args, minutes: args.soak || (args.quick ? 2 : 30) });
   }
-  let report: BenchReport;
-  try {
-    report = await run(args);
-  } catch (error) {
-    console.error(`bench: failed: ${error instanceof Error ? error.stack : String(error)}`);
-    return 1;
-  } finally {
-    progress("stopping every process started");
-    await cleanUp();
-  }
-  await printFigures(formatReport(report), report, { started, json: args.json });
-  return 0;
+  return await runBenchMode(() => run(args), formatReport, {
+    json: args.json,
+    started,
+    stopping: () => progress("stopping every process started"),
+  });
 }
 
 /** `--search`: the memory search figures (see `search_bench.ts`). */

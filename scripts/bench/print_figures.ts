@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { cleanUp } from "./cleanup.ts";
 
 /**
  * Prints `table` and the time since `started`, and writes `figures` to `json` when given.
@@ -23,4 +24,34 @@ export async function printFigures(
     await Deno.writeTextFile(options.json, JSON.stringify(figures, null, 2) + "\n");
     console.log(`Figures written to ${options.json}`);
   }
+}
+
+/**
+ * Runs a bench mode: measures, stops every process started (whatever happened), then prints
+ * the figures.
+ *
+ * @param measure The run.
+ * @param format The figures as a table.
+ * @param options `json`: the `--json` file; `started`: the run's start (@default {now});
+ * `stopping`: called before the processes are stopped.
+ * @returns The exit code: 0 when the run completed, 1 when it failed.
+ */
+export async function runBenchMode<T>(
+  measure: () => Promise<T>,
+  format: (figures: T) => string,
+  options: { json: string | undefined; started?: number; stopping?: () => void },
+): Promise<number> {
+  const started = options.started ?? performance.now();
+  let figures: T;
+  try {
+    figures = await measure();
+  } catch (error) {
+    console.error(`bench: failed: ${error instanceof Error ? error.stack : String(error)}`);
+    return 1;
+  } finally {
+    options.stopping?.();
+    await cleanUp();
+  }
+  await printFigures(format(figures), figures, { started, json: options.json });
+  return 0;
 }

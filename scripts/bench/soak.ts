@@ -13,11 +13,11 @@
  * @module
  */
 import { connectBenchUser } from "./bench_user.ts";
-import { printFigures } from "./print_figures.ts";
+import { runBenchMode } from "./print_figures.ts";
 import { type FakeCall, type FakeReply, startFakeLlm } from "../../tests/support/fake_llm.ts";
 import { startProsody } from "../../tests/support/prosody.ts";
 import { startBenchAgent, waitAnswering } from "./bench_agent.ts";
-import { cleanUp, onCleanUp } from "./cleanup.ts";
+import { onCleanUp } from "./cleanup.ts";
 import { procMemory } from "./proc_memory.ts";
 import { Inspector } from "./profile.ts";
 import {
@@ -212,20 +212,14 @@ async function heapAfterGc(inspector: Inspector) {
 export async function runSoak(
   options: { minutes: number; quick: boolean; json: string | undefined },
 ): Promise<number> {
-  const started = performance.now();
-  let figures: SoakFigures;
-  try {
-    figures = await soak({
-      minutes: options.minutes,
-      sampleEveryMs: options.quick ? 10_000 : 30_000,
-      progress: (text) => console.error(`[bench] ${text}`),
-    });
-  } catch (error) {
-    console.error(`bench: failed: ${error instanceof Error ? error.stack : String(error)}`);
-    return 1;
-  } finally {
-    await cleanUp();
-  }
-  await printFigures(formatSoakFigures(figures), figures, { started, json: options.json });
-  return 0;
+  return await runBenchMode(
+    () =>
+      soak({
+        minutes: options.minutes,
+        sampleEveryMs: options.quick ? 10_000 : 30_000,
+        progress: (text) => console.error(`[bench] ${text}`),
+      }),
+    formatSoakFigures,
+    { json: options.json },
+  );
 }

@@ -11,12 +11,12 @@
  * @module
  */
 import { connectBenchUser } from "./bench_user.ts";
-import { printFigures } from "./print_figures.ts";
+import { runBenchMode } from "./print_figures.ts";
 import { startFakeLlm } from "../../tests/support/fake_llm.ts";
 import { tokensOf } from "../../tests/support/_fake_stream.ts";
 import { startProsody } from "../../tests/support/prosody.ts";
 import { startBenchAgent, waitAnswering } from "./bench_agent.ts";
-import { cleanUp, onCleanUp } from "./cleanup.ts";
+import { onCleanUp } from "./cleanup.ts";
 import { Driver } from "./driver.ts";
 import { interleavedRoundTrips } from "./round_trips.ts";
 import { summarize } from "./stats.ts";
@@ -207,20 +207,14 @@ export function formatStreamFigures(figures: StreamFigures[]): string {
  * @returns The exit code: 0 when the run completed, 1 when it failed
  */
 export async function runStreamBench(options: { quick: boolean; json: string | undefined }) {
-  const started = performance.now();
-  let figures: StreamFigures[];
-  try {
-    figures = await streamBench({
-      runs: options.quick ? 1 : 3,
-      shortAnswers: options.quick ? 50 : 300,
-      progress: (text) => console.error(`[bench] ${text}`),
-    });
-  } catch (error) {
-    console.error(`bench: failed: ${error instanceof Error ? error.stack : String(error)}`);
-    return 1;
-  } finally {
-    await cleanUp();
-  }
-  await printFigures(formatStreamFigures(figures), figures, { started, json: options.json });
-  return 0;
+  return await runBenchMode(
+    () =>
+      streamBench({
+        runs: options.quick ? 1 : 3,
+        shortAnswers: options.quick ? 50 : 300,
+        progress: (text) => console.error(`[bench] ${text}`),
+      }),
+    formatStreamFigures,
+    { json: options.json },
+  );
 }

@@ -474,18 +474,12 @@ export class MemoryStore {
    */
   async appendNote(jid: string, name: NoteFile, text: string): Promise<void> {
     const dir = this.#paths.dir(jid);
-    const path = join(dir, noteName(name));
-    await this.#queue.run(path, async () => {
-      await this.#fs.mkdirp(dir);
-      const file = await this.#fs.openAppend(path);
-      try {
-        await file.write(encoder.encode(text));
-        if (this.#sync) await file.syncData();
-      } finally {
-        file.close();
-        this.#prompts.invalidate(dir);
-      }
-    });
+    await this.#fs.mkdirp(dir);
+    try {
+      await this.#appendText(join(dir, noteName(name)), text);
+    } finally {
+      this.#prompts.invalidate(dir);
+    }
     this.#changed(jid, "append");
   }
 
@@ -531,7 +525,7 @@ export class MemoryStore {
     return replaced;
   }
 
-  /** Appends to a file under its own queue (the caller holds another file's). */
+  /** Appends to a file under its own queue (a caller may hold another file's). */
   async #appendText(path: string, text: string): Promise<void> {
     await this.#queue.run(path, async () => {
       const file = await this.#fs.openAppend(path);
