@@ -3,7 +3,7 @@ import type { ChatRequest, ChatResponse, LlmClient } from "../llm/mod.ts";
 import { silentLogger } from "../log/mod.ts";
 import { InMemoryFs, MemoryStore } from "../memory/mod.ts";
 import { withCarryOver } from "./carry_over.ts";
-import { ContextManager } from "./context_manager.ts";
+import { testContext } from "./_testing.ts";
 
 const JID = "alice@localhost";
 
@@ -25,19 +25,7 @@ function setUp(answer: () => Promise<string>) {
       };
     },
   };
-  const context = new ContextManager({
-    memory,
-    llm,
-    log: silentLogger(),
-    now: () => new Date("2026-12-01T10:00:00Z"),
-    settings: {
-      dmBudget: 1000,
-      mucBudget: 1000,
-      contextWindow: 200_000,
-      modelId: "anthropic:claude-sonnet-4-5",
-      maxTokens: 1024,
-    },
-  });
+  const context = testContext(memory, llm);
   const carrying = withCarryOver(memory, context, { isRoom: () => false, log: silentLogger() });
   return { fs, memory, carrying };
 }

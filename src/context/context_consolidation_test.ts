@@ -16,6 +16,7 @@ import { buildSystemPrompt } from "../agent/mod.ts";
 import { historyMessages } from "../agent/history_messages.ts";
 import { type HistoryEntry, InMemoryFs, MemoryStore } from "../memory/mod.ts";
 import { ContextManager } from "./context_manager.ts";
+import { testContext } from "./_testing.ts";
 import { notesInPrompt } from "./notes_in_prompt.ts";
 
 const JID = "alice@localhost";
@@ -53,19 +54,9 @@ function world(answer: ScriptedLlm["answer"]) {
   const memory = new MemoryStore("/data", { fs, durability: "none" });
   const llm = new ScriptedLlm(answer);
   const lines: string[] = [];
-  const context = new ContextManager({
-    memory,
-    llm,
+  const context = testContext(memory, llm, {
     log: createLogger("context", { level: "debug", write: (line) => lines.push(line) }),
-    now: () => new Date("2026-12-01T10:00:00Z"),
-    settings: {
-      dmBudget: 1000,
-      mucBudget: 1000,
-      contextWindow: 200_000,
-      modelId: "anthropic:claude-sonnet-4-5",
-      maxTokens: 1024,
-      notesTokenBudget: BUDGET,
-    },
+    settings: { notesTokenBudget: BUDGET },
   });
   return { fs, memory, llm, lines, context };
 }

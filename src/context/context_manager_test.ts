@@ -10,6 +10,7 @@ import {
 import { createLogger } from "../log/mod.ts";
 import { type HistoryEntry, InMemoryFs, isMessageEntry, MemoryStore } from "../memory/mod.ts";
 import { ContextManager, type ContextSettings } from "./context_manager.ts";
+import { testContext } from "./_testing.ts";
 import { isSummaryEntry } from "./summary_entry.ts";
 
 const JID = "alice@localhost";
@@ -48,20 +49,7 @@ function world(settings: Partial<ContextSettings> = {}, fs = new InMemoryFs()) {
   const llm = new SummaryLlm();
   const lines: string[] = [];
   const log = createLogger("context", { level: "debug", write: (line) => lines.push(line) });
-  const context = new ContextManager({
-    memory,
-    llm,
-    log,
-    now: () => new Date("2026-12-01T10:00:00Z"),
-    settings: {
-      dmBudget: 1000,
-      mucBudget: 1000,
-      contextWindow: 200_000,
-      modelId: "anthropic:claude-sonnet-4-5",
-      maxTokens: 1024,
-      ...settings,
-    },
-  });
+  const context = testContext(memory, llm, { log, settings });
   return { fs, memory, llm, lines, context };
 }
 

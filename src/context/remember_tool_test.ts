@@ -1,25 +1,12 @@
 import { assertEquals, assertTrue } from "../../tests/support/assert.ts";
 import { InMemoryFs, MemoryStore } from "../memory/mod.ts";
-import { silentLogger } from "../log/mod.ts";
 import type { LlmClient } from "../llm/mod.ts";
-import { ContextManager } from "./context_manager.ts";
+import { testContext } from "./_testing.ts";
 import { rememberTool } from "./remember_tool.ts";
 
 function setUp() {
   const memory = new MemoryStore("/data", { fs: new InMemoryFs(), durability: "none" });
-  const context = new ContextManager({
-    memory,
-    llm: {} as LlmClient,
-    log: silentLogger(),
-    now: () => new Date("2026-12-01T10:00:00Z"),
-    settings: {
-      dmBudget: 1000,
-      mucBudget: 1000,
-      contextWindow: 200_000,
-      modelId: "anthropic:claude-sonnet-4-5",
-      maxTokens: 1024,
-    },
-  });
+  const context = testContext(memory, {} as LlmClient);
   return { memory, tool: rememberTool(context) };
 }
 
