@@ -23,6 +23,16 @@ export interface HistoryMessagesOptions {
   ownNick?: string;
 }
 
+/** The LLM's view of a history, and how much of it the entries before the new ones made. */
+export interface HistoryView {
+  messages: ChatMessage[];
+  /**
+   * How many leading messages come whole from the entries before `newFrom`: the prefix that
+   * the next request repeats (a new entry merged into the last message changes that one).
+   */
+  stable: number;
+}
+
 /**
  * Builds the LLM's view of a conversation from its most recent entries.
  *
@@ -32,13 +42,32 @@ export function historyMessages(
   entries: readonly HistoryEntry[],
   options: HistoryMessagesOptions = {},
 ): ChatMessage[] {
-  const byId = indexById(entries);
+  return historyView(entries, entries.length, options).messages;
+}
+
+/**
+ * {@linkcode historyMessages}, with the length of the prefix the entries before `newFrom`
+ * make, in one pass.
+ *
+ * @param entries Entries in chronological order, the new ones last.
+ * @param newFrom The index of the first new entry (`entries.length`: none).
+ */
+export function historyView(
+  entries: readonly HistoryEntry[],
+  newFrom: number,
+  options: HistoryMessagesOptions = {},
+): HistoryView {
+  const fresh = new Set(entries.slice(newFrom));
   const messages: { role: "user" | "assistant"; content: string }[] = [];
   const kept = withoutReplaced(keepLast(entries, options.limit ?? Infinity));
   const nicks = kept.flatMap((entry) =>
     isMessageEntry(entry) && entry.sender !== undefined ? [speakerName(entry.sender)] : []
   );
   const labels = new SpeakerLabels(new Set(nicks), options.ownNick);
+  // Reactions name the message they answer: the index is built only when one is shown.
+  let index: Map<string, MessageEntry> | undefined;
+  const byId = () => index ??= indexById(entries);
+  let stable: number | undefined;
   for (const entry of kept) {
     if (!isMessageEntry(entry)) continue;
     const text = entry.sender !== undefined && entry.role === "user"
@@ -47,13 +76,15 @@ export function historyMessages(
     if (text === "") continue;
     const last = messages.at(-1);
     if (last === undefined && entry.role === "assistant") continue;
-    if (last !== undefined && last.role === entry.role) {
+    const merged = last !== undefined && last.role === entry.role;
+    if (stable === undefined && fresh.has(entry)) stable = messages.length - (merged ? 1 : 0);
+    if (merged) {
       last.content += `\n\n${text}`;
     } else {
       messages.push({ role: entry.role, content: text });
     }
   }
-  return messages;
+  return { messages, stable: stable ?? messages.length };
 }
 
 /** The speaker's display name: a room nick (`nick@muc` as stored) or a JID. */
@@ -62,7 +93,7 @@ export function speakerName(sender: string): string {
 }
 
 /** A message as it reads in a one-to-one chat (or the agent's own, in a room). */
-function render(entry: MessageEntry, byId: Map<string, MessageEntry>): string {
+function render(entry: MessageEntry, byId: () => Map<string, MessageEntry>): string {
   if (entry.reaction !== undefined) {
     return `[${entry.role === "assistant" ? "You" : "The user"} ${
       reactionText(entry.reaction, byId)
@@ -108,7 +139,7 @@ function withoutReplaced(entries: readonly HistoryEntry[]): readonly HistoryEntr
 /** An occupant's message: its speaker's header, then its text quoted. */
 function renderInRoom(
   entry: MessageEntry,
-  byId: Map<string, MessageEntry>,
+  byId: () => Map<string, MessageEntry>,
   labels: SpeakerLabels,
 ): string {
   const header = labels.header(speakerName(entry.sender ?? ""));
@@ -123,9 +154,9 @@ function renderInRoom(
 
 function reactionText(
   reaction: NonNullable<MessageEntry["reaction"]>,
-  byId: Map<string, MessageEntry>,
+  byId: () => Map<string, MessageEntry>,
 ): string {
-  const target = byId.get(reaction.message_id);
+  const target = byId().get(reaction.message_id);
   const what = target === undefined
     ? `message ${reaction.message_id}`
     : `${target.role === "assistant" ? "your" : "the"} message "${excerpt(target.content)}"`;

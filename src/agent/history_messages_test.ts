@@ -1,5 +1,5 @@
 import { assertEquals } from "../../tests/support/assert.ts";
-import { historyMessages } from "./history_messages.ts";
+import { historyMessages, historyView } from "./history_messages.ts";
 
 const ts = "2026-11-27T00:00:00.000Z";
 
@@ -15,6 +15,26 @@ Deno.test("historyMessages() starts with the user and merges repeated roles", ()
     { role: "user", content: "first\n\nagain" },
     { role: "assistant", content: "answer" },
   ]);
+});
+
+Deno.test("historyView() counts the messages the new entries leave as they were", () => {
+  const earlier = [
+    { type: "message", role: "user", content: "first", ts },
+    { type: "message", role: "assistant", content: "answer", ts },
+  ] as const;
+  const asked = [...earlier, { type: "message", role: "user", content: "next", ts } as const];
+  // A new message after an answer: the history before it is the stable prefix.
+  assertEquals(historyView(asked, 2), {
+    messages: historyMessages(asked),
+    stable: 2,
+  });
+  // A failed call left a user message unanswered: the new one merges into it, changing it.
+  const unanswered = [...asked, { type: "message", role: "user", content: "again", ts } as const];
+  const view = historyView(unanswered, 3);
+  assertEquals(view.messages.at(-1), { role: "user", content: "next\n\nagain" });
+  assertEquals(view.stable, 2);
+  // Nothing new: every message is stable.
+  assertEquals(historyView(asked, asked.length).stable, 3);
 });
 
 Deno.test("historyMessages() keeps one-to-one chats as they were", () => {

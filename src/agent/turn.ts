@@ -26,7 +26,7 @@ import type {
 import { markdownToStyling, type XmppAction } from "../xmpp/mod.ts";
 import { answerParts, DEFAULT_MAX_ANSWER_CHARS } from "./answer_parts.ts";
 import { describeLlmStats, describeRef, handledPrefix, type LlmStats } from "./handled_line.ts";
-import { historyMessages } from "./history_messages.ts";
+import { historyView } from "./history_messages.ts";
 import { promptWithPersona, type TurnPersona, withPersona } from "./turn_persona.ts";
 import { REACT_DEFINITION, REACT_TOOL, TurnReactions } from "./react_tool.ts";
 import type { TurnWindow } from "./turn_window.ts";
@@ -339,13 +339,16 @@ export async function runTurn(input: TurnInput, agent: TurnContext): Promise<voi
       ...notes,
       caching ? undefined : currentTimeNote(now()),
     ].filter((part) => part !== undefined).join("\n\n");
-    const render = (list: readonly HistoryEntry[], limit?: number) =>
-      historyMessages(list, {
+    const view = (list: readonly HistoryEntry[], newFrom: number, limit?: number) =>
+      historyView(list, newFrom, {
         ...(limit === undefined ? {} : { limit }),
         ...(input.ownNick === undefined ? {} : { ownNick: input.ownNick }),
       });
     const { messages, stable } = context.contextWindow === undefined
-      ? { messages: render(entries, context.maxHistoryMessages), stable: undefined }
+      ? {
+        messages: view(entries, entries.length, context.maxHistoryMessages).messages,
+        stable: undefined,
+      }
       : await context.contextWindow.select({
         conversation,
         entries,
@@ -354,7 +357,7 @@ export async function runTurn(input: TurnInput, agent: TurnContext): Promise<voi
         tools,
         room: input.reply.messageType === "groupchat",
         stored,
-        render: (list) => render(list),
+        render: view,
       });
     if (input.prompt !== undefined) messages.push({ role: "user", content: input.prompt });
     if (input.attachments !== undefined && input.attachments.length > 0) {
@@ -612,7 +615,7 @@ function target(reply: ReplyTarget) {
 }
 
 /** Adds attachment blocks to the last user message. */
-function attachTo(messages: ReturnType<typeof historyMessages>, blocks: ContentBlock[]): void {
+function attachTo(messages: ChatMessage[], blocks: ContentBlock[]): void {
   const last = messages.at(-1);
   if (last === undefined || last.role !== "user") return;
   const text: ContentBlock[] = typeof last.content === "string"

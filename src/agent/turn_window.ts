@@ -23,7 +23,10 @@ export interface TurnWindow {
     tools: readonly ToolDefinition[];
     room: boolean;
     stored: Promise<unknown>;
-    render: (entries: HistoryEntry[]) => ChatMessage[];
+    render: (
+      entries: HistoryEntry[],
+      newFrom: number,
+    ) => { messages: ChatMessage[]; stable: number };
   }): Promise<{ messages: ChatMessage[]; stable: number }>;
   /** Notes what one call of the turn cost. */
   observe(

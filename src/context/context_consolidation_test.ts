@@ -13,7 +13,7 @@ import {
 } from "../llm/mod.ts";
 import { createLogger } from "../log/mod.ts";
 import { buildSystemPrompt } from "../agent/mod.ts";
-import { historyMessages } from "../agent/history_messages.ts";
+import { historyView } from "../agent/history_messages.ts";
 import { type HistoryEntry, InMemoryFs, MemoryStore } from "../memory/mod.ts";
 import { ContextManager } from "./context_manager.ts";
 import { testContext } from "./_testing.ts";
@@ -227,7 +227,7 @@ Deno.test("a long conversation whose flushes keep adding facts keeps its last ex
       tools: [],
       room: false,
       stored,
-      render: (list) => historyMessages(list),
+      render: (list, newFrom) => historyView(list, newFrom),
     });
     await stored;
     await memory.append(JID, { type: "message", role: "assistant", content: `ok ${n}` });

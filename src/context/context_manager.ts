@@ -82,8 +82,11 @@ export interface SelectRequest {
   room: boolean;
   /** The new entry being written: a summary entry goes after it. */
   stored: Promise<unknown>;
-  /** The LLM's view of entries (the turn's own rendering). */
-  render: (entries: HistoryEntry[]) => ChatMessage[];
+  /**
+   * The LLM's view of entries (the turn's own rendering), and how many of its messages come
+   * whole from the entries before `newFrom`.
+   */
+  render: (entries: HistoryEntry[], newFrom: number) => Selection;
 }
 
 /** The LLM's messages for a turn, and how many of them lead every next request too. */
@@ -221,11 +224,8 @@ export class ContextManager {
       visible = keep;
     }
     const lead = summary === undefined ? [] : [summaryMessage(summary)];
-    const history = request.render([...lead, ...visible.slice(0, visible.length - newEntries)]);
-    const messages = request.render([...lead, ...visible]);
-    // A new message merged into the last one of the history changes it: it is not stable.
-    const stable = messages.length > history.length ? history.length : history.length - 1;
-    return { messages, stable: Math.max(0, stable) };
+    const shown = [...lead, ...visible];
+    return request.render(shown, shown.length - newEntries);
   }
 
   /** Notes one call's usage: calibration, the conversation's cache tally, a debug line. */

@@ -1,5 +1,5 @@
 import { assertEquals, assertIncludes, assertTrue } from "../../tests/support/assert.ts";
-import { historyMessages } from "../agent/history_messages.ts";
+import { historyView } from "../agent/history_messages.ts";
 import {
   type ChatRequest,
   type ChatResponse,
@@ -66,7 +66,7 @@ async function turn(w: ReturnType<typeof world>, text: string) {
     tools: [],
     room: false,
     stored,
-    render: (list) => historyMessages(list),
+    render: (list, newFrom) => historyView(list, newFrom),
   });
   await stored;
   await w.memory.append(JID, { type: "message", role: "assistant", content: `ok ${text}` });
@@ -112,7 +112,7 @@ Deno.test("ContextManager reads the same view back after a restart", async () =>
       tools: [],
       room: false,
       stored: Promise.resolve(),
-      render: (list) => historyMessages(list),
+      render: (list, newFrom) => historyView(list, newFrom),
     });
   const [a, b] = [
     await select(w.context, before),
@@ -213,7 +213,7 @@ Deno.test("ContextManager compacts a room without writing its occupants' words t
     tools: [],
     room: true,
     stored: Promise.resolve(),
-    render: (list) => historyMessages(list, { ownNick: "bot" }),
+    render: (list, newFrom) => historyView(list, newFrom, { ownNick: "bot" }),
   });
   const summaries = (await w.memory.recent(ROOM, 100, { include: "all" })).filter(isSummaryEntry);
   assertEquals(summaries.length, 1);

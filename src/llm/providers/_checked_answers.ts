@@ -22,6 +22,11 @@ export interface CheckedFetchOptions {
    * every error answer becomes an `LlmError` here. @default {false}
    */
   jsonErrorsToSdk?: boolean;
+  /**
+   * The provider reads streamed answers itself and checks each event: they are passed on as
+   * they come, without a checked copy. @default {false}
+   */
+  readsStreams?: boolean;
 }
 
 /** The most of an unexpected body that is read to measure it; the rest is not waited for. */
@@ -53,7 +58,9 @@ export function checkedFetch(
       });
     }
     const format = streamFormatOf(response.headers);
-    if (format !== undefined) return checkedStream(provider, response, format);
+    if (format !== undefined) {
+      return options.readsStreams ? response : checkedStream(provider, response, format);
+    }
     // The SDKs parse the body anyway; reading it first is what lets a bad one be described
     // without quoting it. One more parse of a reply of a few kilobytes costs microseconds.
     const text = await response.text();

@@ -55,11 +55,7 @@ export function checkedStream(
       JSON.parse(data);
       return undefined;
     } catch {
-      return new LlmError(
-        `LLM provider "${provider}" streamed something that is not its API's answer ` +
-          `(event ${events} is not JSON)`,
-        { kind: "server", status: response.status, retryable: true },
-      );
+      return notJsonEvent(provider, events, response.status);
     }
   };
   const body = response.body.pipeThrough(
@@ -84,4 +80,21 @@ export function checkedStream(
     statusText: response.statusText,
     headers: response.headers,
   });
+}
+
+/**
+ * The error of a streamed answer whose event is not JSON: it names the event's number and
+ * quotes nothing of it (server `retryable`: a proxy's page in place of the stream is often
+ * gone at the next try).
+ *
+ * @param provider The provider name used in messages
+ * @param event The event's number, from 1
+ * @param status The answer's HTTP status
+ */
+export function notJsonEvent(provider: string, event: number, status: number): LlmError {
+  return new LlmError(
+    `LLM provider "${provider}" streamed something that is not its API's answer ` +
+      `(event ${event} is not JSON)`,
+    { kind: "server", status, retryable: true },
+  );
 }

@@ -8,6 +8,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import type { ChatMessage, ChatRequest, ChatResponse, ContentBlock, StopReason } from "../types.ts";
 import type { AdapterCallOptions, AdapterSettings, ProviderAdapter } from "./_adapter.ts";
 import { decodeBase64 } from "./_adapter.ts";
+import { readMessageStream } from "./_anthropic_stream.ts";
 import { checkedFetch, notTheApi } from "./_checked_answers.ts";
 import { errorFromFailure, errorFromStatus } from "./_errors.ts";
 import { LlmError } from "../llm_error.ts";
@@ -43,7 +44,7 @@ export class AnthropicProvider implements ProviderAdapter {
       fetch: checkedFetch(
         PROVIDER,
         (input, init) => (settings.fetch ?? globalThis.fetch)(input, init),
-        { model: settings.model, jsonErrorsToSdk: true },
+        { model: settings.model, jsonErrorsToSdk: true, readsStreams: true },
       ),
     });
   }
@@ -76,10 +77,11 @@ export class AnthropicProvider implements ProviderAdapter {
       if (on_text === undefined) {
         message = await this.#sdk.messages.create(params, { signal: options.signal });
       } else {
-        // Server-sent events; the SDK assembles the message, tool inputs included.
-        const stream = this.#sdk.messages.stream(params, { signal: options.signal });
-        stream.on("text", (delta) => on_text(delta));
-        message = await stream.finalMessage();
+        // Server-sent events, read here as they come (the SDK builds and sends the request).
+        const response = await this.#sdk.messages.create({ ...params, stream: true }, {
+          signal: options.signal,
+        }).asResponse();
+        message = await readMessageStream(PROVIDER, response, on_text);
       }
     } catch (error) {
       throw options.signal.aborted ? error : this.#mapError(error);
@@ -110,23 +112,6 @@ export class AnthropicProvider implements ProviderAdapter {
     if (error instanceof LlmError) return error;
     if (error instanceof Anthropic.APIConnectionError || error instanceof TypeError) {
       return errorFromFailure(PROVIDER, this.#settings.host, error);
-    }
-    if (error instanceof Anthropic.APIError) {
-      // An `error` event in the middle of a stream: it has a type but no status.
-      const type = (error.error as { error?: { type?: unknown } } | undefined)?.error?.type;
-      const overloaded = type === "overloaded_error";
-      return new LlmError(
-        `LLM provider "${PROVIDER}" sent an error in the middle of its answer` +
-          (typeof type === "string" && /^[a-z_]{1,64}$/.test(type) ? ` (${type})` : ""),
-        { kind: overloaded ? "overloaded" : "server" },
-      );
-    }
-    if (error instanceof Anthropic.AnthropicError) {
-      // The SDK's own complaint: the stream ended before the message was complete.
-      return new LlmError(`LLM provider "${PROVIDER}" ended its answer before it was complete`, {
-        kind: "server",
-        cause: error,
-      });
     }
     return error;
   }
