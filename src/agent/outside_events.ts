@@ -66,6 +66,7 @@ async function progress(
     (entry) =>
       entry.type === "message" && (entry as { role?: string }).role === "assistant" &&
       (entry as { msg_id?: string }).msg_id === msgId,
+    { ids: [msgId] },
   );
   if (sent !== undefined) return "answered";
   return await replayProgress(memory, to, { id: msgId, body: "" }, receivedAt);

@@ -16,6 +16,7 @@ export interface RedeliveryMemory {
   findRecent(
     ref: ConversationRef,
     match: (entry: HistoryEntry) => boolean,
+    options?: { ids?: readonly string[] },
   ): Promise<HistoryEntry | undefined>;
 }
 
@@ -47,7 +48,7 @@ export async function wasStored(
     const oversized = (entry as { oversized?: { chars?: unknown } }).oversized;
     if (oversized !== undefined) return oversized.chars === (chars ??= countChars(body));
     return sameText(entry.content, body);
-  });
+  }, { ids: [stanzaId, id].filter((value) => value !== undefined) });
   return found !== undefined;
 }
 

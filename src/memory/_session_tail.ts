@@ -17,8 +17,20 @@ import {
 import { linesBackward } from "./_lines.ts";
 import type { MemoryFs } from "./memory_fs.ts";
 
-/** One kept entry: its line until it is first read, then the parsed, frozen entry. */
-type TailLine = { line: string; message: boolean } | { entry: HistoryEntry; message: boolean };
+/**
+ * One kept entry: its line until it is first read, then the parsed, frozen entry; with the
+ * ids it carries (`msg_id`, `stanza_id`), which {@linkcode SessionTail.find} can look up.
+ */
+type TailLine = ({ line: string } | { entry: HistoryEntry }) & {
+  message: boolean;
+  ids: readonly string[];
+};
+
+/** The ids an entry carries. */
+function idsOf(entry: HistoryEntry): string[] {
+  const { msg_id: id, stanza_id: stanzaId } = entry as { msg_id?: unknown; stanza_id?: unknown };
+  return [id, stanzaId].filter((value): value is string => typeof value === "string");
+}
 
 /** The last entries of a session (the header left out), oldest first. */
 export class SessionTail {
@@ -31,10 +43,14 @@ export class SessionTail {
    * @param lines The last entries, oldest first.
    * @param complete Whether `lines` is every entry of the session.
    */
+  /** How many kept entries carry each id. */
+  #ids = new Map<string, number>();
+
   constructor(capacity: number, lines: TailLine[] = [], complete = true) {
     this.#capacity = capacity;
     this.#lines = lines;
     this.#complete = complete;
+    for (const line of lines) this.#count(line.ids, 1);
   }
 
   /** Whether the session has at least one entry. */
@@ -42,11 +58,14 @@ export class SessionTail {
     return this.#lines.length > 0;
   }
 
-  /** Records an entry just appended to the file, as its line without the newline. */
-  push(line: string, message: boolean): void {
-    this.#lines.push({ line, message });
+  /** Records an entry just appended to the file: `line` is its JSON, without the newline. */
+  push(line: string, entry: HistoryEntry): void {
+    const kept = { line, message: isMessageEntry(entry), ids: idsOf(entry) };
+    this.#lines.push(kept);
+    this.#count(kept.ids, 1);
     if (this.#lines.length > this.#capacity) {
-      this.#lines.splice(0, this.#lines.length - this.#capacity);
+      const gone = this.#lines.splice(0, this.#lines.length - this.#capacity);
+      for (const line of gone) this.#count(line.ids, -1);
       this.#complete = false;
     }
   }
@@ -69,8 +88,17 @@ export class SessionTail {
     return picked.reverse().map((index) => this.#entry(index));
   }
 
-  /** The newest kept entry that satisfies `match`. */
-  find(match: (entry: HistoryEntry) => boolean): HistoryEntry | undefined {
+  /**
+   * The newest kept entry that satisfies `match`.
+   *
+   * @param ids When given, `match` holds only for an entry carrying one of these ids: a tail
+   * that holds none of them is not searched (a message seen for the first time costs a lookup).
+   */
+  find(
+    match: (entry: HistoryEntry) => boolean,
+    ids?: readonly string[],
+  ): HistoryEntry | undefined {
+    if (ids !== undefined && !ids.some((id) => this.#ids.has(id))) return undefined;
     for (let i = this.#lines.length - 1; i >= 0; i--) {
       const entry = this.#entry(i);
       if (match(entry)) return entry;
@@ -83,8 +111,16 @@ export class SessionTail {
     const kept = this.#lines[index] as TailLine;
     if ("entry" in kept) return kept.entry;
     const entry = frozenEntry(parseLine(kept.line) as HistoryEntry);
-    this.#lines[index] = { entry, message: kept.message };
+    this.#lines[index] = { entry, message: kept.message, ids: kept.ids };
     return entry;
+  }
+
+  #count(ids: readonly string[], by: 1 | -1): void {
+    for (const id of ids) {
+      const left = (this.#ids.get(id) ?? 0) + by;
+      if (left > 0) this.#ids.set(id, left);
+      else this.#ids.delete(id);
+    }
   }
 }
 
@@ -106,7 +142,7 @@ export async function loadSessionTail(
         complete = false;
         break;
       }
-      lines.push({ entry: frozenEntry(entry), message: isMessageEntry(entry) });
+      lines.push({ entry: frozenEntry(entry), message: isMessageEntry(entry), ids: idsOf(entry) });
     }
   } finally {
     reader.close();

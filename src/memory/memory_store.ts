@@ -225,7 +225,7 @@ export class MemoryStore {
         state.messages = 0;
         if (this.#tailEntries > 0) state.tail = new SessionTail(this.#tailEntries);
       }
-      state.tail?.push(json, isMessage);
+      state.tail?.push(json, written);
       if (isMessage && state.messages !== undefined) state.messages++;
       state.lastTs = written.ts ?? null;
       this.#changed(ref, "append");
@@ -284,18 +284,21 @@ export class MemoryStore {
    *
    * @param ref The conversation.
    * @param match Tests one frozen entry.
+   * @param options `ids`: `match` holds only for an entry whose `msg_id` or `stanza_id` is one
+   * of these (a tail without any is not searched).
    * @throws {TypeError} If the JID is invalid.
    */
   async findRecent(
     ref: ConversationRef,
     match: (entry: HistoryEntry) => boolean,
+    options: { ids?: readonly string[] } = {},
   ): Promise<HistoryEntry | undefined> {
     return await this.#withHistory(ref, async (path, state) => {
       if (this.#tailEntries === 0) {
         return (await readRecent(this.#fs, path, 200, "all")).map(frozenEntry).findLast(match);
       }
       state.tail ??= await loadSessionTail(this.#fs, path, this.#tailEntries);
-      return state.tail.find(match);
+      return state.tail.find(match, options.ids);
     });
   }
 
@@ -322,7 +325,7 @@ export class MemoryStore {
       (entry) => isMessageEntry(entry) && entry.replaces === id,
     );
     if (corrected !== undefined && isMessageEntry(corrected)) return corrected;
-    const recent = await this.findRecent(ref, match);
+    const recent = await this.findRecent(ref, match, { ids: [id] });
     if (recent !== undefined && match(recent)) return recent;
     const sessions = join(await this.#paths.sessionDir(ref), "sessions");
     const names = (await this.#fs.listFiles(sessions)).filter((name) => name.endsWith(".jsonl"))

@@ -249,11 +249,18 @@ Deno.test("findRecent() finds an entry of a session's tail, after a restart too,
       await first.append(JID, { ...user(`q${i}`), msg_id: `m${i}` });
     }
     assert.equal((await first.findRecent(JID, withId("m7")))?.content, "q7");
+    // Looked up by id: found while the tail holds it, not once it has left the tail.
+    const byId = (id: string) => first.findRecent(JID, withId(id), { ids: [id, "other"] });
+    assert.equal((await byId("m6"))?.content, "q6");
+    assert.equal(await byId("m2"), undefined, "left the tail");
+    await first.append(JID, { ...user("q8"), msg_id: "m8" });
+    assert.equal((await byId("m8"))?.content, "q8");
+    assert.equal(await byId("m3"), undefined, "pushed out by m8");
     await first.close();
     // A new store (the agent restarted) reads the tail back from the file's end.
     const fs = countingFs();
     const second = new MemoryStore(root, { durability: "none", cacheEntries: 5, fs });
-    assert.equal((await second.findRecent(JID, withId("m3")))?.content, "q3");
+    assert.equal((await second.findRecent(JID, withId("m4"), { ids: ["m4"] }))?.content, "q4");
     const read = fs.bytesRead;
     assert.equal(await second.findRecent(JID, withId("m2")), undefined, "older than the tail");
     assert.equal(fs.bytesRead, read, "the tail is searched in memory");
