@@ -17,12 +17,13 @@ import {
   type ToolDefinition,
 } from "../llm/mod.ts";
 import type { Logger } from "../log/mod.ts";
-import type {
-  ConversationRef,
-  HistoryEntry,
-  MessageEntry,
-  NewHistoryEntry,
-  NoteFile,
+import {
+  type ConversationRef,
+  type HistoryEntry,
+  LruMap,
+  type MessageEntry,
+  type NewHistoryEntry,
+  type NoteFile,
 } from "../memory/mod.ts";
 import { consolidateNotes, type ConsolidationNotes } from "./consolidate_notes.ts";
 import { parseFacts } from "./memory_notes.ts";
@@ -105,6 +106,8 @@ interface Tally {
 }
 
 const DEFAULT_MAX_MESSAGES = 100;
+/** How many conversations' cuts, tallies and failures are kept (the least recent go). */
+const CONVERSATIONS_KEPT = 1024;
 /** How long after a failed consolidation the same notes are not sent again. */
 const CONSOLIDATION_RETRY_MS = 60 * 60 * 1000;
 
@@ -124,13 +127,18 @@ export class ContextManager {
   #now: () => Date;
   #settings: ContextSettings;
   #calibration = new TokenCalibration();
-  #cuts = new Map<string, CutMark>();
-  #tallies = new Map<string, Tally>();
-  #failures = new Map<string, string>();
+  // What is kept per conversation is bounded: a long-running agent meets many. A forgotten
+  // cut is made again at the next turn over budget; a forgotten tally or failure is only
+  // missing from `/status` of a conversation not seen for a long time.
+  #cuts = new LruMap<string, CutMark>(CONVERSATIONS_KEPT);
+  #tallies = new LruMap<string, Tally>(CONVERSATIONS_KEPT);
+  #failures = new LruMap<string, string>(CONVERSATIONS_KEPT);
   #entryTokens = new WeakMap<MessageEntry, number>();
   #consolidating = new Set<string>();
   /** The last failed consolidation of each conversation: when, and of how many tokens. */
-  #consolidationFailures = new Map<string, { at: number; tokens: number }>();
+  #consolidationFailures = new LruMap<string, { at: number; tokens: number }>(
+    CONVERSATIONS_KEPT,
+  );
 
   constructor(options: {
     memory: ContextMemory;

@@ -193,6 +193,26 @@ Deno.test("ContextManager tells the cache share of a conversation", () => {
   });
 });
 
+Deno.test("ContextManager keeps the tallies of the 1,024 conversations seen last", async () => {
+  const w = world();
+  const response: ChatResponse = {
+    content: [],
+    text: "",
+    stop_reason: "end_turn",
+    model: "fake",
+    usage: { input_tokens: 100, output_tokens: 5, cache_read_tokens: 100 },
+  };
+  const jid = (n: number) => `user${n}@localhost`;
+  for (let n = 0; n <= 1024; n++) {
+    w.context.observe(jid(n), { system: "s", messages: [], tools: [] }, response);
+  }
+  const cached = async (n: number) =>
+    (await w.context.statusLines(jid(n))).some((line) => line.startsWith("Prompt cache:"));
+  assertEquals(await cached(0), false, "the least recent is forgotten");
+  assertEquals(await cached(1), true);
+  assertEquals(await cached(1024), true);
+});
+
 Deno.test("ContextManager compacts a room without writing its occupants' words to memory.md", async () => {
   const w = world();
   const ROOM = "dev@conference.localhost";

@@ -37,3 +37,4 @@ export type { InboxFile, InboxOptions, InboxRecord } from "./inbox.ts";
 export { denoInboxFile } from "./deno_inbox_file.ts";
 export type { DenoInboxFileOptions } from "./deno_inbox_file.ts";
 export { InMemoryFs } from "./in_memory_fs.ts";
+export { LruMap } from "./_lru.ts";
