@@ -161,6 +161,57 @@ Deno.test("SkillRunner stops a skill at its time limit while other calls keep wo
   }
 });
 
+Deno.test("SkillRunner stops a skill whose result is no longer wanted, in a worker and a process", async () => {
+  // Counts in its state folder until stopped.
+  const code = `export async function run(_: unknown, context: { stateDir: string }) {
+    for (let n = 1; ; n++) {
+      await Deno.writeTextFile(context.stateDir + "/count", String(n));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }`;
+  const CAPABILITIES = 'timeout_secs = 60\nwrite = ["."]';
+  const { root, runner, audit, registry, cleanup } = await sandbox(
+    {
+      counter: { toml: manifest("counter", 'isolation = "worker"', CAPABILITIES), code },
+      counting_process: {
+        toml: manifest("counting_process", 'isolation = "process"', CAPABILITIES),
+        code,
+      },
+    },
+    undefined,
+    ["counter"],
+  );
+  try {
+    assert.equal(registry.get("counter")?.isolation, "worker");
+    for (const name of ["counter", "counting_process"]) {
+      const file = join(root, "data", "skills", name, "count");
+      const read = () => Deno.readTextFile(file).catch(() => "");
+      const wanted = new AbortController();
+      const call = runner.call({ id: name, name, input: {} }, {
+        conversation: "c",
+        signal: wanted.signal,
+      });
+      let settled = false;
+      call.finally(() => settled = true);
+      while (!settled && Number(await read()) < 2) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      if (settled) assert.fail(`${name} ended by itself: ${JSON.stringify(await call)}`);
+      wanted.abort(new Error("The sub-agent timed out"));
+      const result = await call;
+      assert.equal(result.is_error, true);
+      assert.match(result.content, /was stopped: its result was no longer wanted/);
+      assert.equal(audit.at(-1)?.outcome, "cancelled");
+      // Stopped, not left running: the count no longer moves.
+      const count = await read();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(await read(), count, `${name} still counting after it was stopped`);
+    }
+  } finally {
+    await cleanup();
+  }
+});
+
 Deno.test("SkillRunner stops a process-isolated skill that allocates without bound", async () => {
   const { runner, audit, cleanup } = await sandbox({
     hog: {

@@ -4,6 +4,7 @@ import { classifyDenial, type HostMessage, type SkillMessage } from "./skill_pro
 export type EngineOutcome =
   | SkillMessage
   | { type: "timeout" }
+  | { type: "cancelled" }
   | { type: "memory"; message: string }
   | { type: "crashed"; message: string };
 
@@ -18,6 +19,8 @@ export interface EngineRequest {
   confined: boolean;
   message: HostMessage;
   timeoutMs: number;
+  /** Stops the call when aborted: its result is no longer wanted. @default {never} */
+  signal?: AbortSignal | undefined;
 }
 
 /**

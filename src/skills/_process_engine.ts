@@ -16,7 +16,7 @@ const STDERR_TAIL = 16 * 1024;
 
 /**
  * Runs one call in a `deno run` child with its own permission flags and heap limit,
- * killing it when it runs out of time. Standard output and error are read with caps so a
+ * killing it when it runs out of time or the request's signal is aborted. Standard output and error are read with caps so a
  * noisy skill cannot exhaust the agent's memory.
  */
 export async function runInProcess(
@@ -34,13 +34,16 @@ export async function runInProcess(
     clearEnv: true,
     env: options.env,
   }).spawn();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
+  let stopped: "timeout" | "cancelled" | undefined;
+  const stop = (why: "timeout" | "cancelled") => {
+    stopped ??= why;
     try {
       child.kill("SIGKILL");
     } catch { /* already gone */ }
-  }, request.timeoutMs);
+  };
+  const timer = setTimeout(() => stop("timeout"), request.timeoutMs);
+  const cancel = () => stop("cancelled");
+  request.signal?.addEventListener("abort", cancel, { once: true });
   try {
     const writer = child.stdin.getWriter();
     await writer.write(new TextEncoder().encode(JSON.stringify(message))).catch(() => {});
@@ -50,7 +53,7 @@ export async function runInProcess(
       readCapped(child.stderr, STDERR_TAIL, "tail"),
       child.status,
     ]);
-    if (timedOut) return { type: "timeout" };
+    if (stopped !== undefined) return { type: stopped };
     const reply = lastJsonLine(stdout);
     if (reply !== undefined) return reply;
     if (/out of memory|heap limit/i.test(stderr)) {
@@ -66,6 +69,7 @@ export async function runInProcess(
     return crashOutcome(`${ended}${detail ? `: ${detail}` : ""}`);
   } finally {
     clearTimeout(timer);
+    request.signal?.removeEventListener("abort", cancel);
   }
 }
 

@@ -7,6 +7,7 @@ export type AuditOutcome =
   | "error"
   | "denied"
   | "timeout"
+  | "cancelled"
   | "memory"
   | "invalid_arguments"
   | "unknown_tool"

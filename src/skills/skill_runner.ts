@@ -41,6 +41,11 @@ export interface CallContext {
    * an error result (no upload service, or no one to send it to)
    */
   sendFile?: ((file: SkillFile) => Promise<string>) | undefined;
+  /**
+   * Aborted when the call's result is no longer wanted (a sub-agent that timed out): the
+   * skill is stopped, its worker or process ended. @default {never}
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /** Options for {@linkcode SkillRunner}. */
@@ -144,7 +149,9 @@ export class SkillRunner {
     const release = await this.#slots.acquire();
     let outcome: EngineOutcome;
     try {
-      outcome = await this.#run(entry, toolUse.input);
+      outcome = context.signal?.aborted
+        ? { type: "cancelled" }
+        : await this.#run(entry, toolUse.input, context.signal);
     } catch (error) {
       outcome = { type: "error", message: error instanceof Error ? error.message : String(error) };
     } finally {
@@ -196,7 +203,11 @@ export class SkillRunner {
     return await finish("ok", `${sent}\n\n${text}`, `file sent: ${url}`);
   }
 
-  async #run(entry: SkillEntry, input: Record<string, unknown>): Promise<EngineOutcome> {
+  async #run(
+    entry: SkillEntry,
+    input: Record<string, unknown>,
+    signal: AbortSignal | undefined,
+  ): Promise<EngineOutcome> {
     const { manifest } = entry;
     const stateDir = join(this.#options.dataDir, "skills", manifest.name);
     await Deno.mkdir(stateDir, { recursive: true, mode: 0o700 });
@@ -217,6 +228,7 @@ export class SkillRunner {
       module: entry.module,
       confined,
       timeoutMs: manifest.capabilities.timeout_secs * 1000,
+      signal,
       message: {
         type: "run",
         input,
@@ -270,6 +282,12 @@ export class SkillRunner {
           "timeout",
           `Skill ${name} timed out after ${timeout_secs} s and was stopped`,
           `time limit ${timeout_secs} s`,
+        );
+      case "cancelled":
+        return finish(
+          "cancelled",
+          `Skill ${name} was stopped: its result was no longer wanted`,
+          "stopped: the result was no longer wanted",
         );
       case "memory":
         return finish(
