@@ -383,3 +383,56 @@ Deno.test("security: huge, slow, malformed and flooding webhook senders leave th
   const log = agent.lines.events.join("\n");
   for (const secret of SECRETS) assertExcludes(log, secret, "a secret in the log");
 });
+
+Deno.test("security: connections held open until the agent runs out of file descriptors do not end it", async () => {
+  await using prosody = await startProsody();
+  await prosody.register("bot", "botpass");
+  await prosody.register("alice", "alicepass");
+  await using llm = await startFakeLlm();
+  const port = freePort();
+  await using agent = await startAgent({
+    prosody,
+    llmUrl: llm.url,
+    extraToml: routesToml(`127.0.0.1:${port}`),
+    env: ENV,
+  });
+  await agent.waitForLog(/Listening for webhooks/);
+  await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
+  // A deployment's limit of open files, reached here with a hundred idle connections.
+  let open = 0;
+  for await (const _ of Deno.readDir(`/proc/${agent.pid}/fd`)) open++;
+  const limit = open + 100;
+  const prlimit = await new Deno.Command("prlimit", {
+    args: ["--pid", String(agent.pid), `--nofile=${limit}:${limit}`],
+  }).output();
+  assertTrue(prlimit.success, new TextDecoder().decode(prlimit.stderr));
+
+  // Connections that never send a request: Deno.serve keeps each open, with no timeout.
+  const held: Deno.Conn[] = [];
+  try {
+    for (let i = 0; i < 150; i++) {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port }).catch(() => undefined);
+      if (conn === undefined) break;
+      held.push(conn);
+    }
+    await agent.waitForLog(/The webhook listener stopped \(.*Too many open files/);
+  } finally {
+    for (const conn of held) conn.close();
+  }
+  // The attacker gone, the listener is back and a genuine delivery arrives.
+  await agent.waitForLog(/Listening for webhooks again on/);
+  const running = await Promise.race([agent.exited.then(() => false), Promise.resolve(true)]);
+  assertTrue(running, "the agent is still running");
+  const body = JSON.stringify({ text: "back" });
+  const answer = await fetch(`http://127.0.0.1:${port}/hooks/alert`, {
+    method: "POST",
+    headers: { "content-type": "application/json", Authorization: `Bearer ${ALERT_TOKEN}` },
+    body,
+  });
+  await answer.body?.cancel();
+  assertEquals(answer.status, 202);
+  assertEquals(
+    (await alice.nextMessage({ from: BOT, withBody: true, timeoutMs: 15_000 })).body,
+    "Alert: back",
+  );
+});
