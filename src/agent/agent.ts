@@ -10,7 +10,7 @@ import { builtinCommands, CommandRegistry } from "../commands/mod.ts";
 import type { CommandDirectory, MessageEvent } from "../xmpp/mod.ts";
 import { Policy, type Rights } from "./decide.ts";
 import { EncryptedNotice } from "./encrypted_notice.ts";
-import type { AgentEvent, InboxEvent } from "./events.ts";
+import type { AgentEvent, InboxEvent, ScheduleEvent, WebhookEvent } from "./events.ts";
 import { handleDirectMessage } from "./direct_message.ts";
 import { commandDirectory, handleAdhoc } from "./adhoc.ts";
 import { Membership } from "./membership.ts";
@@ -175,11 +175,8 @@ export class Agent {
       case "reaction":
         return handleReaction(event, decision.key, decision.rights, context);
       case "webhook":
-        if (this.#hold(decision.key)) return Promise.resolve("held" as const);
-        return handleWebhook(event, context, replayed?.at);
       case "schedule":
-        if (this.#hold(decision.key)) return Promise.resolve("held" as const);
-        return handleSchedule(event, context, replayed?.at);
+        return this.#fromOutside(event, decision.key, replayed);
       case "greeting":
         return handleGreeting(event, context);
       case "adhoc":
@@ -187,6 +184,26 @@ export class Agent {
       default:
         return Promise.resolve();
     }
+  }
+
+  /** A webhook's or a schedule's event: only for someone the agent may speak to first. */
+  async #fromOutside(
+    event: WebhookEvent | ScheduleEvent,
+    key: string,
+    replayed?: Replayed,
+  ): Promise<void | "held"> {
+    const context = this.#context;
+    if (!await context.membership.mayReach(key)) {
+      context.options.log.warn(
+        `Dropped a ${event.type} event for ${JSON.stringify(key)}: neither an allowed JID ` +
+          "nor one of the agent's rooms",
+      );
+      return;
+    }
+    if (this.#hold(key)) return "held";
+    return event.type === "webhook"
+      ? handleWebhook(event, context, replayed?.at)
+      : handleSchedule(event, context, replayed?.at);
   }
 
   /**

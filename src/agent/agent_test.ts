@@ -446,3 +446,58 @@ Deno.test("Agent as a component remembers who subscribed, tells them it is back,
     "alice@localhost agent.localhost",
   ], "an unsubscribe drops the contact at that address only");
 });
+
+Deno.test("Agent sends a webhook's or a schedule's result only to an allowed JID or one of its rooms", async () => {
+  const { agent, sent, book } = setup({
+    rooms: [{
+      jid: "dev@conference.localhost",
+      nick: "bot",
+      activation: "mention",
+      historyOnJoin: 0,
+      downloadAttachments: false,
+    }],
+  });
+  await book.put({
+    jid: "invited@conference.localhost",
+    nick: "bot",
+    inviter: "alice@localhost",
+    joined: "2026-11-27T09:00:00Z",
+  });
+  const notify = (to: string) =>
+    agent.handle({
+      type: "webhook",
+      id: `w-${to}`,
+      route: "/hooks/n",
+      to,
+      mode: "notify",
+      text: `for ${to}`,
+      receivedAt: "2026-11-27T10:00:00Z",
+    });
+  const task = (conversation: string) =>
+    agent.handle({
+      type: "schedule",
+      id: "t1",
+      origin: "user",
+      conversation,
+      kind: "text",
+      text: `task for ${conversation}`,
+      recurring: false,
+      scheduledAt: "2026-11-27T10:00:00Z",
+      firedAt: "2026-11-27T10:00:00Z",
+      latenessMs: 0,
+      catchUp: false,
+    });
+  for (const to of ["eve@localhost", "Alice@localhost", "../../etc", "alice@localhost"]) notify(to);
+  for (const to of ["eve@localhost", "dev@conference.localhost", "invited@conference.localhost"]) {
+    task(to);
+  }
+  await agent.idle();
+  const bodies = sent.flatMap((action) =>
+    action.type === "message" ? [`${action.to}: ${action.body}`] : []
+  );
+  assertEquals(bodies.sort(), [
+    "alice@localhost: for alice@localhost",
+    "dev@conference.localhost: task for dev@conference.localhost",
+    "invited@conference.localhost: task for invited@conference.localhost",
+  ]);
+});

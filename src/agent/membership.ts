@@ -15,6 +15,7 @@ import type {
   XmppAction,
 } from "../xmpp/mod.ts";
 import { isSubscribedTo } from "../xmpp/mod.ts";
+import { normaliseBareJid } from "../jid/mod.ts";
 import { type ContactBook, contactKey } from "./contact_book.ts";
 import { checkSender, type PolicyRules } from "./policy.ts";
 import type { RoomActivation } from "./room_activation.ts";
@@ -107,6 +108,26 @@ export class Membership {
   /** Whether `jid` is one of the agent's rooms (configured, or joined this run). */
   isRoom(jid: string): boolean {
     return this.#rooms.has(jid) || this.#nicks.has(jid);
+  }
+
+  /**
+   * Whether the agent may speak first to `jid` (a webhook's result, a schedule's): an allowed
+   * JID in its normal form, or one of its rooms — configured, joined, or remembered from an
+   * invitation (not rejoined yet at start). What the inbox or `schedules.json` name is checked
+   * here as the config's `to` was when it loaded: those files can be edited.
+   */
+  async mayReach(jid: string): Promise<boolean> {
+    if (typeof jid !== "string") return false;
+    if (this.isRoom(jid)) return true;
+    let bare: string;
+    try {
+      bare = normaliseBareJid(jid);
+    } catch {
+      return false;
+    }
+    if (bare !== jid) return false;
+    if (checkSender(bare, this.#options.rules).allowed) return true;
+    return await this.#options.roomBook?.has(bare) ?? false;
   }
 
   /** The XMPP server's domain, whose rooms are believed about their occupants. */

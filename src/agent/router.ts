@@ -11,6 +11,7 @@ import { KeyedQueue } from "../async/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import type { Decision, Policy, Rights } from "./decide.ts";
 import { type AgentEvent, type InboxEvent, isInboxEvent } from "./events.ts";
+import { checkInboxEvent } from "./inbox_event_check.ts";
 
 /** Where events are written before they wait (see the agent's `AgentInbox`). */
 export interface RouterInbox {
@@ -165,13 +166,22 @@ export class Router {
 
   /**
    * Takes up what the last run recorded and did not finish, oldest first (before the
-   * connection starts, so that it goes before anything newer).
+   * connection starts, so that it goes before anything newer). A record that is not an event
+   * the inbox keeps (a torn or edited file) is logged, marked done and not taken up.
    */
-  replay(records: readonly { n: number; at: string; event: InboxEvent }[]): void {
+  replay(records: readonly { n: number; at: string; event: unknown }[]): void {
     if (records.length > 0) {
       this.#options.log.info(`Taking up ${records.length} event(s) received before the restart`);
     }
-    for (const { n, at, event } of records) this.route(event, { n, at });
+    for (const { n, at, event } of records) {
+      const checked = checkInboxEvent(event);
+      if (!checked.ok) {
+        this.#options.log.warn(`Skipped record ${n} of the inbox: ${checked.reason}`);
+        this.#done(n);
+        continue;
+      }
+      this.route(checked.event, { n, at });
+    }
   }
 
   /**

@@ -43,8 +43,12 @@ export async function startWebhooks(
     denoLedgerFile(`${folder}/deliveries.jsonl`, { fsync: loaded.config.memory.fsync }),
   );
   // A process killed between the inbox write and the ledger's would accept a retry again.
-  for (const { event } of wiring.left) {
-    if (event.type === "webhook" && event.deliveryId !== undefined) {
+  // The inbox was read back from a file, so its records may be anything (null, torn).
+  for (const { event } of wiring.left as readonly { event: Partial<WebhookEvent> | null }[]) {
+    if (
+      event?.type === "webhook" && typeof event.route === "string" &&
+      typeof event.deliveryId === "string" && typeof event.id === "string"
+    ) {
       ledger.remember(event.route, event.deliveryId, event.id);
     }
   }

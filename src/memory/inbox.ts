@@ -91,15 +91,18 @@ export class Inbox<T> {
     for (const line of text.split("\n")) {
       if (line === "") continue;
       this.#lines++;
-      let parsed: { n?: unknown; at?: unknown; event?: unknown; done?: unknown };
+      let parsed: { n?: unknown; at?: unknown; event?: unknown; done?: unknown } | null;
       try {
         parsed = JSON.parse(line);
       } catch {
         continue; // A line torn by a crash.
       }
-      if (typeof parsed.done === "number") {
+      if (typeof parsed !== "object" || parsed === null) continue; // An edited line: `null`.
+      // Numbers are the inbox's own counting: an edited `1e400` would make every later
+      // record's number `null` in the file, and those records be lost at the next start.
+      if (isRecordNumber(parsed.done)) {
         records.delete(parsed.done);
-      } else if (typeof parsed.n === "number" && parsed.event !== undefined) {
+      } else if (isRecordNumber(parsed.n) && parsed.event !== undefined) {
         records.set(parsed.n, {
           n: parsed.n,
           at: typeof parsed.at === "string" ? parsed.at : "",
@@ -147,4 +150,8 @@ export class Inbox<T> {
     this.#file.appendSync(this.#encoder.encode(`${JSON.stringify(value)}\n`));
     this.#lines++;
   }
+}
+
+function isRecordNumber(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) > 0;
 }

@@ -48,6 +48,20 @@ Deno.test("Inbox skips a line torn by a crash", async () => {
   assertEquals((await new Inbox<string>(file).open()).map((r) => r.event), ["a"]);
 });
 
+Deno.test("Inbox skips edited lines and numbers that are not its own counting, and numbers on", async () => {
+  const file = memoryFile(
+    ["null", '{"n":1e400,"at":"x","event":"huge"}', '{"n":-3,"event":"negative"}', '{"n":2.5}']
+      .join("\n") + '\n{"n":2,"at":"x","event":"kept"}\n',
+  );
+  const inbox = new Inbox<string>(file);
+  assertEquals((await inbox.open()).map((r) => r.event), ["kept"]);
+  assertEquals(inbox.record("next", AT), 3);
+  assertEquals(
+    file.text().trim().split("\n").at(-1),
+    `{"n":3,"at":"${AT.toISOString()}","event":"next"}`,
+  );
+});
+
 Deno.test("Inbox empties its file once it is long and nothing is pending", async () => {
   const file = memoryFile();
   const inbox = new Inbox<string>(file, { compactAfterLines: 10 });

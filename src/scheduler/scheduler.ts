@@ -148,9 +148,22 @@ export class Scheduler {
           this.#log.error(`Schedule "${schedule.name}" is not valid: ${message(error)}`);
         }
       }
+      // The file can be edited: a saved task keeps to the rules a new one does.
+      const { maxPerConversation, minimumMs } = this.limits;
+      const held = new Map<string, number>();
       for (const task of saved.tasks) {
         try {
-          this.#entries.set(task.id, userEntry(task));
+          const entry = userEntry(task);
+          const { recurrence } = entry;
+          if (recurrence.type === "every" && recurrence.everyMs < minimumMs) {
+            throw new RangeError(`it runs more often than every ${minimumMs / 1000} s`);
+          }
+          const count = held.get(entry.conversation) ?? 0;
+          if (count >= maxPerConversation) {
+            throw new RangeError(`its conversation holds ${maxPerConversation} tasks already`);
+          }
+          held.set(entry.conversation, count + 1);
+          this.#entries.set(task.id, entry);
         } catch (error) {
           this.#log.warn(`Dropped saved task ${task.id}: ${message(error)}`);
         }

@@ -204,3 +204,27 @@ Deno.test("An unreadable saved task is dropped and the others are kept", async (
   assertIncludes(second.logs.join("\n"), "Dropped saved task badcron");
   await second.scheduler.stop();
 });
+
+Deno.test("A saved task more frequent than the minimum, or past a conversation's limit, is dropped", async () => {
+  const first = await startScheduler({ maxPerConversation: 2 });
+  const kept = await first.scheduler.add({
+    conversation: ALICE,
+    text: "A",
+    when: { inSeconds: 600 },
+  });
+  await first.scheduler.stop();
+  const saved = JSON.parse(first.store.text!);
+  const every = { ...saved.tasks[0], at: undefined, every_secs: 1 };
+  saved.tasks.push({ ...every, id: "flood" });
+  saved.tasks.push({ ...every, id: "hourly1", every_secs: 3600 });
+  saved.tasks.push({ ...every, id: "hourly2", every_secs: 3600 });
+  first.store.text = JSON.stringify(saved);
+  const second = await startScheduler({ maxPerConversation: 2 }, first);
+  assertEquals(second.scheduler.all().map((task) => task.id).sort(), [kept.id, "hourly1"].sort());
+  const logs = second.logs.join("\n");
+  assertIncludes(logs, "Dropped saved task flood: it runs more often than every 60 s");
+  assertIncludes(logs, "Dropped saved task hourly2: its conversation holds 2 tasks already");
+  await second.clock.advance(5_000);
+  assertEquals(second.fired.length, 0, "no firing every second");
+  await second.scheduler.stop();
+});

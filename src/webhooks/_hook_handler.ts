@@ -212,8 +212,26 @@ function readPayload(
   } catch {
     return needsFields ? undefined : { type: "text", text };
   }
+  // JSON.parse takes any depth, but printing it again (for the LLM, a template's field)
+  // recurses: `[[[…]]]` 200,000 deep threw there, and the sender was told to retry forever.
+  if (!nestsWithin(value, MAX_JSON_DEPTH)) return needsFields ? undefined : { type: "text", text };
   if (needsFields && (typeof value !== "object" || value === null || Array.isArray(value))) {
     return undefined;
   }
   return { type: "json", value };
+}
+
+/** Deeper than any real sender's payload, far shallower than what overflows the stack. */
+const MAX_JSON_DEPTH = 256;
+
+/** Whether arrays and objects in `value` nest at most `max` levels (walked without recursion). */
+function nestsWithin(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== "object" || node === null) continue;
+    if (depth > max) return false;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return true;
 }

@@ -83,12 +83,14 @@ export class DeliveryLedger {
     for (const line of text.split("\n")) {
       if (line === "") continue;
       ledger.#lines++;
-      let entry: { route?: unknown; delivery?: unknown; event?: unknown };
+      let entry: { route?: unknown; delivery?: unknown; event?: unknown } | null;
       try {
         entry = JSON.parse(line);
       } catch {
         continue; // A line torn by a crash.
       }
+      // An edited line may be any JSON: `null` stopped the listener from starting.
+      if (typeof entry !== "object" || entry === null) continue;
       const { route, delivery, event } = entry;
       if (typeof route === "string" && typeof delivery === "string" && typeof event === "string") {
         ledger.#keep(route, delivery, event);

@@ -21,6 +21,14 @@ Deno.test("DeliveryLedger skips a line torn by a crash and keeps the others", as
   assert.equal(ledger.size, 1);
 });
 
+Deno.test("DeliveryLedger skips edited lines that are JSON but not an entry", async () => {
+  const text = ["null", "42", '"text"', "[1]", '{"route":"/a","delivery":{},"event":"e"}']
+    .concat('{"route":"/a","delivery":"d-1","event":"e-1"}').join("\n");
+  const ledger = await DeliveryLedger.open(new InMemoryLedgerFile(text));
+  assert.equal(ledger.lookup("/a", "d-1"), "e-1");
+  assert.equal(ledger.size, 1);
+});
+
 Deno.test("DeliveryLedger forgets a route's oldest ids past maxPerRoute, and only that route's", async () => {
   const ledger = await DeliveryLedger.open(new InMemoryLedgerFile(), { maxPerRoute: 3 });
   ledger.remember("/b", "other", "e-b");

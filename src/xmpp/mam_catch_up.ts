@@ -283,6 +283,12 @@ export class MamCatchUp {
       } catch {
         this.#options.logger.warn("Catch-up (XEP-0313): catchup.json is not JSON; starting anew");
       }
+    }, (error: unknown) => {
+      // Rejected, this promise ended the process from the next position's save (nothing
+      // awaits those): a file that cannot be read (permissions, a folder) is a fresh start.
+      this.#options.logger.warn(
+        `Catch-up (XEP-0313): cannot read catchup.json (${errorText(error)}); starting anew`,
+      );
     });
     return this.#loading;
   }

@@ -98,3 +98,29 @@ Deno.test("MamCatchUp marks the archive's end on its first run, handing nothing 
   // The one result is the newest message, which marks the end: history, not news.
   assertEquals(received, []);
 });
+
+Deno.test("MamCatchUp starts anew when its file cannot be read, and keeps positions after that", async () => {
+  let written: string | undefined;
+  const catchUp = new MamCatchUp({
+    ownJid: OWN,
+    logger: silentLogger(),
+    file: {
+      read: () => Promise.reject(new Error("Permission denied (os error 13)")),
+      write: (text) => Promise.resolve(void (written = text)),
+    },
+    receive: () => {},
+  });
+  const { entity } = fakeArchive(() => catchUp, [() => []]);
+  await catchUp.run(entity);
+  // A live message's position is saved; before, this save rejected with nothing to catch it.
+  catchUp.observe({
+    type: "message",
+    from: "alice@localhost/x",
+    bare: "alice@localhost",
+    body: "hi",
+    kind: "chat",
+    stanzaId: "S1",
+  });
+  await catchUp.flush();
+  assertEquals(JSON.parse(written ?? "{}").own.id, "S1");
+});

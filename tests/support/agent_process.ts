@@ -75,6 +75,8 @@ export interface AgentProcess extends AsyncDisposable {
   readonly dataDir: string;
   /** The flags it was started with. */
   readonly flags: string[];
+  /** Its process id (to look at or limit the running process, e.g. with `prlimit`). */
+  readonly pid: number;
   /** Every log line so far (stderr and stdout). */
   readonly lines: EventBuffer<string>;
   /** Waits for a log line matching `pattern`. */
@@ -168,6 +170,7 @@ export async function startAgent(options: AgentProcessOptions): Promise<AgentPro
     configFile,
     dataDir,
     flags,
+    pid: child.pid,
     lines,
     exited,
     waitForLog: (pattern, timeoutMs = 15_000) =>
