@@ -40,8 +40,8 @@ export interface ReactTarget {
   from?: string;
   /** The message being answered: the default target. */
   messageId?: string;
-  /** The ids of the conversation's messages the agent knows. */
-  knownIds: ReadonlySet<string>;
+  /** Whether `id` is one of the conversation's messages the agent knows. */
+  knows: (id: string) => boolean;
   send: (action: XmppAction) => void;
 }
 
@@ -88,7 +88,7 @@ export class TurnReactions {
     }
     const target = message_id ?? this.#target.messageId;
     if (target === undefined) return fail("There is no message to react to: give message_id");
-    if (message_id !== undefined && !this.#target.knownIds.has(message_id)) {
+    if (message_id !== undefined && !this.#target.knows(message_id)) {
       return fail(`No message "${message_id}" in this conversation`);
     }
     // XEP-0444: each reaction message carries the whole set the sender has on the message.

@@ -7,7 +7,7 @@ Deno.test("TurnReactions sends the whole set of the agent's reactions to a messa
   const reactions = new TurnReactions({
     to: "alice@localhost/phone",
     messageId: "m2",
-    knownIds: new Set(["m1", "m2"]),
+    knows: (id) => id === "m1" || id === "m2",
     send: (action) => sent.push(action),
   });
   const call = (input: Record<string, unknown>) =>
@@ -27,7 +27,7 @@ Deno.test("TurnReactions sends the whole set of the agent's reactions to a messa
 });
 
 Deno.test("TurnReactions refuses words, unknown messages and a missing target", () => {
-  const reactions = new TurnReactions({ to: "a@b/c", knownIds: new Set(), send: () => {} });
+  const reactions = new TurnReactions({ to: "a@b/c", knows: () => false, send: () => {} });
   const content = (input: Record<string, unknown>) =>
     reactions.call({ id: "t", name: "react", input });
   assertEquals(content({ emoji: "ok" }).content, '"ok" is not an emoji');

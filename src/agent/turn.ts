@@ -287,10 +287,12 @@ export async function runTurn(input: TurnInput, agent: TurnContext): Promise<voi
   const storing = stored.then(() => undefined, (error: unknown) => error);
   // The `displayed` marker travels with `composing`: one stanza, no extra write.
   state("composing", options.displayed, options.receipt?.());
+  let known: Set<string> | undefined;
   const reactions = options.react === undefined ? undefined : new TurnReactions({
     ...target(input.reply),
     ...(options.react.messageId === undefined ? {} : { messageId: options.react.messageId }),
-    knownIds: knownIds(earlier, input.entry),
+    // Asked only when the LLM names a message: the ids are gathered then.
+    knows: (id) => (known ??= knownIds(earlier, input.entry)).has(id),
     send: context.send,
   });
   // An answer that corrects an earlier one goes whole, as one correction.
