@@ -70,16 +70,15 @@ export async function readMessageStream(
     const value = text.charCodeAt(5) === 32 ? text.slice(6) : text.slice(5);
     data = data === "" ? value : `${data}\n${value}`;
   };
+  // Read to its end even after `message_stop`: a body left unread would cost the connection
+  // (the next call would open, and handshake, a new one).
   for await (const chunk of response.body) {
     const lines = (carry + decoder.decode(chunk, { stream: true })).split("\n");
     carry = lines.pop() ?? "";
     for (const text of lines) line(text.endsWith("\r") ? text.slice(0, -1) : text);
-    if (message.stopped) break;
   }
-  if (!message.stopped) {
-    line(carry + decoder.decode());
-    dispatch();
-  }
+  line(carry + decoder.decode());
+  dispatch();
   return message.finish();
 }
 
