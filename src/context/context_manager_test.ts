@@ -170,20 +170,19 @@ Deno.test("ContextManager clamps the budget to what the model's context holds", 
   assertEquals(roomy.context.budget(JID, false, { system, tools: [], fresh: 100 }), 1000);
 });
 
+/** An empty answer that used `usage`. */
+function answered(usage: ChatResponse["usage"]): ChatResponse {
+  return { content: [], text: "", stop_reason: "end_turn", model: "fake", usage };
+}
+
 Deno.test("ContextManager tells the cache share of a conversation", () => {
   const w = world();
-  const response: ChatResponse = {
-    content: [],
-    text: "",
-    stop_reason: "end_turn",
-    model: "fake",
-    usage: {
-      input_tokens: 100,
-      output_tokens: 5,
-      cache_read_tokens: 800,
-      cache_write_tokens: 100,
-    },
-  };
+  const response = answered({
+    input_tokens: 100,
+    output_tokens: 5,
+    cache_read_tokens: 800,
+    cache_write_tokens: 100,
+  });
   w.context.observe(JID, { system: "s", messages: [], tools: [] }, response);
   return w.context.statusLines(JID).then((lines) => {
     assertIncludes(lines.join("\n"), "Prompt cache: 80% of this conversation's input tokens");
@@ -195,13 +194,7 @@ Deno.test("ContextManager tells the cache share of a conversation", () => {
 
 Deno.test("ContextManager keeps the tallies of the 1,024 conversations seen last", async () => {
   const w = world();
-  const response: ChatResponse = {
-    content: [],
-    text: "",
-    stop_reason: "end_turn",
-    model: "fake",
-    usage: { input_tokens: 100, output_tokens: 5, cache_read_tokens: 100 },
-  };
+  const response = answered({ input_tokens: 100, output_tokens: 5, cache_read_tokens: 100 });
   const jid = (n: number) => `user${n}@localhost`;
   for (let n = 0; n <= 1024; n++) {
     w.context.observe(jid(n), { system: "s", messages: [], tools: [] }, response);
