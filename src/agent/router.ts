@@ -62,6 +62,11 @@ export interface RouterOptions {
   now: () => Date;
   /** Events are written here before they wait; none when absent. */
   inbox?: RouterInbox | undefined;
+  /**
+   * Resolves once the server has what was sent so far: an event leaves the inbox only then.
+   * @default {at once}
+   */
+  delivered?: (() => Promise<void>) | undefined;
 }
 
 /** Decides, records, queues and dispatches. */
@@ -144,7 +149,13 @@ export class Router {
     let held = false;
     this.#queue.run(key, async () => {
       const outcome = await this.#options.handlers.conversation(event, decision, replayed);
-      if (outcome !== "held") return;
+      if (outcome !== "held") {
+        // An answer written to the socket may still be lost with the process: the event is
+        // done once the server has the answer, and the conversation's next one waits, so
+        // that at most one answer is in flight when the process dies.
+        if (n !== undefined) await this.#options.delivered?.();
+        return;
+      }
       held = true;
       const list = this.#held.get(key) ?? [];
       list.push({
