@@ -213,6 +213,9 @@ export class XmppSession {
         for (const element of goodbye) await withTimeout(entity.send(element), 1000);
         await withTimeout(this.#streams.close(entity), 1000);
         await withTimeout(entity.stop(), 2000);
+        // Closed cleanly: the server read everything written before the close, acknowledged
+        // or not (what never got a stream still waits).
+        this.#streams.queue.untrack();
       } catch {
         destroySocket(entity.socket);
       }
