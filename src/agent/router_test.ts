@@ -16,7 +16,8 @@ function message(body: string): MessageEvent {
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-Deno.test("Router marks an event done once the server has its answer, and only then starts the next", async () => {
+/** A router whose server acknowledges when the test says (`deliveries[i]()`). */
+function setup(options: { deliveryWaitMs?: number } = {}) {
   const log = silentLogger();
   const handled: string[] = [];
   const done: number[] = [];
@@ -33,6 +34,7 @@ Deno.test("Router marks an event done once the server has its answer, and only t
     now: () => new Date(),
     inbox: { record: () => ++recorded, done: (n) => done.push(n) },
     delivered: () => new Promise((resolve) => deliveries.push(() => resolve())),
+    ...options,
     handlers: {
       conversation: (event) => {
         if (event.type === "message") handled.push(event.body);
@@ -41,6 +43,11 @@ Deno.test("Router marks an event done once the server has its answer, and only t
       session: () => {},
     },
   });
+  return { router, handled, done, deliveries };
+}
+
+Deno.test("Router marks an event done once the server has its answer, and only then starts the next", async () => {
+  const { router, handled, done, deliveries } = setup();
   router.route(message("m1"));
   router.route(message("m2"));
   await tick();
@@ -52,4 +59,16 @@ Deno.test("Router marks an event done once the server has its answer, and only t
   deliveries[1]!();
   await router.idle();
   assertEquals(done, [1, 2]);
+});
+
+Deno.test("Router goes on when the server is slow to acknowledge, and keeps the event until it does", async () => {
+  const { router, handled, done, deliveries } = setup({ deliveryWaitMs: 1 });
+  router.route(message("m1"));
+  router.route(message("m2"));
+  await router.idle();
+  assertEquals([handled, done], [["m1", "m2"], []]);
+  deliveries[1]!();
+  deliveries[0]!();
+  await tick();
+  assertEquals(done.sort(), [1, 2]);
 });
