@@ -3,7 +3,10 @@
  * with `memory.fsync` — while a flood of messages waits in its queues. Every message the
  * server had delivered used to be lost (1,954 of 2,000 in one run). Now each is written to the
  * inbox before it waits, the server is told it arrived only after that, and the next start
- * answers what was left. The disk filling up is told to the person and to the log.
+ * answers what was left. On ejabberd, whose shaper reads the agent slowly, answers written to
+ * the socket but not yet read by the server were lost too (91 of 300 in one run): a message
+ * now leaves the inbox only once the server has acknowledged its answer, and one that did not
+ * gets its stored answer sent again. The disk filling up is told to the person and to the log.
  */
 import { assertEquals, assertTrue, eventually } from "../support/assert.ts";
 import { startAgent } from "../support/agent_process.ts";
@@ -30,7 +33,7 @@ async function inboxRecords(dataDir: string): Promise<number> {
 // session), offline storage and archive meet the restarted agent.
 for (const server of TEST_SERVERS) {
   const count = FLOOD[server.name];
-  Deno.test(`[${server.name}] a flood survives SIGKILL: every message answered once after the restart, in order`, async () => {
+  Deno.test(`[${server.name}] a flood survives SIGKILL: no answer lost or out of order after the restart, at most the one in flight repeated`, async () => {
     // A flood: Debian's 10 kb/s limit per client would only slow the test down.
     await using xmpp = await server.start({ prosody: { disabledModules: ["limits"] } });
     const bot = await registerFresh(xmpp, "bot");
