@@ -73,6 +73,7 @@ export class Agent {
       log: options.log,
       now: options.now,
       inbox: options.inbox,
+      delivered: () => options.xmpp.delivered?.() ?? Promise.resolve(),
       handlers: {
         conversation: (event, decision, replayed) => this.#conversation(event, decision, replayed),
         session: (event, decision) => this.#session(event, decision.who),

@@ -17,6 +17,11 @@ import type { TurnContext, TurnMemory } from "./turn.ts";
 /** The XMPP operations the agent uses. */
 export interface AgentXmpp {
   send(action: XmppAction): void;
+  /**
+   * Resolves once the server has what was sent so far (with stream management: has
+   * acknowledged it). An event stays in the inbox until then. @default {at once}
+   */
+  delivered?(): Promise<void>;
   roster(): Promise<RosterItem[]>;
   /** Checks a raw stanza for `/raw`: an error message, or `undefined` when it may be sent. */
   validateRaw?(xml: string): string | undefined;

@@ -127,6 +127,44 @@ Deno.test("Agent answers an allowed user: composing, then the reply with active"
   ]);
 });
 
+Deno.test("Agent sends a stored answer again for a message left in the inbox, without the LLM", async () => {
+  const { agent, sent, llm, memory, clock } = setup();
+  const at = clock.now.toISOString();
+  const event = {
+    type: "message" as const,
+    from: "alice@localhost/phone",
+    bare: "alice@localhost",
+    body: "hello",
+    id: "q1",
+    kind: "chat" as const,
+  };
+  // The last run answered and stored the answer; the server had not acknowledged it.
+  await memory.append("alice@localhost", {
+    type: "message",
+    role: "user",
+    content: "hello",
+    msg_id: "q1",
+  });
+  await memory.append("alice@localhost", {
+    type: "message",
+    role: "assistant",
+    content: "echo: hello",
+    msg_id: "a1",
+  });
+  agent.replay([{ n: 1, at, event }]);
+  await agent.idle();
+  assertEquals(sent, [{
+    type: "message",
+    to: "alice@localhost/phone",
+    messageType: "chat",
+    body: "echo: hello",
+    chatState: "active",
+    id: "a1",
+  }]);
+  assertEquals(llm.requests.length, 0);
+  assertEquals((await memory.recent("alice@localhost", 10)).length, 2, "nothing stored twice");
+});
+
 Deno.test("Agent ignores a stranger without calling the LLM", async () => {
   const { sent, say, llm } = setup();
   await say("hi", "eve@localhost/x");

@@ -3,7 +3,8 @@
  * the occupant's own conversation): an encrypted one gets a notice, one delivered again is
  * dropped, a slash command runs, an answer to a command's question goes to that command
  * (`/persona create`), anything else is an LLM turn. A message taken up after a
- * restart is answered unless it was already.
+ * restart is answered unless it was already; if it was, its stored answer is sent again (the
+ * server had not acknowledged it, or the message would not be taken up).
  *
  * A markable message (XEP-0333) is marked `displayed` as work on it starts (with the turn's
  * `composing`, in one stanza). A correction (XEP-0308) of one of the person's last messages
@@ -20,7 +21,7 @@ import type { Rights } from "./decide.ts";
 import { handledPrefix } from "./handled_line.ts";
 import { findCorrected, findQuoted } from "./message_context.ts";
 import { idOf } from "./message_tracker.ts";
-import { replayProgress } from "./replay_progress.ts";
+import { replayProgress, storedAnswers } from "./replay_progress.ts";
 import { screenDirect } from "./screen_direct.ts";
 import { type AnswerOptions, type ReplyTarget, runTurn, storeIncoming } from "./turn.ts";
 import {
@@ -76,7 +77,22 @@ export async function handleDirectMessage(
   };
   if (receivedAt !== undefined) {
     const progress = await replayProgress(memory, session, message, receivedAt);
-    if (progress === "answered") return;
+    if (progress === "answered") {
+      // Still in the inbox: the server had not acknowledged the answer when the process
+      // stopped (it may never have had it). Sent again as it was, rather than lost.
+      for (const answer of await storedAnswers(memory, session, message, receivedAt)) {
+        options.xmpp.send({
+          type: "message",
+          body: answer.content,
+          ...reply,
+          chatState: "active",
+          ...(answer.msg_id === undefined ? {} : { id: answer.msg_id }),
+          ...(answer.replaces === undefined ? {} : { replaces: answer.replaces }),
+        });
+      }
+      log.info(`${handled}: answered before the restart, the answer sent again`);
+      return;
+    }
     if (progress === "stored") {
       // Stored before the restart, never answered: answered now, not stored again.
       log.info(`${handled}: received before the restart, answering it now`);

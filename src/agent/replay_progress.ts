@@ -5,7 +5,12 @@
  *
  * @module
  */
-import type { ConversationRef, HistoryEntry } from "../memory/mod.ts";
+import {
+  type ConversationRef,
+  type HistoryEntry,
+  isMessageEntry,
+  type MessageEntry,
+} from "../memory/mod.ts";
 import type { MessageEvent } from "../xmpp/mod.ts";
 
 /** The memory operation {@linkcode replayProgress} uses. */
@@ -35,15 +40,49 @@ export async function replayProgress(
   message: Pick<MessageEvent, "id" | "stanzaId" | "body">,
   receivedAt: string,
 ): Promise<"new" | "stored" | "answered"> {
-  const entries = await memory.recent(session, SEARCHED, { include: "all" });
-  const index = entries.findLastIndex((entry) =>
-    (entry.ts ?? "") >= receivedAt && isThis(entry, message)
-  );
+  const { entries, index } = await locate(memory, session, message, receivedAt);
   if (index === -1) return "new";
   const after = entries.slice(index + 1);
   return after.some((entry) => entry.type === "message" && entry.role === "assistant")
     ? "answered"
     : "stored";
+}
+
+/**
+ * The agent's text answers stored after the message, up to the person's next message: what
+ * the last run sent for it (reactions aside), oldest first; none when it is not found.
+ *
+ * @param memory The store.
+ * @param session The message's session.
+ * @param message The message as the last run received it.
+ * @param receivedAt When it was received (ISO 8601).
+ */
+export async function storedAnswers(
+  memory: ReplayMemory,
+  session: ConversationRef,
+  message: Pick<MessageEvent, "id" | "stanzaId" | "body">,
+  receivedAt: string,
+): Promise<MessageEntry[]> {
+  const { entries, index } = await locate(memory, session, message, receivedAt);
+  if (index === -1) return [];
+  const after = entries.slice(index + 1).filter(isMessageEntry);
+  const next = after.findIndex((entry) => entry.role === "user");
+  return (next === -1 ? after : after.slice(0, next))
+    .filter((entry) => entry.role === "assistant" && entry.reaction === undefined);
+}
+
+/** The session's last entries, and where the message is among them (-1: not there). */
+async function locate(
+  memory: ReplayMemory,
+  session: ConversationRef,
+  message: Pick<MessageEvent, "id" | "stanzaId" | "body">,
+  receivedAt: string,
+): Promise<{ entries: HistoryEntry[]; index: number }> {
+  const entries = await memory.recent(session, SEARCHED, { include: "all" });
+  const index = entries.findLastIndex((entry) =>
+    (entry.ts ?? "") >= receivedAt && isThis(entry, message)
+  );
+  return { entries, index };
 }
 
 function isThis(entry: HistoryEntry, message: Pick<MessageEvent, "id" | "stanzaId" | "body">) {

@@ -63,6 +63,18 @@ export interface RouterOptions {
   now: () => Date;
   /** Events are written here before they wait; none when absent. */
   inbox?: RouterInbox | undefined;
+  /**
+   * Resolves once the server has what was sent so far: an event leaves the inbox only then.
+   * @default {at once}
+   */
+  delivered?: (() => Promise<void>) | undefined;
+  /**
+   * How long a conversation's next event waits for the server to have the last one's answer
+   * (a server slow to acknowledge, or a link down, must not stop the conversation; the
+   * event stays in the inbox until the server has it all the same).
+   * @default {10000}
+   */
+  deliveryWaitMs?: number;
 }
 
 /** Decides, records, queues and dispatches. */
@@ -143,9 +155,17 @@ export class Router {
     const { key } = decision;
     this.#pending++;
     let held = false;
+    let delivered: Promise<void> | undefined;
     this.#queue.run(key, async () => {
       const outcome = await this.#options.handlers.conversation(event, decision, replayed);
-      if (outcome !== "held") return;
+      if (outcome !== "held") {
+        // An answer written to the socket may still be lost with the process: the event is
+        // done once the server has the answer, and the conversation's next one waits for
+        // that, so that at most one answer is in flight when the process dies.
+        if (n !== undefined) delivered = this.#options.delivered?.();
+        if (delivered !== undefined) await this.#waitFor(delivered);
+        return;
+      }
       held = true;
       const list = this.#held.get(key) ?? [];
       list.push({
@@ -160,8 +180,20 @@ export class Router {
       this.#options.log.error(`Failed to handle a ${event.type} for ${key}: ${String(error)}`);
     }).finally(() => {
       this.#pending--;
-      if (!held) this.#done(n);
+      if (held) return;
+      if (delivered === undefined) this.#done(n);
+      else void delivered.then(() => this.#done(n));
     });
+  }
+
+  /** Waits for `delivered`, at most {@linkcode RouterOptions.deliveryWaitMs}. */
+  async #waitFor(delivered: Promise<void>): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const limit = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.#options.deliveryWaitMs ?? 10_000);
+    });
+    await Promise.race([delivered, limit]);
+    clearTimeout(timer);
   }
 
   /**

@@ -220,6 +220,7 @@ export async function run(loaded: LoadedConfig): Promise<number> {
         if (action.type === "message") sent.messages++;
         connection.send(action);
       },
+      delivered: () => connection.delivered(),
       roster: () =>
         connection instanceof ClientConnection ? connection.roster() : Promise.resolve([]),
       validateRaw: (xml) => {

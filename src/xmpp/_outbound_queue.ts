@@ -5,6 +5,10 @@
  * failed one the messages among them are; either way they go out before anything newer, so
  * the order the agent produced them in is the order the server sees.
  *
+ * {@linkcode OutboundQueue.settled} tells when the server has what was queued so far: the agent
+ * marks a message handled (in its inbox) only then, since an answer written to a socket is
+ * not yet an answer the server has (a process killed meanwhile loses it).
+ *
  * Pure bookkeeping: it never writes anything itself.
  *
  * @module
@@ -47,6 +51,8 @@ export class OutboundQueue {
   #unacked: Outgoing[] = [];
   #acked = 0;
   #tracking = false;
+  /** Who waits in {@linkcode settled}, each with the stanzas it still waits for. */
+  #waiters: { elements: Set<XmlElement>; resolve: () => void }[] = [];
 
   /** True while written stanzas are kept until the server acknowledges them. */
   get tracking(): boolean {
@@ -78,6 +84,21 @@ export class OutboundQueue {
   /** Records a stanza written on the current stream. */
   written(item: Outgoing): void {
     if (this.#tracking) this.#unacked.push(item);
+    else this.#settle([item]);
+  }
+
+  /**
+   * Resolves once every stanza waiting or unacknowledged now is settled: acknowledged by the
+   * server, written on a stream without stream management (nothing more can be known), or
+   * dropped by a new session (a chat state, a presence). Stanzas queued later are not waited
+   * for.
+   */
+  settled(): Promise<void> {
+    const elements = new Set([...this.#waiting, ...this.#unacked].map((item) => item.element));
+    if (elements.size === 0) return Promise.resolve();
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.#waiters.push({ elements, resolve });
+    return promise;
   }
 
   /**
@@ -86,6 +107,7 @@ export class OutboundQueue {
    * dealt with first ({@linkcode resumeFrom} or {@linkcode restartFrom}).
    */
   track(): void {
+    this.#settle(this.#unacked);
     this.#tracking = true;
     this.#acked = 0;
     this.#unacked = [];
@@ -93,6 +115,7 @@ export class OutboundQueue {
 
   /** This stream has no stream management: written stanzas are not kept. */
   untrack(): void {
+    this.#settle(this.#unacked);
     this.#tracking = false;
     this.#acked = 0;
     this.#unacked = [];
@@ -103,7 +126,7 @@ export class OutboundQueue {
     const count = hDistance(this.#acked, h);
     const overrun = count > this.#unacked.length;
     const acknowledged = Math.min(count, this.#unacked.length);
-    this.#unacked.splice(0, acknowledged);
+    this.#settle(this.#unacked.splice(0, acknowledged));
     this.#acked = h;
     return { acknowledged, overrun };
   }
@@ -132,11 +155,23 @@ export class OutboundQueue {
   restartFrom(h?: number): number {
     if (h !== undefined) this.acknowledge(h);
     const kept = this.#unacked.filter((item) => isMessageWithBody(item.element));
+    this.#settle(this.#unacked.filter((item) => !kept.includes(item)));
     this.#waiting = [...kept, ...this.#waiting];
     this.#tracking = false;
     this.#acked = 0;
     this.#unacked = [];
     return kept.length;
+  }
+
+  /** These stanzas are settled: whoever waited only for settled ones is told. */
+  #settle(items: readonly Outgoing[]): void {
+    if (this.#waiters.length === 0 || items.length === 0) return;
+    this.#waiters = this.#waiters.filter((waiter) => {
+      for (const item of items) waiter.elements.delete(item.element);
+      if (waiter.elements.size > 0) return true;
+      waiter.resolve();
+      return false;
+    });
   }
 }
 

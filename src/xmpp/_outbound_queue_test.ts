@@ -72,3 +72,54 @@ Deno.test("OutboundQueue keeps a reaction for the next session, not a receipt", 
   assertEquals(queue.restartFrom(), 1);
   assertEquals(queue.drain().map((item) => item.element), [reaction]);
 });
+
+/** Whether `promise` has resolved, once pending callbacks have run. */
+async function isSettled(promise: Promise<void>): Promise<boolean> {
+  let done = false;
+  void promise.then(() => done = true);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return done;
+}
+
+Deno.test("OutboundQueue.settled() waits for the acknowledgement of what was queued, not later stanzas", async () => {
+  const queue = new OutboundQueue();
+  assertEquals(await isSettled(queue.settled()), true, "nothing queued");
+  queue.track();
+  const answer = message("answer");
+  queue.hold(answer);
+  const settled = queue.settled();
+  for (const item of queue.drain()) queue.written(item);
+  queue.written(message("later"));
+  assertEquals(await isSettled(settled), false, "written is not acknowledged");
+  // A resumption writes it again: still the same stanza.
+  queue.resumeFrom(0);
+  for (const item of queue.drain()) queue.written(item);
+  assertEquals(await isSettled(settled), false);
+  queue.acknowledge(1);
+  assertEquals(await isSettled(settled), true);
+  assertEquals(queue.unacknowledged, 1, "the later one still waits for its own");
+});
+
+Deno.test("OutboundQueue.settled() waits through a new session for a message, not for a chat state", async () => {
+  const queue = new OutboundQueue();
+  queue.track();
+  queue.written({ element: xml("message", { to: "a@b" }, xml("composing")), queuedAt: 0 });
+  const state = queue.settled();
+  queue.written(message("answer"));
+  const answer = queue.settled();
+  assertEquals(queue.restartFrom(), 1);
+  assertEquals(await isSettled(state), true, "the new session sends its own states");
+  assertEquals(await isSettled(answer), false, "the answer goes again");
+  queue.track();
+  for (const item of queue.drain()) queue.written(item);
+  assertEquals(await isSettled(answer), false);
+  queue.acknowledge(1);
+  assertEquals(await isSettled(answer), true);
+  // Without stream management, written is all that can be known.
+  queue.untrack();
+  queue.hold(message("plain"));
+  const plain = queue.settled();
+  assertEquals(await isSettled(plain), false);
+  for (const item of queue.drain()) queue.written(item);
+  assertEquals(await isSettled(plain), true);
+});

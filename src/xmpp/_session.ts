@@ -180,6 +180,15 @@ export class XmppSession {
   }
 
   /**
+   * Resolves once the server has what was sent so far: acknowledged with stream management
+   * (XEP-0198), or written on a stream without it. While the session is down it waits for
+   * the next one; stanzas sent later are not waited for.
+   */
+  delivered(): Promise<void> {
+    return this.#streams.settled();
+  }
+
+  /**
    * The server advertised its largest stanza (XEP-0478): messages are split to fit it, if
    * it is below the configured size.
    */
@@ -204,6 +213,9 @@ export class XmppSession {
         for (const element of goodbye) await withTimeout(entity.send(element), 1000);
         await withTimeout(this.#streams.close(entity), 1000);
         await withTimeout(entity.stop(), 2000);
+        // Closed cleanly: the server read everything written before the close, acknowledged
+        // or not (what never got a stream still waits).
+        this.#streams.queue.untrack();
       } catch {
         destroySocket(entity.socket);
       }

@@ -120,6 +120,24 @@ export class StreamManager {
     return entity.send(item.element);
   }
 
+  /**
+   * Resolves once the server has acknowledged every stanza queued or written so far (see
+   * {@linkcode OutboundQueue.settled}); asks for the acknowledgement at once rather than
+   * after the usual delay, since someone waits for it.
+   */
+  settled(): Promise<void> {
+    const settled = this.queue.settled();
+    const entity = this.#entity;
+    if (entity !== undefined && this.#counting && this.queue.unacknowledged > 0) {
+      clearTimeout(this.#ackTimer);
+      this.#ackTimer = undefined;
+      entity.send(buildAckRequest()).catch((error: unknown) => {
+        this.#log.debug(`Cannot ask for an acknowledgement: ${errorText(error)}`);
+      });
+    }
+    return settled;
+  }
+
   /** Counts one stanza received on the current stream and handed on. */
   handled(): void {
     if (this.#counting) this.#inbound = nextH(this.#inbound);

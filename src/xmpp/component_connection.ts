@@ -179,6 +179,14 @@ export class ComponentConnection {
     this.#session.send(action);
   }
 
+  /**
+   * Resolves once the server has what was sent so far (acknowledged, with stream
+   * management); waits for the session to be back when it is down.
+   */
+  delivered(): Promise<void> {
+    return this.#session.delivered();
+  }
+
   /** Offers the agent's commands as ad-hoc commands (XEP-0050); none until called. */
   offerCommands(directory: CommandDirectory): void {
     this.#commands.offer(directory);
