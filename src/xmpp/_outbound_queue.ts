@@ -176,7 +176,7 @@ export class OutboundQueue {
 }
 
 /** A message that says something: a body, or a reaction (XEP-0444), not a state or marker. */
-function isMessageWithBody(element: XmlElement): boolean {
+export function isMessageWithBody(element: XmlElement): boolean {
   return element.name === "message" &&
     (element.getChild("body") !== undefined ||
       element.getChild("reactions", NS_REACTIONS) !== undefined);

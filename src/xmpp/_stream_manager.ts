@@ -12,7 +12,7 @@
  * @module
  */
 import type { Logger } from "../log/mod.ts";
-import { OutboundQueue, type Outgoing } from "./_outbound_queue.ts";
+import { isMessageWithBody, OutboundQueue, type Outgoing } from "./_outbound_queue.ts";
 import { errorText } from "./_socket_util.ts";
 import type { XmlElement } from "./_xml.ts";
 import type { XmppJsEntity } from "./_xmpp_client.ts";
@@ -28,6 +28,9 @@ import {
   parseEnabled,
   parseH,
 } from "./xep_0198_stream_management.ts";
+
+/** `<r/>` as written after an answer's stanza, in the same write. */
+const ACK_REQUEST = buildAckRequest().toString();
 
 /** Options for {@linkcode StreamManager}. */
 export interface StreamManagerOptions {
@@ -63,6 +66,10 @@ export class StreamManager {
   #inbound = 0;
   #counting = false;
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Stanzas written since the last acknowledgement request. */
+  #unrequested = 0;
+  /** The next write carries an acknowledgement request (`<r/>`) after its stanza. */
+  #askWithWrite = false;
   #queuedAt = new WeakMap<XmlElement, number>();
   #answer: ((element: XmlElement) => void) | undefined;
   #resumedStream = false;
@@ -98,13 +105,29 @@ export class StreamManager {
     this.#entity = entity;
     this.#counting = false;
     this.#resumedStream = false;
+    this.#unrequested = 0;
     const send = entity.send.bind(entity);
     entity.send = (element: XmlElement) => {
       if (this.#entity === entity && isCountedStanza(element)) {
         this.queue.written({ element, queuedAt: this.#queuedAt.get(element) ?? Date.now() });
+        this.#unrequested++;
+        // An answer is what the agent waits to see acknowledged (the inbox keeps its message
+        // until then): the request rides in the same write, costing no write of its own.
+        if (this.#counting && isMessageWithBody(element)) this.#askWithWrite = true;
         this.#scheduleAckRequest();
       }
-      return send(element);
+      // xmpp.js writes the element within `send` (its outgoing middleware runs after): a
+      // request not taken by that write is not carried by any other.
+      const sent = send(element);
+      this.#askWithWrite = false;
+      return sent;
+    };
+    const write = entity.write.bind(entity);
+    entity.write = (text: string) => {
+      if (!this.#askWithWrite || this.#entity !== entity) return write(text);
+      this.#askWithWrite = false;
+      this.#unrequested = 0;
+      return write(text + ACK_REQUEST);
     };
     entity.on("nonza", (element) => {
       if (this.#entity === entity) this.#onNonza(entity, element);
@@ -127,14 +150,8 @@ export class StreamManager {
    */
   settled(): Promise<void> {
     const settled = this.queue.settled();
-    const entity = this.#entity;
-    if (entity !== undefined && this.#counting && this.queue.unacknowledged > 0) {
-      clearTimeout(this.#ackTimer);
-      this.#ackTimer = undefined;
-      entity.send(buildAckRequest()).catch((error: unknown) => {
-        this.#log.debug(`Cannot ask for an acknowledgement: ${errorText(error)}`);
-      });
-    }
+    // Asked already when nothing was written since the last request (an answer carries one).
+    if (this.#unrequested > 0) this.#requestAck();
     return settled;
   }
 
@@ -258,12 +275,20 @@ export class StreamManager {
     if (!this.queue.tracking || this.#ackTimer !== undefined) return;
     this.#ackTimer = setTimeout(() => {
       this.#ackTimer = undefined;
-      const entity = this.#entity;
-      if (entity === undefined || !this.#counting || this.queue.unacknowledged === 0) return;
-      entity.send(buildAckRequest()).catch((error: unknown) => {
-        this.#log.debug(`Cannot ask for an acknowledgement: ${errorText(error)}`);
-      });
+      if (this.#unrequested > 0) this.#requestAck();
     }, this.#ackDelayMs);
+  }
+
+  /** Asks now for an acknowledgement of what is unacknowledged, if anything is. */
+  #requestAck(): void {
+    const entity = this.#entity;
+    if (entity === undefined || !this.#counting || this.queue.unacknowledged === 0) return;
+    clearTimeout(this.#ackTimer);
+    this.#ackTimer = undefined;
+    this.#unrequested = 0;
+    entity.send(buildAckRequest()).catch((error: unknown) => {
+      this.#log.debug(`Cannot ask for an acknowledgement: ${errorText(error)}`);
+    });
   }
 
   /** Writes a nonza and waits for `<enabled/>`, `<resumed/>` or `<failed/>`. */

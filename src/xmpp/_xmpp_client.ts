@@ -54,6 +54,8 @@ export interface XmppJsEntity {
   start(): Promise<unknown>;
   stop(): Promise<unknown>;
   send(element: XmlElement): Promise<void>;
+  /** Writes serialised XML to the socket (what `send` does with an element). */
+  write(text: string): Promise<void>;
   on(event: "stanza", listener: (stanza: XmlElement) => void): void;
   on(event: "online", listener: (jid: { toString(): string }) => void): void;
   on(event: "error", listener: (error: Error) => void): void;

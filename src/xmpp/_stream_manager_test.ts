@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { silentLogger } from "../log/mod.ts";
+import { StreamManager } from "./_stream_manager.ts";
+import { xml, type XmlElement } from "./_xml.ts";
+import type { XmppJsEntity } from "./_xmpp_client.ts";
+import { NS_SM } from "./xep_0198_stream_management.ts";
+
+/** An entity that writes each element within `send`, as xmpp.js does, and records writes. */
+function fakeEntity() {
+  const writes: string[] = [];
+  let onNonza: (element: XmlElement) => void = () => {};
+  const entity = {
+    send(element: XmlElement) {
+      return entity.write(element.toString());
+    },
+    write(text: string) {
+      writes.push(text);
+      return Promise.resolve();
+    },
+    on(event: string, listener: (element: XmlElement) => void) {
+      if (event === "nonza") onNonza = listener;
+    },
+  };
+  return {
+    entity: entity as unknown as XmppJsEntity,
+    writes,
+    nonza: (element: XmlElement) => onNonza(element),
+  };
+}
+
+async function enabled() {
+  const streams = new StreamManager({ logger: silentLogger(), ackRequestDelayMs: 60_000 });
+  const fake = fakeEntity();
+  streams.attach(fake.entity);
+  const enabling = streams.enable(fake.entity, "bot@localhost/agent");
+  fake.nonza(xml("enabled", { xmlns: NS_SM, id: "s1", resume: "true" }));
+  await enabling;
+  fake.writes.length = 0;
+  return { streams, ...fake };
+}
+
+const answer = (text: string) =>
+  xml("message", { to: "alice@localhost/phone", type: "chat" }, xml("body", {}, text));
+const REQUEST = `<r xmlns="${NS_SM}"/>`;
+
+Deno.test("StreamManager asks for an acknowledgement in an answer's own write", async () => {
+  const { streams, entity, writes, nonza } = await enabled();
+  const composing = xml("message", { to: "alice@localhost/phone", type: "chat" });
+  await streams.write(entity, { element: composing, queuedAt: Date.now() });
+  await streams.write(entity, { element: answer("hello"), queuedAt: Date.now() });
+  assert.equal(writes.length, 2, "no write of its own for the request");
+  assert.ok(!writes[0]!.includes(REQUEST), "a chat state carries none");
+  assert.ok(writes[1]!.startsWith("<message") && writes[1]!.endsWith(REQUEST), writes[1]);
+  // Asked already: waiting for the server writes nothing more.
+  let settled = false;
+  const waiting = streams.settled().then(() => settled = true);
+  assert.equal(writes.length, 2);
+  nonza(xml("a", { xmlns: NS_SM, h: "1" }));
+  await Promise.resolve();
+  assert.equal(settled, false, "the answer is not acknowledged yet");
+  nonza(xml("a", { xmlns: NS_SM, h: "2" }));
+  await waiting;
+  streams.detach();
+});
+
+Deno.test("StreamManager asks at once when what is waited for carried no request", async () => {
+  const { streams, entity, writes, nonza } = await enabled();
+  const reaction = xml("message", { to: "alice@localhost/phone", type: "chat" }, xml("x"));
+  await streams.write(entity, { element: reaction, queuedAt: Date.now() });
+  const waiting = streams.settled();
+  assert.deepEqual(writes.slice(1), [REQUEST]);
+  nonza(xml("a", { xmlns: NS_SM, h: "1" }));
+  await waiting;
+  streams.detach();
+});
