@@ -10,6 +10,7 @@
 import { connectBenchUser } from "./bench_user.ts";
 import type { ProsodyHandle } from "../../tests/support/prosody.ts";
 import { Driver } from "./driver.ts";
+import { roundOrder } from "./round_trips.ts";
 import { summarize } from "./stats.ts";
 import { xml } from "./xmpp_peer.ts";
 
@@ -48,7 +49,7 @@ const SETTLE_MS = 300;
 
 /**
  * Registers and logs in two users, then asks the agent `count + warmUp` times each,
- * interleaved, one at a time.
+ * interleaved (the order reversing every round), one at a time.
  *
  * @throws {Error} When an answer is wrong or late.
  */
@@ -75,7 +76,8 @@ export async function receiptsPhase(
     },
   ];
   for (let i = -options.warmUp; i < options.count; i++) {
-    for (const side of sides) {
+    for (const index of roundOrder(sides.length, i)) {
+      const side = sides[index]!;
       const text = `receipts ${i}`;
       const asked = await side.driver.askWith(to, text, {
         expected: `echo: ${text}`,
