@@ -165,6 +165,56 @@ Deno.test("Agent sends a stored answer again for a message left in the inbox, wi
   assertEquals((await memory.recent("alice@localhost", 10)).length, 2, "nothing stored twice");
 });
 
+Deno.test("Agent sends a webhook's stored result again for a delivery left in the inbox", async () => {
+  const { agent, sent, llm, memory, clock } = setup();
+  const at = clock.now.toISOString();
+  const webhook = (id: string, mode: "notify" | "agent") => ({
+    type: "webhook" as const,
+    id,
+    route: "/hooks/ci",
+    to: "alice@localhost",
+    mode,
+    ...(mode === "notify" ? { text: "build failed" } : { payload: '{"status":"failed"}' }),
+    receivedAt: at,
+  });
+  // The last run sent both; the server had not acknowledged them.
+  const source = { kind: "webhook", id: "w1", route: "/hooks/ci" };
+  await memory.append("alice@localhost", {
+    type: "message",
+    role: "assistant",
+    content: "build failed",
+    msg_id: "w1",
+    source,
+  });
+  await memory.append("alice@localhost", {
+    type: "message",
+    role: "user",
+    content: '{"status":"failed"}',
+    msg_id: "w2",
+    source: { ...source, id: "w2" },
+  });
+  await memory.append("alice@localhost", {
+    type: "message",
+    role: "assistant",
+    content: "Your build failed.",
+    msg_id: "a2",
+  });
+  agent.replay([
+    { n: 1, at, event: webhook("w1", "notify") },
+    { n: 2, at, event: webhook("w2", "agent") },
+  ]);
+  await agent.idle();
+  const bodies = sent.flatMap((action) =>
+    action.type === "message" ? [[action.to, action.body, action.id]] : []
+  );
+  assertEquals(bodies, [
+    ["alice@localhost", "build failed", "w1"],
+    ["alice@localhost", "Your build failed.", "a2"],
+  ]);
+  assertEquals(llm.requests.length, 0);
+  assertEquals((await memory.recent("alice@localhost", 10)).length, 3, "nothing stored twice");
+});
+
 Deno.test("Agent ignores a stranger without calling the LLM", async () => {
   const { sent, say, llm } = setup();
   await say("hi", "eve@localhost/x");

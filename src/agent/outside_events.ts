@@ -7,8 +7,9 @@
  *
  * @module
  */
+import { type ConversationRef, isMessageEntry, type MessageEntry } from "../memory/mod.ts";
 import type { GreetingEvent, ScheduleEvent, WebhookEvent } from "./events.ts";
-import { replayProgress } from "./replay_progress.ts";
+import { replayProgress, storedAnswers } from "./replay_progress.ts";
 import { type ReplyTarget, runTurn } from "./turn.ts";
 import { type HandlerContext, sessionOf, turnContext } from "./_handler_context.ts";
 
@@ -73,6 +74,39 @@ async function progress(
 }
 
 /**
+ * Sends again what the last run sent for an event it did not finish: the event is still in
+ * the inbox because the server had not acknowledged it (it may never have had it). Sent as it
+ * was, with its ids, and not stored again.
+ */
+async function sendAgain(
+  context: HandlerContext,
+  reply: ReplyTarget,
+  session: ConversationRef,
+  msgId: string,
+  receivedAt: string,
+): Promise<void> {
+  const { memory, xmpp } = context.options;
+  // A text sent as is carries the event's id; an LLM turn's answers follow its entry.
+  const sent = await memory.findRecent(
+    session,
+    (entry) => isMessageEntry(entry) && entry.role === "assistant" && entry.msg_id === msgId,
+    { ids: [msgId] },
+  );
+  const answers: MessageEntry[] = sent !== undefined && isMessageEntry(sent)
+    ? [sent]
+    : await storedAnswers(memory, session, { id: msgId, body: "" }, receivedAt);
+  for (const answer of answers) {
+    xmpp.send({
+      type: "message",
+      body: answer.content,
+      ...reply,
+      chatState: "active",
+      ...(answer.msg_id === undefined ? {} : { id: answer.msg_id }),
+    });
+  }
+}
+
+/**
  * A webhook delivery for its conversation.
  *
  * @param event The delivery (its payload already labelled as untrusted content).
@@ -86,7 +120,14 @@ export async function handleWebhook(
 ): Promise<void> {
   const source = { kind: "webhook" as const, id: event.id, route: event.route };
   const done = await progress(context, event.to, event.id, receivedAt);
-  if (done === "answered") return;
+  if (done === "answered") {
+    await sendAgain(context, replyTarget(context, event.to), event.to, event.id, receivedAt!);
+    context.options.log.info(
+      `Handled webhook ${event.route} (${event.id}) for ${event.to}: sent before the ` +
+        "restart, sent again",
+    );
+    return;
+  }
   if (event.mode === "notify") {
     await say(context, event.to, event.text ?? "", source, event.id);
     context.options.log.info(
@@ -137,7 +178,17 @@ export async function handleSchedule(
   const msgId = `${event.id}@${event.scheduledAt}`;
   const to = event.conversation;
   const done = await progress(context, to, msgId, receivedAt);
-  if (done === "answered") return;
+  if (done === "answered") {
+    const reply = {
+      ...replyTarget(context, to),
+      ...(event.thread === undefined || event.kind === "text" ? {} : { thread: event.thread }),
+    };
+    await sendAgain(context, reply, to, msgId, receivedAt!);
+    context.options.log.info(
+      `Handled schedule ${event.id} for ${to}: sent before the restart, sent again`,
+    );
+    return;
+  }
   if (event.kind === "text") {
     await say(context, to, event.text, source, msgId);
     context.options.log.info(`Handled schedule ${event.id} for ${to}: sent`);
