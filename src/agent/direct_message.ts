@@ -21,7 +21,7 @@ import type { Rights } from "./decide.ts";
 import { handledPrefix } from "./handled_line.ts";
 import { findCorrected, findQuoted } from "./message_context.ts";
 import { idOf } from "./message_tracker.ts";
-import { replayProgress, storedAnswers } from "./replay_progress.ts";
+import { replayProgress, sendAgain, storedAnswers } from "./replay_progress.ts";
 import { screenDirect } from "./screen_direct.ts";
 import { type AnswerOptions, type ReplyTarget, runTurn, storeIncoming } from "./turn.ts";
 import {
@@ -80,16 +80,8 @@ export async function handleDirectMessage(
     if (progress === "answered") {
       // Still in the inbox: the server had not acknowledged the answer when the process
       // stopped (it may never have had it). Sent again as it was, rather than lost.
-      for (const answer of await storedAnswers(memory, session, message, receivedAt)) {
-        options.xmpp.send({
-          type: "message",
-          body: answer.content,
-          ...reply,
-          chatState: "active",
-          ...(answer.msg_id === undefined ? {} : { id: answer.msg_id }),
-          ...(answer.replaces === undefined ? {} : { replaces: answer.replaces }),
-        });
-      }
+      const answers = await storedAnswers(memory, session, message, receivedAt);
+      sendAgain((action) => options.xmpp.send(action), reply, answers);
       log.info(`${handled}: answered before the restart, the answer sent again`);
       return;
     }

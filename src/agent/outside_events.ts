@@ -7,9 +7,9 @@
  *
  * @module
  */
-import { type ConversationRef, isMessageEntry, type MessageEntry } from "../memory/mod.ts";
+import { isMessageEntry, type MessageEntry } from "../memory/mod.ts";
 import type { GreetingEvent, ScheduleEvent, WebhookEvent } from "./events.ts";
-import { replayProgress, storedAnswers } from "./replay_progress.ts";
+import { replayProgress, sendAgain, storedAnswers } from "./replay_progress.ts";
 import { type ReplyTarget, runTurn } from "./turn.ts";
 import { type HandlerContext, sessionOf, turnContext } from "./_handler_context.ts";
 
@@ -51,15 +51,16 @@ async function say(
 }
 
 /**
- * How far an event taken up after a restart got: `"new"`, or stored and `"answered"` or not.
+ * How far an event taken up after a restart got: `"new"`, or stored and `"answered"` (with
+ * what was sent for it, to send again) or not.
  */
 async function progress(
   context: HandlerContext,
   to: string,
   msgId: string,
   receivedAt: string | undefined,
-): Promise<"new" | "stored" | "answered"> {
-  if (receivedAt === undefined) return "new";
+): Promise<{ done: "new" | "stored" } | { done: "answered"; sent: MessageEntry[] }> {
+  if (receivedAt === undefined) return { done: "new" };
   const { memory } = context.options;
   // Sent as is: the agent's own entry carries the id.
   const sent = await memory.findRecent(
@@ -69,41 +70,13 @@ async function progress(
       (entry as { msg_id?: string }).msg_id === msgId,
     { ids: [msgId] },
   );
-  if (sent !== undefined) return "answered";
-  return await replayProgress(memory, to, { id: msgId, body: "" }, receivedAt);
-}
-
-/**
- * Sends again what the last run sent for an event it did not finish: the event is still in
- * the inbox because the server had not acknowledged it (it may never have had it). Sent as it
- * was, with its ids, and not stored again.
- */
-async function sendAgain(
-  context: HandlerContext,
-  reply: ReplyTarget,
-  session: ConversationRef,
-  msgId: string,
-  receivedAt: string,
-): Promise<void> {
-  const { memory, xmpp } = context.options;
-  // A text sent as is carries the event's id; an LLM turn's answers follow its entry.
-  const sent = await memory.findRecent(
-    session,
-    (entry) => isMessageEntry(entry) && entry.role === "assistant" && entry.msg_id === msgId,
-    { ids: [msgId] },
-  );
-  const answers: MessageEntry[] = sent !== undefined && isMessageEntry(sent)
-    ? [sent]
-    : await storedAnswers(memory, session, { id: msgId, body: "" }, receivedAt);
-  for (const answer of answers) {
-    xmpp.send({
-      type: "message",
-      body: answer.content,
-      ...reply,
-      chatState: "active",
-      ...(answer.msg_id === undefined ? {} : { id: answer.msg_id }),
-    });
-  }
+  if (sent !== undefined) return { done: "answered", sent: isMessageEntry(sent) ? [sent] : [] };
+  // An LLM turn: its answers follow the event's entry.
+  const event = { id: msgId, body: "" };
+  const done = await replayProgress(memory, to, event, receivedAt);
+  return done === "answered"
+    ? { done, sent: await storedAnswers(memory, to, event, receivedAt) }
+    : { done };
 }
 
 /**
@@ -119,9 +92,13 @@ export async function handleWebhook(
   receivedAt?: string,
 ): Promise<void> {
   const source = { kind: "webhook" as const, id: event.id, route: event.route };
-  const done = await progress(context, event.to, event.id, receivedAt);
-  if (done === "answered") {
-    await sendAgain(context, replyTarget(context, event.to), event.to, event.id, receivedAt!);
+  const taken = await progress(context, event.to, event.id, receivedAt);
+  if (taken.done === "answered") {
+    sendAgain(
+      (action) => context.options.xmpp.send(action),
+      replyTarget(context, event.to),
+      taken.sent,
+    );
     context.options.log.info(
       `Handled webhook ${event.route} (${event.id}) for ${event.to}: sent before the ` +
         "restart, sent again",
@@ -142,7 +119,7 @@ export async function handleWebhook(
     kind: `webhook ${event.route}`,
     // The payload comes from outside: no tool may act on what it says.
     tools: false,
-    ...(done === "stored" ? {} : {
+    ...(taken.done === "stored" ? {} : {
       entry: {
         type: "message" as const,
         role: "user" as const,
@@ -177,13 +154,13 @@ export async function handleSchedule(
   const source = { kind: "schedule" as const, id: event.id };
   const msgId = `${event.id}@${event.scheduledAt}`;
   const to = event.conversation;
-  const done = await progress(context, to, msgId, receivedAt);
-  if (done === "answered") {
+  const taken = await progress(context, to, msgId, receivedAt);
+  if (taken.done === "answered") {
     const reply = {
       ...replyTarget(context, to),
       ...(event.thread === undefined || event.kind === "text" ? {} : { thread: event.thread }),
     };
-    await sendAgain(context, reply, to, msgId, receivedAt!);
+    sendAgain((action) => context.options.xmpp.send(action), reply, taken.sent);
     context.options.log.info(
       `Handled schedule ${event.id} for ${to}: sent before the restart, sent again`,
     );
@@ -203,7 +180,7 @@ export async function handleSchedule(
       ...(event.thread === undefined ? {} : { thread: event.thread }),
     },
     kind: `schedule ${event.id}`,
-    ...(done === "stored" ? {} : {
+    ...(taken.done === "stored" ? {} : {
       entry: {
         type: "message" as const,
         role: "user" as const,

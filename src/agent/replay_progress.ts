@@ -11,7 +11,8 @@ import {
   isMessageEntry,
   type MessageEntry,
 } from "../memory/mod.ts";
-import type { MessageEvent } from "../xmpp/mod.ts";
+import type { MessageEvent, XmppAction } from "../xmpp/mod.ts";
+import type { ReplyTarget } from "./turn.ts";
 
 /** The memory operation {@linkcode replayProgress} uses. */
 export interface ReplayMemory {
@@ -69,6 +70,32 @@ export async function storedAnswers(
   const next = after.findIndex((entry) => entry.role === "user");
   return (next === -1 ? after : after.slice(0, next))
     .filter((entry) => entry.role === "assistant" && entry.reaction === undefined);
+}
+
+/**
+ * Sends again, as they were (their ids and corrections kept), answers the last run stored
+ * for an event still in the inbox: the server had not acknowledged them when the process
+ * stopped (it may never have had them). Nothing is stored again.
+ *
+ * @param send Where actions go.
+ * @param reply Where the answers go.
+ * @param answers The stored answers, oldest first.
+ */
+export function sendAgain(
+  send: (action: XmppAction) => void,
+  reply: ReplyTarget,
+  answers: readonly MessageEntry[],
+): void {
+  for (const answer of answers) {
+    send({
+      type: "message",
+      body: answer.content,
+      ...reply,
+      chatState: "active",
+      ...(answer.msg_id === undefined ? {} : { id: answer.msg_id }),
+      ...(answer.replaces === undefined ? {} : { replaces: answer.replaces }),
+    });
+  }
 }
 
 /** The session's last entries, and where the message is among them (-1: not there). */
