@@ -37,15 +37,14 @@ export class SessionTail {
   #lines: TailLine[];
   #complete: boolean;
   #capacity: number;
+  /** How many kept entries carry each id. */
+  #ids = new Map<string, number>();
 
   /**
    * @param capacity The most entries kept.
    * @param lines The last entries, oldest first.
    * @param complete Whether `lines` is every entry of the session.
    */
-  /** How many kept entries carry each id. */
-  #ids = new Map<string, number>();
-
   constructor(capacity: number, lines: TailLine[] = [], complete = true) {
     this.#capacity = capacity;
     this.#lines = lines;
