@@ -14,7 +14,7 @@ import { type Logger, silentLogger } from "../log/mod.ts";
 import { type Clock, systemClock, type TimerHandle } from "./clock.ts";
 import { machineTimeZone } from "./cron_rule.ts";
 import { type Entry, operatorEntry, type OperatorSchedule, userEntry } from "./_entry.ts";
-import { describeRecurrence, nextRun } from "./recurrence.ts";
+import { describeRecurrence, nextRun, shortestGap } from "./recurrence.ts";
 import { settleDue } from "./_settle_due.ts";
 import { SavedState } from "./_saved_state.ts";
 import { type ScheduleFiring, scheduleFiring } from "./schedule_firing.ts";
@@ -154,8 +154,8 @@ export class Scheduler {
       for (const task of saved.tasks) {
         try {
           const entry = userEntry(task);
-          const { recurrence } = entry;
-          if (recurrence.type === "every" && recurrence.everyMs < minimumMs) {
+          // The same measure a new task's timing passes (`every` and cron alike).
+          if (shortestGap(entry.recurrence, now) < minimumMs) {
             throw new RangeError(`it runs more often than every ${minimumMs / 1000} s`);
           }
           const count = held.get(entry.conversation) ?? 0;

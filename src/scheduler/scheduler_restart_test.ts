@@ -228,3 +228,20 @@ Deno.test("A saved task more frequent than the minimum, or past a conversation's
   assertEquals(second.fired.length, 0, "no firing every second");
   await second.scheduler.stop();
 });
+
+Deno.test("A saved cron task more frequent than the minimum is dropped like an `every` one", async () => {
+  const rules = { minimumUserIntervalMs: 5 * 60_000 };
+  const first = await startScheduler(rules);
+  await first.scheduler.add({ conversation: ALICE, text: "A", when: { inSeconds: 600 } });
+  await first.scheduler.stop();
+  const saved = JSON.parse(first.store.text!);
+  const cron = { ...saved.tasks[0], at: undefined, tz: "UTC" };
+  saved.tasks.push({ ...cron, id: "minutely", cron: "* * * * *" });
+  saved.tasks.push({ ...cron, id: "hourly", cron: "0 * * * *" });
+  first.store.text = JSON.stringify(saved);
+  const second = await startScheduler(rules, first);
+  const ids = second.scheduler.all().map((task) => task.id);
+  assertEquals([ids.includes("minutely"), ids.includes("hourly")], [false, true]);
+  assertIncludes(second.logs.join("\n"), "Dropped saved task minutely: it runs more often");
+  await second.scheduler.stop();
+});
