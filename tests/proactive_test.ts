@@ -10,6 +10,7 @@ import { startFakeLlm } from "./support/fake_llm.ts";
 import { connectHuman, type HumanMessage } from "./support/human.ts";
 import { startProsody } from "./support/prosody.ts";
 import { signWebhook } from "../src/webhooks/mod.ts";
+import { freePort } from "./support/loopback.ts";
 
 const BOT = "bot@localhost";
 const SECRET = "deploy-hook-secret-0123456789";
@@ -18,13 +19,6 @@ function bodies(events: readonly { kind: string }[]): HumanMessage[] {
   return events
     .filter((e): e is HumanMessage => e.kind === "message")
     .filter((m) => m.from.startsWith(BOT) && m.body !== undefined);
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
 }
 
 Deno.test("proactive: a contact coming online is greeted once; a result for an offline contact waits for them", async () => {

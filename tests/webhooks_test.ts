@@ -11,16 +11,10 @@ import { startFakeLlm, waitForRequests } from "./support/fake_llm.ts";
 import { connectHuman, type HumanMessage } from "./support/human.ts";
 import { startProsody } from "./support/prosody.ts";
 import { signWebhook } from "../src/webhooks/mod.ts";
+import { freePort } from "./support/loopback.ts";
 
 const BOT = "bot@localhost";
 const SECRET = "ci-hook-secret-0123456789";
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
 
 function webhooksToml(port: number): string {
   return `

@@ -5,14 +5,6 @@
  * @module
  */
 
-/** A free TCP port on loopback. */
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
 /** An IPv4 address of this machine that is not loopback, to be a peer from "elsewhere". */
 export function otherAddress(): string | undefined {
   return Deno.networkInterfaces().find((i) => i.family === "IPv4" && !i.address.startsWith("127."))

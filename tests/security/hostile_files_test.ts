@@ -14,7 +14,7 @@ import { startAgent } from "../support/agent_process.ts";
 import { startFakeLlm } from "../support/fake_llm.ts";
 import { connectHuman, type HumanMessage } from "../support/human.ts";
 import { startProsody } from "../support/prosody.ts";
-import { freePort } from "./_webhook_wire.ts";
+import { freePort } from "../support/loopback.ts";
 
 const BOT = "bot@localhost";
 const SECRET = "notify-secret-0123456789abcdef";

@@ -14,7 +14,7 @@ import { type FakeCall, startFakeLlm } from "../support/fake_llm.ts";
 import { connectHuman, type HumanMessage } from "../support/human.ts";
 import { startProsody } from "../support/prosody.ts";
 import { signWebhook } from "../../src/webhooks/mod.ts";
-import { freePort } from "./_webhook_wire.ts";
+import { freePort } from "../support/loopback.ts";
 
 const BOT = "bot@localhost";
 const ROOM = "dev@conference.localhost";

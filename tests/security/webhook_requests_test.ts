@@ -16,7 +16,8 @@ import { startFakeLlm } from "../support/fake_llm.ts";
 import { connectHuman, type HumanMessage } from "../support/human.ts";
 import { startProsody } from "../support/prosody.ts";
 import { signWebhook } from "../../src/webhooks/mod.ts";
-import { freePort, listTree, otherAddress, rawRequest, writeAll } from "./_webhook_wire.ts";
+import { freePort } from "../support/loopback.ts";
+import { listTree, otherAddress, rawRequest, writeAll } from "./_webhook_wire.ts";
 
 const BOT = "bot@localhost";
 const CI_SECRET = "ci-secret-0123456789abcdef";

@@ -24,6 +24,11 @@ export function freePorts(count: number): number[] {
   return ports;
 }
 
+/** A port that was free a moment ago. */
+export function freePort(): number {
+  return freePorts(1)[0]!;
+}
+
 /** Whether something accepts TCP connections on the loopback `port`. */
 export async function accepts(port: number): Promise<boolean> {
   try {
