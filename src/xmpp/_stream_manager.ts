@@ -42,6 +42,13 @@ export interface StreamManagerOptions {
    */
   ackRequestDelayMs?: number;
   /**
+   * How long the answer to a server's `<r/>` may wait for a stanza of the agent's to ride in
+   * (a message is most often followed at once by `composing`): one write instead of two, for
+   * the agent and the server. Nothing written by then, it goes alone.
+   * @default {20}
+   */
+  ackAnswerDelayMs?: number;
+  /**
    * How long to wait for the answer to `<enable/>` or `<resume/>`.
    * @default {10000}
    */
@@ -60,6 +67,7 @@ export class StreamManager {
   readonly queue: OutboundQueue = new OutboundQueue();
   #log: Logger;
   #ackDelayMs: number;
+  #ackAnswerDelayMs: number;
   #answerTimeoutMs: number;
   #entity: XmppJsEntity | undefined;
   #resumable: Resumable | undefined;
@@ -70,6 +78,8 @@ export class StreamManager {
   #unrequested = 0;
   /** The next write carries an acknowledgement request (`<r/>`) after its stanza. */
   #askWithWrite = false;
+  /** The server asked for an acknowledgement; the next write carries it (or the timer sends it). */
+  #answerTimer: ReturnType<typeof setTimeout> | undefined;
   #queuedAt = new WeakMap<XmlElement, number>();
   #answer: ((element: XmlElement) => void) | undefined;
   #resumedStream = false;
@@ -79,6 +89,7 @@ export class StreamManager {
   constructor(options: StreamManagerOptions) {
     this.#log = options.logger;
     this.#ackDelayMs = options.ackRequestDelayMs ?? 500;
+    this.#ackAnswerDelayMs = options.ackAnswerDelayMs ?? 20;
     this.#answerTimeoutMs = options.answerTimeoutMs ?? 10_000;
   }
 
@@ -124,10 +135,15 @@ export class StreamManager {
     };
     const write = entity.write.bind(entity);
     entity.write = (text: string) => {
-      if (!this.#askWithWrite || this.#entity !== entity) return write(text);
-      this.#askWithWrite = false;
-      this.#unrequested = 0;
-      return write(text + ACK_REQUEST);
+      if (this.#entity !== entity) return write(text);
+      // Counted when written: `h` is what has been handled by then, which the request covers.
+      if (this.#answerTimer !== undefined) text += this.#takeOwedAck();
+      if (this.#askWithWrite) {
+        this.#askWithWrite = false;
+        this.#unrequested = 0;
+        text += ACK_REQUEST;
+      }
+      return write(text);
     };
     entity.on("nonza", (element) => {
       if (this.#entity === entity) this.#onNonza(entity, element);
@@ -197,6 +213,7 @@ export class StreamManager {
   detach(): void {
     clearTimeout(this.#ackTimer);
     this.#ackTimer = undefined;
+    this.#dropOwedAck();
     this.#entity = undefined;
     this.#counting = false;
     this.#answer = undefined;
@@ -206,6 +223,7 @@ export class StreamManager {
   /** Before a clean close: tells the server what was handled; the session ends with it. */
   async close(entity: XmppJsEntity): Promise<void> {
     clearTimeout(this.#ackTimer);
+    this.#dropOwedAck();
     if (this.#counting) {
       try {
         await entity.send(buildAck(this.#inbound));
@@ -219,7 +237,7 @@ export class StreamManager {
 
   #onNonza(entity: XmppJsEntity, element: XmlElement): void {
     if (isSm(element, "r")) {
-      entity.send(buildAck(this.#inbound)).catch(() => {});
+      this.#oweAck(entity);
     } else if (isSm(element, "a")) {
       this.#acknowledged(parseH(element));
     } else if (isSm(element, "enabled")) {
@@ -260,6 +278,27 @@ export class StreamManager {
     if (kept > 0) {
       this.#log.info(`Re-sending ${kept} message(s) the server may not have received`);
     }
+  }
+
+  /** Answers `<r/>` with the next write, or alone once the delay is over. */
+  #oweAck(entity: XmppJsEntity): void {
+    if (this.#answerTimer !== undefined) return;
+    this.#answerTimer = setTimeout(() => {
+      if (this.#entity !== entity) return;
+      // Taken first, so that the write carrying it alone does not add it again.
+      entity.write(this.#takeOwedAck()).catch(() => {});
+    }, this.#ackAnswerDelayMs);
+  }
+
+  /** The owed `<a/>`, counted now, and no longer owed. */
+  #takeOwedAck(): string {
+    this.#dropOwedAck();
+    return buildAck(this.#inbound).toString();
+  }
+
+  #dropOwedAck(): void {
+    clearTimeout(this.#answerTimer);
+    this.#answerTimer = undefined;
   }
 
   #acknowledged(h: number | undefined): void {

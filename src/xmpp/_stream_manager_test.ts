@@ -28,8 +28,12 @@ function fakeEntity() {
   };
 }
 
-async function enabled() {
-  const streams = new StreamManager({ logger: silentLogger(), ackRequestDelayMs: 60_000 });
+async function enabled(ackAnswerDelayMs = 60_000) {
+  const streams = new StreamManager({
+    logger: silentLogger(),
+    ackRequestDelayMs: 60_000,
+    ackAnswerDelayMs,
+  });
   const fake = fakeEntity();
   streams.attach(fake.entity);
   const enabling = streams.enable(fake.entity, "bot@localhost/agent");
@@ -72,4 +76,39 @@ Deno.test("StreamManager asks at once when what is waited for carried no request
   nonza(xml("a", { xmlns: NS_SM, h: "1" }));
   await waiting;
   streams.detach();
+});
+
+Deno.test("StreamManager answers the server's request in the write of the stanza that follows", async () => {
+  const { streams, entity, writes, nonza } = await enabled();
+  streams.handled();
+  nonza(xml("r", { xmlns: NS_SM }));
+  assert.equal(writes.length, 0, "the answer waits for a stanza to ride in");
+  // The message handled after the request is counted too: h is what was handled when written.
+  streams.handled();
+  const composing = xml("message", { to: "alice@localhost/phone", type: "chat" });
+  await streams.write(entity, { element: composing, queuedAt: Date.now() });
+  assert.equal(writes.length, 1, "one write for the stanza and the answer");
+  assert.ok(writes[0]!.startsWith("<message"), writes[0]);
+  assert.ok(writes[0]!.endsWith(`<a xmlns="${NS_SM}" h="2"/>`), writes[0]);
+  await streams.write(entity, { element: answer("hello"), queuedAt: Date.now() });
+  assert.ok(!writes[1]!.includes("<a "), "answered once");
+  streams.detach();
+});
+
+Deno.test("StreamManager answers the server's request alone when nothing is written soon", async () => {
+  const { streams, writes, nonza } = await enabled(5);
+  streams.handled();
+  nonza(xml("r", { xmlns: NS_SM }));
+  assert.deepEqual(writes, []);
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  assert.deepEqual(writes, [`<a xmlns="${NS_SM}" h="1"/>`]);
+  streams.detach();
+});
+
+Deno.test("StreamManager owes no answer once the stream is gone", async () => {
+  const { streams, writes, nonza } = await enabled(5);
+  nonza(xml("r", { xmlns: NS_SM }));
+  streams.detach();
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  assert.deepEqual(writes, []);
 });
