@@ -49,6 +49,14 @@ export interface StreamManagerOptions {
    */
   ackAnswerDelayMs?: number;
   /**
+   * How long a server that enabled stream management may leave the first acknowledgement
+   * request of a stream unanswered before its acknowledgements are no longer waited for on
+   * that stream (answers then count as delivered once written, as without stream management):
+   * a server that never answers would otherwise hold every conversation's next event.
+   * @default {10000}
+   */
+  silentServerMs?: number;
+  /**
    * How long to wait for the answer to `<enable/>` or `<resume/>`.
    * @default {10000}
    */
@@ -68,6 +76,11 @@ export class StreamManager {
   #log: Logger;
   #ackDelayMs: number;
   #ackAnswerDelayMs: number;
+  #silentServerMs: number;
+  /** Whether the server has acknowledged anything on this stream. */
+  #heard = false;
+  /** Runs while the first acknowledgement request of a stream waits for its answer. */
+  #silenceTimer: ReturnType<typeof setTimeout> | undefined;
   #answerTimeoutMs: number;
   #entity: XmppJsEntity | undefined;
   #resumable: Resumable | undefined;
@@ -90,6 +103,7 @@ export class StreamManager {
     this.#log = options.logger;
     this.#ackDelayMs = options.ackRequestDelayMs ?? 500;
     this.#ackAnswerDelayMs = options.ackAnswerDelayMs ?? 20;
+    this.#silentServerMs = options.silentServerMs ?? 10_000;
     this.#answerTimeoutMs = options.answerTimeoutMs ?? 10_000;
   }
 
@@ -124,7 +138,9 @@ export class StreamManager {
         this.#unrequested++;
         // An answer is what the agent waits to see acknowledged (the inbox keeps its message
         // until then): the request rides in the same write, costing no write of its own.
-        if (this.#counting && isMessageWithBody(element)) this.#askWithWrite = true;
+        if (this.#counting && this.queue.tracking && isMessageWithBody(element)) {
+          this.#askWithWrite = true;
+        }
         this.#scheduleAckRequest();
       }
       // xmpp.js writes the element within `send` (its outgoing middleware runs after): a
@@ -142,6 +158,7 @@ export class StreamManager {
         this.#askWithWrite = false;
         this.#unrequested = 0;
         text += ACK_REQUEST;
+        this.#watchSilence(entity);
       }
       return write(text);
     };
@@ -214,6 +231,7 @@ export class StreamManager {
     clearTimeout(this.#ackTimer);
     this.#ackTimer = undefined;
     this.#dropOwedAck();
+    this.#stopWatchingSilence();
     this.#entity = undefined;
     this.#counting = false;
     this.#answer = undefined;
@@ -224,6 +242,7 @@ export class StreamManager {
   async close(entity: XmppJsEntity): Promise<void> {
     clearTimeout(this.#ackTimer);
     this.#dropOwedAck();
+    this.#stopWatchingSilence();
     if (this.#counting) {
       try {
         await entity.send(buildAck(this.#inbound));
@@ -239,10 +258,14 @@ export class StreamManager {
     if (isSm(element, "r")) {
       this.#oweAck(entity);
     } else if (isSm(element, "a")) {
-      this.#acknowledged(parseH(element));
+      this.#heard = true;
+      this.#stopWatchingSilence();
+      // Not waited for any more on this stream (see #watchSilence): nothing is counted.
+      if (this.queue.tracking) this.#acknowledged(parseH(element));
     } else if (isSm(element, "enabled")) {
       const enabled = parseEnabled(element);
       this.#counting = true;
+      this.#heard = false;
       this.#inbound = 0;
       this.#resumable = enabled.resumable && enabled.id !== undefined
         ? { id: enabled.id, jid: this.#pendingJid }
@@ -256,6 +279,8 @@ export class StreamManager {
       const h = parseH(element);
       this.#counting = true;
       this.#resumedStream = true;
+      // Its `h` is an answer: this server acknowledges.
+      this.#heard = true;
       const { overrun } = this.queue.resumeFrom(h ?? 0);
       if (h === undefined || overrun) {
         this.#log.warn(`The server resumed with an acknowledgement that does not fit (h=${h})`);
@@ -325,9 +350,37 @@ export class StreamManager {
     clearTimeout(this.#ackTimer);
     this.#ackTimer = undefined;
     this.#unrequested = 0;
+    this.#watchSilence(entity);
     entity.send(buildAckRequest()).catch((error: unknown) => {
       this.#log.debug(`Cannot ask for an acknowledgement: ${errorText(error)}`);
     });
+  }
+
+  /**
+   * A request was sent: if it is the stream's first still unanswered, the server has that
+   * long to answer before its acknowledgements stop being waited for on this stream. A server
+   * that has answered once is only slow (a rate limit, a flood), never taken as silent.
+   */
+  #watchSilence(entity: XmppJsEntity): void {
+    if (this.#heard || this.#silenceTimer !== undefined) return;
+    this.#silenceTimer = setTimeout(() => {
+      this.#silenceTimer = undefined;
+      if (this.#entity !== entity || this.#heard || !this.queue.tracking) return;
+      this.#log.warn(
+        `The server enabled stream management but answered no acknowledgement request in ` +
+          `${this.#silentServerMs / 1000} s: on this stream, what is written counts as ` +
+          `delivered (a process killed now may lose the answers the server had not read)`,
+      );
+      // As on a stream without it: everything written is settled, and nothing is resumed
+      // (the server's count of what it received cannot be trusted).
+      this.queue.untrack();
+      this.#resumable = undefined;
+    }, this.#silentServerMs);
+  }
+
+  #stopWatchingSilence(): void {
+    clearTimeout(this.#silenceTimer);
+    this.#silenceTimer = undefined;
   }
 
   /** Writes a nonza and waits for `<enabled/>`, `<resumed/>` or `<failed/>`. */

@@ -28,11 +28,16 @@ function fakeEntity() {
   };
 }
 
-async function enabled(ackAnswerDelayMs = 60_000) {
+async function enabled(
+  ackAnswerDelayMs = 60_000,
+  silentServerMs = 60_000,
+  logger = silentLogger(),
+) {
   const streams = new StreamManager({
-    logger: silentLogger(),
+    logger,
     ackRequestDelayMs: 60_000,
     ackAnswerDelayMs,
+    silentServerMs,
   });
   const fake = fakeEntity();
   streams.attach(fake.entity);
@@ -111,4 +116,39 @@ Deno.test("StreamManager owes no answer once the stream is gone", async () => {
   streams.detach();
   await new Promise((resolve) => setTimeout(resolve, 30));
   assert.deepEqual(writes, []);
+});
+
+Deno.test("StreamManager stops waiting for a server that never acknowledges", async () => {
+  const warnings: string[] = [];
+  const logger = { ...silentLogger(), warn: (line: string) => warnings.push(line) };
+  const { streams, entity, writes } = await enabled(60_000, 20, logger);
+  await streams.write(entity, { element: answer("one"), queuedAt: Date.now() });
+  assert.ok(writes[0]!.endsWith(REQUEST));
+  // Waited for until the server has been silent that long, then settled as written.
+  await streams.settled();
+  assert.equal(warnings.length, 1, warnings.join("\n"));
+  assert.match(warnings[0]!, /answered no acknowledgement request/);
+  assert.equal(streams.resumable, false, "a session whose count is unknown is not resumed");
+  // Later answers are not waited for, and ask for nothing.
+  await streams.write(entity, { element: answer("two"), queuedAt: Date.now() });
+  assert.ok(!writes[1]!.includes(REQUEST), writes[1]);
+  await streams.settled();
+  streams.detach();
+});
+
+Deno.test("StreamManager waits for a slow server that has acknowledged before", async () => {
+  const warnings: string[] = [];
+  const logger = { ...silentLogger(), warn: (line: string) => warnings.push(line) };
+  const { streams, entity, nonza } = await enabled(60_000, 20, logger);
+  await streams.write(entity, { element: answer("one"), queuedAt: Date.now() });
+  nonza(xml("a", { xmlns: NS_SM, h: "1" }));
+  await streams.write(entity, { element: answer("two"), queuedAt: Date.now() });
+  let settled = false;
+  const waiting = streams.settled().then(() => settled = true);
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  assert.equal(settled, false, "still waiting for the acknowledgement of the second");
+  assert.deepEqual(warnings, []);
+  nonza(xml("a", { xmlns: NS_SM, h: "2" }));
+  await waiting;
+  streams.detach();
 });

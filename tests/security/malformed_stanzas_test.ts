@@ -87,3 +87,22 @@ for (const [what, attack] of Object.entries(DROPPED)) {
     assertEquals(llm.chat_count, 1, "only the genuine message reached the LLM");
   });
 }
+
+Deno.test("a server that enables stream management and never acknowledges holds no conversation", async () => {
+  await using rogue = await startRogueServer();
+  await using llm = await startFakeLlm();
+  await using agent = await agentOnRogue(rogue, llm.url);
+  await rogue.ready();
+  const message = (n: number) =>
+    `<message from='alice@localhost/phone' to='bot@localhost' type='chat' id='m${n}'>` +
+    `<body>question ${n}</body></message>`;
+  await rogue.send(message(1) + message(2) + message(3), { stanzas: 3 });
+  await rogue.waitFor(/echo: question 1/);
+  // The first answer's acknowledgement never comes: once the server has been silent that
+  // long, what is written counts as delivered, and the rest follow at once.
+  const line = await agent.waitForLog(/answered no acknowledgement request/, 20_000);
+  assertTrue(/WARN /.test(line), line);
+  await rogue.waitFor(/echo: question 2/, 5_000);
+  await rogue.waitFor(/echo: question 3/, 5_000);
+  assertEquals(rogue.connections, 1, "the stream stayed up");
+});
