@@ -171,7 +171,7 @@ export class Agent {
           event,
           { who: decision.who, rights: decision.rights },
           context,
-          replayed !== undefined,
+          replayed?.at,
         );
       case "reaction":
         return handleReaction(event, decision.key, decision.rights, context);

@@ -206,6 +206,11 @@ export interface TurnInput {
   kind?: string;
   /** Markers, reactions, corrections and replies of a one-to-one answer. @default {{}} */
   answer?: AnswerOptions;
+  /**
+   * The id of the room message answered, stored on the answer (`answers`): what tells a restart
+   * that it was answered, where other occupants spoke in between.
+   */
+  answering?: string;
 }
 
 /**
@@ -316,6 +321,7 @@ export async function runTurn(input: TurnInput, agent: TurnContext): Promise<voi
         content,
         msg_id: id,
         ...(options.replaces === undefined ? {} : { replaces: options.replaces }),
+        ...(input.answering === undefined ? {} : { answers: input.answering }),
       });
     } catch (error) {
       log.error(`${handled}: the answer was sent but could not be stored: ${describe(error)}`);
