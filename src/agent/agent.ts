@@ -151,6 +151,14 @@ export class Agent {
     this.#router.replay(records);
   }
 
+  /**
+   * Asks for the agent's rooms before the connection starts, so that the joins go out first
+   * (see `Membership.joinRooms`); without it they are asked once online.
+   */
+  joinRooms(): Promise<void> {
+    return this.#context.membership.joinRooms();
+  }
+
   /** Resolves when every queued conversation, invitation and session set-up is done. */
   idle(): Promise<void> {
     return this.#router.idle();

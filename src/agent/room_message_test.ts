@@ -214,3 +214,13 @@ Deno.test("handleRoomMessage() never answers history the room replays on rejoin"
   assertEquals(entries.map((e) => e.msg_id), ["s1", "s2"]);
   assertTrue(entries.every((e) => e.role === "user"));
 });
+
+Deno.test("Agent.joinRooms() asks for the rooms before the connection is up, and online does not ask again", async () => {
+  const { agent, sent } = setup();
+  await agent.joinRooms();
+  const joins = () => sent.filter((action) => action.type === "join");
+  assertEquals(joins().map((join) => join.type === "join" && join.room), [ROOM]);
+  agent.handle({ type: "online", jid: "bot@localhost/fluux-agent" });
+  await agent.idle();
+  assertEquals(joins().length, 1);
+});
