@@ -253,14 +253,20 @@ export class Membership {
   }
 
   #join(room: RoomSettings): void {
-    this.#options.xmpp.send({
-      type: "join",
-      room: room.jid,
-      nick: room.nick,
-      historyMaxStanzas: room.historyOnJoin,
-      ...(room.password === undefined ? {} : { password: room.password }),
-      ...(room.create === undefined ? {} : { create: room.create }),
-    });
+    try {
+      this.#options.xmpp.send({
+        type: "join",
+        room: room.jid,
+        nick: room.nick,
+        historyMaxStanzas: room.historyOnJoin,
+        ...(room.password === undefined ? {} : { password: room.password }),
+        ...(room.create === undefined ? {} : { create: room.create }),
+      });
+    } catch (error) {
+      // A room the book holds by a name that is not a JID (an edited file) must not stop the
+      // start, nor the other rooms.
+      this.#options.log.warn(`Cannot join ${JSON.stringify(room.jid)}: ${String(error)}`);
+    }
   }
 
   async #subscribeToAllowed(): Promise<void> {

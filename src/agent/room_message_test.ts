@@ -1,6 +1,6 @@
 import { assertEquals, assertTrue } from "../../tests/support/assert.ts";
 import type { ChatRequest, ChatResponse, LlmClient } from "../llm/mod.ts";
-import { silentLogger } from "../log/mod.ts";
+import { createLogger } from "../log/mod.ts";
 import { InMemoryFs, MemoryStore, type NewHistoryEntry } from "../memory/mod.ts";
 import type { GroupchatEvent, XmppAction } from "../xmpp/mod.ts";
 import { Agent } from "./agent.ts";
@@ -32,9 +32,13 @@ class EchoLlm implements LlmClient {
   }
 }
 
-/** An agent in one room (nick `bot`, answering mentions), on an in-memory data directory. */
-function setup() {
+/**
+ * An agent in one room (nick `bot`, answering mentions), on an in-memory data directory;
+ * `book` is the text of its `rooms.json`.
+ */
+function setup(options: { book?: string } = {}) {
   const sent: XmppAction[] = [];
+  const log: string[] = [];
   const llm = new EchoLlm();
   const memory = new MemoryStore("/data", {
     fs: new InMemoryFs(),
@@ -44,9 +48,18 @@ function setup() {
     name: "Fluux Agent",
     memory,
     llm,
-    xmpp: { send: (action) => sent.push(action), roster: () => Promise.resolve([]) },
+    xmpp: {
+      send: (action) => {
+        // As the XMPP layer does: a join needs a bare JID.
+        if (action.type === "join" && action.room.includes("/")) {
+          throw new TypeError(`Invalid room JID "${action.room}"`);
+        }
+        sent.push(action);
+      },
+      roster: () => Promise.resolve([]),
+    },
     rules: { allowedJids: ["alice@localhost"], allowedDomains: [], ownDomain: "localhost" },
-    log: silentLogger(),
+    log: createLogger("agent", { write: (line) => log.push(line) }),
     now: () => new Date("2026-12-01T10:00:01Z"),
     maxHistoryMessages: 20,
     maxTokens: 1000,
@@ -58,7 +71,7 @@ function setup() {
       historyOnJoin: 0,
       downloadAttachments: false,
     }],
-    roomBook: new RoomBook(memoryBookStorage()),
+    roomBook: new RoomBook(memoryBookStorage(options.book)),
     respondToReactions: false,
     status: () => ({
       startedAt: new Date(),
@@ -87,7 +100,7 @@ function setup() {
   };
   const messages = () => sent.flatMap((a) => a.type === "message" ? [a] : []);
   const stored = () => memory.recent(ROOM, 50);
-  return { agent, sent, llm, memory, event, restart, messages, stored };
+  return { agent, sent, log, llm, memory, event, restart, messages, stored };
 }
 
 const asked = (body: string, id: string): NewHistoryEntry => ({
@@ -223,4 +236,15 @@ Deno.test("Agent.joinRooms() asks for the rooms before the connection is up, and
   agent.handle({ type: "online", jid: "bot@localhost/fluux-agent" });
   await agent.idle();
   assertEquals(joins().length, 1);
+});
+
+Deno.test("Agent.joinRooms() skips a remembered room whose address is not a room JID", async () => {
+  const { agent, sent, log } = setup({
+    book:
+      '{"rooms":[{"jid":"bad/room/x","nick":"bot"},{"jid":"ops@conference.localhost","nick":"bot"}]}',
+  });
+  await agent.joinRooms();
+  const joined = sent.flatMap((action) => action.type === "join" ? [action.room] : []);
+  assertEquals(joined, [ROOM, "ops@conference.localhost"]);
+  assertTrue(log.some((line) => line.includes('Cannot join "bad/room/x"')), log.join("\n"));
 });
