@@ -145,7 +145,8 @@ export class Agent {
   /**
    * Takes up the events the last run recorded and did not finish (call it before the
    * connection starts, so they are answered before anything newer). One stored and
-   * answered already is skipped; one stored and not answered is answered now.
+   * answered already gets its stored answer sent again (in a room, unless the room had
+   * reflected it back); one stored and not answered is answered now.
    */
   replay(records: readonly { n: number; at: string; event: InboxEvent }[]): void {
     this.#router.replay(records);
