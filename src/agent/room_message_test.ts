@@ -36,7 +36,7 @@ class EchoLlm implements LlmClient {
  * An agent in one room (nick `bot`, answering mentions), on an in-memory data directory;
  * `book` is the text of its `rooms.json`.
  */
-function setup(options: { book?: string } = {}) {
+function setup(options: { book?: string; idleTimeoutMs?: number; now?: string } = {}) {
   const sent: XmppAction[] = [];
   const log: string[] = [];
   const llm = new EchoLlm();
@@ -60,10 +60,10 @@ function setup(options: { book?: string } = {}) {
     },
     rules: { allowedJids: ["alice@localhost"], allowedDomains: [], ownDomain: "localhost" },
     log: createLogger("agent", { write: (line) => log.push(line) }),
-    now: () => new Date("2026-12-01T10:00:01Z"),
+    now: () => new Date(options.now ?? "2026-12-01T10:00:01Z"),
     maxHistoryMessages: 20,
     maxTokens: 1000,
-    idleTimeoutMs: 0,
+    idleTimeoutMs: options.idleTimeoutMs ?? 0,
     rooms: [{
       jid: ROOM,
       nick: "bot",
@@ -247,4 +247,18 @@ Deno.test("Agent.joinRooms() skips a remembered room whose address is not a room
   const joined = sent.flatMap((action) => action.type === "join" ? [action.room] : []);
   assertEquals(joined, [ROOM, "ops@conference.localhost"]);
   assertTrue(log.some((line) => line.includes('Cannot join "bad/room/x"')), log.join("\n"));
+});
+
+Deno.test("handleRoomMessage() answers a stored mention in its session, however long the agent was down", async () => {
+  // Back two hours later, with sessions that end after 15 minutes of silence.
+  const { restart, event, llm, stored } = setup({
+    idleTimeoutMs: 15 * 60_000,
+    now: "2026-12-01T12:00:00Z",
+  });
+  await restart([asked("bot: ping", "s1")], [event("bot: ping", "s1")]);
+  assertEquals(llm.requests[0]?.messages.at(-1)?.content, 'From "carol":\n> bot: ping');
+  assertEquals((await stored()).map((e) => [e.role, e.answers]), [
+    ["user", undefined],
+    ["assistant", "s1"],
+  ]);
 });
