@@ -145,10 +145,19 @@ export class Agent {
   /**
    * Takes up the events the last run recorded and did not finish (call it before the
    * connection starts, so they are answered before anything newer). One stored and
-   * answered already is skipped; one stored and not answered is answered now.
+   * answered already gets its stored answer sent again (in a room, unless the room had
+   * reflected it back); one stored and not answered is answered now.
    */
   replay(records: readonly { n: number; at: string; event: InboxEvent }[]): void {
     this.#router.replay(records);
+  }
+
+  /**
+   * Asks for the agent's rooms before the connection starts, so that the joins go out first
+   * (see `Membership.joinRooms`); without it they are asked once online.
+   */
+  joinRooms(): Promise<void> {
+    return this.#context.membership.joinRooms();
   }
 
   /** Resolves when every queued conversation, invitation and session set-up is done. */
@@ -171,7 +180,7 @@ export class Agent {
           event,
           { who: decision.who, rights: decision.rights },
           context,
-          replayed !== undefined,
+          replayed?.at,
         );
       case "reaction":
         return handleReaction(event, decision.key, decision.rights, context);

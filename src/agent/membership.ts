@@ -223,36 +223,50 @@ export class Membership {
   }
 
   /**
-   * The session is up: joins the rooms (once; the XMPP layer rejoins them after each
-   * reconnect), then asks allowed JIDs for their presence (client) or tells the remembered
-   * contacts the agent is back (component).
+   * Asks the XMPP layer for the configured and remembered rooms, once (it rejoins them after
+   * each reconnect). Asked before the connection starts, the joins go out ahead of what was
+   * queued meanwhile: a room answer sent again or given after a restart needs the room joined,
+   * or the room refuses it. Otherwise asked at the first {@linkcode online}.
+   */
+  async joinRooms(): Promise<void> {
+    if (this.#joinedOnce) return;
+    this.#joinedOnce = true;
+    for (const room of this.#rooms.values()) this.#join(room);
+    for (const booked of await this.#options.roomBook?.list() ?? []) {
+      if (this.#rooms.has(booked.jid)) continue;
+      this.#join({
+        ...this.room(booked.jid),
+        nick: booked.nick,
+        ...(booked.password === undefined ? {} : { password: booked.password }),
+      });
+    }
+  }
+
+  /**
+   * The session is up: joins the rooms if that was not asked yet, then asks allowed JIDs for
+   * their presence (client) or tells the remembered contacts the agent is back (component).
    */
   async online(): Promise<void> {
-    if (!this.#joinedOnce) {
-      this.#joinedOnce = true;
-      for (const room of this.#rooms.values()) this.#join(room);
-      for (const booked of await this.#options.roomBook?.list() ?? []) {
-        if (this.#rooms.has(booked.jid)) continue;
-        this.#join({
-          ...this.room(booked.jid),
-          nick: booked.nick,
-          ...(booked.password === undefined ? {} : { password: booked.password }),
-        });
-      }
-    }
+    await this.joinRooms();
     if ((this.#options.mode ?? "client") === "client") await this.#subscribeToAllowed();
     else await this.#announceToContacts();
   }
 
   #join(room: RoomSettings): void {
-    this.#options.xmpp.send({
-      type: "join",
-      room: room.jid,
-      nick: room.nick,
-      historyMaxStanzas: room.historyOnJoin,
-      ...(room.password === undefined ? {} : { password: room.password }),
-      ...(room.create === undefined ? {} : { create: room.create }),
-    });
+    try {
+      this.#options.xmpp.send({
+        type: "join",
+        room: room.jid,
+        nick: room.nick,
+        historyMaxStanzas: room.historyOnJoin,
+        ...(room.password === undefined ? {} : { password: room.password }),
+        ...(room.create === undefined ? {} : { create: room.create }),
+      });
+    } catch (error) {
+      // A room the book holds by a name that is not a JID (an edited file) must not stop the
+      // start, nor the other rooms.
+      this.#options.log.warn(`Cannot join ${JSON.stringify(room.jid)}: ${String(error)}`);
+    }
   }
 
   async #subscribeToAllowed(): Promise<void> {

@@ -3,7 +3,12 @@
  * speaker), and answered when addressed to the agent (a mention, or every message where the
  * room says so) — a slash command, or an LLM turn with the tools and downloads the speaker's
  * rights allow. The agent's own messages, reflected by the room, map the room's stanza-id to
- * the agent's id; history the room replays on join is stored once.
+ * the agent's id; history the room replays on join is stored once, and never answered unless
+ * the room says so.
+ *
+ * A message taken up after a restart is answered once: answered if it was not (killed between
+ * storing and answering it), and if it was, its stored answer is sent again only when the room
+ * had not reflected it back (the room may never have had it).
  *
  * @module
  */
@@ -13,6 +18,8 @@ import type { Rights } from "./decide.ts";
 import { handledPrefix } from "./handled_line.ts";
 import { DEFAULT_MAX_MESSAGE_CHARS, refuseLongRoomMessage } from "./long_message.ts";
 import { addressedText } from "./room_activation.ts";
+import { sendAgain } from "./replay_progress.ts";
+import { type RoomProgress, roomProgress } from "./room_progress.ts";
 import { roomSituation } from "./room_transcript.ts";
 import { type ReplyTarget, runTurn, storeIncoming } from "./turn.ts";
 import {
@@ -29,13 +36,13 @@ import {
  * @param event The room message.
  * @param speaker The speaker's real JID (when known) and rights.
  * @param context The handlers' collaborators.
- * @param replayed True for a message taken up after a restart.
+ * @param receivedAt When the last run received it, for a message taken up after a restart.
  */
 export async function handleRoomMessage(
   event: GroupchatEvent,
   speaker: { who: string | undefined; rights: Rights },
   context: HandlerContext,
-  replayed = false,
+  receivedAt?: string,
 ): Promise<void> {
   const { options, membership } = context;
   const session = sessionOf(event.room, event.thread);
@@ -57,10 +64,23 @@ export async function handleRoomMessage(
     return;
   }
   const msgId = event.stanzaId ?? event.id ?? event.originId;
-  const late = event.delayed || replayed;
-  if (late && msgId !== undefined && await seen(context, session, msgId)) return;
   const room = membership.room(event.room);
   const nick = membership.nick(event.room);
+  const reply: ReplyTarget = {
+    to: event.room,
+    messageType: "groupchat",
+    ...(event.thread === undefined ? {} : { thread: event.thread }),
+  };
+  // The inbox never keeps what the room replays (`delayed`): that is only looked for.
+  if (receivedAt !== undefined && !event.delayed) {
+    const message = { msgId, body: event.body, sender: `${event.nick}@muc` };
+    const progress = await roomProgress(options.memory, session, message, receivedAt);
+    if (progress.state !== "new") {
+      return await resume(event, progress, { speaker, context, session, msgId, reply });
+    }
+  } else if (event.delayed && msgId !== undefined && await seen(context, session, msgId)) {
+    return;
+  }
   const refused = await refuseLongRoomMessage(event, {
     session,
     msgId,
@@ -98,11 +118,6 @@ export async function handleRoomMessage(
     await storeIncoming(session, entry, options);
     return;
   }
-  const reply: ReplyTarget = {
-    to: event.room,
-    messageType: "groupchat",
-    ...(event.thread === undefined ? {} : { thread: event.thread }),
-  };
   const line = parseCommandLine(text);
   if (line !== undefined) {
     await storeIncoming(session, entry, options);
@@ -122,13 +137,55 @@ export async function handleRoomMessage(
     tools: speaker.rights.tools,
     ...(speaker.who === undefined ? {} : { sender: speaker.who }),
     entry,
+    ...(msgId === undefined ? {} : { answering: msgId }),
     ...(intake?.blocks.length ? { attachments: intake.blocks } : {}),
     ownNick: nick,
     situation: roomSituation(event.room, nick),
   }, turnContext(context));
 }
 
-/** Whether a message id is already in the session (history replayed on rejoin). */
+/** Where a room message taken up after a restart is, and who is behind it. */
+interface Resumed {
+  speaker: { who: string | undefined; rights: Rights };
+  context: HandlerContext;
+  session: SessionRef;
+  msgId: string | undefined;
+  reply: ReplyTarget;
+}
+
+/** Finishes a room message the last run stored: answers it, or sends its answer again. */
+async function resume(event: GroupchatEvent, progress: RoomProgress, resumed: Resumed) {
+  const { speaker, context, session, msgId, reply } = resumed;
+  const { options, membership } = context;
+  const handled = handledPrefix("groupchat", session, true);
+  if (progress.state === "answered") {
+    if (progress.unreflected.length === 0) return;
+    sendAgain((action) => options.xmpp.send(action), reply, progress.unreflected);
+    options.log.info(`${handled}: answered before the restart, the answer sent again`);
+    return;
+  }
+  const room = membership.room(event.room);
+  const nick = membership.nick(event.room);
+  const { addressed, text } = addressedText(event.body, nick, room.activation);
+  // Only stored, a command (its answer is not stored: whether it ran is not known, and it is
+  // not run twice), or refused as too long: nothing left to do.
+  const maxChars = options.maxMessageChars ?? DEFAULT_MAX_MESSAGE_CHARS;
+  if (!addressed || parseCommandLine(text) !== undefined || event.body.length > maxChars) return;
+  options.log.info(`${handled}: received before the restart, answering it now`);
+  await runTurn({
+    conversation: session,
+    promptJid: event.room,
+    reply,
+    kind: "groupchat",
+    tools: speaker.rights.tools,
+    ...(speaker.who === undefined ? {} : { sender: speaker.who }),
+    ...(msgId === undefined ? {} : { answering: msgId }),
+    ownNick: nick,
+    situation: roomSituation(event.room, nick),
+  }, turnContext(context));
+}
+
+/** Whether a message id is already in the session (history the room replays on rejoin). */
 async function seen(context: HandlerContext, session: SessionRef, id: string): Promise<boolean> {
   const entries = await context.options.memory.recent(session, 200, { include: "all" });
   return entries.some((entry) => (entry as { msg_id?: unknown }).msg_id === id);

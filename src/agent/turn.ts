@@ -206,6 +206,11 @@ export interface TurnInput {
   kind?: string;
   /** Markers, reactions, corrections and replies of a one-to-one answer. @default {{}} */
   answer?: AnswerOptions;
+  /**
+   * The id of the room message answered, stored on the answer (`answers`): what tells a restart
+   * that it was answered, where other occupants spoke in between.
+   */
+  answering?: string;
 }
 
 /**
@@ -265,7 +270,11 @@ export async function runTurn(input: TurnInput, agent: TurnContext): Promise<voi
   let parts: PromptParts;
   let persona: TurnPersona | undefined;
   try {
-    await startNewSessionIfIdle(conversation, context);
+    // A message taken up after a restart is stored already (neither an entry nor a prompt):
+    // however long the agent was down, it belongs to the session that holds it.
+    if (input.entry !== undefined || input.prompt !== undefined) {
+      await startNewSessionIfIdle(conversation, context);
+    }
     // The history is read before the user's entry is written, so that writing it (a flush
     // to disk) runs alongside the LLM call instead of before it. No reply goes out before the
     // entry is on disk, so a failed call still loses nothing.
@@ -316,6 +325,7 @@ export async function runTurn(input: TurnInput, agent: TurnContext): Promise<voi
         content,
         msg_id: id,
         ...(options.replaces === undefined ? {} : { replaces: options.replaces }),
+        ...(input.answering === undefined ? {} : { answers: input.answering }),
       });
     } catch (error) {
       log.error(`${handled}: the answer was sent but could not be stored: ${describe(error)}`);

@@ -303,6 +303,9 @@ export async function run(loaded: LoadedConfig): Promise<number> {
     // Before going online: a wrong key or an unknown model would fail every answer.
     const refused = await checkAtStart(llm, log.child("llm"));
     if (refused !== undefined) return fail(1, refused);
+    // The rooms are asked for first: a room answer queued before the connection is up must
+    // reach the room after the agent's join, not before it.
+    await agent.joinRooms();
     // What the last run received and did not finish goes first, before anything newer.
     agent.replay(inbox.left);
     // Catch-up runs fire as it starts: after the inbox, before anything new from the server.

@@ -74,6 +74,13 @@ export interface MessageEntry {
    * found it (in the history, else in the quote the sender's client gave).
    */
   reply_to?: { id: string; text?: string };
+  /**
+   * Set on the agent's answer to a room message: the `msg_id` of the message it answers. In a
+   * room other occupants speak between a message and its answer, so the order of the entries
+   * does not tell which message was answered (a restart needs to know). Absent in files written
+   * before it existed, and on one-to-one answers, which follow their message.
+   */
+  answers?: string;
 }
 
 /** Any other entry (tool calls, reactions, …): kept and skipped by message readers. */

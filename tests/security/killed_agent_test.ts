@@ -93,6 +93,76 @@ for (const server of TEST_SERVERS) {
   });
 }
 
+// The room, its history on a join and its archive are each server's own.
+for (const server of TEST_SERVERS) {
+  Deno.test(`[${server.name}] a room mention stored when the agent was killed is answered once after the restart, never again from the room's history`, async () => {
+    await using xmpp = await server.start();
+    const bot = await registerFresh(xmpp, "bot");
+    const person = await registerFresh(xmpp, "alice");
+    // The first run's model never answers in time: the process dies with the mention stored.
+    await using llm = await startFakeLlm({ delay_ms: 60_000 });
+    // A room of its own: the ejabberd is shared by the run.
+    const room = `dev-${crypto.randomUUID().slice(0, 8)}@${xmpp.mucDomain}`;
+    const dataDir = await Deno.makeTempDir({ prefix: "fluux-killed-room-" });
+    const agent = {
+      prosody: xmpp,
+      user: bot.user,
+      password: bot.password,
+      allowedJids: [person.jid],
+      llmUrl: llm.url,
+      dataDir,
+      // The room gives its history to every join: the restarted agent reads the mention again.
+      extraToml: `[[rooms]]\njid = "${room}"\nnick = "bot"\nhistory_on_join = 20\n`,
+    };
+    const asks = () =>
+      llm.requests.filter((r) => JSON.stringify(r.body ?? "").includes("are you there")).length;
+    const fromAgent = (e: { kind: string; from?: string; body?: string }): e is HumanMessage =>
+      e.kind === "message" && e.from === `${room}/bot` && e.body !== undefined;
+    try {
+      await using alice = await connectHuman(xmpp, person);
+      await alice.joinRoom(room, "alice");
+      const first = await startAgent(agent);
+      await first.waitForLog(new RegExp(`Joined ${room}`));
+      await alice.send(room, "bot: are you there?", { type: "groupchat" });
+      await eventually("the model asked", () => asks() === 1);
+      await eventually(
+        "the mention stored",
+        async () => (await roomLines(dataDir, room)).length > 0,
+      );
+      await first.kill();
+
+      llm.setDelay(0);
+      await using second = await startAgent(agent);
+      const answer = await alice.waitFor(fromAgent, 20_000);
+      assertEquals(answer.body, 'echo: From "alice":\n> bot: are you there?');
+      await second.waitForLog(new RegExp(`Joined ${room}`));
+      await alice.expectSilence(`${room}/bot`, 1500, { withBody: true });
+      assertEquals(alice.events.filter(fromAgent).length, 1, "answered once");
+      assertEquals(asks(), 2, "asked once by each run");
+      const lines = await roomLines(dataDir, room);
+      const asked = lines.filter((line) => line.role === "user");
+      assertEquals(asked.map((line) => line.content), ["bot: are you there?"], "stored once");
+      const answers = lines.filter((line) => line.role === "assistant");
+      assertEquals(answers.map((line) => line.answers), [asked[0]?.msg_id]);
+    } finally {
+      await Deno.remove(dataDir, { recursive: true });
+    }
+  });
+}
+
+/** The message entries of a room's history. */
+async function roomLines(dataDir: string, room: string): Promise<Record<string, string>[]> {
+  const text = await Deno.readTextFile(`${dataDir}/${room}/history.jsonl`).catch(() => "");
+  return text.split("\n").flatMap((line) => {
+    try {
+      const entry = JSON.parse(line);
+      return entry.type === "message" ? [entry] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
 function bodies(events: readonly { kind: string }[], bot: string): string[] {
   return events
     .filter((e): e is HumanMessage => e.kind === "message")
