@@ -87,6 +87,20 @@ export function parseJid(text: string): Jid {
  * part, a missing or malformed domain, or is longer than {@linkcode MAX_BARE_JID_BYTES}.
  */
 export function normaliseBareJid(text: string, quoted: string = text): string {
+  const known = normalForms.get(text);
+  if (known !== undefined) return known;
+  const bare = checkedBareJid(text, quoted);
+  // The same few addresses come with every stanza and every file path: checked once each.
+  if (normalForms.size >= MAX_REMEMBERED) normalForms.clear();
+  normalForms.set(text, bare);
+  return bare;
+}
+
+/** The normal forms of valid bare JIDs seen lately (an invalid one is checked every time). */
+const normalForms = new Map<string, string>();
+const MAX_REMEMBERED = 4096;
+
+function checkedBareJid(text: string, quoted: string): string {
   if (typeof text !== "string") throw new TypeError("Invalid JID: expected a string");
   if (text === "") throw invalid(quoted, "it is empty");
   if (text.includes("/")) throw invalid(quoted, `a bare JID has no "/" (resource or path)`);
