@@ -1,0 +1,218 @@
+/**
+ * Accident (or attack): the agent's process is killed — SIGKILL, the OOM killer — while a
+ * few hundred signed webhook deliveries arrive at once. The promise to the sender: a delivery
+ * answered 202 reaches the person, after a restart too, and once; only the one whose message
+ * was in flight at the kill may come twice. A delivery that got no answer (the connection was
+ * refused or cut by the kill) is the sender's to send again, as senders do: sent again after
+ * the restart, it is delivered too, and once — also when the killed process had recorded it
+ * without answering (the retry then gets 200, a duplicate).
+ */
+import { assertEquals, assertTrue, eventually } from "../support/assert.ts";
+import { startAgent } from "../support/agent_process.ts";
+import { startFakeLlm } from "../support/fake_llm.ts";
+import { connectHuman, type HumanMessage } from "../support/human.ts";
+import { freePort } from "../support/loopback.ts";
+import { TEST_SERVERS } from "../support/test_servers.ts";
+import { registerFresh } from "../support/xmpp_server.ts";
+import { signWebhook } from "../../src/webhooks/mod.ts";
+
+const SECRET = "killed-hook-secret-0123456789abcdef";
+/**
+ * Deliveries sent. On ejabberd fewer: Debian's c2s shaper reads the agent at 3000 B/s after
+ * a 20 kB burst, and the point is the kill, not the shaper.
+ */
+const COUNT = { prosody: 300, ejabberd: 150 } as const;
+/** Requests under way at once. */
+const SENDERS = 24;
+
+/** What a sender saw for one delivery: its HTTP status, or 0 for no answer. */
+type Outcome = number;
+
+for (const server of TEST_SERVERS) {
+  const count = COUNT[server.name];
+  Deno.test(`[${server.name}] webhook deliveries survive SIGKILL: every 202 reaches the person once, at most the one in flight repeated`, async () => {
+    await using xmpp = await server.start({ prosody: { disabledModules: ["limits"] } });
+    const bot = await registerFresh(xmpp, "bot");
+    const person = await registerFresh(xmpp, "alice");
+    await using llm = await startFakeLlm();
+    const port = freePort();
+    const dataDir = await Deno.makeTempDir({ prefix: "fluux-killed-hooks-" });
+    const agentOptions = {
+      prosody: xmpp,
+      user: bot.user,
+      password: bot.password,
+      allowedJids: [person.jid],
+      llmUrl: llm.url,
+      dataDir,
+      env: { HOOK_SECRET: SECRET },
+      extraToml: `
+[webhooks]
+listen = "127.0.0.1:${port}"
+
+[[webhooks.routes]]
+path = "/hooks/deploy"
+secret = "\${HOOK_SECRET}"
+signature = "github"
+to = "${person.jid}"
+mode = "notify"
+template = "Delivery {{n}}"
+rate_per_minute = 60000
+`,
+    };
+    try {
+      await using alice = await connectHuman(xmpp, person);
+      const first = await startAgent(agentOptions);
+      await first.waitForLog(/Listening for webhooks/);
+      const url = `http://127.0.0.1:${port}/hooks/deploy`;
+      const deliveries = await Promise.all(
+        Array.from({ length: count }, (_, i) => signed(`delivery-${i + 1}`, i + 1)),
+      );
+
+      // Half are sent and accepted, and some of them have reached the person; then the
+      // other half, and the process is killed while they are under way: some accepted,
+      // some in the middle of their request, the rest refused.
+      const outcomes: Outcome[] = new Array(count).fill(-1);
+      const half = count / 2;
+      await send(url, deliveries, outcomes, 0, half);
+      assertEquals(outcomes.slice(0, half).filter((o) => o !== 202), [], "the first half accepted");
+      await eventually(
+        "some delivered",
+        () => new Set(bodies(alice.events, bot.jid)).size >= count / 10,
+        20_000,
+      );
+      let killed: Promise<number> | undefined;
+      let arrivedAtKill = 0;
+      await send(url, deliveries, outcomes, half, count, () => {
+        if (killed !== undefined) return;
+        if (indexes(outcomes, (o) => o === 202).length < half + count / 8) return;
+        arrivedAtKill = new Set(bodies(alice.events, bot.jid)).size;
+        killed = first.kill();
+      });
+      assertTrue(killed !== undefined, "killed midway");
+      await killed;
+      const accepted = indexes(outcomes, (o) => o === 202);
+      const unanswered = indexes(outcomes, (o) => o === 0);
+      assertEquals(
+        indexes(outcomes, (o) => o !== 202 && o !== 0),
+        [],
+        `only 202 or no answer: ${JSON.stringify(outcomes)}`,
+      );
+      assertTrue(arrivedAtKill < accepted.length, "killed with accepted deliveries not yet sent");
+
+      await using second = await startAgent(agentOptions);
+      await second.waitForLog(/Listening for webhooks/);
+      // The sender tries again what got no answer: each is delivered now, or was recorded by
+      // the killed process and is recognised.
+      const retried = await Promise.all(unanswered.map((i) => post(url, deliveries[i]!)));
+      assertEquals(
+        retried.filter((status) => status !== 202 && status !== 200),
+        [],
+        "every retry accepted, or a duplicate",
+      );
+      const expected = Array.from({ length: count }, (_, i) => `Delivery ${i + 1}`);
+      // Waited for, then compared below: a failure shows which deliveries are missing.
+      await eventually(
+        "every delivery arrived",
+        () => {
+          const got = new Set(bodies(alice.events, bot.jid));
+          return expected.every((body) => got.has(body));
+        },
+        30_000,
+      ).catch(() => {});
+      // Nothing is left to send once the inbox holds nothing pending.
+      await eventually("the inbox emptied", async () => await pending(dataDir) === 0, 15_000);
+      await alice.expectSilence(bot.jid, 300, { withBody: true });
+
+      const got = bodies(alice.events, bot.jid);
+      const times = new Map<string, number>();
+      for (const body of got) times.set(body, (times.get(body) ?? 0) + 1);
+      const lost = expected.filter((body, i) => accepted.includes(i) && !times.has(body));
+      const lostRetried = expected.filter((body, i) => unanswered.includes(i) && !times.has(body));
+      const repeated = [...times].filter(([, n]) => n > 1).map(([body, n]) => `${body} ×${n}`);
+      console.log(
+        `[${server.name}] ${count} deliveries: ${accepted.length} answered 202 before the ` +
+          `kill (${arrivedAtKill} of them at the person by then), ${unanswered.length} ` +
+          `unanswered and sent again (${retried.filter((s) => s === 200).length} recognised ` +
+          `as duplicates); repeated at the person: ${repeated.length ? repeated : "none"}`,
+      );
+      assertEquals(lost, [], "every delivery answered 202 reached the person");
+      assertEquals(lostRetried, [], "every delivery sent again reached the person");
+      assertEquals(got.filter((body) => !expected.includes(body)), [], "nothing else arrived");
+      assertTrue(
+        repeated.length <= 1 && [...times.values()].every((n) => n <= 2),
+        `at most the one in flight repeated, once: ${repeated}`,
+      );
+    } finally {
+      await Deno.remove(dataDir, { recursive: true });
+    }
+  });
+}
+
+/** A delivery as GitHub signs it. */
+async function signed(deliveryId: string, n: number) {
+  const body = JSON.stringify({ n });
+  const headers = await signWebhook("github", SECRET, body, { deliveryId });
+  return { body, headers: { ...headers, "Content-Type": "application/json" } };
+}
+
+/**
+ * Sends deliveries `from` to `to` (excluded) from {@linkcode SENDERS} concurrent senders,
+ * writing each one's outcome, and calls `answered` after each.
+ */
+async function send(
+  url: string,
+  deliveries: readonly { body: string; headers: Record<string, string> }[],
+  outcomes: Outcome[],
+  from: number,
+  to: number,
+  answered: () => void = () => {},
+): Promise<void> {
+  let next = from;
+  const sender = async () => {
+    while (next < to) {
+      const i = next++;
+      outcomes[i] = await post(url, deliveries[i]!);
+      answered();
+    }
+  };
+  await Promise.all(Array.from({ length: SENDERS }, sender));
+}
+
+/** POSTs one delivery: its status, 0 when the connection was refused or cut. */
+async function post(
+  url: string,
+  delivery: { body: string; headers: Record<string, string> },
+): Promise<Outcome> {
+  try {
+    const response = await fetch(url, { method: "POST", ...delivery });
+    await response.body?.cancel();
+    return response.status;
+  } catch {
+    return 0;
+  }
+}
+
+function indexes(outcomes: readonly Outcome[], keep: (outcome: Outcome) => boolean): number[] {
+  return outcomes.flatMap((outcome, i) => keep(outcome) ? [i] : []);
+}
+
+function bodies(events: readonly { kind: string }[], bot: string): string[] {
+  return events
+    .filter((e): e is HumanMessage => e.kind === "message")
+    .filter((m) => m.from.startsWith(bot) && m.body !== undefined)
+    .map((m) => m.body!);
+}
+
+/** Records of the inbox not marked done. */
+async function pending(dataDir: string): Promise<number> {
+  const text = await Deno.readTextFile(`${dataDir}/inbox.jsonl`).catch(() => "");
+  const open = new Set<number>();
+  for (const line of text.split("\n")) {
+    try {
+      const entry = JSON.parse(line);
+      if (typeof entry.n === "number") open.add(entry.n);
+      if (typeof entry.done === "number") open.delete(entry.done);
+    } catch { /* a line being written: the next look sees it whole */ }
+  }
+  return open.size;
+}
