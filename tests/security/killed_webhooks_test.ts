@@ -1,11 +1,13 @@
 /**
  * Accident (or attack): the agent's process is killed — SIGKILL, the OOM killer — while a
- * few hundred signed webhook deliveries arrive at once. The promise to the sender: a delivery
- * answered 202 reaches the person, after a restart too, and once; only the one whose message
- * was in flight at the kill may come twice. A delivery that got no answer (the connection was
- * refused or cut by the kill) is the sender's to send again, as senders do: sent again after
- * the restart, it is delivered too, and once — also when the killed process had recorded it
- * without answering (the retry then gets 200, a duplicate).
+ * few hundred signed webhook deliveries arrive at once (most for a `notify` route, every fifth
+ * for an LLM turn), and killed again while the restarted process sends what was left. The
+ * promise to the sender: a delivery answered 202 reaches the person, after the restarts too,
+ * and once; only the message in flight at each kill (sent, not yet acknowledged by the server)
+ * may come twice. A delivery that got no answer (the connection was refused or cut by the
+ * kill) is the sender's to send again, as senders do: sent again, it is delivered too, and
+ * once — also when the killed process had recorded it without answering (the retry then gets
+ * 200, a duplicate); and a delivery answered 202 and sent again is a duplicate.
  */
 import { assertEquals, assertTrue, eventually } from "../support/assert.ts";
 import { startAgent } from "../support/agent_process.ts";
@@ -57,6 +59,14 @@ to = "${person.jid}"
 mode = "notify"
 template = "Delivery {{n}}"
 rate_per_minute = 60000
+
+[[webhooks.routes]]
+path = "/hooks/ci"
+secret = "\${HOOK_SECRET}"
+signature = "github"
+to = "${person.jid}"
+mode = "agent"
+rate_per_minute = 60000
 `,
     };
     try {
@@ -67,9 +77,12 @@ rate_per_minute = 60000
       // (what is sent to a contact known to be offline waits in the inbox).
       await alice.subscribe(bot.jid);
       await alice.waitFor((e) => e.kind === "presence" && e.from.startsWith(`${bot.jid}/`));
-      const url = `http://127.0.0.1:${port}/hooks/deploy`;
+      // Every fifth delivery is for an LLM turn, the others are sent as their template.
       const deliveries = await Promise.all(
-        Array.from({ length: count }, (_, i) => signed(`delivery-${i + 1}`, i + 1)),
+        Array.from({ length: count }, (_, i) => {
+          const path = i % 5 === 4 ? "/hooks/ci" : "/hooks/deploy";
+          return signed(`http://127.0.0.1:${port}${path}`, `delivery-${i + 1}`, i + 1);
+        }),
       );
 
       // Half are sent and accepted, and some of them have reached the person; then the
@@ -77,7 +90,7 @@ rate_per_minute = 60000
       // some in the middle of their request, the rest refused.
       const outcomes: Outcome[] = new Array(count).fill(-1);
       const half = count / 2;
-      await send(url, deliveries, outcomes, 0, half);
+      await send(deliveries, outcomes, 0, half);
       assertEquals(outcomes.slice(0, half).filter((o) => o !== 202), [], "the first half accepted");
       await eventually(
         "some delivered",
@@ -86,7 +99,7 @@ rate_per_minute = 60000
       );
       let killed: Promise<number> | undefined;
       let arrivedAtKill = 0;
-      await send(url, deliveries, outcomes, half, count, () => {
+      await send(deliveries, outcomes, half, count, () => {
         if (killed !== undefined) return;
         if (indexes(outcomes, (o) => o === 202).length < half + count / 8) return;
         arrivedAtKill = new Set(bodies(alice.events, bot.jid)).size;
@@ -119,13 +132,13 @@ rate_per_minute = 60000
       // The sender tries again what got no answer: each is delivered now, or was recorded by
       // the killed process and is recognised. A delivery answered 202 and sent again (its
       // sender timed out) is recognised across both kills.
-      const retried = await Promise.all(unanswered.map((i) => post(url, deliveries[i]!)));
+      const retried = await Promise.all(unanswered.map((i) => post(deliveries[i]!)));
       assertEquals(
         retried.filter((status) => status !== 202 && status !== 200),
         [],
         "every retry accepted, or a duplicate",
       );
-      const again = await Promise.all(accepted.map((i) => post(url, deliveries[i]!)));
+      const again = await Promise.all(accepted.map((i) => post(deliveries[i]!)));
       assertEquals(again.filter((status) => status !== 200), [], "each a duplicate");
       const expected = Array.from({ length: count }, (_, i) => `Delivery ${i + 1}`);
       // Waited for, then compared below: a failure shows which deliveries are missing.
@@ -167,11 +180,17 @@ rate_per_minute = 60000
   });
 }
 
-/** A delivery as GitHub signs it. */
-async function signed(deliveryId: string, n: number) {
+/** A delivery as GitHub signs it, and where it goes. */
+interface Delivery {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+async function signed(url: string, deliveryId: string, n: number): Promise<Delivery> {
   const body = JSON.stringify({ n });
   const headers = await signWebhook("github", SECRET, body, { deliveryId });
-  return { body, headers: { ...headers, "Content-Type": "application/json" } };
+  return { url, body, headers: { ...headers, "Content-Type": "application/json" } };
 }
 
 /**
@@ -179,8 +198,7 @@ async function signed(deliveryId: string, n: number) {
  * writing each one's outcome, and calls `answered` after each.
  */
 async function send(
-  url: string,
-  deliveries: readonly { body: string; headers: Record<string, string> }[],
+  deliveries: readonly Delivery[],
   outcomes: Outcome[],
   from: number,
   to: number,
@@ -190,7 +208,7 @@ async function send(
   const sender = async () => {
     while (next < to) {
       const i = next++;
-      outcomes[i] = await post(url, deliveries[i]!);
+      outcomes[i] = await post(deliveries[i]!);
       answered();
     }
   };
@@ -198,12 +216,9 @@ async function send(
 }
 
 /** POSTs one delivery: its status, 0 when the connection was refused or cut. */
-async function post(
-  url: string,
-  delivery: { body: string; headers: Record<string, string> },
-): Promise<Outcome> {
+async function post({ url, body, headers }: Delivery): Promise<Outcome> {
   try {
-    const response = await fetch(url, { method: "POST", ...delivery });
+    const response = await fetch(url, { method: "POST", body, headers });
     await response.body?.cancel();
     return response.status;
   } catch {
@@ -215,11 +230,18 @@ function indexes(outcomes: readonly Outcome[], keep: (outcome: Outcome) => boole
   return outcomes.flatMap((outcome, i) => keep(outcome) ? [i] : []);
 }
 
+/**
+ * What the person read, one line a delivery: a template's text as is, the fake LLM's echo of
+ * a delivery's payload as the template would have said it.
+ */
 function bodies(events: readonly { kind: string }[], bot: string): string[] {
   return events
     .filter((e): e is HumanMessage => e.kind === "message")
     .filter((m) => m.from.startsWith(bot) && m.body !== undefined)
-    .map((m) => m.body!);
+    .map((m) => {
+      const echoed = m.body!.startsWith("echo: ") ? /"n":\s*(\d+)/.exec(m.body!) : null;
+      return echoed === null ? m.body! : `Delivery ${echoed[1]}`;
+    });
 }
 
 /** Records of the inbox not marked done. */
