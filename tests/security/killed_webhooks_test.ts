@@ -350,3 +350,97 @@ ${route("/hooks/ci", "agent")}`,
     await Deno.remove(dataDir, { recursive: true });
   }
 });
+
+Deno.test("a delivery refused on a full disk leaves a torn line that takes nothing with it: the next one accepted survives a kill", async () => {
+  await using xmpp = await startProsody();
+  const bot = await registerFresh(xmpp, "bot");
+  const person = await registerFresh(xmpp, "alice");
+  await using llm = await startFakeLlm();
+  const port = freePort();
+  // A small file system of its own, as a full disk (mounting needs root, as on CI).
+  const dataDir = await Deno.makeTempDir({ prefix: "fluux-full-hooks-" });
+  await run("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", dataDir]);
+  const agentOptions = {
+    prosody: xmpp,
+    user: bot.user,
+    password: bot.password,
+    allowedJids: [person.jid],
+    llmUrl: llm.url,
+    dataDir,
+    env: { HOOK_SECRET: SECRET },
+    extraToml: `
+[webhooks]
+listen = "127.0.0.1:${port}"
+
+[[webhooks.routes]]
+path = "/hooks/ci"
+secret = "\${HOOK_SECRET}"
+signature = "github"
+to = "${person.jid}"
+mode = "agent"
+`,
+  };
+  const url = `http://127.0.0.1:${port}/hooks/ci`;
+  try {
+    await using alice = await connectHuman(xmpp, person);
+    await using a = await startAgent(agentOptions);
+    await a.waitForLog(/Listening for webhooks/);
+    assertEquals(await post(await signed(url, "full-1", 1)), 202);
+    await alice.nextMessage({ from: bot.jid, withBody: true });
+    await eventually("the first delivery done", async () => await pending(dataDir) === 0);
+
+    // On a full disk, a delivery whose record is longer than what is left of the inbox's
+    // last page is written in part, and refused.
+    await fill(`${dataDir}/filler`);
+    const big = JSON.stringify({ n: 0, log: "x".repeat(20_000) });
+    const refused = await post({
+      url,
+      body: big,
+      headers: {
+        ...await signWebhook("github", SECRET, big, { deliveryId: "full-0" }),
+        "Content-Type": "application/json",
+      },
+    });
+    assertEquals(refused, 503, "the sender is told to retry");
+    const inbox = await Deno.readTextFile(`${dataDir}/inbox.jsonl`);
+    assertTrue(!inbox.endsWith("\n"), "the record was written in part");
+
+    // Space back: the next delivery is accepted, and the process killed while the LLM
+    // answers it. Its record used to be glued to the torn one, and lost with it.
+    await Deno.remove(`${dataDir}/filler`);
+    llm.setDelay(60_000);
+    const asked = llm.chat_count;
+    assertEquals(await post(await signed(url, "full-2", 2)), 202);
+    await eventually("the LLM asked", () => llm.chat_count > asked);
+    await a.kill();
+
+    llm.setDelay(0);
+    await using _b = await startAgent(agentOptions);
+    const answer = await alice.nextMessage({ from: bot.jid, withBody: true, timeoutMs: 15_000 });
+    assertEquals(bodies([answer], bot.jid), ["Delivery 2"]);
+  } finally {
+    await run("umount", ["-l", dataDir]).catch(() => {});
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+async function run(command: string, args: string[]): Promise<void> {
+  const output = await new Deno.Command(command, { args, stdout: "null", stderr: "piped" })
+    .output();
+  if (!output.success) {
+    throw new Error(`${command} ${args.join(" ")}: ${new TextDecoder().decode(output.stderr)}`);
+  }
+}
+
+/** Writes until the file system is full. */
+async function fill(path: string): Promise<void> {
+  const file = await Deno.open(path, { write: true, create: true });
+  const chunk = new Uint8Array(64 * 1024);
+  try {
+    for (;;) await file.write(chunk);
+  } catch (error) {
+    if (!/No space left|os error 28/.test(String(error))) throw error;
+  } finally {
+    file.close();
+  }
+}
