@@ -54,7 +54,7 @@ export async function startWebhooks(
   }
   const deliver = deduplicatingSink(ledger, (delivery) => {
     wiring.agent.accept(webhookEvent(delivery));
-  });
+  }, { log: wiring.log });
   const app = webhookApp(settings, {
     deliver,
     health: wiring.health,

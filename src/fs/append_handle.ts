@@ -14,6 +14,13 @@ export interface AppendHandleOptions {
    */
   fsync?: boolean;
   /**
+   * The file is lines (JSON Lines): a last line left without its end — a write cut short by
+   * a kill or a full disk — is ended before the next append, so that the next line is a line
+   * of its own instead of being glued to the torn one and skipped with it by readers.
+   * @default {false}
+   */
+  lines?: boolean;
+  /**
    * Permission bits of the file when it is created (the umask applies).
    * @default {0o666}
    */
@@ -33,7 +40,8 @@ export interface AppendHandleOptions {
  *
  * The file (and its folder, only when missing) is created at the first append. When the
  * path no longer names the open file (removed, renamed away by log rotation, replaced), or
- * when a write failed, the next append opens the path afresh.
+ * when a write failed, the next append opens the path afresh (and, with `lines`, looks
+ * whether the file ends a line).
  *
  * @example
  * ```ts
@@ -48,6 +56,8 @@ export class AppendHandle {
   #file: Deno.FsFile | undefined;
   /** Device and inode of the open file, to notice when the path names another. */
   #id: { dev: number; ino: number | null } | undefined;
+  /** With `lines`: the open file ends in a torn line, which the next append ends first. */
+  #torn = false;
 
   /**
    * @param path The file; nothing is opened until the first append.
@@ -72,10 +82,12 @@ export class AppendHandle {
    */
   appendSync(data: Uint8Array): void {
     const file = this.#open();
+    if (this.#torn) data = withNewline(data);
     try {
       let written = 0;
       while (written < data.length) written += file.writeSync(data.subarray(written));
       if (this.#options.fsync) file.syncDataSync();
+      this.#torn = false;
     } catch (error) {
       // A failed write may leave the handle in any state: open afresh next time.
       this.close();
@@ -92,6 +104,7 @@ export class AppendHandle {
     const file = this.#open();
     try {
       file.truncateSync(0);
+      this.#torn = false;
     } catch (error) {
       this.close();
       throw error;
@@ -131,8 +144,9 @@ export class AppendHandle {
       file = Deno.openSync(this.#path, options);
     }
     try {
-      const { dev, ino } = file.statSync();
+      const { dev, ino, size } = file.statSync();
       this.#id = { dev, ino };
+      this.#torn = this.#options.lines === true && size > 0 && !endsLine(this.#path, size);
     } catch (error) {
       file.close();
       throw error;
@@ -154,4 +168,24 @@ export class AppendHandle {
     if (info.ino === null || this.#id?.ino === null) return true;
     return info.dev === this.#id?.dev && info.ino === this.#id.ino;
   }
+}
+
+/** Whether the file's last byte (of `size`) is a newline. */
+function endsLine(path: string, size: number): boolean {
+  const file = Deno.openSync(path, { read: true });
+  try {
+    file.seekSync(size - 1, Deno.SeekMode.Start);
+    const last = new Uint8Array(1);
+    return file.readSync(last) === 1 && last[0] === 0x0a;
+  } finally {
+    file.close();
+  }
+}
+
+/** `data` after a newline, in one buffer: one write ends the torn line and adds the new one. */
+function withNewline(data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(data.length + 1);
+  out[0] = 0x0a;
+  out.set(data, 1);
+  return out;
 }

@@ -115,3 +115,41 @@ Deno.test("AppendHandle.appendSync() throws when the path cannot be opened, and 
     file.close();
     assert.equal(Deno.readTextFileSync(path), "b\n");
   }));
+
+Deno.test("AppendHandle with lines ends a line torn by a crash before appending, and only then", () =>
+  inTempDir((dir) => {
+    const path = `${dir}/inbox.jsonl`;
+    Deno.writeTextFileSync(path, '{"n":1}\n{"n":2,"at":"2026-');
+    const file = new AppendHandle(path, { lines: true });
+    file.appendSync(bytes('{"n":3}\n'));
+    file.appendSync(bytes('{"n":4}\n'));
+    file.close();
+    assert.equal(Deno.readTextFileSync(path), '{"n":1}\n{"n":2,"at":"2026-\n{"n":3}\n{"n":4}\n');
+
+    // A file that ends a line, an empty one, and one emptied: nothing is added.
+    for (const start of ['{"n":1}\n', ""]) {
+      Deno.writeTextFileSync(path, start);
+      const again = new AppendHandle(path, { lines: true });
+      again.appendSync(bytes('{"n":5}\n'));
+      again.close();
+      assert.equal(Deno.readTextFileSync(path), `${start}{"n":5}\n`);
+    }
+    Deno.writeTextFileSync(path, '{"n":6');
+    const emptied = new AppendHandle(path, { lines: true });
+    emptied.truncateSync();
+    emptied.appendSync(bytes('{"n":7}\n'));
+    emptied.close();
+    assert.equal(Deno.readTextFileSync(path), '{"n":7}\n');
+  }));
+
+Deno.test("AppendHandle with lines looks again at a file put in its place", () =>
+  inTempDir((dir) => {
+    const path = `${dir}/deliveries.jsonl`;
+    const file = new AppendHandle(path, { lines: true });
+    file.appendSync(bytes("a\n"));
+    Deno.writeTextFileSync(`${path}.tmp`, "b\nc");
+    Deno.renameSync(`${path}.tmp`, path);
+    file.appendSync(bytes("d\n"));
+    file.close();
+    assert.equal(Deno.readTextFileSync(path), "b\nc\nd\n");
+  }));

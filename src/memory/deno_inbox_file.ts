@@ -22,7 +22,7 @@ export interface DenoInboxFileOptions {
  * @param path Where the file lives: `<data directory>/inbox.jsonl`.
  */
 export function denoInboxFile(path: string, options: DenoInboxFileOptions = {}): InboxFile {
-  const file = new AppendHandle(path, { fsync: options.fsync ?? false });
+  const file = new AppendHandle(path, { fsync: options.fsync ?? false, lines: true });
   return {
     appendSync: (data) => file.appendSync(data),
     truncateSync: () => file.truncateSync(),

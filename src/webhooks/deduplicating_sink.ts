@@ -1,3 +1,4 @@
+import { type Logger, silentLogger } from "../log/mod.ts";
 import type { DeliveryLedger } from "./delivery_ledger.ts";
 import type { DeliverResult, DeliverWebhook, WebhookDelivery } from "./webhook_delivery.ts";
 
@@ -6,6 +7,15 @@ import type { DeliverResult, DeliverWebhook, WebhookDelivery } from "./webhook_d
  * delivery is on disk, and throws when it cannot be stored.
  */
 export type RecordDelivery = (delivery: WebhookDelivery) => void | Promise<void>;
+
+/** Options for {@linkcode deduplicatingSink}. */
+export interface DeduplicatingSinkOptions {
+  /**
+   * Where a delivery id that could not be written to the ledger is reported.
+   * @default {silentLogger()}
+   */
+  log?: Logger;
+}
 
 /**
  * The listener's `deliver`: each delivery is recorded once per sender's delivery id, across
@@ -19,8 +29,14 @@ export type RecordDelivery = (delivery: WebhookDelivery) => void | Promise<void>
  * retry again, never lose one. At start, give the ledger the ids of the webhook events the
  * inbox still holds (`ledger.remember`, which keeps each id once) to close even that gap.
  *
+ * A delivery recorded whose id cannot be written to the ledger (the disk filled up between
+ * the two) is accepted all the same: it is stored and will reach the person, so a 503 would
+ * only have its sender retry a delivery already made. Its id is kept in memory (a retry in
+ * this run is a duplicate), and an error is logged.
+ *
  * @param ledger The delivery ids already accepted.
  * @param record Stores a new delivery (e.g. `(delivery) => inbox.record(event, new Date())`).
+ * @param options Where a failed ledger write is logged.
  * @returns The function the listener calls.
  * @example
  * ```ts
@@ -32,7 +48,9 @@ export type RecordDelivery = (delivery: WebhookDelivery) => void | Promise<void>
 export function deduplicatingSink(
   ledger: DeliveryLedger,
   record: RecordDelivery,
+  options: DeduplicatingSinkOptions = {},
 ): DeliverWebhook {
+  const log = options.log ?? silentLogger();
   const inFlight = new Map<string, Promise<string>>();
   return async function deliver(delivery): Promise<DeliverResult> {
     const deliveryId = delivery.deliveryId;
@@ -47,7 +65,15 @@ export function deduplicatingSink(
     if (pending !== undefined) return { id: await pending, duplicate: true };
     const recording = (async () => {
       await record(delivery);
-      ledger.remember(delivery.route, deliveryId, delivery.id);
+      try {
+        ledger.remember(delivery.route, deliveryId, delivery.id);
+      } catch (error) {
+        log.error(
+          `Webhook ${delivery.route}: event ${delivery.id} is stored, but its delivery id could ` +
+            `not be written to the ledger (${error instanceof Error ? error.message : error}): ` +
+            "a retry after the next restart would be delivered again",
+        );
+      }
       return delivery.id;
     })();
     inFlight.set(key, recording);

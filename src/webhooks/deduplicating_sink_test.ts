@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { silentLogger } from "../log/mod.ts";
 import { deduplicatingSink } from "./deduplicating_sink.ts";
 import { DeliveryLedger } from "./delivery_ledger.ts";
 import { InMemoryLedgerFile } from "./in_memory_ledger_file.ts";
@@ -94,4 +95,23 @@ Deno.test("deduplicatingSink() rejects when the delivery cannot be stored, and t
   full = false;
   const retry = delivery("d-1");
   assert.deepEqual(await deliver(retry), { id: retry.id, duplicate: false });
+});
+
+Deno.test("deduplicatingSink() accepts a stored delivery whose id the ledger cannot write, and still knows its retry", async () => {
+  const file = new InMemoryLedgerFile();
+  const errors: string[] = [];
+  const recorded: WebhookDelivery[] = [];
+  const deliver = deduplicatingSink(
+    await DeliveryLedger.open(file),
+    (d) => void recorded.push(d),
+    { log: { ...silentLogger(), error: (line: string) => void errors.push(line) } },
+  );
+  file.failWrites = new Error("No space left on device");
+  const first = delivery("d-1");
+  // Stored: it will reach the person, so the sender is not told to send it again.
+  assert.deepEqual(await deliver(first), { id: first.id, duplicate: false });
+  assert.deepEqual(await deliver(delivery("d-1")), { id: first.id, duplicate: true });
+  assert.equal(recorded.length, 1);
+  assert.equal(errors.length, 1);
+  assert.match(errors[0]!, /stored, but its delivery id could not be written.*No space left/);
 });

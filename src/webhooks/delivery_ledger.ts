@@ -117,13 +117,14 @@ export class DeliveryLedger {
   /**
    * Writes down that a delivery was accepted, before returning.
    *
-   * @throws {Error} When the file cannot be written.
+   * @throws {Error} When the file cannot be written; the id is remembered in memory all the
+   * same (until the process ends).
    */
   remember(route: string, deliveryId: string, eventId: string): void {
+    this.#keep(route, deliveryId, eventId);
     const line = JSON.stringify({ route, delivery: deliveryId, event: eventId });
     this.#file.appendSync(encoder.encode(`${line}\n`));
     this.#lines++;
-    this.#keep(route, deliveryId, eventId);
     if (this.#lines >= 1000 && this.#lines >= 2 * this.#kept) this.#compact();
   }
 

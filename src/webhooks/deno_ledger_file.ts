@@ -24,7 +24,7 @@ export interface DenoLedgerFileOptions {
  * @param path Where the file lives, e.g. `<data directory>/webhooks/deliveries.jsonl`.
  */
 export function denoLedgerFile(path: string, options: DenoLedgerFileOptions = {}): LedgerFile {
-  const file = new AppendHandle(path, { fsync: options.fsync ?? false });
+  const file = new AppendHandle(path, { fsync: options.fsync ?? false, lines: true });
   return {
     appendSync: (data) => file.appendSync(data),
     replaceSync(data) {
