@@ -8,6 +8,7 @@
  */
 import { mimeTypeFromFilename, sanitiseFilename } from "../attachments/mod.ts";
 import type { ToolDefinition } from "../llm/mod.ts";
+import { errorMessage } from "../log/mod.ts";
 import type { UploadFile, XmppAction } from "../xmpp/mod.ts";
 import type { ReplyTarget, ToolCall, ToolContext, ToolResult, ToolRunner } from "./turn.ts";
 
@@ -77,7 +78,7 @@ export function sendFileTool(options: SendFileOptions): ToolRunner {
         url = await uploadAndSend({ name: filename, bytes, type }, reply, options);
       } catch (error) {
         return result(
-          `The file was not sent: ${error instanceof Error ? error.message : error}`,
+          `The file was not sent: ${errorMessage(error)}`,
           true,
         );
       }

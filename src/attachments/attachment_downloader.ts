@@ -6,6 +6,7 @@
  */
 import { isAbsolute, join, resolve } from "node:path";
 import type { ContentBlock } from "../llm/mod.ts";
+import { errorMessage } from "../log/mod.ts";
 import {
   BlockedUrlError,
   type Connector,
@@ -165,7 +166,7 @@ export class AttachmentDownloader {
     try {
       return attachmentToBlocks(result, await this.#fs.readHead(result.path, wanted));
     } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
+      const detail = errorMessage(error);
       const reason = `it was saved but cannot be read: ${detail}`;
       return attachmentToBlocks({ ok: false, url: result.url, reason });
     }
@@ -254,5 +255,5 @@ function reasonOf(url: string, error: unknown): string {
   if (error instanceof SafeFetchError) {
     return error.code === "status" ? `the server answered ${error.reason}` : error.reason;
   }
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

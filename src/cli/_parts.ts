@@ -7,7 +7,7 @@
 import { resolve } from "node:path";
 import type { InboxEvent } from "../agent/mod.ts";
 import type { Config, LoadedConfig } from "../config/mod.ts";
-import type { Logger } from "../log/mod.ts";
+import { errorMessage, type Logger } from "../log/mod.ts";
 import { denoInboxFile, Inbox, type InboxRecord } from "../memory/mod.ts";
 import {
   type CallContext,
@@ -166,7 +166,7 @@ export async function loadAvatar(loaded: LoadedConfig): Promise<Avatar | undefin
   try {
     bytes = await Deno.readFile(path);
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
+    const why = errorMessage(error);
     throw new Error(`Cannot read agent.avatar "${path}": ${why}`, { cause: error });
   }
   return readAvatar(bytes, path);

@@ -5,6 +5,7 @@
  * @module
  */
 import { ConfigError, loadConfig, type LoadedConfig, resolveConfigPath } from "../config/mod.ts";
+import { errorMessage } from "../log/mod.ts";
 import { fail } from "./_shared.ts";
 
 /**
@@ -22,7 +23,7 @@ export async function loadForCommand(
     path = resolveConfigPath([...rest], (name) => Deno.env.get(name));
   } catch (error) {
     // A usage mistake such as `--config` with no path.
-    return fail(2, error instanceof Error ? error.message : String(error));
+    return fail(2, errorMessage(error));
   }
   try {
     return await loadConfig(path, { allowUnsetSecrets: options.allowUnsetSecrets });

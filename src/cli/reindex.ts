@@ -8,6 +8,7 @@
  * @module
  */
 import type { LoadedConfig } from "../config/mod.ts";
+import { errorMessage } from "../log/mod.ts";
 import { createMemorySearch, type CreateMemorySearchOptions, SHARED_SCOPE } from "../search/mod.ts";
 
 /** Options of {@linkcode reindexCommand}. */
@@ -56,9 +57,7 @@ export async function reindexCommand(
     return 0;
   } catch (error) {
     write(
-      `\nfluux-agent: reindexing failed: ${
-        error instanceof Error ? error.message : String(error)
-      }\n`,
+      `\nfluux-agent: reindexing failed: ${errorMessage(error)}\n`,
     );
     return 1;
   } finally {

@@ -33,7 +33,7 @@ import {
   rememberTool,
   withCarryOver,
 } from "../context/mod.ts";
-import { createLogger } from "../log/mod.ts";
+import { createLogger, errorMessage } from "../log/mod.ts";
 import { conversationDir, denoMemoryFs, MemoryStore } from "../memory/mod.ts";
 import { createResolver } from "../net/mod.ts";
 import { VERSION } from "../version.ts";
@@ -70,7 +70,7 @@ export async function run(loaded: LoadedConfig): Promise<number> {
   try {
     avatar = await loadAvatar(loaded);
   } catch (error) {
-    return fail(2, error instanceof Error ? error.message : String(error));
+    return fail(2, errorMessage(error));
   }
   const skills = await setUpSkills(loaded, log.child("skills"), secrets);
   scrub = secretScrubber(secrets);
@@ -228,7 +228,7 @@ export async function run(loaded: LoadedConfig): Promise<number> {
           validateRawStanza(xml);
           return undefined;
         } catch (error) {
-          return error instanceof Error ? error.message : String(error);
+          return errorMessage(error);
         }
       },
     },
@@ -357,7 +357,7 @@ export async function run(loaded: LoadedConfig): Promise<number> {
 class ListenError extends Error {
   override name = "ListenError";
   constructor(cause: unknown) {
-    const why = cause instanceof Error ? cause.message : String(cause);
+    const why = errorMessage(cause);
     super(`Cannot start the webhook listener (webhooks.listen): ${why}`, { cause });
   }
 }

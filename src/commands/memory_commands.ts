@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { errorMessage } from "../log/mod.ts";
 import type { Command } from "./command.ts";
 
 /** A result as the commands show it. */
@@ -136,7 +137,7 @@ async function runSearch(
   try {
     outcome = await search.search(jid, query, 5);
   } catch (error) {
-    warn(`/memory search in ${jid} failed: ${describe(error)}`);
+    warn(`/memory search in ${jid} failed: ${errorMessage(error)}`);
     return "Memory search failed; the agent's log says why.";
   }
   const note = outcome.note === undefined ? "" : `\n(${outcome.note})`;
@@ -165,11 +166,7 @@ async function runShare(
     ) {
       return `Not added: ${error.message}.`;
     }
-    warn(`/memory share by ${sender ?? "an unknown sender"} failed: ${describe(error)}`);
+    warn(`/memory share by ${sender ?? "an unknown sender"} failed: ${errorMessage(error)}`);
     return "Sharing failed; the agent's log says why.";
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

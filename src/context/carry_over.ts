@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Logger } from "../log/mod.ts";
+import { errorMessage, type Logger } from "../log/mod.ts";
 import type { ConversationRef } from "../memory/mod.ts";
 
 /**
@@ -26,9 +26,7 @@ export function withCarryOver<T extends { archive(ref: ConversationRef): Promise
       await context.carryOver(ref, options.isRoom(jid));
     } catch (error) {
       options.log.warn(
-        `Could not carry the session of ${jid} over into context.md: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
+        `Could not carry the session of ${jid} over into context.md: ${errorMessage(error)}`,
       );
     }
     return await memory.archive(ref);

@@ -7,6 +7,7 @@
  */
 import type { ToolContext, ToolRunner } from "../agent/mod.ts";
 import type { ToolDefinition } from "../llm/mod.ts";
+import { errorMessage } from "../log/mod.ts";
 
 /** The longest fact stored, in characters. */
 const MAX_FACT_CHARS = 500;
@@ -59,7 +60,7 @@ export function rememberTool(
         return result(added > 0 ? "Remembered." : "Already in your notes.");
       } catch (error) {
         return result(
-          `Could not store it: ${error instanceof Error ? error.message : String(error)}`,
+          `Could not store it: ${errorMessage(error)}`,
           true,
         );
       }

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { errorMessage } from "../log/mod.ts";
 import { classifyAddress } from "./address_policy.ts";
 import { checkPeerAddress, checkUrl, type UrlPolicy } from "./check_url.ts";
 import { checkedGet, type Connector } from "./checked_get.ts";
@@ -115,7 +116,7 @@ export async function safeFetch(
         cause: options.signal.reason,
       });
     }
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = errorMessage(error);
     throw new SafeFetchError("network", current, detail, {
       cause: error,
     });
@@ -153,7 +154,7 @@ export async function safeFetch(
       writable = await files.create(path);
     } catch (cause) {
       await body.cancel().catch(() => {});
-      const detail = cause instanceof Error ? cause.message : String(cause);
+      const detail = errorMessage(cause);
       throw new SafeFetchError("file", current, `cannot create "${path}": ${detail}`, { cause });
     }
     const writer = writable.getWriter();
@@ -166,7 +167,7 @@ export async function safeFetch(
           headSize += Math.min(chunk.length, HEAD_BYTES - headSize);
         }
         await writer.write(chunk).catch((cause: unknown) => {
-          const detail = cause instanceof Error ? cause.message : String(cause);
+          const detail = errorMessage(cause);
           throw new SafeFetchError("file", current, `cannot write "${path}": ${detail}`, { cause });
         });
       }).catch(fail);

@@ -6,6 +6,7 @@
  * @module
  */
 import { join } from "node:path";
+import { errorMessage } from "../log/mod.ts";
 import type { PromptLayer } from "../memory/mod.ts";
 import { PersonaError } from "./persona_error.ts";
 import { isPersonaId, personaId } from "./persona_id.ts";
@@ -57,7 +58,7 @@ export class PersonaPackages {
         if (await this.#manifestAt(globalPersonaDir(this.#root, name), name)) ids.push(name);
         else problems.push(`${globalPersonaDir(this.#root, name)}/persona.toml: missing`);
       } catch (error) {
-        problems.push(error instanceof Error ? error.message : String(error));
+        problems.push(errorMessage(error));
       }
     }
     return { ids, problems };

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { type Logger, silentLogger } from "../log/mod.ts";
+import { errorMessage, type Logger, silentLogger } from "../log/mod.ts";
 import { type Clock, systemClock, type TimerHandle } from "./clock.ts";
 import { machineTimeZone } from "./cron_rule.ts";
 import { type Entry, operatorEntry, type OperatorSchedule, userEntry } from "./_entry.ts";
@@ -145,7 +145,7 @@ export class Scheduler {
           });
           this.#entries.set(entry.id, entry);
         } catch (error) {
-          this.#log.error(`Schedule "${schedule.name}" is not valid: ${message(error)}`);
+          this.#log.error(`Schedule "${schedule.name}" is not valid: ${errorMessage(error)}`);
         }
       }
       // The file can be edited: a saved task keeps to the rules a new one does.
@@ -165,7 +165,7 @@ export class Scheduler {
           held.set(entry.conversation, count + 1);
           this.#entries.set(task.id, entry);
         } catch (error) {
-          this.#log.warn(`Dropped saved task ${task.id}: ${message(error)}`);
+          this.#log.warn(`Dropped saved task ${task.id}: ${errorMessage(error)}`);
         }
       }
       const due = this.#settleDue(now, this.#graceMs, true);
@@ -348,7 +348,7 @@ export class Scheduler {
     try {
       this.#options.fire(firing);
     } catch (error) {
-      this.#log.error(`Handing over ${entry.id} failed: ${message(error)}`);
+      this.#log.error(`Handing over ${entry.id} failed: ${errorMessage(error)}`);
     }
   }
 
@@ -365,7 +365,7 @@ export class Scheduler {
     this.#timer = this.#clock.setTimeout(() => {
       this.#timer = undefined;
       this.#enqueue(() => this.#tick()).catch((error) => {
-        this.#log.error(`Scheduler tick failed: ${message(error)}`);
+        this.#log.error(`Scheduler tick failed: ${errorMessage(error)}`);
       });
     }, delay);
   }
@@ -378,7 +378,7 @@ export class Scheduler {
     try {
       await this.#save();
     } catch (error) {
-      this.#log.error(`Saving the schedules failed: ${message(error)}`);
+      this.#log.error(`Saving the schedules failed: ${errorMessage(error)}`);
     }
   }
 
@@ -389,8 +389,4 @@ export class Scheduler {
       if (!this.#entries.has(id)) return id;
     }
   }
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { errorMessage } from "../log/mod.ts";
 import type { Embedder } from "./embedder.ts";
 import type { IndexBackend, Scope } from "./index_backend.ts";
 
@@ -74,7 +75,7 @@ export class Embedding {
 
   #failed(error: unknown): void {
     this.#pausedUntil = this.#now() + PAUSE_MS;
-    const why = error instanceof Error ? error.message : String(error);
+    const why = errorMessage(error);
     this.#warn(`The embedder failed (${why}); vector search pauses for ${PAUSE_MS / 1000} s`);
   }
 }

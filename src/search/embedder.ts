@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { errorMessage } from "../log/mod.ts";
 
 /** Turns texts into vectors. */
 export interface Embedder {
@@ -84,7 +85,7 @@ export function createEmbedder(options: EmbedderOptions): Embedder {
         signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
       });
     } catch (error) {
-      const why = timeout.aborted ? `no answer within ${timeoutMs} ms` : describe(error);
+      const why = timeout.aborted ? `no answer within ${timeoutMs} ms` : errorMessage(error);
       throw new EmbedderError(`The ${label} embedder at ${where} could not be reached: ${why}`, {
         cause: error,
       });
@@ -146,8 +147,4 @@ function shownHost(base: string): string {
   } catch {
     return "the configured host";
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

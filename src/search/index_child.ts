@@ -8,6 +8,7 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import * as sqliteVec from "sqlite-vec";
+import { errorMessage } from "../log/mod.ts";
 import type { Chunk } from "./chunk.ts";
 import type { IndexedFile, SearchRequest } from "./index_backend.ts";
 import { decodeVector, type IndexAnswer, type IndexRequest } from "./_index_protocol.ts";
@@ -34,7 +35,7 @@ export async function serveIndexChild(args: readonly string[]): Promise<number> 
     sqliteVec.load(probe);
     probe.close();
   } catch (error) {
-    answer({ id: 0, error: `Cannot load sqlite-vec: ${describe(error)}` });
+    answer({ id: 0, error: `Cannot load sqlite-vec: ${errorMessage(error)}` });
     return 1;
   }
   const pool = new ScopeIndexPool(dir, {
@@ -54,7 +55,7 @@ export async function serveIndexChild(args: readonly string[]): Promise<number> 
       try {
         answer({ id: request.id, result: perform(pool, request) ?? null });
       } catch (error) {
-        answer({ id: request.id, error: describe(error) });
+        answer({ id: request.id, error: errorMessage(error) });
       }
     }
   } finally {
@@ -121,10 +122,6 @@ async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string
     }
   }
   if (carry !== "") yield carry;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 if (import.meta.main) Deno.exit(await serveIndexChild(Deno.args));

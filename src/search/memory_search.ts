@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { KeyedQueue } from "../async/mod.ts";
+import { errorMessage } from "../log/mod.ts";
 import { normaliseJid } from "../memory/mod.ts";
 import { Embedding } from "./_embedding.ts";
 import { fuse, type RankedHit, type ScopedCandidate } from "./fusion.ts";
@@ -204,7 +205,7 @@ export class MemorySearch {
       setTimeout(() => {
         this.#timers.delete(key);
         this.#queue.run(key, () => this.#refresh(key, Infinity)).catch((error) =>
-          this.#options.warn?.(`Indexing ${key} failed: ${describe(error)}`)
+          this.#options.warn?.(`Indexing ${key} failed: ${errorMessage(error)}`)
         );
       }, this.#options.refreshDelayMs ?? 1000),
     );
@@ -218,7 +219,7 @@ export class MemorySearch {
   onMemoryChange(change: { jid: string; kind: "append" | "archive" | "forget" }): void {
     if (change.kind !== "forget") return this.changed(change.jid);
     this.forget(change.jid).catch((error) =>
-      this.#options.warn?.(`Removing the index of ${change.jid} failed: ${describe(error)}`)
+      this.#options.warn?.(`Removing the index of ${change.jid} failed: ${errorMessage(error)}`)
     );
   }
 
@@ -322,10 +323,6 @@ function toHit(hit: RankedHit): MemoryHit {
     score: Math.round(hit.score * 1000) / 1000,
     shared: hit.scope === SHARED_SCOPE,
   };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 export { MemoryAccessError };

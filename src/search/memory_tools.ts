@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { errorMessage } from "../log/mod.ts";
 import { defuseMarkers, UNTRUSTED_TAG } from "../skills/mod.ts";
 import { MemoryAccessError, type MemoryHit, type MemorySearch } from "./memory_search.ts";
 import type { MemoryExcerpt } from "./memory_excerpt.ts";
@@ -184,7 +185,7 @@ export class MemoryTools {
       if (error instanceof MemoryAccessError || error instanceof RangeError) {
         return result(error.message, true);
       }
-      return result(`Memory search failed: ${describe(error)}`, true);
+      return result(`Memory search failed: ${errorMessage(error)}`, true);
     }
   }
 }
@@ -253,8 +254,4 @@ function count(value: unknown, name: string, fallback: number, max: number): num
     throw new RangeError(`"${name}" must be an integer from 1 to ${max}`);
   }
   return value;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,6 @@
 import { extname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { errorMessage } from "../log/mod.ts";
 import { importReferences } from "./import_references.ts";
 import { isInside } from "./skill_grant.ts";
 
@@ -178,7 +179,7 @@ async function inside(
     return fail(
       error instanceof Deno.errors.NotFound
         ? "does not exist"
-        : `cannot be resolved (${error instanceof Error ? error.message : error})`,
+        : `cannot be resolved (${errorMessage(error)})`,
     );
   }
   if (!isInside(real, root)) {

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { errorMessage } from "../log/mod.ts";
 import { checkSkillCode, SkillCodeRefused } from "./check_skill_code.ts";
 import { loadSkillManifest } from "./manifest.ts";
 import type { SkillSource } from "./skill_source.ts";
@@ -71,7 +72,7 @@ export async function loadUserSkills(
         sources.push({ ...source, refused: error.message });
       }
     } catch (error) {
-      problems.push(error instanceof Error ? error.message : String(error));
+      problems.push(errorMessage(error));
     }
   }
   return { sources, problems: [...problems, ...unknownTrusted()] };

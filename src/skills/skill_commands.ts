@@ -1,4 +1,5 @@
 import type { Command } from "../commands/mod.ts";
+import { errorMessage } from "../log/mod.ts";
 import type { SkillEntry, SkillRegistry } from "./skill_registry.ts";
 
 /**
@@ -36,7 +37,7 @@ export function skillCommands(registry: SkillRegistry): Command[] {
           if (action === "enable") await registry.enable(name);
           else await registry.disable(name);
         } catch (error) {
-          return error instanceof Error ? error.message : String(error);
+          return errorMessage(error);
         }
         return `Skill ${JSON.stringify(name)} ${action}d (kept across restarts)`;
       },

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { errorMessage } from "../log/mod.ts";
 
 /** What a skill's `run` receives besides its input. */
 export interface SkillContext {
@@ -137,9 +138,9 @@ export async function executeSkill(module: unknown, message: HostMessage): Promi
   } catch (error) {
     const denial = classifyDenial(error);
     if (denial !== undefined) {
-      return { type: "denied", ...denial, message: messageOf(error) };
+      return { type: "denied", ...denial, message: errorMessage(error) };
     }
-    return { type: "error", message: messageOf(error) };
+    return { type: "error", message: errorMessage(error) };
   }
 }
 
@@ -158,8 +159,8 @@ export async function serveRequest(message: HostMessage, imported: unknown): Pro
       module = await import(message.module);
     } catch (error) {
       const denial = classifyDenial(error);
-      if (denial !== undefined) return { type: "denied", ...denial, message: messageOf(error) };
-      return { type: "error", message: `Cannot load the skill's code: ${messageOf(error)}` };
+      if (denial !== undefined) return { type: "denied", ...denial, message: errorMessage(error) };
+      return { type: "error", message: `Cannot load the skill's code: ${errorMessage(error)}` };
     }
   }
   return await executeSkill(module, message);
@@ -209,10 +210,6 @@ function encodeFile(file: SkillOutputFile): FileMessage | string {
 
 function tooLarge(bytes: number): string {
   return `The skill returned a file of ${bytes} bytes; at most ${MAX_SKILL_FILE_BYTES} may be sent`;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function unquote(text: string): string {

@@ -1,7 +1,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { secretScrubber } from "../config/mod.ts";
-import type { Logger } from "../log/mod.ts";
+import { errorMessage, type Logger } from "../log/mod.ts";
 import { type AuditOutcome, type AuditSink, JsonlAuditLog, redactArguments } from "./audit_log.ts";
 import type { EngineOutcome, EngineRequest } from "./_engine.ts";
 import { runInProcess } from "./_process_engine.ts";
@@ -153,7 +153,7 @@ export class SkillRunner {
         ? { type: "cancelled" }
         : await this.#run(entry, toolUse.input, context.signal);
     } catch (error) {
-      outcome = { type: "error", message: error instanceof Error ? error.message : String(error) };
+      outcome = { type: "error", message: errorMessage(error) };
     } finally {
       release();
     }
@@ -175,7 +175,7 @@ export class SkillRunner {
     try {
       file = readSkillFile(outcome.file!);
     } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
+      const why = errorMessage(error);
       return await finish("error", `Skill ${name} failed: ${why}`, why);
     }
     if (context.sendFile === undefined) {
@@ -186,7 +186,7 @@ export class SkillRunner {
     try {
       url = await context.sendFile(file);
     } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
+      const why = errorMessage(error);
       return await finish(
         "error",
         `Skill ${name} returned a file, which was not sent: ${why}`,

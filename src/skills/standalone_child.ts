@@ -12,6 +12,7 @@
  * @module
  */
 /// <reference lib="deno.unstable" />
+import { errorMessage } from "../log/mod.ts";
 import type { EngineOutcome } from "./_engine.ts";
 import { runInWorker } from "./_worker_engine.ts";
 import type { HostMessage } from "./skill_protocol.ts";
@@ -39,7 +40,7 @@ export async function serveStandaloneChild(args: readonly string[]): Promise<num
   try {
     parsed = parseChildArgs(args);
   } catch (error) {
-    console.error(`fluux-agent skill-child: ${error instanceof Error ? error.message : error}`);
+    console.error(`fluux-agent skill-child: ${errorMessage(error)}`);
     return 2;
   }
   const request = JSON.parse(await new Response(Deno.stdin.readable).text()) as HostMessage;

@@ -9,7 +9,7 @@
 import type { ToolCall, ToolContext, ToolResult, ToolRunner } from "../agent/mod.ts";
 import { UNTRUSTED_CONTENT_NOTICE } from "../agent/mod.ts";
 import { LlmError, type ToolDefinition } from "../llm/mod.ts";
-import type { Logger } from "../log/mod.ts";
+import { errorMessage, type Logger } from "../log/mod.ts";
 import { type AuditSink, redactArguments } from "../skills/mod.ts";
 import { emptyTotals } from "../usage/mod.ts";
 import { KeyedSlots } from "./_slots.ts";
@@ -290,5 +290,5 @@ function describeAgent(agent: NamedAgent): string {
 
 function describe(error: unknown): string {
   if (error instanceof LlmError) return `the language model failed (${error.kind})`;
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { errorMessage } from "../log/mod.ts";
 import { addTotals, emptyTotals, type TokenTotals } from "./token_totals.ts";
 import type { UsageFile } from "./usage_file.ts";
 
@@ -128,7 +129,7 @@ export class UsageLedger {
     const write = this.#tail.then(() => this.#file.append(month, JSON.stringify(stored) + "\n"))
       .catch((error: unknown) => {
         this.#warn(
-          `Cannot write the usage ledger: ${error instanceof Error ? error.message : error}`,
+          `Cannot write the usage ledger: ${errorMessage(error)}`,
         );
       });
     this.#tail = write;

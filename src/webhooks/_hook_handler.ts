@@ -2,7 +2,7 @@
 // refuses answers at once: nothing after it runs, nothing is stored, no LLM is asked.
 import type { Context } from "hono";
 import type { WebhookRouteConfig } from "../config/mod.ts";
-import type { Logger } from "../log/mod.ts";
+import { errorMessage, type Logger } from "../log/mod.ts";
 import { RateLimiter } from "./rate_limiter.ts";
 import { type LimitedBody, readLimitedBody } from "./read_limited_body.ts";
 import { templateFields } from "./render_template.ts";
@@ -169,7 +169,7 @@ export function hookHandler(route: WebhookRouteConfig, shared: HookContext) {
       return answer(c, {
         status: 503,
         body: { error: "The event could not be stored; try again later" },
-        what: `not stored: ${error instanceof Error ? error.message : String(error)}`,
+        what: `not stored: ${errorMessage(error)}`,
         deliveryId,
         size,
         headers: { "Retry-After": "30" },

@@ -6,7 +6,7 @@
  */
 import type { Hono } from "hono";
 import { parseListenAddress } from "../config/mod.ts";
-import { type Logger, silentLogger } from "../log/mod.ts";
+import { errorMessage, type Logger, silentLogger } from "../log/mod.ts";
 import type { WebhookEnv } from "./webhook_env.ts";
 
 /** Options for {@linkcode serveWebhooks}. */
@@ -86,7 +86,7 @@ export function serveWebhooks(app: Hono<WebhookEnv>, options: ServeWebhooksOptio
     // unhandled, that ended the whole agent. The listener is set up again instead.
     server.finished.then(ended, (error: unknown) => {
       if (stopping || options.signal?.aborted === true) return ended();
-      log.error(`The webhook listener stopped (${errorText(error)}); listening again shortly`);
+      log.error(`The webhook listener stopped (${errorMessage(error)}); listening again shortly`);
       relisten(server.addr.port);
     });
     return server;
@@ -98,7 +98,7 @@ export function serveWebhooks(app: Hono<WebhookEnv>, options: ServeWebhooksOptio
       try {
         current = listen(port, () => log.info(`Listening for webhooks again on ${port}`));
       } catch (error) {
-        log.error(`Cannot listen for webhooks again (${errorText(error)}); trying again`);
+        log.error(`Cannot listen for webhooks again (${errorMessage(error)}); trying again`);
         relisten(port);
       }
     }, retryMs);
@@ -124,8 +124,4 @@ export function serveWebhooks(app: Hono<WebhookEnv>, options: ServeWebhooksOptio
       await finished;
     },
   };
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -21,6 +21,7 @@
  * @module
  */
 import { parseJid } from "../jid/mod.ts";
+import { errorMessage } from "../log/mod.ts";
 import { xml, type XmlElement } from "./_xml.ts";
 
 /** What the guard reports. */
@@ -80,7 +81,7 @@ export function guardInput(entity: unknown, hooks: InputGuardHooks): void {
     try {
       connection.parser.write(text);
     } catch (error) {
-      breakStream("not-well-formed", error instanceof Error ? error.message : String(error));
+      breakStream("not-well-formed", errorMessage(error));
     }
   };
 

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Logger } from "../log/mod.ts";
+import { errorMessage, type Logger } from "../log/mod.ts";
 import type { IqRequest } from "./muc_services.ts";
 import {
   buildConfigFormRequest,
@@ -100,5 +100,5 @@ function reason(error: unknown): string {
   const condition = (error as { condition?: unknown } | null)?.condition;
   if (typeof condition === "string") return `the room answered "${condition}"`;
   if (error instanceof Error && error.name === "TimeoutError") return "no answer";
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { errorMessage } from "../log/mod.ts";
 import { parseXml, type XmlElement } from "./_xml.ts";
 
 const STANZAS = ["message", "presence", "iq"];
@@ -29,7 +30,7 @@ export function parseRawStanza(text: string): XmlElement {
   try {
     element = parseXml(text.trim());
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
+    const why = errorMessage(error);
     throw new TypeError(`Not a stanza: ${why}`);
   }
   if (!STANZAS.includes(element.name)) {

@@ -11,6 +11,7 @@
  * @module
  */
 
+import { accepts, answersStream, freePorts, LOOPBACK, sleep } from "./loopback.ts";
 import {
   renderProsodyConfig,
   TEST_COMPONENT_DOMAIN,
@@ -75,7 +76,6 @@ export type ProsodyHandle = XmppServerHandle & {
   readonly httpPort: number | undefined;
 };
 
-const HOST = "127.0.0.1";
 const live = new Set<Server>();
 let unloadHooked = false;
 
@@ -172,7 +172,7 @@ interface ServerFields {
 
 class Server implements ProsodyHandle {
   readonly domain = TEST_DOMAIN;
-  readonly host = HOST;
+  readonly host = LOOPBACK;
   readonly mucDomain = TEST_MUC_DOMAIN;
   readonly componentDomain = TEST_COMPONENT_DOMAIN;
   readonly c2sPort: number;
@@ -333,46 +333,6 @@ function hookUnload(): void {
   });
 }
 
-function freePorts(count: number): number[] {
-  const listeners = Array.from({ length: count }, () => Deno.listen({ hostname: HOST, port: 0 }));
-  const ports = listeners.map((listener) => listener.addr.port);
-  for (const listener of listeners) listener.close();
-  return ports;
-}
-
-async function accepts(port: number): Promise<boolean> {
-  try {
-    const conn = await Deno.connect({ hostname: HOST, port });
-    conn.close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function answersStream(port: number, domain: string): Promise<boolean> {
-  let conn: Deno.TcpConn | undefined;
-  // The kernel accepts before Prosody's loop runs; do not wait forever on a stuck server.
-  const timer = setTimeout(() => conn?.close(), 1_000);
-  try {
-    conn = await Deno.connect({ hostname: HOST, port });
-    const header = `<?xml version='1.0'?><stream:stream to='${domain}' xmlns='jabber:client' ` +
-      "xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
-    await conn.write(new TextEncoder().encode(header));
-    const read = await conn.read(new Uint8Array(512));
-    return read !== null && read > 0;
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-    try {
-      conn?.close();
-    } catch {
-      // Closed by the timer.
-    }
-  }
-}
-
 async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
@@ -380,10 +340,6 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function randomHex(bytes: number): string {
