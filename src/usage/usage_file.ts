@@ -30,7 +30,8 @@ export function denoUsageFile(dir: string): UsageFile {
     if (current?.path === path) return current;
     // A new month: last month's file is done with.
     current?.close();
-    return current = new AppendHandle(path, { mode: 0o600, dirMode: 0o700 });
+    // A line a kill cut short is ended first: the next call is counted, not glued to it.
+    return current = new AppendHandle(path, { mode: 0o600, dirMode: 0o700, lines: true });
   };
   return {
     // Synchronous inside: a line of a few hundred bytes, in the order the calls were recorded.

@@ -57,3 +57,26 @@ Deno.test("denoUsageFile() starts the month's file again when it was removed mea
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a usage line a kill cut short does not take the next call's with it", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    const now = new Date("2026-12-01T12:00:00Z");
+    const call = { conversation: "alice@x", model: "a:m", input_tokens: 10, output_tokens: 1 };
+    const first = await UsageLedger.open(denoUsageFile(dir), { now: () => now });
+    await first.record(call);
+    await first.close();
+    // The process died in the middle of the second line.
+    const path = `${dir}/2026-12.jsonl`;
+    const whole = await Deno.readTextFile(path);
+    await Deno.writeTextFile(path, whole + whole.slice(0, 20));
+    const second = await UsageLedger.open(denoUsageFile(dir), { now: () => now });
+    await second.record({ ...call, input_tokens: 5 });
+    await second.close();
+    const reopened = await UsageLedger.open(denoUsageFile(dir), { now: () => now });
+    assert.equal(reopened.month("alice@x").get("a:m")?.input, 15, "the torn line alone is lost");
+    await reopened.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
