@@ -1,4 +1,4 @@
-import { type Logger, silentLogger } from "../log/mod.ts";
+import { errorMessage, type Logger, silentLogger } from "../log/mod.ts";
 import type { DeliveryLedger } from "./delivery_ledger.ts";
 import type { DeliverResult, DeliverWebhook, WebhookDelivery } from "./webhook_delivery.ts";
 
@@ -70,7 +70,7 @@ export function deduplicatingSink(
       } catch (error) {
         log.error(
           `Webhook ${delivery.route}: event ${delivery.id} is stored, but its delivery id could ` +
-            `not be written to the ledger (${error instanceof Error ? error.message : error}): ` +
+            `not be written to the ledger (${errorMessage(error)}): ` +
             "a retry after the next restart would be delivered again",
         );
       }
