@@ -41,7 +41,7 @@ import { runSoak } from "./soak.ts";
 import { formatIdleFigures, idleMemory } from "./idle_memory.ts";
 
 const HELP =
-  `Usage: deno task bench [--quick] [--json FILE] [--search | --context | --stream | --idle | --soak [MIN]]
+  `Usage: deno task bench [--quick] [--json FILE] [--search|--context|--stream|--idle|--soak [MIN]]
 
 Measures the Fluux Agent against a bare bot on the same machine (a throwaway Prosody on
 loopback, a local fake LLM) and prints a table of figures with their targets:
