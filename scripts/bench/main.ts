@@ -38,8 +38,10 @@ import { formatSearchFigures, searchBench } from "./search_bench.ts";
 import { contextBench, formatContextFigures } from "./context_bench.ts";
 import { runStreamBench } from "./streaming.ts";
 import { runSoak } from "./soak.ts";
+import { formatIdleFigures, idleMemory } from "./idle_memory.ts";
 
-const HELP = `Usage: deno task bench [--quick] [--json FILE]
+const HELP =
+  `Usage: deno task bench [--quick] [--json FILE] [--search|--context|--stream|--idle|--soak [MIN]]
 
 Measures the Fluux Agent against a bare bot on the same machine (a throwaway Prosody on
 loopback, a local fake LLM) and prints a table of figures with their targets:
@@ -73,6 +75,9 @@ Options:
   --stream      Measure streamed answers instead: time to the first visible text and to the
                 whole answer, per stream_replies mode, for a 2,000-token answer at 50
                 tokens/s (--quick: one answer per mode instead of three)
+  --idle        Only start-up and idle memory: rounds of timed starts of the agent, its peak RSS
+                once idle and that of a bare Deno process importing the same third-party
+                modules, alternating (5 rounds; --quick: 2), in about a minute
   --soak [MIN]  Soak instead: 10 messages/s from 5 users for MIN minutes (default 30; --quick:
                 2), the agent's RSS and heap sampled every 30 s; start/end/peak RSS, the slope
                 over the second half, messages answered and lost. Not for CI
@@ -90,6 +95,7 @@ interface Args {
   search: boolean;
   context: boolean;
   stream: boolean;
+  idle: boolean;
   /** `--soak`: its minutes (`0` when given without a number: the default for the run). */
   soak: number | undefined;
 }
@@ -101,6 +107,7 @@ function parseArgs(args: string[]): Args | string {
     search: false,
     context: false,
     stream: false,
+    idle: false,
     soak: undefined,
   };
   for (let i = 0; i < args.length; i++) {
@@ -109,6 +116,7 @@ function parseArgs(args: string[]): Args | string {
     else if (arg === "--search") parsed.search = true;
     else if (arg === "--context") parsed.context = true;
     else if (arg === "--stream") parsed.stream = true;
+    else if (arg === "--idle") parsed.idle = true;
     else if (arg === "--soak") {
       const minutes = args[i + 1];
       parsed.soak = 0;
@@ -387,6 +395,13 @@ async function main(argv: string[]): Promise<number> {
   if (args.search) return await runSearchBench(args, started);
   if (args.context) return await runContextBench(args, started);
   if (args.stream) return await runStreamBench(args);
+  if (args.idle) {
+    const rounds = args.quick ? 2 : 5;
+    return await runBenchMode(() => idleMemory({ rounds, progress }), formatIdleFigures, {
+      json: args.json,
+      started,
+    });
+  }
   if (args.soak !== undefined) {
     return await runSoak({ ...args, minutes: args.soak || (args.quick ? 2 : 30) });
   }

@@ -90,7 +90,7 @@ export class Scheduler {
   #clock: Clock;
   #log: Logger;
   #graceMs: number;
-  #timeZone: string;
+  #zone: string | undefined;
   #entries = new Map<string, Entry>();
   #timer: TimerHandle | undefined;
   #running = false;
@@ -103,16 +103,29 @@ export class Scheduler {
     this.#clock = options.clock ?? systemClock;
     this.#log = options.log ?? silentLogger();
     this.#graceMs = options.missedRunGraceMs ?? 3_600_000;
-    this.#timeZone = options.timeZone ?? machineTimeZone();
+    this.#zone = options.timeZone;
     this.#state = new SavedState(options.store, this.#log);
+  }
+
+  /**
+   * The zone of cron rules and of times without an offset. The machine's is read at first use:
+   * asking the runtime for it loads its time zone data (about 4 MB), which an agent without
+   * schedules never needs.
+   */
+  get #timeZone(): string {
+    return this.#zone ??= machineTimeZone();
   }
 
   /** The limits users' tasks are held to, for tool descriptions and messages. */
   get limits(): { maxPerConversation: number; minimumMs: number; timeZone: string } {
+    return { ...this.#counts, timeZone: this.#timeZone };
+  }
+
+  /** The limits without the time zone (checking a saved task does not need it). */
+  get #counts(): { maxPerConversation: number; minimumMs: number } {
     return {
       maxPerConversation: this.#options.maxPerConversation ?? 20,
       minimumMs: this.#options.minimumUserIntervalMs ?? 60_000,
-      timeZone: this.#timeZone,
     };
   }
 
@@ -149,7 +162,7 @@ export class Scheduler {
         }
       }
       // The file can be edited: a saved task keeps to the rules a new one does.
-      const { maxPerConversation, minimumMs } = this.limits;
+      const { maxPerConversation, minimumMs } = this.#counts;
       const held = new Map<string, number>();
       for (const task of saved.tasks) {
         try {
@@ -219,7 +232,7 @@ export class Scheduler {
     return this.#enqueue(async () => {
       const now = this.#clock.now();
       const conversation = task.conversation.toLowerCase();
-      const { maxPerConversation, minimumMs } = this.limits;
+      const { maxPerConversation, minimumMs } = this.#counts;
       const text = task.text.trim();
       const maxChars = this.#options.maxTaskChars ?? 2000;
       if (text === "" || text.length > maxChars) {

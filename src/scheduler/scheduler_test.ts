@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { assertEquals, assertIncludes } from "../../tests/support/assert.ts";
 import { ScheduleRequestError } from "./schedule_request_error.ts";
 import { startScheduler, times } from "./_testing.ts";
-import type { NewTask } from "./scheduler.ts";
+import { FakeClock } from "./fake_clock.ts";
+import { memoryScheduleStore } from "./schedule_store.ts";
+import { type NewTask, Scheduler } from "./scheduler.ts";
 
 const ALICE = "alice@example.org";
 const BOB = "bob@example.org";
@@ -211,4 +213,23 @@ Deno.test("Scheduler.stop() ends the firings", async () => {
   await clock.advance(10_000);
   assertEquals(fired.length, 3);
   assertEquals(clock.pendingTimers, 0);
+});
+
+Deno.test("Scheduler without a zone reads cron rules in the machine's zone (TZ)", async () => {
+  const before = Deno.env.get("TZ");
+  Deno.env.set("TZ", "Europe/Paris");
+  try {
+    const scheduler = new Scheduler({
+      clock: new FakeClock("2026-03-27T12:00:00Z"),
+      store: memoryScheduleStore(),
+      fire: () => {},
+    });
+    await scheduler.start();
+    // What the schedule_task tool tells the model, and what a cron rule without tz is read in.
+    assertEquals(scheduler.limits.timeZone, "Europe/Paris");
+    scheduler.stop();
+  } finally {
+    if (before === undefined) Deno.env.delete("TZ");
+    else Deno.env.set("TZ", before);
+  }
 });
