@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { errorMessage } from "../log/mod.ts";
 
 /** What a skill's `run` receives besides its input. */
 export interface SkillContext {
@@ -138,9 +137,9 @@ export async function executeSkill(module: unknown, message: HostMessage): Promi
   } catch (error) {
     const denial = classifyDenial(error);
     if (denial !== undefined) {
-      return { type: "denied", ...denial, message: errorMessage(error) };
+      return { type: "denied", ...denial, message: messageOf(error) };
     }
-    return { type: "error", message: errorMessage(error) };
+    return { type: "error", message: messageOf(error) };
   }
 }
 
@@ -159,8 +158,8 @@ export async function serveRequest(message: HostMessage, imported: unknown): Pro
       module = await import(message.module);
     } catch (error) {
       const denial = classifyDenial(error);
-      if (denial !== undefined) return { type: "denied", ...denial, message: errorMessage(error) };
-      return { type: "error", message: `Cannot load the skill's code: ${errorMessage(error)}` };
+      if (denial !== undefined) return { type: "denied", ...denial, message: messageOf(error) };
+      return { type: "error", message: `Cannot load the skill's code: ${messageOf(error)}` };
     }
   }
   return await executeSkill(module, message);
@@ -210,6 +209,15 @@ function encodeFile(file: SkillOutputFile): FileMessage | string {
 
 function tooLarge(bytes: number): string {
   return `The skill returned a file of ${bytes} bytes; at most ${MAX_SKILL_FILE_BYTES} may be sent`;
+}
+
+/**
+ * `errorMessage()` of src/log, repeated: this module is the skill side of the protocol, and
+ * a sandbox may read no module but it (an import would fail every call with "Requires read
+ * access").
+ */
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function unquote(text: string): string {
