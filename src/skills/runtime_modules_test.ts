@@ -50,3 +50,22 @@ Deno.test("skillRuntimeModules() names every module loaded by URL that main.ts d
     assert.ok(!graph.has(href), `${href} is imported statically: no --include needed`);
   }
 });
+
+Deno.test("the sandbox side of the skill protocol loads no module but the protocol's", async () => {
+  // A sandboxed skill may read no module of the agent's but these: one more import (a logger,
+  // a shared helper) fails every confined call with "Requires read access".
+  for (const boot of ["worker_main.ts", "child_main.ts"]) {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["info", "--json", fromFileUrl(new URL(`src/skills/${boot}`, ROOT))],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    const info = JSON.parse(new TextDecoder().decode(output.stdout)) as {
+      modules: { specifier: string }[];
+    };
+    const loaded = info.modules.map((module) =>
+      relative(fromFileUrl(ROOT), fromFileUrl(module.specifier))
+    );
+    assert.deepEqual(loaded.sort(), [`src/skills/${boot}`, "src/skills/skill_protocol.ts"].sort());
+  }
+});
