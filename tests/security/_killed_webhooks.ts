@@ -4,11 +4,57 @@
  *
  * @module
  */
+import type { AgentProcessOptions } from "../support/agent_process.ts";
 import type { HumanMessage } from "../support/human.ts";
 import { signWebhook } from "../../src/webhooks/mod.ts";
 
 /** The secret of every route of these tests. */
 export const SECRET = "killed-hook-secret-0123456789abcdef";
+
+/** A route of {@linkcode webhookAgent}: signed as GitHub signs, to the person. */
+export interface TestRoute {
+  path: string;
+  mode: "notify" | "agent";
+  /** More TOML lines of the route (a template, a rate). @default {""} */
+  extra?: string;
+}
+
+/**
+ * The options of an agent on `xmpp` as `bot`, for `person` only, listening for webhooks on
+ * `port` with `routes` (each with {@linkcode SECRET}).
+ */
+export function webhookAgent(options: {
+  xmpp: AgentProcessOptions["prosody"];
+  bot: { user: string; password: string };
+  person: { jid: string };
+  llmUrl: string;
+  dataDir: string;
+  port: number;
+  routes: TestRoute[];
+}): AgentProcessOptions {
+  const { bot, person } = options;
+  const routes = options.routes.map((route) => `
+[[webhooks.routes]]
+path = "${route.path}"
+secret = "\${HOOK_SECRET}"
+signature = "github"
+to = "${person.jid}"
+mode = "${route.mode}"
+${route.extra ?? ""}`);
+  return {
+    prosody: options.xmpp,
+    user: bot.user,
+    password: bot.password,
+    allowedJids: [person.jid],
+    llmUrl: options.llmUrl,
+    dataDir: options.dataDir,
+    env: { HOOK_SECRET: SECRET },
+    extraToml: `
+[webhooks]
+listen = "127.0.0.1:${options.port}"
+${routes.join("")}`,
+  };
+}
 
 /** A delivery as GitHub signs it, and where it goes. */
 export interface Delivery {

@@ -16,7 +16,7 @@ import { connectHuman } from "../support/human.ts";
 import { freePort } from "../support/loopback.ts";
 import { TEST_SERVERS } from "../support/test_servers.ts";
 import { registerFresh } from "../support/xmpp_server.ts";
-import { bodies, type Delivery, pending, post, SECRET, signed } from "./_killed_webhooks.ts";
+import { bodies, type Delivery, pending, post, signed, webhookAgent } from "./_killed_webhooks.ts";
 
 /**
  * Deliveries sent. On ejabberd fewer: Debian's c2s shaper reads the agent at 3000 B/s after
@@ -38,36 +38,22 @@ for (const server of TEST_SERVERS) {
     await using llm = await startFakeLlm();
     const port = freePort();
     const dataDir = await Deno.makeTempDir({ prefix: "fluux-killed-hooks-" });
-    const agentOptions = {
-      prosody: xmpp,
-      user: bot.user,
-      password: bot.password,
-      allowedJids: [person.jid],
+    const agentOptions = webhookAgent({
+      xmpp,
+      bot,
+      person,
       llmUrl: llm.url,
       dataDir,
-      env: { HOOK_SECRET: SECRET },
-      extraToml: `
-[webhooks]
-listen = "127.0.0.1:${port}"
-
-[[webhooks.routes]]
-path = "/hooks/deploy"
-secret = "\${HOOK_SECRET}"
-signature = "github"
-to = "${person.jid}"
-mode = "notify"
-template = "Delivery {{n}}"
-rate_per_minute = 60000
-
-[[webhooks.routes]]
-path = "/hooks/ci"
-secret = "\${HOOK_SECRET}"
-signature = "github"
-to = "${person.jid}"
-mode = "agent"
-rate_per_minute = 60000
-`,
-    };
+      port,
+      routes: [
+        {
+          path: "/hooks/deploy",
+          mode: "notify",
+          extra: 'template = "Delivery {{n}}"\nrate_per_minute = 60000\n',
+        },
+        { path: "/hooks/ci", mode: "agent", extra: "rate_per_minute = 60000\n" },
+      ],
+    });
     try {
       await using alice = await connectHuman(xmpp, { ...person, autoAccept: true });
       const first = await startAgent(agentOptions);

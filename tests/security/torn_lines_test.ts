@@ -15,7 +15,16 @@ import { freePort } from "../support/loopback.ts";
 import { startProsody } from "../support/prosody.ts";
 import { registerFresh } from "../support/xmpp_server.ts";
 import { signWebhook } from "../../src/webhooks/mod.ts";
-import { bodies, fill, pending, post, run, SECRET, signed } from "./_killed_webhooks.ts";
+import {
+  bodies,
+  fill,
+  pending,
+  post,
+  run,
+  SECRET,
+  signed,
+  webhookAgent,
+} from "./_killed_webhooks.ts";
 
 Deno.test("a line torn by a kill takes nothing after it with it: no delivery lost from the inbox, none accepted twice", async () => {
   await using xmpp = await startProsody();
@@ -24,28 +33,18 @@ Deno.test("a line torn by a kill takes nothing after it with it: no delivery los
   await using llm = await startFakeLlm();
   const port = freePort();
   const dataDir = await Deno.makeTempDir({ prefix: "fluux-torn-hooks-" });
-  const route = (path: string, mode: string) => `
-[[webhooks.routes]]
-path = "${path}"
-secret = "\${HOOK_SECRET}"
-signature = "github"
-to = "${person.jid}"
-mode = "${mode}"
-`;
-  const agentOptions = {
-    prosody: xmpp,
-    user: bot.user,
-    password: bot.password,
-    allowedJids: [person.jid],
+  const agentOptions = webhookAgent({
+    xmpp,
+    bot,
+    person,
     llmUrl: llm.url,
     dataDir,
-    env: { HOOK_SECRET: SECRET },
-    extraToml: `
-[webhooks]
-listen = "127.0.0.1:${port}"
-${route("/hooks/deploy", "notify")}template = "Delivery {{n}}"
-${route("/hooks/ci", "agent")}`,
-  };
+    port,
+    routes: [
+      { path: "/hooks/deploy", mode: "notify", extra: 'template = "Delivery {{n}}"\n' },
+      { path: "/hooks/ci", mode: "agent" },
+    ],
+  });
   const hooks = `http://127.0.0.1:${port}/hooks`;
   const first = await signed(`${hooks}/deploy`, "torn-1", 1);
   const second = await signed(`${hooks}/deploy`, "torn-2", 2);
@@ -112,26 +111,15 @@ Deno.test("a delivery refused on a full disk leaves a torn line that takes nothi
   // A small file system of its own, as a full disk (mounting needs root, as on CI).
   const dataDir = await Deno.makeTempDir({ prefix: "fluux-full-hooks-" });
   await run("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", dataDir]);
-  const agentOptions = {
-    prosody: xmpp,
-    user: bot.user,
-    password: bot.password,
-    allowedJids: [person.jid],
+  const agentOptions = webhookAgent({
+    xmpp,
+    bot,
+    person,
     llmUrl: llm.url,
     dataDir,
-    env: { HOOK_SECRET: SECRET },
-    extraToml: `
-[webhooks]
-listen = "127.0.0.1:${port}"
-
-[[webhooks.routes]]
-path = "/hooks/ci"
-secret = "\${HOOK_SECRET}"
-signature = "github"
-to = "${person.jid}"
-mode = "agent"
-`,
-  };
+    port,
+    routes: [{ path: "/hooks/ci", mode: "agent" }],
+  });
   const url = `http://127.0.0.1:${port}/hooks/ci`;
   try {
     await using alice = await connectHuman(xmpp, person);
