@@ -1,6 +1,6 @@
 /**
- * What the webhook kill tests share: signed deliveries, sending one, what the person read,
- * what the inbox holds, a small file system to fill.
+ * What the kill tests share: signed webhook deliveries, sending one, what the person read,
+ * what the inbox holds, and (for the full-disk tests too) a small file system to fill.
  *
  * @module
  */

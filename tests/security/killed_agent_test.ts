@@ -15,6 +15,7 @@ import { connectHuman, type HumanMessage } from "../support/human.ts";
 import { startProsody } from "../support/prosody.ts";
 import { TEST_SERVERS } from "../support/test_servers.ts";
 import { registerFresh } from "../support/xmpp_server.ts";
+import { fill, run } from "./_killed_webhooks.ts";
 
 const BOT = "bot@localhost";
 /**
@@ -227,24 +228,3 @@ Deno.test("a full disk gets the person paused and an explanation, the log an err
     await Deno.remove(dataDir, { recursive: true });
   }
 });
-
-async function run(command: string, args: string[]): Promise<void> {
-  const output = await new Deno.Command(command, { args, stdout: "null", stderr: "piped" })
-    .output();
-  if (!output.success) {
-    throw new Error(`${command} ${args.join(" ")}: ${new TextDecoder().decode(output.stderr)}`);
-  }
-}
-
-/** Writes until the file system is full. */
-async function fill(path: string): Promise<void> {
-  const file = await Deno.open(path, { write: true, create: true });
-  const chunk = new Uint8Array(64 * 1024);
-  try {
-    for (;;) await file.write(chunk);
-  } catch (error) {
-    if (!/No space left|os error 28/.test(String(error))) throw error;
-  } finally {
-    file.close();
-  }
-}
