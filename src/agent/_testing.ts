@@ -1,6 +1,6 @@
 // Test helpers for the turn's tests: one turn of a conversation with alice, on an in-memory
 // data directory, and the fake LLM answers they build on.
-import type { ChatResponse, ContentBlock } from "../llm/mod.ts";
+import type { ChatRequest, ChatResponse, ContentBlock, LlmClient } from "../llm/mod.ts";
 import { silentLogger } from "../log/mod.ts";
 import { InMemoryFs, MemoryStore } from "../memory/mod.ts";
 import type { XmppAction } from "../xmpp/mod.ts";
@@ -15,6 +15,44 @@ export function textAnswer(text: string): ChatResponse {
     usage: { input_tokens: 1, output_tokens: 1 },
     model: "fake",
   };
+}
+
+/**
+ * An LLM that answers `echo: ` and the last message it is given (its last line only, with
+ * `lastLine`: a room message's text after the speaker's line), and keeps every request.
+ */
+export class EchoLlm implements LlmClient {
+  readonly provider = "fake";
+  readonly model = "fake-1";
+  requests: ChatRequest[] = [];
+  #lastLine: boolean;
+  #usage: ChatResponse["usage"];
+
+  /** @param options What it echoes, and the usage each answer reports. */
+  constructor(
+    options: { lastLine?: boolean; usage?: ChatResponse["usage"] } = {},
+  ) {
+    this.#lastLine = options.lastLine ?? false;
+    this.#usage = options.usage ?? { input_tokens: 1, output_tokens: 1 };
+  }
+
+  check(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  chat(request: ChatRequest): Promise<ChatResponse> {
+    this.requests.push(request);
+    const last = request.messages.at(-1)?.content;
+    const said = typeof last !== "string" ? "?" : this.#lastLine ? last.split("\n").at(-1) : last;
+    const text = `echo: ${said}`;
+    return Promise.resolve({
+      content: [{ type: "text", text }],
+      text,
+      stop_reason: "end_turn",
+      usage: { ...this.#usage },
+      model: this.model,
+    });
+  }
 }
 
 /** A round of tool calls, as a fake LLM gives it. */

@@ -1,36 +1,14 @@
 import { assertEquals, assertTrue } from "../../tests/support/assert.ts";
-import type { ChatRequest, ChatResponse, LlmClient } from "../llm/mod.ts";
 import { createLogger } from "../log/mod.ts";
 import { InMemoryFs, MemoryStore, type NewHistoryEntry } from "../memory/mod.ts";
 import type { GroupchatEvent, XmppAction } from "../xmpp/mod.ts";
 import { Agent } from "./agent.ts";
 import { memoryBookStorage } from "./json_book.ts";
 import { RoomBook } from "./room_book.ts";
+import { EchoLlm } from "./_testing.ts";
 
 const ROOM = "dev@conference.localhost";
 const AT = "2026-12-01T10:00:00.000Z";
-
-/** An LLM that echoes the last message it is given. */
-class EchoLlm implements LlmClient {
-  readonly provider = "fake";
-  readonly model = "fake-1";
-  requests: ChatRequest[] = [];
-  check(): Promise<void> {
-    return Promise.resolve();
-  }
-  chat(request: ChatRequest): Promise<ChatResponse> {
-    this.requests.push(request);
-    const last = request.messages.at(-1)?.content;
-    const text = `echo: ${typeof last === "string" ? last.split("\n").at(-1) : "?"}`;
-    return Promise.resolve({
-      content: [{ type: "text", text }],
-      text,
-      stop_reason: "end_turn",
-      usage: { input_tokens: 1, output_tokens: 1 },
-      model: this.model,
-    });
-  }
-}
 
 /**
  * An agent in one room (nick `bot`, answering mentions), on an in-memory data directory;
@@ -39,7 +17,7 @@ class EchoLlm implements LlmClient {
 function setup(options: { book?: string; idleTimeoutMs?: number; now?: string } = {}) {
   const sent: XmppAction[] = [];
   const log: string[] = [];
-  const llm = new EchoLlm();
+  const llm = new EchoLlm({ lastLine: true });
   const memory = new MemoryStore("/data", {
     fs: new InMemoryFs(),
     now: () => new Date("2026-12-01T10:00:01Z"),

@@ -1,32 +1,11 @@
 import { assertEquals, assertIncludes, assertTrue } from "../../tests/support/assert.ts";
-import type { ChatRequest, ChatResponse, LlmClient } from "../llm/mod.ts";
 import { createLogger } from "../log/mod.ts";
 import { InMemoryFs, MemoryStore } from "../memory/mod.ts";
 import type { MessageEvent, XmppAction } from "../xmpp/mod.ts";
 import { Agent } from "./agent.ts";
 import { memoryBookStorage } from "./json_book.ts";
 import { RoomBook } from "./room_book.ts";
-
-class EchoLlm implements LlmClient {
-  readonly provider = "fake";
-  readonly model = "fake-1";
-  requests: ChatRequest[] = [];
-  check(): Promise<void> {
-    return Promise.resolve();
-  }
-  chat(request: ChatRequest): Promise<ChatResponse> {
-    this.requests.push(request);
-    const last = request.messages.at(-1)?.content;
-    const text = `echo: ${typeof last === "string" ? last : "?"}`;
-    return Promise.resolve({
-      content: [{ type: "text", text }],
-      text,
-      stop_reason: "end_turn",
-      usage: { input_tokens: 12, output_tokens: 3 },
-      model: this.model,
-    });
-  }
-}
+import { EchoLlm } from "./_testing.ts";
 
 /** An agent on an in-memory data directory; `restart()` makes a new one on the same files. */
 function setup() {
@@ -34,7 +13,7 @@ function setup() {
   const clock = { now: new Date("2026-11-27T10:00:00Z") };
   const sent: XmppAction[] = [];
   const lines: string[] = [];
-  const llm = new EchoLlm();
+  const llm = new EchoLlm({ usage: { input_tokens: 12, output_tokens: 3 } });
   const log = createLogger("test", { level: "debug", write: (line) => lines.push(line) });
   let memory = new MemoryStore("/data", { fs, now: () => clock.now });
   const create = () =>
