@@ -21,7 +21,7 @@ import { addressedText } from "./room_activation.ts";
 import { sendAgain } from "./replay_progress.ts";
 import { type RoomProgress, roomProgress } from "./room_progress.ts";
 import { roomSituation } from "./room_transcript.ts";
-import { type ReplyTarget, runTurn, storeIncoming } from "./turn.ts";
+import { type ReplyTarget, runTurn, storeIncoming, type TurnInput } from "./turn.ts";
 import {
   type HandlerContext,
   runCommand,
@@ -76,7 +76,7 @@ export async function handleRoomMessage(
     const message = { msgId, body: event.body, sender: `${event.nick}@muc` };
     const progress = await roomProgress(options.memory, session, message, receivedAt);
     if (progress.state !== "new") {
-      return await resume(event, progress, { speaker, context, session, msgId, reply });
+      return await resume(event, progress, { speaker, context, session, msgId, reply, nick });
     }
   } else if (event.delayed && msgId !== undefined && await seen(context, session, msgId)) {
     return;
@@ -129,6 +129,29 @@ export async function handleRoomMessage(
   if (!speaker.rights.tools) {
     options.log.debug(`Answering ${event.from} in ${event.room} without tools`);
   }
+  await answer(event, { speaker, context, session, msgId, reply, nick }, {
+    entry,
+    ...(intake?.blocks.length ? { attachments: intake.blocks } : {}),
+  });
+}
+
+/** Where a room message is, who is behind it, and the agent's nick there. */
+interface RoomMessageAt {
+  speaker: { who: string | undefined; rights: Rights };
+  context: HandlerContext;
+  session: SessionRef;
+  msgId: string | undefined;
+  reply: ReplyTarget;
+  nick: string;
+}
+
+/** Answers a room message through the LLM (`entry`: the message, when it is not stored yet). */
+async function answer(
+  event: GroupchatEvent,
+  where: RoomMessageAt,
+  extra: Pick<TurnInput, "entry" | "attachments">,
+): Promise<void> {
+  const { speaker, context, session, msgId, reply, nick } = where;
   await runTurn({
     conversation: session,
     promptJid: event.room,
@@ -136,26 +159,16 @@ export async function handleRoomMessage(
     kind: "groupchat",
     tools: speaker.rights.tools,
     ...(speaker.who === undefined ? {} : { sender: speaker.who }),
-    entry,
+    ...extra,
     ...(msgId === undefined ? {} : { answering: msgId }),
-    ...(intake?.blocks.length ? { attachments: intake.blocks } : {}),
     ownNick: nick,
     situation: roomSituation(event.room, nick),
   }, turnContext(context));
 }
 
-/** Where a room message taken up after a restart is, and who is behind it. */
-interface Resumed {
-  speaker: { who: string | undefined; rights: Rights };
-  context: HandlerContext;
-  session: SessionRef;
-  msgId: string | undefined;
-  reply: ReplyTarget;
-}
-
 /** Finishes a room message the last run stored: answers it, or sends its answer again. */
-async function resume(event: GroupchatEvent, progress: RoomProgress, resumed: Resumed) {
-  const { speaker, context, session, msgId, reply } = resumed;
+async function resume(event: GroupchatEvent, progress: RoomProgress, at: RoomMessageAt) {
+  const { context, session, reply, nick } = at;
   const { options, membership } = context;
   const handled = handledPrefix("groupchat", session, true);
   if (progress.state === "answered") {
@@ -164,25 +177,17 @@ async function resume(event: GroupchatEvent, progress: RoomProgress, resumed: Re
     options.log.info(`${handled}: answered before the restart, the answer sent again`);
     return;
   }
-  const room = membership.room(event.room);
-  const nick = membership.nick(event.room);
-  const { addressed, text } = addressedText(event.body, nick, room.activation);
+  const { addressed, text } = addressedText(
+    event.body,
+    nick,
+    membership.room(event.room).activation,
+  );
   // Only stored, a command (its answer is not stored: whether it ran is not known, and it is
   // not run twice), or refused as too long: nothing left to do.
   const maxChars = options.maxMessageChars ?? DEFAULT_MAX_MESSAGE_CHARS;
   if (!addressed || parseCommandLine(text) !== undefined || event.body.length > maxChars) return;
   options.log.info(`${handled}: received before the restart, answering it now`);
-  await runTurn({
-    conversation: session,
-    promptJid: event.room,
-    reply,
-    kind: "groupchat",
-    tools: speaker.rights.tools,
-    ...(speaker.who === undefined ? {} : { sender: speaker.who }),
-    ...(msgId === undefined ? {} : { answering: msgId }),
-    ownNick: nick,
-    situation: roomSituation(event.room, nick),
-  }, turnContext(context));
+  await answer(event, at, {});
 }
 
 /** Whether a message id is already in the session (history the room replays on rejoin). */
