@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { AppendHandle } from "../fs/mod.ts";
+import { AppendHandle, endsWithNewline } from "../fs/mod.ts";
 
 /** Options of {@linkcode snapshotFile}. */
 export interface SnapshotFileOptions {
@@ -112,17 +112,6 @@ function sizeOf(path: string): number {
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return 0;
     throw error;
-  }
-}
-
-function endsWithNewline(path: string): boolean {
-  const file = Deno.openSync(path, { read: true });
-  try {
-    file.seekSync(-1, Deno.SeekMode.End);
-    const last = new Uint8Array(1);
-    return file.readSync(last) === 1 && last[0] === 0x0a;
-  } finally {
-    file.close();
   }
 }
 

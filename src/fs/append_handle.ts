@@ -146,7 +146,7 @@ export class AppendHandle {
     try {
       const { dev, ino, size } = file.statSync();
       this.#id = { dev, ino };
-      this.#torn = this.#options.lines === true && size > 0 && !endsLine(this.#path, size);
+      this.#torn = this.#options.lines === true && size > 0 && !endsWithNewline(this.#path);
     } catch (error) {
       file.close();
       throw error;
@@ -170,11 +170,15 @@ export class AppendHandle {
   }
 }
 
-/** Whether the file's last byte (of `size`) is a newline. */
-function endsLine(path: string, size: number): boolean {
+/**
+ * Whether the file at `path`, not empty, ends with a newline (its last line is whole).
+ *
+ * @throws {Error} When it cannot be opened or read (an empty file cannot be seeked into).
+ */
+export function endsWithNewline(path: string): boolean {
   const file = Deno.openSync(path, { read: true });
   try {
-    file.seekSync(size - 1, Deno.SeekMode.Start);
+    file.seekSync(-1, Deno.SeekMode.End);
     const last = new Uint8Array(1);
     return file.readSync(last) === 1 && last[0] === 0x0a;
   } finally {

@@ -4,4 +4,4 @@
  *
  * @module
  */
-export { AppendHandle, type AppendHandleOptions } from "./append_handle.ts";
+export { AppendHandle, type AppendHandleOptions, endsWithNewline } from "./append_handle.ts";
