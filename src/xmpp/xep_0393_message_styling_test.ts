@@ -71,3 +71,19 @@ Deno.test("markdownToStyling() leaves runs of stars and underscores as they are"
   );
   assertEquals(markdownToStyling("**bold** beside ****"), "*bold* beside ****");
 });
+
+Deno.test("markdownToStyling() applies each inline rule to a line holding only its sign", () => {
+  // A line without any of these signs is returned as it is, unread: each one alone must
+  // still reach its rule.
+  assertEquals(markdownToStyling("a ~~gone~~ word"), "a ~gone~ word");
+  assertEquals(markdownToStyling("see <https://x.org>"), "see https://x.org");
+  assertEquals(markdownToStyling("a \\# sign"), "a # sign");
+  assertEquals(markdownToStyling("run ``a`` now"), "run `a` now");
+  assertEquals(markdownToStyling("[docs](https://x.org)"), "docs (https://x.org)");
+  assertEquals(markdownToStyling("a __bold__ word"), "a *bold* word");
+  assertEquals(markdownToStyling("a *word*"), "a _word_");
+  assertEquals(
+    markdownToStyling("plain words: 3 - 1 = 2, well-known!"),
+    "plain words: 3 - 1 = 2, well-known!",
+  );
+});
