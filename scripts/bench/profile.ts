@@ -4,8 +4,9 @@
  * Starts a throwaway Prosody, the fake LLM and the agent under its derived permissions plus
  * `--inspect` on a loopback port, samples the agent's CPU through the inspector (V8's
  * `Profiler` domain) during sequential round trips, and prints the functions with the most
- * self time, grouped by function and file. `--json FILE` also writes the raw `.cpuprofile`
- * (Chrome DevTools and speedscope open it).
+ * self time, grouped by kind of work (garbage collection, socket writes, JSON and XML
+ * building, the HTTP client, the agent's own code...) and by function and file. `--json FILE`
+ * also writes the raw `.cpuprofile` (Chrome DevTools and speedscope open it).
  *
  * @module
  */
@@ -15,14 +16,14 @@ import { startProsody } from "../../tests/support/prosody.ts";
 import { startBenchAgent, waitAnswering } from "./bench_agent.ts";
 import { cleanUp, onCleanUp } from "./cleanup.ts";
 import { flood } from "./flood.ts";
-import { selfTimes } from "./profile_self_times.ts";
+import { areaTimes, selfTimes } from "./profile_self_times.ts";
 
 const HELP = `Usage: deno task bench:profile [--messages N] [--flood] [--stream-replies MODE]
                                [--top N] [--json FILE]
 
 Profiles the agent's CPU during N sequential round trips (default 2000), or with --flood while
-one user sends N messages as fast as it can, and prints the top self-time entries (default
-25). --json FILE writes the raw .cpuprofile too.`;
+one user sends N messages as fast as it can, and prints the self time by kind of work and the
+top self-time entries (default 25). --json FILE writes the raw .cpuprofile too.`;
 
 export interface InspectorMessage {
   id?: number;
@@ -146,11 +147,22 @@ async function main(args: string[]): Promise<number> {
 
   const rows = selfTimes(profile, { root: new URL("../../", import.meta.url).href });
   const total = rows.reduce((sum, row) => sum + row.ms, 0);
+  const areas = areaTimes(rows);
+  const inspectorMs = areas.find(({ area }) => area.startsWith("the inspector"))?.ms ?? 0;
   console.log(
     `${messages} round trips in ${(elapsed / 1000).toFixed(1)} s ` +
       `(${(elapsed / messages).toFixed(2)} ms each); agent CPU sampled ${total.toFixed(0)} ms, ` +
-      `${(total / messages).toFixed(3)} ms per message\n`,
+      `${(total / messages).toFixed(3)} ms per message, ` +
+      `${((total - inspectorMs) / messages).toFixed(3)} without the inspector's own work\n`,
   );
+  console.log("self ms   share  µs/msg  kind of work");
+  for (const { area, ms } of areas) {
+    console.log(
+      `${ms.toFixed(1).padStart(7)}  ${(100 * ms / total).toFixed(1).padStart(5)}%  ` +
+        `${(1000 * ms / messages).toFixed(0).padStart(6)}  ${area}`,
+    );
+  }
+  console.log();
   console.log("self ms   share  function (file:line)");
   for (const row of rows.slice(0, top)) {
     console.log(

@@ -53,3 +53,67 @@ function shorten(url: string, root: string): string {
   if (npm) return `npm:${npm[1]}`;
   return url.replace(/^ext:/, "ext:");
 }
+
+/** One kind of work and the self time of the functions doing it. */
+export interface AreaTime {
+  area: string;
+  ms: number;
+}
+
+/**
+ * The kinds of work a round trip does, each recognised by its functions' names or files; the
+ * first that matches counts. The inspector's own entries come first: they exist only because
+ * the profiler is attached (`--inspect` reports every `fetch` to it).
+ */
+const AREAS: { area: string; test: (row: SelfTime) => boolean }[] = [
+  {
+    area: "the inspector itself (only under --inspect)",
+    test: (row) => row.name.startsWith("op_inspector") || row.where.includes("inspector"),
+  },
+  { area: "garbage collection", test: (row) => row.name === "(garbage collector)" },
+  {
+    area: "XMPP socket writes (the kernel's wake-up of the reader)",
+    test: (row) => ["writeUtf8String", "writeBuffer", "writev"].includes(row.name),
+  },
+  {
+    area: "files (stat, append, read)",
+    test: (row) => /^op_(fs_|write_sync|read_sync)/.test(row.name),
+  },
+  { area: "JSON building (the SDK's body)", test: (row) => row.name === "FallbackEncoder" },
+  {
+    area: "XML building",
+    test: (row) =>
+      /src\/xmpp\/_xml\.ts|npm:ltx\/[^/]+\/lib\/(createElement|Element|escape)\.js|npm:@xmpp\/xml\/[^/]+\/lib\/(x|Element)\.js/
+        .test(row.where),
+  },
+  {
+    area: "XML parsing",
+    test: (row) =>
+      /npm:ltx\/[^/]+\/lib\/parsers\/|npm:@xmpp\/xml\/[^/]+\/lib\/Parser/.test(row.where),
+  },
+  { area: "token estimates", test: (row) => row.where.startsWith("src/llm/token_estimate.ts") },
+  {
+    area: "HTTP client (fetch, headers, streams)",
+    test: (row) =>
+      /^ext:deno_(fetch|web\/06_streams|webidl)/.test(row.where) || row.name.startsWith("op_fetch"),
+  },
+  { area: "LLM SDK", test: (row) => row.where.startsWith("npm:@anthropic-ai/") },
+  { area: "xmpp.js", test: (row) => row.where.startsWith("npm:@xmpp/") },
+  { area: "the agent's own code", test: (row) => row.where.startsWith("src/") },
+  { area: "V8 outside JavaScript (compiling, ICs)", test: (row) => row.name === "(program)" },
+];
+
+/**
+ * Self times grouped by kind of work ({@linkcode AREAS}); what matches none is `other
+ * runtime` (Deno's node layer, timers, text encoding, other packages).
+ *
+ * @returns Areas by self time, largest first
+ */
+export function areaTimes(rows: readonly SelfTime[]): AreaTime[] {
+  const sums = new Map<string, number>();
+  for (const row of rows) {
+    const area = AREAS.find(({ test }) => test(row))?.area ?? "other runtime";
+    sums.set(area, (sums.get(area) ?? 0) + row.ms);
+  }
+  return [...sums].map(([area, ms]) => ({ area, ms })).sort((a, b) => b.ms - a.ms);
+}
