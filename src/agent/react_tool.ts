@@ -19,8 +19,9 @@ export const REACT_DEFINITION: ToolDefinition = {
   // No emoji in the text: one character beyond Latin-1 makes V8 hold the whole request, built
   // around this definition every turn, in two bytes a character (and encode it slower).
   description: "React to a message with an emoji, as people do in chat apps (e.g. a thumbs " +
-    "up to acknowledge, a heart to thank). Use it instead of a text answer when an emoji says it all, " +
-    "or besides your answer. By default the reaction goes on the message you are answering.",
+    "up to acknowledge, a heart to thank). Use it instead of a text answer when an emoji says " +
+    "it all, or besides your answer. By default the reaction goes on the message you are " +
+    "answering.",
   input_schema: {
     type: "object",
     properties: {
