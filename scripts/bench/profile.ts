@@ -16,7 +16,7 @@ import { startProsody } from "../../tests/support/prosody.ts";
 import { startBenchAgent, waitAnswering } from "./bench_agent.ts";
 import { cleanUp, onCleanUp } from "./cleanup.ts";
 import { flood } from "./flood.ts";
-import { areaTimes, selfTimes } from "./profile_self_times.ts";
+import { areaTimes, INSPECTOR_AREA, selfTimes } from "./profile_self_times.ts";
 
 const HELP = `Usage: deno task bench:profile [--messages N] [--flood] [--stream-replies MODE]
                                [--top N] [--json FILE]
@@ -148,7 +148,7 @@ async function main(args: string[]): Promise<number> {
   const rows = selfTimes(profile, { root: new URL("../../", import.meta.url).href });
   const total = rows.reduce((sum, row) => sum + row.ms, 0);
   const areas = areaTimes(rows);
-  const inspectorMs = areas.find(({ area }) => area.startsWith("the inspector"))?.ms ?? 0;
+  const inspectorMs = areas.find(({ area }) => area === INSPECTOR_AREA)?.ms ?? 0;
   console.log(
     `${messages} round trips in ${(elapsed / 1000).toFixed(1)} s ` +
       `(${(elapsed / messages).toFixed(2)} ms each); agent CPU sampled ${total.toFixed(0)} ms, ` +

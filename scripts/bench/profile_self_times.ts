@@ -65,9 +65,12 @@ export interface AreaTime {
  * first that matches counts. The inspector's own entries come first: they exist only because
  * the profiler is attached (`--inspect` reports every `fetch` to it).
  */
+/** The area of the inspector's own work, which `bench:profile` takes out of the agent's CPU. */
+export const INSPECTOR_AREA = "the inspector itself (only under --inspect)";
+
 const AREAS: { area: string; test: (row: SelfTime) => boolean }[] = [
   {
-    area: "the inspector itself (only under --inspect)",
+    area: INSPECTOR_AREA,
     test: (row) => row.name.startsWith("op_inspector") || row.where.includes("inspector"),
   },
   { area: "garbage collection", test: (row) => row.name === "(garbage collector)" },
