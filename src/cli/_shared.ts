@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { sourceUrl } from "../build/mod.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { LoadedConfig } from "../config/mod.ts";
@@ -14,7 +15,7 @@ export const STOP_SIGNALS: readonly Deno.Signal[] = Deno.build.os === "windows"
   : ["SIGINT", "SIGTERM"];
 
 /** The program's entry point, `main.ts` (what `start` runs and `compile` builds). */
-export const MAIN_ENTRY: string = fileURLToPath(new URL("../../main.ts", import.meta.url));
+export const MAIN_ENTRY: string = fileURLToPath(sourceUrl("main.ts"));
 
 /** Prints `fluux-agent: <message>` to standard error and returns `code`. */
 export function fail(code: number, message: string): number {

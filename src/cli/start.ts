@@ -1,20 +1,26 @@
 /**
- * `start`: works out the permissions the config needs and runs `main.ts run` in a child
- * process holding exactly them, forwarding the stop signals.
+ * `start`: works out the permissions the config needs and runs the agent in a child process
+ * holding exactly them, forwarding the stop signals. The child runs the bundle of the sources
+ * (built at the first start of each version), or `main.ts` itself when there can be none.
  *
  * @module
  */
+import { agentBundle } from "../build/mod.ts";
 import type { LoadedConfig } from "../config/mod.ts";
 import { agentPermissionFlags } from "../skills/mod.ts";
 import { MAIN_ENTRY, skillOptions, STOP_SIGNALS } from "./_shared.ts";
 
 /** Runs the agent under its derived permissions; the child's exit code. */
 export async function start(loaded: LoadedConfig): Promise<number> {
+  const bundle = await agentBundle({
+    onBuild: (folder) => console.error(`fluux-agent: building the agent's bundle in "${folder}"`),
+  });
+  if (!bundle.ok) console.error(`fluux-agent: running from the sources: ${bundle.reason}`);
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       ...await agentPermissionFlags(loaded, skillOptions(loaded)),
-      MAIN_ENTRY,
+      bundle.ok ? bundle.entry : MAIN_ENTRY,
       "run",
       "--config",
       loaded.path,

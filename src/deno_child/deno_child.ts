@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { sourceUrl } from "../build/mod.ts";
 import { fileURLToPath } from "node:url";
 
 /** Variables a child `deno` reads to find its module cache. */
@@ -78,6 +79,6 @@ export function readableVariables(names: readonly string[]): Record<string, stri
 
 /** The project's deno.json (its import map and lock file), when the code runs from files. */
 export function projectDenoConfig(): string | undefined {
-  const url = new URL("../../deno.json", import.meta.url);
+  const url = sourceUrl("deno.json");
   return url.protocol === "file:" ? fileURLToPath(url) : undefined;
 }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { sourceUrl } from "../build/mod.ts";
 import { fileURLToPath } from "node:url";
 import {
   childEnvironment,
@@ -12,7 +13,7 @@ import {
 } from "../deno_child/mod.ts";
 
 /** The module the index process runs. */
-export const INDEX_CHILD_MODULE: URL = new URL("./index_child.ts", import.meta.url);
+export const INDEX_CHILD_MODULE: URL = sourceUrl("src/search/index_child.ts");
 
 /** Options of {@linkcode indexProcessCommand}. */
 export interface IndexProcessOptions {

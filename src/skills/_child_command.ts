@@ -56,7 +56,7 @@ export function childCommand(
       ...(options.configPath === undefined ? [] : ["--config", options.configPath]),
       `--v8-flags=--max-old-space-size=${options.memoryMb}`,
       ...options.flags,
-      bootModule(request, "./child_main.ts", "serveProcess").url,
+      bootModule(request, "child_main.ts", "serveProcess").url,
     ],
   };
 }

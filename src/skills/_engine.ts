@@ -1,3 +1,4 @@
+import { sourceUrl } from "../build/mod.ts";
 import { classifyDenial, type HostMessage, type SkillMessage } from "./skill_protocol.ts";
 
 /** What running one call produced, before the runner turns it into a tool result. */
@@ -34,7 +35,7 @@ export function bootModule(
   serveFile: string,
   serve: string,
 ): { url: string; message: HostMessage } {
-  const serveUrl = new URL(serveFile, import.meta.url).href;
+  const serveUrl = sourceUrl(`src/skills/${serveFile}`).href;
   const serving = `import { ${serve} } from ${JSON.stringify(serveUrl)};\n`;
   const source = request.confined
     ? `${serving}await ${serve}();\n`

@@ -25,7 +25,7 @@ export async function runInProcess(
 ): Promise<EngineOutcome> {
   const { command, args } = childCommand(request, options);
   // A user skill's request names its module: the child imports it under its own flags.
-  const { message } = bootModule(request, "./child_main.ts", "serveProcess");
+  const { message } = bootModule(request, "child_main.ts", "serveProcess");
   const child = new Deno.Command(command, {
     args,
     stdin: "piped",

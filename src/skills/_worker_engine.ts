@@ -10,7 +10,7 @@ export function runInWorker(
   request: EngineRequest,
   permissions: Deno.PermissionOptionsObject,
 ): Promise<EngineOutcome> {
-  const { url, message } = bootModule(request, "./worker_main.ts", "serveWorker");
+  const { url, message } = bootModule(request, "worker_main.ts", "serveWorker");
   return new Promise((resolve) => {
     const worker = new Worker(url, { type: "module", deno: { permissions } });
     const cancel = () => finish({ type: "cancelled" });

@@ -1,4 +1,5 @@
 import { extname, join, resolve } from "node:path";
+import { sourceUrl } from "../build/mod.ts";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { errorMessage } from "../log/mod.ts";
 import { importReferences } from "./import_references.ts";
@@ -8,7 +9,7 @@ import { isInside } from "./skill_grant.ts";
 export const SKILL_API_SPECIFIER = "@fluux/skill";
 
 /** The skill API module itself, which a sandbox may load whatever its folder. */
-export const SKILL_API_PATH = fileURLToPath(new URL("./skill_api.ts", import.meta.url));
+export const SKILL_API_PATH = fileURLToPath(sourceUrl("src/skills/skill_api.ts"));
 
 /** Files parsed as modules; anything else must be imported as json, text or bytes. */
 const MODULE_EXTENSIONS = new Set([".ts", ".mts", ".js", ".mjs"]);

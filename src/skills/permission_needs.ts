@@ -1,4 +1,5 @@
 import { dirname, isAbsolute, join, resolve } from "node:path";
+import { sourceUrl } from "../build/mod.ts";
 import { fileURLToPath } from "node:url";
 import { credentialEnvName } from "./credentials.ts";
 import { ANY_HOST } from "./manifest.ts";
@@ -60,7 +61,7 @@ export interface PermissionNeedsOptions {
 }
 
 /** This folder: the worker side of the protocol, loaded into every worker. */
-const SKILLS_SOURCE = dirname(fileURLToPath(import.meta.url));
+const SKILLS_SOURCE = fileURLToPath(sourceUrl("src/skills"));
 
 /** Variables a `deno` child reads to find its cache, its registry and a proxy. */
 const CHILD_ENV = [

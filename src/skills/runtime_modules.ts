@@ -1,3 +1,5 @@
+import { sourceUrl } from "../build/mod.ts";
+
 /**
  * Modules the agent loads by URL at run time rather than by static import: the worker and
  * child sides of the skill protocol, the built-in skills (each booted inside a Web Worker
@@ -8,11 +10,11 @@
  */
 export function skillRuntimeModules(): URL[] {
   return [
-    "./worker_main.ts",
-    "./child_main.ts",
+    "worker_main.ts",
+    "child_main.ts",
     // What user skills import as "@fluux/skill".
-    "./skill_api.ts",
-    "./builtin/web_search/mod.ts",
-    "./builtin/url_fetch/mod.ts",
-  ].map((path) => new URL(path, import.meta.url));
+    "skill_api.ts",
+    "builtin/web_search/mod.ts",
+    "builtin/url_fetch/mod.ts",
+  ].map((path) => sourceUrl(`src/skills/${path}`));
 }

@@ -1,9 +1,11 @@
 /**
  * Runs the agent as a child process, the way a deployment does: `deno run` with exactly the
- * permission flags `main.ts permissions` derives from the config, and the same entry point.
+ * permission flags `main.ts permissions` derives from the config, and the entry point `start`
+ * runs (the bundle of the sources, or `main.ts` itself when asked).
  *
  * @module
  */
+import { agentBundle } from "../../src/build/mod.ts";
 import { loadConfig } from "../../src/config/mod.ts";
 import { agentPermissionFlags } from "../../src/skills/mod.ts";
 import { endProcess } from "./end_process.ts";
@@ -65,6 +67,11 @@ export interface AgentProcessOptions {
   extraFlags?: string[];
   /** The port the agent connects to (a proxy in front of the server). @default {prosody.c2sPort} */
   serverPort?: number;
+  /**
+   * What runs: the bundle `start` runs, or `main.ts` and the modules it imports.
+   * @default {"bundle"}
+   */
+  entry?: "bundle" | "sources";
 }
 
 /** A running agent process. */
@@ -90,6 +97,13 @@ export interface AgentProcess extends AsyncDisposable {
 }
 
 const MAIN = decodeURIComponent(new URL("../../main.ts", import.meta.url).pathname);
+
+/** The bundle's entry point, built by the first test that needs it (as `start` would). */
+async function bundleEntry(): Promise<string> {
+  const bundle = await agentBundle();
+  if (!bundle.ok) throw new Error(`No bundle of the agent to run: ${bundle.reason}`);
+  return bundle.entry;
+}
 
 /**
  * Deno's cache folder, passed on explicitly: the agent gets the test's temporary folder as its
@@ -128,7 +142,7 @@ export async function startAgent(options: AgentProcessOptions): Promise<AgentPro
       "run",
       ...flags,
       ...(options.prosody.certFile === undefined ? [] : ["--cert", options.prosody.certFile]),
-      MAIN,
+      options.entry === "sources" ? MAIN : await bundleEntry(),
       "run",
       "--config",
       configFile,

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { sourceUrl } from "../../build/mod.ts";
 import { loadSkillManifest } from "../manifest.ts";
 import type { SkillSource } from "../skill_registry.ts";
 import { URL_FETCH_MANIFEST } from "./url_fetch/manifest.ts";
@@ -61,7 +62,7 @@ export function builtinSkillSources(config: BuiltinSkillsConfig): SkillSource[] 
         webSearchManifest(search.provider, host),
         "builtin:web_search",
       ),
-      module: new URL("./web_search/mod.ts", import.meta.url),
+      module: sourceUrl("src/skills/builtin/web_search/mod.ts"),
       builtin: true,
       settings: {
         provider: search.provider,
@@ -78,7 +79,7 @@ export function builtinSkillSources(config: BuiltinSkillsConfig): SkillSource[] 
   if (fetchConfig?.enabled === true) {
     sources.push({
       manifest: loadSkillManifest(URL_FETCH_MANIFEST, "builtin:url_fetch"),
-      module: new URL("./url_fetch/mod.ts", import.meta.url),
+      module: sourceUrl("src/skills/builtin/url_fetch/mod.ts"),
       builtin: true,
       settings: {
         allow_private_hosts: fetchConfig.allow_private_hosts ?? false,
