@@ -31,6 +31,9 @@ let library: Promise<unknown> | undefined;
  */
 export async function loadXmppJsComponent(): Promise<CreateXmppJsComponent> {
   const untyped = await (library ??= import("@xmpp/component"));
+  // A CommonJS package: Deno names its exports, a bundle offers them as `default` only.
   // deno-lint-ignore no-explicit-any
-  return (options) => (untyped as any).component(options) as XmppJsEntity;
+  const exported = untyped as { component?: any; default?: { component?: any } };
+  const create = exported.component ?? exported.default?.component;
+  return (options) => create(options) as XmppJsEntity;
 }
