@@ -205,6 +205,11 @@ Deno.test("deno task start runs the agent under its derived permissions and stop
         log += value;
       }
       assertIncludes(log, "Online as bot@localhost", log);
+      // deno task, the start launcher (main.ts start) and the agent it runs hold the config's path.
+      const agent = (await commandLines()).find((args) =>
+        args.includes(file) && args.at(-3) === "run"
+      );
+      assertIncludes(agent?.find((arg) => arg.endsWith("main.js")) ?? "", "/.bundle/", `${agent}`);
       await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
       await alice.send("bot@localhost", "/ping");
       assertEquals(
@@ -230,3 +235,14 @@ Deno.test("deno task start runs the agent under its derived permissions and stop
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** The arguments (after the executable) of every process this user may read. */
+async function commandLines(): Promise<string[][]> {
+  const lines: string[][] = [];
+  for await (const entry of Deno.readDir("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    const text = await Deno.readTextFile(`/proc/${entry.name}/cmdline`).catch(() => "");
+    if (text !== "") lines.push(text.split("\0").slice(1, -1));
+  }
+  return lines;
+}

@@ -77,8 +77,8 @@ export async function agentBundle(options: AgentBundleOptions = {}): Promise<Age
         stderr: "piped",
       }).output();
       if (!output.success) {
-        const lines = new TextDecoder().decode(output.stderr).trim().split("\n");
-        return { ok: false, reason: `deno bundle failed: ${lines.slice(-3).join(" / ")}` };
+        const why = buildError(new TextDecoder().decode(output.stderr));
+        return { ok: false, reason: `deno bundle failed: ${why}` };
       }
       await Deno.rename(building, folder).catch(async (error) => {
         // Another start built the same version meanwhile: use that one.
@@ -141,6 +141,16 @@ async function pruneBundles(bundles: string, current: string): Promise<void> {
   for (const old of others.slice(KEPT - 1)) {
     await Deno.remove(join(bundles, old.name), { recursive: true }).catch(() => {});
   }
+}
+
+/** The error lines of a failed `deno bundle`: what failed and where. */
+function buildError(stderr: string): string {
+  const lines = stderr.split("Stack backtrace:")[0]!.split("\n").map((line) => line.trim());
+  const said = lines
+    .filter((line) => line.startsWith("error: ") || line.startsWith("at "))
+    .map((line) => line.replace(/^error: /, ""))
+    .filter((line) => line !== "bundling failed");
+  return (said.length > 0 ? said : lines.filter((line) => line !== "")).slice(0, 4).join(" ");
 }
 
 async function exists(path: string): Promise<boolean> {
