@@ -2,7 +2,7 @@
  * `deno task bench --idle`: only the start-up and idle-memory figures of the full bench, in about
  * a minute: rounds that each time fresh starts of the agent to a contact seeing its presence,
  * read its peak RSS once it idles, and then read that of a bare Deno process importing the same
- * third-party modules. Alternating the two in every round keeps the machine's memory and speed
+ * third-party modules, as packages and from a minified bundle of them. Alternating the two in every round keeps the machine's memory and speed
  * noise out of their ratio.
  *
  * @module
@@ -25,6 +25,10 @@ export interface IdleFigures {
   baseline_rss_mb: number[];
   /** Median of `idle_rss_mb` over the median of `baseline_rss_mb`. */
   idle_rss_ratio: number;
+  /** One per round: the same bare Deno importing a minified bundle of the modules, in MiB. */
+  bundled_baseline_rss_mb: number[];
+  /** Median of `idle_rss_mb` over the median of `bundled_baseline_rss_mb`. */
+  idle_rss_ratio_bundled: number;
 }
 
 /** Options of {@linkcode idleMemory}. */
@@ -60,6 +64,7 @@ export async function idleMemory(options: IdleMemoryOptions = {}): Promise<IdleF
   const times: number[] = [];
   const idle: number[] = [];
   const baseline: number[] = [];
+  const bundled: number[] = [];
   for (let round = 1; round <= rounds; round++) {
     progress(`idle memory: round ${round} of ${rounds}`);
     const startUp = await measureStartUp(prosody, {
@@ -72,12 +77,15 @@ export async function idleMemory(options: IdleMemoryOptions = {}): Promise<IdleF
     times.push(...startUp.times);
     idle.push(startUp.idle.peak_mb);
     baseline.push((await importBaseline(agentModules("anthropic"))).peak_mb);
+    bundled.push((await importBaseline(agentModules("anthropic"), { bundled: true })).peak_mb);
   }
   return {
     startup_ms: summarize(times).p50,
     idle_rss_mb: idle,
     baseline_rss_mb: baseline,
     idle_rss_ratio: summarize(idle).p50 / summarize(baseline).p50,
+    bundled_baseline_rss_mb: bundled,
+    idle_rss_ratio_bundled: summarize(idle).p50 / summarize(bundled).p50,
   };
 }
 
@@ -90,5 +98,7 @@ export function formatIdleFigures(figures: IdleFigures): string {
     `Peak RSS, idle agent, per round:       ${mb(figures.idle_rss_mb)} MB`,
     `Peak RSS, bare Deno, per round:        ${mb(figures.baseline_rss_mb)} MB`,
     `Idle / bare Deno (medians):            ${ratio.toFixed(2)}x (target <= 1.1)`,
+    `Peak RSS, bare Deno, bundled modules:  ${mb(figures.bundled_baseline_rss_mb)} MB`,
+    `Idle / bare Deno, bundled (medians):   ${figures.idle_rss_ratio_bundled.toFixed(2)}x`,
   ].join("\n");
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { endProcess } from "../../tests/support/end_process.ts";
+import { BUNDLE_FLAGS, sourceUrl } from "../../src/build/mod.ts";
 import { AGENT_V8_FLAGS } from "../../src/config/mod.ts";
 import { type ProcMemory, procMemory } from "./proc_memory.ts";
 
@@ -22,16 +23,73 @@ export function agentModules(provider: "anthropic" | "ollama" | "openai"): strin
   return ["@xmpp/client", sdk, "zod", "smol-toml", "dotenv", "croner"];
 }
 
+/** Options of {@linkcode importBaseline}. */
+export interface ImportBaselineOptions {
+  /** Time it idles after its imports before its memory is read. @default {2000} */
+  idleMs?: number;
+  /**
+   * Import the modules from a minified bundle of them, built as the agent's is (the agent
+   * `start` runs is such a bundle), rather than as packages.
+   * @default {false}
+   */
+  bundled?: boolean;
+}
+
 /**
- * Starts the baseline process, lets it idle `idleMs` after its imports, reads its memory and
- * stops it.
+ * Starts the baseline process, lets it idle after its imports, reads its memory and stops it.
  *
- * @throws {Error} When it does not load the modules within 30 s.
+ * @throws {Error} When it does not load the modules within 30 s, or they do not bundle.
  */
 export async function importBaseline(
   modules: readonly string[],
-  options: { idleMs?: number } = {},
+  options: ImportBaselineOptions = {},
 ): Promise<ProcMemory> {
+  if (options.bundled) {
+    const folder = await Deno.makeTempDir({ prefix: "fluux-bench-baseline-" });
+    try {
+      return await runBaseline([await bundleOf(modules, folder)], options.idleMs);
+    } finally {
+      await Deno.remove(folder, { recursive: true });
+    }
+  }
+  return await runBaseline([SCRIPT, ...modules], options.idleMs);
+}
+
+/**
+ * The like-for-like baseline of the bundled agent: one module importing all of `modules`,
+ * bundled and minified with the agent's bundle flags. Each is kept whole (through its
+ * namespace), as a bare import loads it whole.
+ */
+async function bundleOf(modules: readonly string[], folder: string): Promise<string> {
+  const entry = `${folder}/baseline.ts`;
+  await Deno.writeTextFile(
+    entry,
+    modules.map((name, n) => `import * as m${n} from ${JSON.stringify(name)};\n`).join("") +
+      `(globalThis as Record<string, unknown>).modules = [${modules.map((_, n) => `m${n}`)}];\n` +
+      'console.log("ready");\nsetInterval(() => {}, 60_000);\n',
+  );
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "bundle",
+      ...BUNDLE_FLAGS,
+      "--config",
+      decodeURIComponent(sourceUrl("deno.json").pathname),
+      "--outdir",
+      `${folder}/out`,
+      entry,
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!output.success) {
+    throw new Error(
+      `Cannot bundle ${modules.join(", ")}: ${new TextDecoder().decode(output.stderr)}`,
+    );
+  }
+  return `${folder}/out/baseline.js`;
+}
+
+async function runBaseline(script: string[], idleMs = 2000): Promise<ProcMemory> {
   const child = new Deno.Command(Deno.execPath(), {
     // The agent's own V8 flags: the ratio is then what the agent holds beyond the modules.
     args: [
@@ -40,8 +98,7 @@ export async function importBaseline(
       "--allow-env",
       "--cached-only",
       ...AGENT_V8_FLAGS,
-      SCRIPT,
-      ...modules,
+      ...script,
     ],
     stdin: "null",
     stdout: "piped",
@@ -54,12 +111,12 @@ export async function importBaseline(
       new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 30_000)),
     ]);
     if (ready === undefined || !ready.value?.includes("ready")) {
-      throw new Error(`The import baseline did not load ${modules.join(", ")}`);
+      throw new Error(`The import baseline did not load: ${script.join(" ")}`);
     }
     void (async () => {
       while (!(await reader.read().catch(() => ({ done: true }))).done);
     })();
-    await new Promise((resolve) => setTimeout(resolve, options.idleMs ?? 2000));
+    await new Promise((resolve) => setTimeout(resolve, idleMs));
     return procMemory(child.pid);
   } finally {
     await endProcess(child, { signal: "SIGTERM", graceMs: 2000 });

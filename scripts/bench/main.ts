@@ -228,6 +228,7 @@ async function run(args: Args): Promise<BenchReport> {
 
   progress("memory baseline: a bare Deno process importing the same third-party modules");
   const baseline = await importBaseline(agentModules("anthropic"));
+  const bundledBaseline = await importBaseline(agentModules("anthropic"), { bundled: true });
 
   progress("starting the agent and the floor bot");
   const agent = await startBenchAgent(prosody, { llmUrl: llm.url, dataDir: `${dataDir}/main` });
@@ -364,6 +365,8 @@ async function run(args: Args): Promise<BenchReport> {
     idle_rss_mb: startUp.idle.peak_mb,
     baseline_rss_mb: baseline.peak_mb,
     idle_rss_ratio: startUp.idle.peak_mb / baseline.peak_mb,
+    bundled_baseline_rss_mb: bundledBaseline.peak_mb,
+    idle_rss_ratio_bundled: startUp.idle.peak_mb / bundledBaseline.peak_mb,
     loaded_rss_mb: loaded.peak_mb,
     loaded_rss_ratio: loaded.peak_mb / startUp.idle.peak_mb,
     flood_lost: flooded.lost,

@@ -60,6 +60,10 @@ export interface BenchFigures extends OutsideEventFigures, ReceiptFigures {
   baseline_rss_mb: number;
   /** `idle_rss_mb / baseline_rss_mb`. */
   idle_rss_ratio: number;
+  /** Peak RSS of the same bare Deno importing a minified bundle of those modules. */
+  bundled_baseline_rss_mb: number;
+  /** `idle_rss_mb / bundled_baseline_rss_mb`: like for like with the bundle `start` runs. */
+  idle_rss_ratio_bundled: number;
   /** Peak RSS of the agent after the concurrent-users run (VmHWM). */
   loaded_rss_mb: number;
   /** `loaded_rss_mb / idle_rss_mb`. */
@@ -246,6 +250,13 @@ export function formatReport(report: BenchReport): string {
       x(report.idle_rss_ratio),
       "≤ 1.1×",
       report.idle_rss_ratio <= 1.1,
+    ],
+    [
+      "  idle / bare Deno importing a minified bundle of them",
+      `${report.idle_rss_mb.toFixed(1)} / ${report.bundled_baseline_rss_mb.toFixed(1)} MB = ` +
+      x(report.idle_rss_ratio_bundled),
+      "",
+      undefined,
     ],
     [
       "Peak RSS, after concurrent users / idle",
