@@ -28,16 +28,23 @@ Deno.test("a reply produced while the link is down is sent after reconnecting", 
   await using prosody = await startProsody();
   await prosody.register("bot", "botpass");
   await prosody.register("alice", "alicepass");
-  await using llm = await startFakeLlm({ delay_ms: 1000 });
+  let answer = () => {};
+  const disconnected = new Promise<void>((resolve) => answer = resolve);
+  await using llm = await startFakeLlm({ handler: () => disconnected.then(() => undefined) });
+  // At the latest when the test ends: closing the fake waits for the answers it owes.
+  using _answered = { [Symbol.dispose]: () => answer() };
   await using agent = await startAgent({ prosody, llmUrl: llm.url });
   {
     await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
     await alice.send(BOT, "answer me later");
     await waitForRequests(llm, 1, { path: "/v1/messages" });
   }
-  // The LLM answers while the agent is disconnected: the reply must wait in the outbox.
-  await prosody.restart();
+  // The LLM answers once the agent is disconnected (it waits 2 s before reconnecting): the
+  // reply must wait in the outbox.
+  const restarted = prosody.restart();
   await agent.waitForLog(/Disconnected/);
+  answer();
+  await restarted;
   await agent.waitForLog(/Sending \d+ queued stanza/, 20_000);
   await using alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
   const reply = await alice.nextMessage({ from: BOT, withBody: true, timeoutMs: 15_000 });

@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { getLoadablePath } from "sqlite-vec";
-import { assertEquals, assertIncludes, assertTrue } from "./support/assert.ts";
+import { assertEquals, assertIncludes, assertTrue, eventually } from "./support/assert.ts";
 import { startFakeLlm } from "./support/fake_llm.ts";
 import { loadConfig, permissionFlags } from "../src/config/mod.ts";
 import {
@@ -161,9 +161,11 @@ for (const provider of ["ollama", "openai"] as const) {
       assertIncludes(degraded.note ?? "", "keywords only");
       assertTrue(!degraded.note!.includes("fake-llm-error-body"), "no provider text in the note");
 
-      // A killed index process is started again by the next search.
+      // A killed index process is started again by the next search, once its end is seen (a
+      // search sent before that goes to the dead process; how long the end takes to be seen
+      // depends on how busy the machine is).
       Deno.kill(backend.pid!, "SIGKILL");
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await eventually("the end of the killed index process seen", () => exits.length === 1);
       assertIncludes((await search.search(ALICE, "Zorblax")).hits[0]!.text, "Zorblax");
       assertEquals(exits.length, 1);
     } finally {

@@ -95,13 +95,6 @@ Deno.test("webhooks: a signed POST is answered in alice's chat; a bad signature 
   const retry = await post(port, "/hooks/ci", build, { deliveryId: "gh-1" });
   assertEquals(retry.status, 200);
   assertEquals((retry.json as { duplicate?: boolean }).duplicate, true);
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-  assertEquals(
-    bodies(alice.events),
-    ["Build passed on main."],
-    "one answer; nothing for the forgery",
-  );
-  assertEquals(llm.chat_count, 1);
 
   // The payload reached the LLM as untrusted data, labelled with its route, never as alice's.
   const request = llm.requests.findLast((r) => r.path === "/v1/messages")!;
@@ -117,7 +110,13 @@ Deno.test("webhooks: a signed POST is answered in alice's chat; a bad signature 
   assertEquals(deployed.status, 202);
   const notice = await alice.nextMessage({ from: BOT, withBody: true });
   assertEquals(notice.body, "Deployed api at 1.4.2");
-  assertEquals(llm.chat_count, 1, "notify mode asks no LLM");
+  // The notice waited behind any turn the retry or the forgery had started for alice.
+  assertEquals(
+    bodies(alice.events),
+    ["Build passed on main.", "Deployed api at 1.4.2"],
+    "one answer; nothing for the retry or the forgery",
+  );
+  assertEquals(llm.chat_count, 1, "one LLM call: none for the retry, none in notify mode");
   const health = await fetch(`http://127.0.0.1:${port}/healthz`);
   assertEquals([health.status, (await health.json()).xmpp], [200, "online"]);
 });
@@ -147,8 +146,9 @@ Deno.test("webhooks: a delivery waits behind alice's turn, and one accepted befo
       assertEquals(accepted.status, 202);
       const first = await alice.nextMessage({ from: BOT, withBody: true, timeoutMs: 10_000 });
       assertEquals(first.body, "echo: first, my question", "alice's turn is not interleaved");
-      // The webhook's turn is running now (its LLM call takes 1.5 s): kill the agent.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Killed while the webhook's turn runs: once it has asked the LLM (the third request),
+      // which takes 1.5 s to answer.
+      await waitForRequests(llm, 3, { timeout_ms: 15_000 });
       await agent.kill();
     }
     assertEquals(bodies(alice.events).length, 1);
