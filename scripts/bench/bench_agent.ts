@@ -35,6 +35,8 @@ export interface BenchAgentOptions {
   streamReplies?: "paragraphs" | "corrections" | "off";
   /** `[llm] timeout_secs`. @default {30} */
   timeoutSecs?: number;
+  /** What runs: the bundle `start` runs, or `main.ts`. @default {"bundle"} */
+  entry?: "bundle" | "sources";
 }
 
 /** A running bench agent. */
@@ -65,6 +67,7 @@ export async function startBenchAgent(
     waitOnline: false,
     extraFlags: options.extraFlags ?? [],
     env: options.env ?? {},
+    ...(options.entry === undefined ? {} : { entry: options.entry }),
     configToml: `
 [server]
 host = "${prosody.host}"
