@@ -14,6 +14,7 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { errorMessage } from "../log/mod.ts";
 import { sourceUrl } from "./source_root.ts";
 
 /**
@@ -90,15 +91,17 @@ export async function agentBundle(options: AgentBundleOptions = {}): Promise<Age
     await pruneBundles(bundles, version);
     return { ok: true, entry, built: true };
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    return { ok: false, reason: `cannot build the bundle in "${bundles}": ${detail}` };
+    return {
+      ok: false,
+      reason: `cannot build the bundle in "${bundles}": ${errorMessage(error)}`,
+    };
   }
 }
 
 /**
  * A digest of what the bundle is made of: `main.ts`, every module under `src/` but tests,
- * `deno.json`, `deno.lock`, the Deno version and the bundle's flags. Reading them all takes a
- * few milliseconds; a change to any of them names another bundle.
+ * `deno.json`, `deno.lock`, the Deno version and the bundle's flags. Reading them all takes
+ * 10–80 ms at a start; a change to any of them names another bundle.
  *
  * @param root The project's root folder.
  * @returns 16 hexadecimal digits.
