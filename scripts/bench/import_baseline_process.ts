@@ -53,8 +53,8 @@ const bundles = new Map<string, Promise<string>>();
 
 /**
  * The bundle of `modules`, built once for the run and started once before it is measured:
- * that first start writes V8's code cache, as the agent's bundle has from its earlier starts
- * (a first start holds 20 MB more).
+ * that first start writes V8's code cache, as `start` does for each new bundle of the agent (a
+ * first start without it holds much more, for as long as it runs).
  */
 function bundled(modules: readonly string[]): Promise<string> {
   const key = modules.join(" ");
