@@ -15,7 +15,6 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { AGENT_V8_FLAGS } from "../config/mod.ts";
 import { errorMessage } from "../log/mod.ts";
 import { sourceUrl } from "./source_root.ts";
 
@@ -43,6 +42,11 @@ export interface AgentBundleOptions {
   root?: string;
   /** Told before a build starts, which takes a few seconds. @default {nothing} */
   onBuild?: (folder: string) => void;
+  /**
+   * The agent's `--v8-flags=…`, under which a new bundle is loaded once: V8 uses a code cache
+   * only under the flags it was made with. @default {[]}
+   */
+  v8Flags?: readonly string[];
 }
 
 /** What {@linkcode agentBundle} found: the bundle's entry point, or why there is none. */
@@ -88,7 +92,7 @@ export async function agentBundle(options: AgentBundleOptions = {}): Promise<Age
         if (!await exists(entry)) throw error;
         return false;
       });
-      if (renamed) await warmUp(folder, options.denoPath ?? Deno.execPath());
+      if (renamed) await warmUp(folder, options.denoPath ?? Deno.execPath(), options.v8Flags ?? []);
     } finally {
       await Deno.remove(building, { recursive: true }).catch(() => {});
     }
@@ -136,10 +140,14 @@ async function sourceFiles(folder: string, prefix = "src"): Promise<string[]> {
 
 /**
  * Loads the new bundle's chunks once in a process of their own (half a second), so that Deno
- * writes their code cache under the agent's V8 flags (a cache made under other flags is not
- * used). A failure only leaves the first start slower and larger.
+ * writes their code cache under the agent's V8 flags. A failure only leaves the first start
+ * slower and larger.
  */
-async function warmUp(folder: string, denoPath: string): Promise<void> {
+async function warmUp(
+  folder: string,
+  denoPath: string,
+  v8Flags: readonly string[],
+): Promise<void> {
   const chunks: string[] = [];
   for await (const entry of Deno.readDir(folder)) {
     if (entry.name.endsWith(".js") && entry.name !== "main.js") chunks.push(entry.name);
@@ -149,7 +157,7 @@ async function warmUp(folder: string, denoPath: string): Promise<void> {
       "run",
       "--no-prompt",
       `--allow-read=${folder}`,
-      ...AGENT_V8_FLAGS,
+      ...v8Flags,
       fileURLToPath(sourceUrl("src/build/_warm_up.ts")),
       pathToFileURL(`${folder}/`).href,
       ...chunks.sort(),

@@ -6,7 +6,7 @@
  * @module
  */
 import { agentBundle } from "../build/mod.ts";
-import type { LoadedConfig } from "../config/mod.ts";
+import { AGENT_V8_FLAGS, type LoadedConfig } from "../config/mod.ts";
 import { agentPermissionFlags } from "../skills/mod.ts";
 import { MAIN_ENTRY, skillOptions, STOP_SIGNALS } from "./_shared.ts";
 
@@ -14,6 +14,7 @@ import { MAIN_ENTRY, skillOptions, STOP_SIGNALS } from "./_shared.ts";
 export async function start(loaded: LoadedConfig): Promise<number> {
   const bundle = await agentBundle({
     onBuild: (folder) => console.error(`fluux-agent: building the agent's bundle in "${folder}"`),
+    v8Flags: AGENT_V8_FLAGS,
   });
   if (!bundle.ok) console.error(`fluux-agent: running from the sources: ${bundle.reason}`);
   const child = new Deno.Command(Deno.execPath(), {

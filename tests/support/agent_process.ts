@@ -6,7 +6,7 @@
  * @module
  */
 import { agentBundle } from "../../src/build/mod.ts";
-import { loadConfig } from "../../src/config/mod.ts";
+import { AGENT_V8_FLAGS, loadConfig } from "../../src/config/mod.ts";
 import { agentPermissionFlags } from "../../src/skills/mod.ts";
 import { endProcess } from "./end_process.ts";
 import { EventBuffer } from "./event_buffer.ts";
@@ -100,7 +100,7 @@ const MAIN = decodeURIComponent(new URL("../../main.ts", import.meta.url).pathna
 
 /** The bundle's entry point, built by the first test that needs it (as `start` would). */
 async function bundleEntry(): Promise<string> {
-  const bundle = await agentBundle();
+  const bundle = await agentBundle({ v8Flags: AGENT_V8_FLAGS });
   if (!bundle.ok) throw new Error(`No bundle of the agent to run: ${bundle.reason}`);
   return bundle.entry;
 }
