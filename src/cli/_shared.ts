@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { sourceUrl } from "../build/mod.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sourceUrl } from "../build/mod.ts";
 import type { LoadedConfig } from "../config/mod.ts";
 
 /** The signals that stop the agent (Windows has no SIGTERM to listen to: Deno throws there). */

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { sourceUrl } from "../build/mod.ts";
 import { fileURLToPath } from "node:url";
+import { sourceUrl } from "../build/mod.ts";
 
 /** Variables a child `deno` reads to find its module cache. */
 export const DENO_CACHE_ENV: readonly string[] = ["DENO_DIR", "HOME", "XDG_CACHE_HOME"];

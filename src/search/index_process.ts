@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { sourceUrl } from "../build/mod.ts";
 import { fileURLToPath } from "node:url";
+import { sourceUrl } from "../build/mod.ts";
 import {
   childEnvironment,
   closedLoadingFlags,

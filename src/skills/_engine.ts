@@ -29,6 +29,8 @@ export interface EngineRequest {
  * built-in is imported statically by the boot module (its code is the agent's own); a user
  * skill's module is named in the message and imported by the serving side, so everything
  * it loads passes the sandbox's permission checks.
+ *
+ * @param serveFile The serving side's file in `src/skills/` (`worker_main.ts`, `child_main.ts`)
  */
 export function bootModule(
   request: EngineRequest,

@@ -1,6 +1,6 @@
 import { extname, join, resolve } from "node:path";
-import { sourceUrl } from "../build/mod.ts";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { sourceUrl } from "../build/mod.ts";
 import { errorMessage } from "../log/mod.ts";
 import { importReferences } from "./import_references.ts";
 import { isInside } from "./skill_grant.ts";

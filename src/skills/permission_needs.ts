@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { sourceUrl } from "../build/mod.ts";
 import { fileURLToPath } from "node:url";
+import { sourceUrl } from "../build/mod.ts";
 import { credentialEnvName } from "./credentials.ts";
 import { ANY_HOST } from "./manifest.ts";
 import { isInside } from "./skill_grant.ts";
