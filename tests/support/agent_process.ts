@@ -98,11 +98,17 @@ export interface AgentProcess extends AsyncDisposable {
 
 const MAIN = decodeURIComponent(new URL("../../main.ts", import.meta.url).pathname);
 
-/** The bundle's entry point, built by the first test that needs it (as `start` would). */
-async function bundleEntry(): Promise<string> {
-  const bundle = await agentBundle({ v8Flags: AGENT_V8_FLAGS });
-  if (!bundle.ok) throw new Error(`No bundle of the agent to run: ${bundle.reason}`);
-  return bundle.entry;
+let bundled: Promise<string> | undefined;
+
+/**
+ * The bundle's entry point, built by the first test that needs it (as `start` would) and
+ * looked up once a test run: the sources do not change under it.
+ */
+function bundleEntry(): Promise<string> {
+  return bundled ??= agentBundle({ v8Flags: AGENT_V8_FLAGS }).then((bundle) => {
+    if (!bundle.ok) throw new Error(`No bundle of the agent to run: ${bundle.reason}`);
+    return bundle.entry;
+  });
 }
 
 /**
