@@ -1,7 +1,8 @@
 /**
  * Nothing lost while the agent is away (XEP-0313): twenty messages sent while it is stopped
  * are each answered once, in order, after it starts — with offline storage (which delivers
- * them too: the archive's copies are recognised) and without it (only the archive has them).
+ * them too: the archive's copies are recognised) and without it (only the archive has them);
+ * one sent as the agent comes back, while it reads its archive, is answered after them.
  */
 import { assertEquals, assertTrue, eventually } from "./support/assert.ts";
 import { startAgent } from "./support/agent_process.ts";
@@ -78,6 +79,46 @@ for (const variant of VARIANTS) {
     }
   });
 }
+
+Deno.test("catch-up: a message sent as the agent comes back is answered after those it missed", async () => {
+  // The archive alone has what was missed, six pages of it (and no rate limit holds back the person's sends).
+  await using server = await startProsody({ disabledModules: ["offline", "limits"] });
+  const bot = await registerFresh(server, "bot");
+  const person = await registerFresh(server, "alice");
+  await using llm = await startFakeLlm();
+  const dataDir = await Deno.makeTempDir({ prefix: "fluux-catch-up-live-" });
+  const agentOptions = {
+    prosody: server,
+    llmUrl: llm.url,
+    dataDir,
+    user: bot.user,
+    password: bot.password,
+    allowedJids: [person.jid],
+  };
+  try {
+    await using alice = await connectHuman(server, person);
+    {
+      await using first = await startAgent(agentOptions);
+      await first.waitForLog(/Catch-up \(XEP-0313\): the end of the agent's archive is marked/);
+      assertEquals(await first.stop(), 0);
+    }
+    const missed = Array.from({ length: 300 }, (_, i) => `missed ${i + 1}`);
+    for (const body of missed) await alice.send(bot.jid, body);
+    // The server handles a stream in order: once it answers, all of them are archived.
+    await alice.roster();
+    // Online: reading its archive now.
+    await using _second = await startAgent(agentOptions);
+    await alice.send(bot.jid, "are you back?");
+    const answers: string[] = [];
+    while (answers.length < missed.length + 1) {
+      const reply = await alice.nextMessage({ from: bot.jid, withBody: true, timeoutMs: 30_000 });
+      answers.push(reply.body ?? "");
+    }
+    assertEquals(answers, [...missed, "are you back?"].map((body) => `echo: ${body}`));
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
 
 const ROOM = "team@conference.localhost";
 

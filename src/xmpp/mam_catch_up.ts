@@ -5,7 +5,10 @@
  * inbound path, oldest first, as if it had just arrived (a room's with a `<delay/>`, as
  * room history). The agent recognises a message it already has by its stanza-id (the
  * archive id), so one delivered by offline storage or room history too, or received just
- * before a crash, is handled once.
+ * before a crash, is handled once. While the agent's own archive is read, a message that
+ * arrives live from someone else waits until the archive has handed on all it has (a few
+ * seconds at most): what a person sent while the agent was away is answered before what
+ * they send as it comes back.
  *
  * Where to start is kept in a small file (`catchup.json` in the data directory): per archive,
  * the id of the last message received and when. The first run of an archive only marks where
@@ -54,6 +57,13 @@ export interface MamCatchUpOptions {
   receive: (message: XmlElement) => void;
   /** @default {() => new Date()} */
   now?: () => Date;
+  /**
+   * The longest a live message waits for the agent's own archive to be read; after it, live
+   * messages go on as they come. @default {5000}
+   */
+  holdMs?: number;
+  /** The most live messages kept waiting; one more lets them all go on. @default {500} */
+  maxHeld?: number;
   /** Results per page. @default {50} */
   pageSize?: number;
   /** The most pages one catch-up reads. @default {40} */
@@ -86,6 +96,9 @@ export class MamCatchUp {
   #saveTimer: ReturnType<typeof setTimeout> | undefined;
   /** Messages handed on, by archive, in the running catch-up. */
   #received = new Map<string, number>();
+  /** Live messages waiting for the agent's own archive, in arrival order, while it is read. */
+  #held: XmlElement[] | undefined;
+  #holdTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: MamCatchUpOptions) {
     this.#options = options;
@@ -103,11 +116,12 @@ export class MamCatchUp {
   }
 
   /**
-   * Takes a MAM result out of the normal flow: `true` when `stanza` is one (handed on, or
-   * dropped when it is not from the archive its query asked, or of no running query).
+   * Takes a stanza out of the normal flow: `true` when `stanza` is a MAM result (handed on,
+   * or dropped when it is not from the archive its query asked, or of no running query), or
+   * a live message that waits for the agent's own archive.
    */
   intercept(stanza: XmlElement): boolean {
-    if (!isMamResult(stanza)) return false;
+    if (!isMamResult(stanza)) return this.#hold(stanza);
     const queryId = stanza.getChild("result", NS_MAM)?.attrs.queryid ?? "";
     const query = this.#queries.get(queryId);
     if (query === undefined) return true;
@@ -191,10 +205,42 @@ export class MamCatchUp {
     return message;
   }
 
+  /** Keeps a live message from another for after the agent's own archive; `true` if kept. */
+  #hold(stanza: XmlElement): boolean {
+    if (this.#held === undefined || !stanza.is("message")) return false;
+    const type = stanza.attrs.type ?? "normal";
+    const sender = bareJid(stanza.attrs.from ?? "");
+    // The agent's own (carbons, its archive's answers) and rooms' messages do not wait.
+    if ((type !== "chat" && type !== "normal") || sender === undefined || sender === this.#own) {
+      return false;
+    }
+    if (this.#held.length >= (this.#options.maxHeld ?? 500)) {
+      this.#release();
+      return false;
+    }
+    this.#held.push(stanza);
+    return true;
+  }
+
+  /** Hands on the live messages kept, in order, and stops keeping them. */
+  #release(): void {
+    clearTimeout(this.#holdTimer);
+    this.#holdTimer = undefined;
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    for (const message of held) this.#options.receive(message);
+  }
+
   async #catchUp(entity: XmppJsEntity, archive: string): Promise<void> {
     if (this.#running.has(archive)) return;
     this.#running.set(archive, undefined);
     this.#received.set(archive, 0);
+    if (archive === this.#own) {
+      this.#held = [];
+      this.#holdTimer = setTimeout(() => this.#release(), this.#options.holdMs ?? 5_000);
+      // Messages kept at a stop are in the archive still, after the position on disk.
+      Deno.unrefTimer(this.#holdTimer as unknown as number);
+    }
     const log = this.#options.logger;
     const what = archive === this.#own ? "the agent's archive" : `the archive of ${archive}`;
     try {
@@ -233,6 +279,7 @@ export class MamCatchUp {
       const live = this.#running.get(archive);
       this.#running.delete(archive);
       if (live !== undefined) this.#set(archive, live);
+      if (archive === this.#own) this.#release();
     }
   }
 

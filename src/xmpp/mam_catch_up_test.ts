@@ -1,4 +1,4 @@
-import { assertEquals } from "../../tests/support/assert.ts";
+import { assertEquals, eventually } from "../../tests/support/assert.ts";
 import { silentLogger } from "../log/mod.ts";
 import { MamCatchUp } from "./mam_catch_up.ts";
 import { parseXml, type XmlElement } from "./_xml.ts";
@@ -123,4 +123,80 @@ Deno.test("MamCatchUp starts anew when its file cannot be read, and keeps positi
   });
   await catchUp.flush();
   assertEquals(JSON.parse(written ?? "{}").own.id, "S1");
+});
+
+function live(body: string, from = "alice@localhost/x", type = "chat"): XmlElement {
+  return parseXml(`<message from='${from}' type='${type}'><body>${body}</body></message>`);
+}
+
+function catchUpFrom(file: string | undefined, options: { holdMs?: number; maxHeld?: number }) {
+  const received: string[] = [];
+  const catchUp = new MamCatchUp({
+    ownJid: OWN,
+    logger: silentLogger(),
+    file: { read: () => Promise.resolve(file), write: () => Promise.resolve() },
+    receive: (message) => received.push(message.getChildText("body") ?? ""),
+    ...options,
+  });
+  return { catchUp, received };
+}
+
+const POSITION = JSON.stringify({ own: { id: "A0", at: "2026-01-01T00:00:00Z" } });
+
+Deno.test("MamCatchUp keeps a live message for after the archive's, which are older", async () => {
+  const { catchUp, received } = catchUpFrom(POSITION, {});
+  const taken: boolean[] = [];
+  const { entity } = fakeArchive(() => catchUp, [
+    (q) => {
+      taken.push(catchUp.intercept(live("sent as the agent came back")));
+      // Rooms and the agent's own messages are not the person's conversation: they go on.
+      taken.push(catchUp.intercept(live("room", "team@conference.localhost/bob", "groupchat")));
+      taken.push(catchUp.intercept(live("carbon", `${OWN}/phone`)));
+      return [
+        result(q, "A1", "<message from='alice@localhost/x' type='chat'><body>one</body></message>"),
+      ];
+    },
+    (q) => [
+      result(q, "A2", "<message from='alice@localhost/x' type='chat'><body>two</body></message>"),
+    ],
+  ]);
+  await catchUp.run(entity);
+  assertEquals(taken, [true, false, false]);
+  assertEquals(received, ["one", "two", "sent as the agent came back"]);
+  // Once the archive is read, live messages go on as they come.
+  assertEquals(catchUp.intercept(live("later")), false);
+});
+
+Deno.test("MamCatchUp lets live messages go on when the archive does not answer in time", async () => {
+  const { catchUp, received } = catchUpFrom(POSITION, { holdMs: 20 });
+  let answer = (_: XmlElement) => {};
+  const entity = {
+    iqCaller: {
+      request: () => new Promise<XmlElement>((resolve) => answer = resolve),
+    },
+  } as unknown as XmppJsEntity;
+  const running = catchUp.run(entity);
+  assertEquals(catchUp.intercept(live("are you there?")), true);
+  await eventually("the live message handed on", () => received.length === 1, 2_000);
+  assertEquals(received, ["are you there?"]);
+  assertEquals(catchUp.intercept(live("hello?")), false);
+  answer(parseXml("<iq type='result'><fin xmlns='urn:xmpp:mam:2' complete='true'/></iq>"));
+  await running;
+});
+
+Deno.test("MamCatchUp keeps no more than its bound of live messages waiting", async () => {
+  const { catchUp, received } = catchUpFrom(POSITION, { maxHeld: 2 });
+  const taken: boolean[] = [];
+  const { entity } = fakeArchive(() => catchUp, [
+    (q) => {
+      for (const body of ["a", "b", "c"]) taken.push(catchUp.intercept(live(body)));
+      return [
+        result(q, "A1", "<message from='alice@localhost/x' type='chat'><body>one</body></message>"),
+      ];
+    },
+  ]);
+  await catchUp.run(entity);
+  // The third let the two before it go on, in order, and went on itself.
+  assertEquals(taken, [true, true, false]);
+  assertEquals(received, ["a", "b", "one"]);
 });
