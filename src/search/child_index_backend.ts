@@ -28,20 +28,28 @@ interface Running {
   writer: WritableStreamDefaultWriter<Uint8Array>;
   ready: Promise<void>;
   stderr: { tail: string };
+  /** Its requests not yet answered, by id. */
+  pending: Map<number, Pending>;
 }
 
 const encoder = new TextEncoder();
 
+/** The index process ended (a crash, a kill) before it answered. */
+class IndexProcessEnded extends Error {}
+
+/** Requests that change nothing: asked again, once, of a new process when one ends under them. */
+const READ_ONLY = new Set(["files", "missingVectors", "search", "count"]);
+
 /**
  * The index with vectors, in the index process (see `indexProcessFlags`): each method is a
  * request to that process, started on the first one and again after it ended. Requests are
- * answered in order.
+ * answered in order. One that only reads and meets the process's end (a search sent just as it
+ * crashed) is asked again of a new one; a change is not (the error says the process ended).
  */
 export class ChildIndexBackend implements IndexBackend {
   readonly vectors = true;
   #options: ChildIndexBackendOptions;
   #running: Running | undefined;
-  #pending = new Map<number, Pending>();
   #nextId = 1;
   #closed = false;
 
@@ -107,6 +115,15 @@ export class ChildIndexBackend implements IndexBackend {
   }
 
   async #call(op: string, args: unknown[]): Promise<unknown> {
+    try {
+      return await this.#ask(op, args);
+    } catch (error) {
+      if (!(error instanceof IndexProcessEnded) || !READ_ONLY.has(op) || this.#closed) throw error;
+      return await this.#ask(op, args);
+    }
+  }
+
+  async #ask(op: string, args: unknown[]): Promise<unknown> {
     if (this.#closed) throw new Error("The search index is closed");
     const running = this.#start();
     await running.ready;
@@ -114,21 +131,24 @@ export class ChildIndexBackend implements IndexBackend {
     const answer = new Promise<unknown>((resolve, reject) => {
       const timeoutMs = this.#options.timeoutMs ?? 120_000;
       const timer = setTimeout(() => {
-        this.#pending.delete(id);
+        running.pending.delete(id);
         reject(new Error(`The search index process did not answer within ${timeoutMs} ms`));
         this.#kill(running);
       }, timeoutMs);
-      this.#pending.set(id, { resolve, reject, timer });
+      running.pending.set(id, { resolve, reject, timer });
     });
     // Settled below either way; this keeps an early end of the process from going unhandled.
     answer.catch(() => {});
     try {
       await running.writer.write(encoder.encode(JSON.stringify({ id, op, args }) + "\n"));
     } catch (error) {
-      const pending = this.#pending.get(id);
+      const pending = running.pending.get(id);
       if (pending !== undefined) clearTimeout(pending.timer);
-      this.#pending.delete(id);
-      throw new Error("The search index process is not running", { cause: error });
+      running.pending.delete(id);
+      // Its input is gone: the next request starts a new process without waiting for the end.
+      if (this.#running === running) this.#running = undefined;
+      this.#kill(running);
+      throw new IndexProcessEnded("The search index process is not running", { cause: error });
     }
     return await answer;
   }
@@ -154,6 +174,7 @@ export class ChildIndexBackend implements IndexBackend {
       writer: process.stdin.getWriter(),
       ready: readyPromise,
       stderr,
+      pending: new Map(),
     };
     this.#running = running;
     void this.#read(process.stdout, (message) => {
@@ -162,9 +183,9 @@ export class ChildIndexBackend implements IndexBackend {
         else ready.reject(new Error(`The search index process cannot start: ${message.error}`));
         return;
       }
-      const pending = this.#pending.get(message.id);
+      const pending = running.pending.get(message.id);
       if (pending === undefined) return;
-      this.#pending.delete(message.id);
+      running.pending.delete(message.id);
       clearTimeout(pending.timer);
       if (message.error === undefined) pending.resolve(message.result);
       else pending.reject(new Error(message.error));
@@ -179,12 +200,12 @@ export class ChildIndexBackend implements IndexBackend {
       const detail = stderr.tail.trim().split("\n").findLast((line) => line.trim() !== "");
       const reason = `exited with ${status.signal ?? `code ${status.code}`}` +
         (detail === undefined ? "" : `: ${detail.slice(0, 300)}`);
-      ready.reject(new Error(`The search index process ${reason}`));
-      for (const [id, pending] of this.#pending) {
+      ready.reject(new IndexProcessEnded(`The search index process ${reason}`));
+      for (const pending of running.pending.values()) {
         clearTimeout(pending.timer);
-        pending.reject(new Error(`The search index process ${reason}`));
-        this.#pending.delete(id);
+        pending.reject(new IndexProcessEnded(`The search index process ${reason}`));
       }
+      running.pending.clear();
       if (!this.#closed) this.#options.onExit?.(reason);
     });
     return running;
