@@ -5,10 +5,10 @@
  * inbound path, oldest first, as if it had just arrived (a room's with a `<delay/>`, as
  * room history). The agent recognises a message it already has by its stanza-id (the
  * archive id), so one delivered by offline storage or room history too, or received just
- * before a crash, is handled once. While the agent's own archive is read, a message that
- * arrives live from someone else waits until the archive has handed on all it has (a few
- * seconds at most): what a person sent while the agent was away is answered before what
- * they send as it comes back.
+ * before a crash, is handled once. While an archive is read, a message that arrives live
+ * for it (from someone else, or in that room) waits until the archive has handed on all it
+ * has (a few seconds at most): what a person sent while the agent was away is answered before
+ * what they send as it comes back, and a room's history keeps the room's order.
  *
  * Where to start is kept in a small file (`catchup.json` in the data directory): per archive,
  * the id of the last message received and when. The first run of an archive only marks where
@@ -58,11 +58,11 @@ export interface MamCatchUpOptions {
   /** @default {() => new Date()} */
   now?: () => Date;
   /**
-   * The longest a live message waits for the agent's own archive to be read; after it, live
-   * messages go on as they come. @default {5000}
+   * The longest a live message waits for its archive to be read; after it, live messages go on
+   * as they come. @default {5000}
    */
   holdMs?: number;
-  /** The most live messages kept waiting; one more lets them all go on. @default {500} */
+  /** The most live messages kept waiting for one archive; one more lets them go on. @default {500} */
   maxHeld?: number;
   /** Results per page. @default {50} */
   pageSize?: number;
@@ -96,9 +96,8 @@ export class MamCatchUp {
   #saveTimer: ReturnType<typeof setTimeout> | undefined;
   /** Messages handed on, by archive, in the running catch-up. */
   #received = new Map<string, number>();
-  /** Live messages waiting for the agent's own archive, in arrival order, while it is read. */
-  #held: XmlElement[] | undefined;
-  #holdTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Live messages waiting for the archive being read, in arrival order, by archive. */
+  #held = new Map<string, { messages: XmlElement[]; timer: ReturnType<typeof setTimeout> }>();
 
   constructor(options: MamCatchUpOptions) {
     this.#options = options;
@@ -118,7 +117,7 @@ export class MamCatchUp {
   /**
    * Takes a stanza out of the normal flow: `true` when `stanza` is a MAM result (handed on,
    * or dropped when it is not from the archive its query asked, or of no running query), or
-   * a live message that waits for the agent's own archive.
+   * a live message that waits for the archive being read.
    */
   intercept(stanza: XmlElement): boolean {
     if (!isMamResult(stanza)) return this.#hold(stanza);
@@ -205,42 +204,47 @@ export class MamCatchUp {
     return message;
   }
 
-  /** Keeps a live message from another for after the agent's own archive; `true` if kept. */
+  /** Keeps a live message for after its archive, while that is read; `true` if kept. */
   #hold(stanza: XmlElement): boolean {
-    if (this.#held === undefined || !stanza.is("message")) return false;
+    if (this.#held.size === 0 || !stanza.is("message")) return false;
     const type = stanza.attrs.type ?? "normal";
     const sender = bareJid(stanza.attrs.from ?? "");
-    // The agent's own (carbons, its archive's answers) and rooms' messages do not wait.
-    if ((type !== "chat" && type !== "normal") || sender === undefined || sender === this.#own) {
+    if (sender === undefined) return false;
+    // A room's messages wait for the room's archive; a person's, for the agent's own (not the
+    // agent's own messages: carbons, and what its other sessions send).
+    const archive = type === "groupchat"
+      ? sender
+      : (type === "chat" || type === "normal") && sender !== this.#own
+      ? this.#own
+      : undefined;
+    if (archive === undefined) return false;
+    const held = this.#held.get(archive);
+    if (held === undefined) return false;
+    if (held.messages.length >= (this.#options.maxHeld ?? 500)) {
+      this.#release(archive);
       return false;
     }
-    if (this.#held.length >= (this.#options.maxHeld ?? 500)) {
-      this.#release();
-      return false;
-    }
-    this.#held.push(stanza);
+    held.messages.push(stanza);
     return true;
   }
 
-  /** Hands on the live messages kept, in order, and stops keeping them. */
-  #release(): void {
-    clearTimeout(this.#holdTimer);
-    this.#holdTimer = undefined;
-    const held = this.#held ?? [];
-    this.#held = undefined;
-    for (const message of held) this.#options.receive(message);
+  /** Hands on the live messages kept for `archive`, in order, and stops keeping them. */
+  #release(archive: string): void {
+    const held = this.#held.get(archive);
+    if (held === undefined) return;
+    clearTimeout(held.timer);
+    this.#held.delete(archive);
+    for (const message of held.messages) this.#options.receive(message);
   }
 
   async #catchUp(entity: XmppJsEntity, archive: string): Promise<void> {
     if (this.#running.has(archive)) return;
     this.#running.set(archive, undefined);
     this.#received.set(archive, 0);
-    if (archive === this.#own) {
-      this.#held = [];
-      this.#holdTimer = setTimeout(() => this.#release(), this.#options.holdMs ?? 5_000);
-      // Messages kept at a stop are in the archive still, after the position on disk.
-      Deno.unrefTimer(this.#holdTimer as unknown as number);
-    }
+    const timer = setTimeout(() => this.#release(archive), this.#options.holdMs ?? 5_000);
+    // Messages kept at a stop are in the archive still, after the position on disk.
+    Deno.unrefTimer(timer as unknown as number);
+    this.#held.set(archive, { messages: [], timer });
     const log = this.#options.logger;
     const what = archive === this.#own ? "the agent's archive" : `the archive of ${archive}`;
     try {
@@ -279,7 +283,7 @@ export class MamCatchUp {
       const live = this.#running.get(archive);
       this.#running.delete(archive);
       if (live !== undefined) this.#set(archive, live);
-      if (archive === this.#own) this.#release();
+      this.#release(archive);
     }
   }
 

@@ -200,3 +200,31 @@ Deno.test("MamCatchUp keeps no more than its bound of live messages waiting", as
   assertEquals(taken, [true, true, false]);
   assertEquals(received, ["a", "b", "one"]);
 });
+
+Deno.test("MamCatchUp keeps a room's live messages for after the room's archive", async () => {
+  const room = "team@conference.localhost";
+  const file = JSON.stringify({ rooms: { [room]: { id: "R0", at: "2026-01-01T00:00:00Z" } } });
+  const { catchUp, received } = catchUpFrom(file, {});
+  const taken: boolean[] = [];
+  const { entity } = fakeArchive(() => catchUp, [
+    (q) => {
+      taken.push(catchUp.intercept(live("now", `${room}/bob`, "groupchat")));
+      // Another room's, and a person's, do not wait for this room's archive.
+      taken.push(
+        catchUp.intercept(live("elsewhere", "other@conference.localhost/bob", "groupchat")),
+      );
+      taken.push(catchUp.intercept(live("direct")));
+      return [
+        result(
+          q,
+          "R1",
+          `<message from='${room}/bob' type='groupchat'><body>earlier</body></message>`,
+          room,
+        ),
+      ];
+    },
+  ]);
+  await catchUp.runRoom(entity, room);
+  assertEquals(taken, [true, false, false]);
+  assertEquals(received, ["earlier", "now"]);
+});
