@@ -29,8 +29,9 @@ import { outsideEvents, outsideEventSizes } from "./outside_events.ts";
 import { agentModules, importBaseline } from "./import_baseline_process.ts";
 import { procMemory, prosodyPid } from "./proc_memory.ts";
 import { cpuSnapshot, cpuUsage } from "./cpu_usage.ts";
-import { type BenchReport, formatReport } from "./report.ts";
+import { type BenchReport, formatReport, type PeerFigures } from "./report.ts";
 import { interleavedRoundTrips } from "./round_trips.ts";
+import { startRustPeer, waitPeerAnswering } from "./rust_peer.ts";
 import { receiptsPhase } from "./receipts_phase.ts";
 import { measureStartUp } from "./start_up.ts";
 import { summarize } from "./stats.ts";
@@ -40,8 +41,8 @@ import { runStreamBench } from "./streaming.ts";
 import { runSoak } from "./soak.ts";
 import { formatIdleFigures, idleMemory } from "./idle_memory.ts";
 
-const HELP =
-  `Usage: deno task bench [--quick] [--json FILE] [--search|--context|--stream|--idle|--soak [MIN]]
+const HELP = `Usage: deno task bench [--quick] [--json FILE] [--peer BINARY]
+                       [--search|--context|--stream|--idle|--soak [MIN]]
 
 Measures the Fluux Agent against a bare bot on the same machine (a throwaway Prosody on
 loopback, a local fake LLM) and prints a table of figures with their targets:
@@ -67,6 +68,11 @@ loopback, a local fake LLM) and prints a table of figures with their targets:
 Options:
   --quick       Fewer iterations: a smoke run in under a minute (rough figures)
   --json FILE   Also write every figure to FILE as one JSON object
+  --peer BINARY Also compare with the Rust Fluux Agent (github.com/processone/fluux-agent),
+                built with TCP_NODELAY on its socket: BINARY runs as an XEP-0114 component on
+                the bench's Prosody, its Ollama provider on the fake LLM; one more run
+                interleaves the floor, that peer and the agent (as many messages as the
+                overhead run): peer p50, peer / floor, agent / peer
   --search      Measure memory search instead (no Prosody): index build, query p50/p99,
                 keyword recall@5 and index size at 10k and 100k chunks (--quick: 2k and 10k)
   --context     Measure the context instead (no Prosody): prompt-cache share over 20 turns and
@@ -98,6 +104,8 @@ interface Args {
   idle: boolean;
   /** `--soak`: its minutes (`0` when given without a number: the default for the run). */
   soak: number | undefined;
+  /** `--peer`: the Rust agent's executable. */
+  peer: string | undefined;
 }
 
 function parseArgs(args: string[]): Args | string {
@@ -109,6 +117,7 @@ function parseArgs(args: string[]): Args | string {
     stream: false,
     idle: false,
     soak: undefined,
+    peer: undefined,
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -130,6 +139,11 @@ function parseArgs(args: string[]): Args | string {
       if (file === undefined || file.startsWith("-")) return "--json needs a file name";
       parsed.json = file;
     } else if (arg?.startsWith("--json=")) parsed.json = arg.slice("--json=".length);
+    else if (arg === "--peer") {
+      const binary = args[++i];
+      if (binary === undefined || binary.startsWith("-")) return "--peer needs an executable";
+      parsed.peer = binary;
+    } else if (arg?.startsWith("--peer=")) parsed.peer = arg.slice("--peer=".length);
     else return `Unknown argument "${arg}"`;
   }
   return parsed;
@@ -283,6 +297,16 @@ async function run(args: Args): Promise<BenchReport> {
   await onOllama.stop();
   await onOpenAi.stop();
 
+  const peer = args.peer === undefined ? undefined : await peerRun(prosody, alice, {
+    binary: args.peer,
+    llmUrl: llm.url,
+    dataDir,
+    bot,
+    floor,
+    count: size.overhead_messages,
+    warmUp: size.warm_up_messages,
+  });
+
   progress(`receipts and markers: ${size.overhead_messages} messages each with and without`);
   const receipts = await receiptsPhase(prosody, {
     to: bot,
@@ -352,6 +376,7 @@ async function run(args: Args): Promise<BenchReport> {
     anthropic_ratio: byProvider.anthropic / providerFloorS.p50,
     ollama_ratio: byProvider.ollama / providerFloorS.p50,
     openai_ratio: byProvider.openai / providerFloorS.p50,
+    ...peer,
     concurrent_ratio: concurrent.total_ms / ideal,
     concurrent_total_ms: concurrent.total_ms,
     concurrent_ideal_ms: ideal,
@@ -382,6 +407,49 @@ async function run(args: Args): Promise<BenchReport> {
     machine: await machine(),
     date: new Date().toISOString(),
   };
+}
+
+/**
+ * `--peer`: starts the Rust agent as a component, then the floor, it and the agent in turn,
+ * as many messages as the overhead run; stops it.
+ */
+async function peerRun(
+  prosody: ProsodyHandle,
+  driver: Driver,
+  options: {
+    binary: string;
+    llmUrl: string;
+    dataDir: string;
+    bot: string;
+    floor: string;
+    count: number;
+    warmUp: number;
+  },
+): Promise<PeerFigures> {
+  const { count, warmUp } = options;
+  progress(`Rust peer: starting ${options.binary}`);
+  const peer = await startRustPeer(prosody, { ...options, dataDir: `${options.dataDir}/peer` });
+  try {
+    await waitPeerAnswering(peer, driver);
+    progress(`Rust peer: ${count} messages each to the floor, the Rust peer and the agent`);
+    const [floorTimes, peerTimes, agentTimes] = await interleavedRoundTrips(
+      [{ driver, to: options.floor }, { driver, to: peer.jid }, { driver, to: options.bot }],
+      { count, warmUp, label: "peer" },
+    ) as [number[], number[], number[]];
+    const floor = summarize(floorTimes).p50;
+    const rust = summarize(peerTimes).p50;
+    const agent = summarize(agentTimes).p50;
+    return {
+      peer_floor_p50_ms: floor,
+      peer_p50_ms: rust,
+      peer_agent_p50_ms: agent,
+      peer_ratio: rust / floor,
+      peer_agent_ratio: agent / floor,
+      agent_to_peer_ratio: agent / rust,
+    };
+  } finally {
+    await peer.stop();
+  }
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -77,8 +77,27 @@ export interface BenchFigures extends OutsideEventFigures, ReceiptFigures {
   flood_cpu_prosody: number;
 }
 
+/**
+ * `--peer`: one more run interleaving the floor, the Rust Fluux Agent (a component, with
+ * TCP_NODELAY) and the agent, as many messages as the overhead run.
+ */
+export interface PeerFigures {
+  /** The floor's median in that run. */
+  peer_floor_p50_ms: number;
+  /** The Rust agent's median in that run. */
+  peer_p50_ms: number;
+  /** The agent's median in that run. */
+  peer_agent_p50_ms: number;
+  /** `peer_p50_ms / peer_floor_p50_ms`. */
+  peer_ratio: number;
+  /** `peer_agent_p50_ms / peer_floor_p50_ms`. */
+  peer_agent_ratio: number;
+  /** `peer_agent_p50_ms / peer_p50_ms`: at or below 1 when the agent is no slower. */
+  agent_to_peer_ratio: number;
+}
+
 /** The figures plus what the run was and where it ran. */
-export interface BenchReport extends BenchFigures {
+export interface BenchReport extends BenchFigures, Partial<PeerFigures> {
   quick: boolean;
   /** Sizes of the run, e.g. `{ overhead_messages: 500 }`. */
   sizes: Record<string, number>;
@@ -86,7 +105,8 @@ export interface BenchReport extends BenchFigures {
   date: string;
 }
 
-type Row = [measure: string, value: string, target: string, ok: boolean | undefined];
+/** One line of the table; `ok` is `undefined` for a figure without a target. */
+export type Row = [measure: string, value: string, target: string, ok: boolean | undefined];
 
 const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
 const x = (value: number) => `${value.toFixed(2)}×`;
@@ -171,6 +191,36 @@ function outsideEventRows(report: BenchReport): Row[] {
   ];
 }
 
+/** The rows of the run beside the Rust agent, when `--peer` asked for it. */
+export function peerRows(report: Partial<PeerFigures>): Row[] {
+  const {
+    peer_floor_p50_ms: floor,
+    peer_p50_ms: peer,
+    peer_agent_p50_ms: agent,
+    peer_ratio: peerRatio,
+    peer_agent_ratio: agentRatio,
+    agent_to_peer_ratio: toPeer,
+  } = report;
+  if (
+    floor === undefined || peer === undefined || agent === undefined ||
+    peerRatio === undefined || agentRatio === undefined || toPeer === undefined
+  ) return [];
+  return [
+    [
+      "  Rust peer (component, NODELAY): agent p50 / peer p50",
+      `${ms(agent)} / ${ms(peer)} = ${x(toPeer)}`,
+      "≤ 1.0×",
+      toPeer <= 1,
+    ],
+    [
+      "    peer / floor, agent / floor, in that run",
+      `${x(peerRatio)}, ${x(agentRatio)} (floor ${ms(floor)})`,
+      "",
+      undefined,
+    ],
+  ];
+}
+
 /** The table printed at the end of a run. */
 export function formatReport(report: BenchReport): string {
   const s = report.sizes;
@@ -208,6 +258,7 @@ export function formatReport(report: BenchReport): string {
       "",
       undefined,
     ],
+    ...peerRows(report),
     ...receiptRows(report, s.overhead_messages ?? 0).map(([measure, value]): Row => [
       measure,
       value,
