@@ -16,25 +16,43 @@ import type { MemoryAppender, MemoryFs, MemoryReader } from "./memory_fs.ts";
  */
 const SYNC_WRITE_MAX = 4 * 1024;
 
+/**
+ * Reads up to this size (prompt files, notes, a history's tail) are made synchronously, for
+ * the same reason: an async file operation runs on one of Deno's blocking-I/O threads, and
+ * with many conversations at once each reading its prompt files, the runtime started dozens
+ * of them, each keeping its stack and its allocator's memory after the burst.
+ */
+const SYNC_READ_MAX = 64 * 1024;
+
 function isNotFound(error: unknown): boolean {
   return error instanceof Deno.errors.NotFound;
 }
 
+// deno-lint-ignore require-await
 async function openRead(path: string): Promise<MemoryReader | null> {
   let file: Deno.FsFile;
   try {
-    file = await Deno.open(path, { read: true });
+    file = Deno.openSync(path, { read: true });
   } catch (error) {
     if (isNotFound(error)) return null;
     throw error;
   }
-  const { size } = await file.stat();
+  const { size } = file.statSync();
   return {
     size,
     async read(offset, length) {
       const buffer = new Uint8Array(length);
-      await file.seek(offset, Deno.SeekMode.Start);
       let filled = 0;
+      if (length <= SYNC_READ_MAX) {
+        file.seekSync(offset, Deno.SeekMode.Start);
+        while (filled < length) {
+          const n = file.readSync(buffer.subarray(filled));
+          if (n === null) break;
+          filled += n;
+        }
+        return buffer.subarray(0, filled);
+      }
+      await file.seek(offset, Deno.SeekMode.Start);
       while (filled < length) {
         const n = await file.read(buffer.subarray(filled));
         if (n === null) break;
@@ -99,6 +117,7 @@ export function denoMemoryFs(): MemoryFs {
     truncate: (path, length) => Deno.truncate(path, length),
     async readText(path) {
       try {
+        if (Deno.statSync(path).size <= SYNC_READ_MAX) return Deno.readTextFileSync(path);
         return await Deno.readTextFile(path);
       } catch (error) {
         if (isNotFound(error)) return null;
