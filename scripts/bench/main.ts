@@ -322,6 +322,7 @@ async function run(args: Args): Promise<BenchReport> {
 
   progress(`concurrent users: logging in ${crowd.length} users`);
   const drivers = await connectAll(prosody, crowd);
+  const beforeBurst = procMemory(agent.pid);
   llm.setDelay(size.concurrent_llm_delay_ms);
   progress(`concurrent users: ${crowd.length} × ${size.concurrent_messages} messages`);
   const concurrent = await concurrentUsers(drivers, {
@@ -394,6 +395,8 @@ async function run(args: Args): Promise<BenchReport> {
     idle_rss_ratio_bundled: startUp.idle.peak_mb / bundledBaseline.peak_mb,
     loaded_rss_mb: loaded.peak_mb,
     loaded_rss_ratio: loaded.peak_mb / startUp.idle.peak_mb,
+    before_burst_rss_mb: beforeBurst.rss_mb,
+    burst_rss_ratio: loaded.peak_mb / beforeBurst.rss_mb,
     flood_lost: flooded.lost,
     flood_in_order: flooded.in_order,
     flood_secs: flooded.secs,

@@ -68,6 +68,13 @@ export interface BenchFigures extends OutsideEventFigures, ReceiptFigures {
   loaded_rss_mb: number;
   /** `loaded_rss_mb / idle_rss_mb`. */
   loaded_rss_ratio: number;
+  /**
+   * RSS of the same agent just before the concurrent users, idle after the phases before
+   * them: what a used agent keeps, apart from what the burst adds.
+   */
+  before_burst_rss_mb: number;
+  /** `loaded_rss_mb / before_burst_rss_mb`: what the burst itself adds. */
+  burst_rss_ratio: number;
   flood_lost: number;
   flood_in_order: boolean;
   flood_secs: number;
@@ -314,6 +321,13 @@ export function formatReport(report: BenchReport): string {
       `${report.loaded_rss_mb.toFixed(1)} MB = ${x(report.loaded_rss_ratio)}`,
       "≤ 1.5×",
       report.loaded_rss_ratio <= 1.5,
+    ],
+    [
+      "  after / the same agent idle just before them",
+      `${report.loaded_rss_mb.toFixed(1)} / ${report.before_burst_rss_mb.toFixed(1)} MB = ` +
+      x(report.burst_rss_ratio),
+      "",
+      undefined,
     ],
     [
       `Flood, ${s.flood_messages} msgs from one user`,
