@@ -5,6 +5,7 @@
  * @module
  */
 import type { Driver } from "./driver.ts";
+import { sleep } from "../../tests/support/loopback.ts";
 
 /** One side of a comparison: who asks whom. */
 export interface Target {
@@ -37,7 +38,7 @@ export async function interleavedRoundTrips(
   for (let i = -options.warmUp; i < options.count; i++) {
     for (const index of roundOrder(targets.length, i)) {
       const { driver, to } = targets[index]!;
-      if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs));
+      if (settleMs > 0) await sleep(settleMs);
       const text = `${options.label} ${i}`;
       const ms = await driver.ask(to, text, `echo: ${text}`);
       if (i >= 0) times[index]!.push(ms);

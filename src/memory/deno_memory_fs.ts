@@ -42,19 +42,13 @@ async function openRead(path: string): Promise<MemoryReader | null> {
     size,
     async read(offset, length) {
       const buffer = new Uint8Array(length);
+      const sync = length <= SYNC_READ_MAX;
+      if (sync) file.seekSync(offset, Deno.SeekMode.Start);
+      else await file.seek(offset, Deno.SeekMode.Start);
       let filled = 0;
-      if (length <= SYNC_READ_MAX) {
-        file.seekSync(offset, Deno.SeekMode.Start);
-        while (filled < length) {
-          const n = file.readSync(buffer.subarray(filled));
-          if (n === null) break;
-          filled += n;
-        }
-        return buffer.subarray(0, filled);
-      }
-      await file.seek(offset, Deno.SeekMode.Start);
       while (filled < length) {
-        const n = await file.read(buffer.subarray(filled));
+        const rest = buffer.subarray(filled);
+        const n = sync ? file.readSync(rest) : await file.read(rest);
         if (n === null) break;
         filled += n;
       }
