@@ -28,11 +28,13 @@ function isNotFound(error: unknown): boolean {
   return error instanceof Deno.errors.NotFound;
 }
 
-// deno-lint-ignore require-await
 async function openRead(path: string): Promise<MemoryReader | null> {
   let file: Deno.FsFile;
   try {
-    file = Deno.openSync(path, { read: true });
+    // Only a regular file is opened synchronously: opening a FIFO waits for a writer.
+    file = Deno.statSync(path).isFile
+      ? Deno.openSync(path, { read: true })
+      : await Deno.open(path, { read: true });
   } catch (error) {
     if (isNotFound(error)) return null;
     throw error;
@@ -111,7 +113,8 @@ export function denoMemoryFs(): MemoryFs {
     truncate: (path, length) => Deno.truncate(path, length),
     async readText(path) {
       try {
-        if (Deno.statSync(path).size <= SYNC_READ_MAX) return Deno.readTextFileSync(path);
+        const info = Deno.statSync(path);
+        if (info.isFile && info.size <= SYNC_READ_MAX) return Deno.readTextFileSync(path);
         return await Deno.readTextFile(path);
       } catch (error) {
         if (isNotFound(error)) return null;
