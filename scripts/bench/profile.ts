@@ -12,6 +12,7 @@
  */
 import { connectBenchUser } from "./bench_user.ts";
 import { startFakeLlm } from "../../tests/support/fake_llm.ts";
+import { modelLikeNotes } from "./model_like_notes.ts";
 import { startProsody } from "../../tests/support/prosody.ts";
 import { startBenchAgent, waitAnswering } from "./bench_agent.ts";
 import { cleanUp, onCleanUp } from "./cleanup.ts";
@@ -105,6 +106,7 @@ async function main(args: string[]): Promise<number> {
   const prosody = await startProsody({ disabledModules: ["limits"] });
   onCleanUp(() => prosody.stop());
   const llm = await startFakeLlm({ record: false });
+  llm.script(modelLikeNotes);
   onCleanUp(() => llm.close());
   const dataDir = await Deno.makeTempDir({ prefix: "fluux-profile-" });
   onCleanUp(() => Deno.remove(dataDir, { recursive: true }));
@@ -115,6 +117,9 @@ async function main(args: string[]): Promise<number> {
   const agent = await startBenchAgent(prosody, {
     llmUrl: llm.url,
     dataDir,
+    // From the sources: the bundle's minified names and chunks would hide whose code runs (its
+    // CPU per message is the same; see the README's performance section).
+    entry: "sources",
     extraFlags: ["--inspect=127.0.0.1:0"],
     ...(flag(args, "--stream-replies") === undefined
       ? {}
