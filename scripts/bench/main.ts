@@ -17,6 +17,7 @@
 import { connectBenchUser } from "./bench_user.ts";
 import { printFigures, runBenchMode } from "./print_figures.ts";
 import { startFakeLlm } from "../../tests/support/fake_llm.ts";
+import { modelLikeNotes } from "./model_like_notes.ts";
 import { type ProsodyHandle, startProsody } from "../../tests/support/prosody.ts";
 import { startBenchAgent, waitAnswering } from "./bench_agent.ts";
 import { onCleanUp } from "./cleanup.ts";
@@ -206,6 +207,7 @@ async function run(args: Args): Promise<BenchReport> {
   const prosody = await startProsody({ disabledModules: ["limits"] });
   onCleanUp(() => prosody.stop());
   const llm = await startFakeLlm({ record: false });
+  llm.script(modelLikeNotes);
   onCleanUp(() => llm.close());
   const dataDir = await Deno.makeTempDir({ prefix: "fluux-bench-" });
   onCleanUp(() => Deno.remove(dataDir, { recursive: true }));

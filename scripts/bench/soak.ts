@@ -14,7 +14,8 @@
  */
 import { connectBenchUser } from "./bench_user.ts";
 import { runBenchMode } from "./print_figures.ts";
-import { type FakeCall, type FakeReply, startFakeLlm } from "../../tests/support/fake_llm.ts";
+import { startFakeLlm } from "../../tests/support/fake_llm.ts";
+import { modelLikeNotes } from "./model_like_notes.ts";
 import { startProsody } from "../../tests/support/prosody.ts";
 import { startBenchAgent, waitAnswering } from "./bench_agent.ts";
 import { onCleanUp } from "./cleanup.ts";
@@ -161,23 +162,6 @@ export async function soak(options: SoakOptions = {}): Promise<SoakFigures> {
     peak_rss_mb: procMemory(agent.pid).peak_mb,
     samples,
   });
-}
-
-/**
- * The context's own calls answered as a model would: a memory flush finds one fact, a summary
- * is one line. The fake's echo would return the whole transcript to both, and `memory.md`,
- * which every prompt carries, would grow by every message: the soak would measure the echo.
- * Chat messages get the default echo.
- */
-function modelLikeNotes({ request, last_user_text }: FakeCall): FakeReply {
-  const system = JSON.stringify((request.body as { system?: unknown } | undefined)?.system ?? "");
-  if (system.includes("durable facts")) {
-    return { text: `- The person sent messages of ${last_user_text.length} characters in all` };
-  }
-  if (last_user_text.includes("Messages to add to the summary")) {
-    return { text: "The person sent numbered messages; the assistant echoed each." };
-  }
-  return undefined;
 }
 
 /**
