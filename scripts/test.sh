@@ -10,7 +10,7 @@ sh scripts/ensure_test_deps.sh
 DENO="${DENO:-$(command -v deno || echo "npx -y deno@2.9.6")}"
 
 # Default to the whole suite unless a path to test was given.
-targets="src/ tests/"
+targets="src/ tests/ scripts/"
 for arg in "$@"; do
   if [ -e "$arg" ]; then targets=""; fi
 done
