@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { ChatRequest, ChatResponse, LlmClient } from "../../src/llm/mod.ts";
+import { textAnswer } from "../../src/agent/_testing.ts";
 import { extractFacts, summarise } from "../../src/context/summariser.ts";
 import type { MessageEntry } from "../../src/memory/mod.ts";
 import type { FakeCall } from "../../tests/support/fake_llm.ts";
@@ -19,13 +20,7 @@ function benchFake(): LlmClient {
     const text = reply !== undefined && "text" in reply && typeof reply.text === "string"
       ? reply.text
       : `echo: ${last_user_text}`;
-    return Promise.resolve({
-      content: [{ type: "text", text }],
-      text,
-      stop_reason: "end_turn",
-      usage: { input_tokens: 1, output_tokens: 1 },
-      model: "bench",
-    });
+    return Promise.resolve(textAnswer(text));
   };
   return { chat } as unknown as LlmClient;
 }
