@@ -10,6 +10,7 @@
  */
 import type Anthropic from "@anthropic-ai/sdk";
 import { LlmError } from "../llm_error.ts";
+import { bodyChunks } from "./_body_chunks.ts";
 import { notJsonEvent } from "./_checked_stream.ts";
 
 /** The events read here; any other (`ping`, a future one) is skipped. */
@@ -72,7 +73,7 @@ export async function readMessageStream(
   };
   // Read to its end even after `message_stop`: a body left unread would cost the connection
   // (the next call would open, and handshake, a new one).
-  for await (const chunk of response.body) {
+  for await (const chunk of bodyChunks(response.body)) {
     const lines = (carry + decoder.decode(chunk, { stream: true })).split("\n");
     carry = lines.pop() ?? "";
     for (const text of lines) line(text.endsWith("\r") ? text.slice(0, -1) : text);

@@ -8,6 +8,7 @@
  * @module
  */
 import { LlmError } from "../llm_error.ts";
+import { bodyChunks } from "./_body_chunks.ts";
 
 /** How a streamed answer is framed. */
 export type StreamFormat = "sse" | "ndjson";
@@ -58,23 +59,32 @@ export function checkedStream(
       return notJsonEvent(provider, events, response.status);
     }
   };
-  const body = response.body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        const lines = (carry + decoder.decode(chunk, { stream: true })).split("\n");
-        carry = lines.pop() ?? "";
-        for (const line of lines) {
-          const problem = check(line.replace(/\r$/, ""));
-          if (problem !== undefined) return controller.error(problem);
-        }
-        controller.enqueue(chunk);
-      },
-      flush(controller) {
+  // Read into one reused buffer and passed on as copies of what arrived: the SDK reads this
+  // copy, so each event costs its own few hundred bytes, not a 64 KiB buffer of its own.
+  const chunks = bodyChunks(response.body);
+  const fail = async (controller: ReadableStreamDefaultController, problem: LlmError) => {
+    controller.error(problem);
+    await chunks.return();
+  };
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await chunks.next();
+      if (done) {
         const problem = check(carry + decoder.decode());
-        if (problem !== undefined) controller.error(problem);
-      },
-    }),
-  );
+        return problem === undefined ? controller.close() : fail(controller, problem);
+      }
+      const lines = (carry + decoder.decode(value, { stream: true })).split("\n");
+      carry = lines.pop() ?? "";
+      for (const line of lines) {
+        const problem = check(line.replace(/\r$/, ""));
+        if (problem !== undefined) return fail(controller, problem);
+      }
+      controller.enqueue(value.slice());
+    },
+    async cancel() {
+      await chunks.return();
+    },
+  });
   return new Response(body, {
     status: response.status,
     statusText: response.statusText,
