@@ -44,6 +44,15 @@ export function processTicks(stat: string): number {
 }
 
 /**
+ * The CPU time (user + system) a process has used so far, in ms, to the clock tick (10 ms).
+ *
+ * @throws {Error} When the process is gone.
+ */
+export function processCpuMs(pid: number): number {
+  return (processTicks(Deno.readTextFileSync(`/proc/${pid}/stat`)) * 1000) / TICKS_PER_SECOND;
+}
+
+/**
  * Busy and total ticks of the `cpu` line of `/proc/stat` (idle and iowait are not busy;
  * guest time is already in user time).
  *

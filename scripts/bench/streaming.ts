@@ -11,6 +11,7 @@
  * @module
  */
 import { connectBenchUser } from "./bench_user.ts";
+import { processCpuMs } from "./cpu_usage.ts";
 import { runBenchMode } from "./print_figures.ts";
 import { startFakeLlm } from "../../tests/support/fake_llm.ts";
 import { tokensOf } from "../../tests/support/_fake_stream.ts";
@@ -45,6 +46,8 @@ export interface StreamFigures {
   messages: number;
   /** The round trip of a one-line answer from an instant LLM: what streaming costs short answers. */
   short_p50_ms: number;
+  /** The agent process's CPU per long answer (user and system, from `/proc`), in ms. */
+  cpu_ms_per_answer: number;
 }
 
 /** Options of {@linkcode streamBench}. */
@@ -105,7 +108,7 @@ export async function streamBench(options: StreamBenchOptions = {}): Promise<Str
     const driver = await connectBenchUser(prosody, `user-${mode}`);
     const bot = `bot-${mode}@${prosody.domain}`;
     await waitAnswering(agent, driver, { jid: bot });
-    return { mode, driver, bot };
+    return { mode, driver, bot, pid: agent.pid };
   }));
   const shortAnswers = options.shortAnswers ?? 300;
   progress(`streaming: ${shortAnswers} one-line answers per mode from an instant LLM`);
@@ -120,6 +123,8 @@ export async function streamBench(options: StreamBenchOptions = {}): Promise<Str
   const samples = new Map<Mode, { first: number[]; after: number[]; full: number[]; n: number[] }>(
     MODES.map((mode) => [mode, { first: [], after: [], full: [], n: [] }]),
   );
+  const cpuMs = () => setups.map(({ pid }) => processCpuMs(pid));
+  const cpuBefore = cpuMs();
   for (let run = 0; run < runs; run++) {
     progress(`streaming: run ${run + 1} of ${runs}, the three modes at once`);
     const before = llm.requests.length;
@@ -144,7 +149,8 @@ export async function streamBench(options: StreamBenchOptions = {}): Promise<Str
       figures.n.push(result.messages);
     }
   }
-  return MODES.map((mode) => {
+  const cpuAfter = cpuMs();
+  return MODES.map((mode, i) => {
     const figures = samples.get(mode)!;
     return {
       mode,
@@ -153,6 +159,7 @@ export async function streamBench(options: StreamBenchOptions = {}): Promise<Str
       full_ms: summarize(figures.full).p50,
       messages: summarize(figures.n).p50,
       short_p50_ms: summarize(short[MODES.indexOf(mode)]!).p50,
+      cpu_ms_per_answer: (cpuAfter[i]! - cpuBefore[i]!) / runs,
     };
   });
 }
@@ -183,14 +190,16 @@ export function formatStreamFigures(figures: StreamFigures[]): string {
   const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const lines = [
     `Streamed answers: ${PARAGRAPHS * (WORDS + 1) - 1} tokens at ${RATE} tokens/s`,
-    "mode         first text   after 1st paragraph   full answer   messages   one-line p50",
+    "mode         first text   after 1st paragraph   full answer   messages   one-line p50   CPU/answer",
   ];
   for (const f of figures) {
     lines.push(
       `${f.mode.padEnd(12)} ${seconds(f.first_text_ms).padStart(10)}   ` +
         `${seconds(f.first_after_paragraph_ms).padStart(19)}   ${
           seconds(f.full_ms).padStart(11)
-        }   ${String(f.messages).padStart(8)}   ${`${f.short_p50_ms.toFixed(2)} ms`.padStart(12)}`,
+        }   ${String(f.messages).padStart(8)}   ${
+          `${f.short_p50_ms.toFixed(2)} ms`.padStart(12)
+        }   ${`${f.cpu_ms_per_answer.toFixed(0)} ms`.padStart(10)}`,
     );
   }
   lines.push(
