@@ -1,8 +1,9 @@
 /**
  * Reads a response body into one buffer reused from read to read. Read the usual way, each
- * chunk of a `fetch` body is a fresh 64 KiB buffer, whatever it holds (an event of a streamed
- * answer is a few hundred bytes), freed only when V8 next collects: several per answer, and
- * with many conversations streaming at once they add up to megabytes held at the same time.
+ * chunk of a `fetch` body is a fresh 64 KiB buffer, whatever it holds, freed only when V8 next
+ * collects. A model streams one event of a few hundred bytes at a time, so an answer of 1,000
+ * tokens made about a thousand such buffers, and with many conversations streaming at once
+ * they added up to tens of megabytes held at the same time.
  *
  * @module
  */
