@@ -10,6 +10,7 @@ import type { AdapterCallOptions, AdapterSettings, ProviderAdapter } from "./_ad
 import { decodeBase64 } from "./_adapter.ts";
 import { readMessageStream } from "./_anthropic_stream.ts";
 import { checkedFetch, notTheApi } from "./_checked_answers.ts";
+import { withPlainHeaders } from "./_plain_headers.ts";
 import { errorFromFailure, errorFromStatus } from "./_errors.ts";
 import { LlmError } from "../llm_error.ts";
 
@@ -43,7 +44,7 @@ export class AnthropicProvider implements ProviderAdapter {
       // Only JSON reaches the SDK: its errors quote the start of any other body.
       fetch: checkedFetch(
         PROVIDER,
-        (input, init) => (settings.fetch ?? globalThis.fetch)(input, init),
+        withPlainHeaders((input, init) => (settings.fetch ?? globalThis.fetch)(input, init)),
         { model: settings.model, jsonErrorsToSdk: true, readsStreams: true },
       ),
     });

@@ -21,6 +21,7 @@ import { LLM_DEFAULT_HOSTS } from "../model_id.ts";
 import type { AdapterCallOptions, AdapterSettings, ProviderAdapter } from "./_adapter.ts";
 import { decodeBase64 } from "./_adapter.ts";
 import { errorFromFailure, errorFromStatus } from "./_errors.ts";
+import { withPlainHeaders } from "./_plain_headers.ts";
 import { LlmError } from "../llm_error.ts";
 
 const PROVIDER = "openai";
@@ -52,7 +53,7 @@ export class OpenAiProvider implements ProviderAdapter {
       timeout: 24 * 3600 * 1000,
       logLevel: "off",
       ...(settings.api_key === undefined ? { defaultHeaders: { authorization: null } } : {}),
-      ...(settings.fetch ? { fetch: settings.fetch } : {}),
+      fetch: withPlainHeaders((input, init) => (settings.fetch ?? globalThis.fetch)(input, init)),
     });
   }
 
