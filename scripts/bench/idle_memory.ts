@@ -3,7 +3,8 @@
  * a minute: rounds that each time fresh starts of the agent to a contact seeing its presence,
  * read its peak RSS once it idles, and then read that of a bare Deno process importing the same
  * third-party modules, as packages and from a minified bundle of them. Alternating the two in every round keeps the machine's memory and speed
- * noise out of their ratio.
+ * noise out of their ratio. Then what each part loaded only when first needed costs at its
+ * first use (see `lazy_loads.ts`).
  *
  * @module
  */
@@ -12,6 +13,7 @@ import { startFakeLlm } from "../../tests/support/fake_llm.ts";
 import { startProsody } from "../../tests/support/prosody.ts";
 import { onCleanUp } from "./cleanup.ts";
 import { agentModules, importBaseline } from "./import_baseline_process.ts";
+import { formatLazyLoads, lazyLoads, type LazyPartFigures } from "./lazy_loads.ts";
 import { measureStartUp } from "./start_up.ts";
 import { summarize } from "./stats.ts";
 
@@ -29,6 +31,8 @@ export interface IdleFigures {
   bundled_baseline_rss_mb: number[];
   /** Median of `idle_rss_mb` over the median of `bundled_baseline_rss_mb`. */
   idle_rss_ratio_bundled: number;
+  /** What each part loaded only when first needed costs at its first use. */
+  lazy_loads: LazyPartFigures[];
 }
 
 /** Options of {@linkcode idleMemory}. */
@@ -86,6 +90,7 @@ export async function idleMemory(options: IdleMemoryOptions = {}): Promise<IdleF
     idle_rss_ratio: summarize(idle).p50 / summarize(baseline).p50,
     bundled_baseline_rss_mb: bundled,
     idle_rss_ratio_bundled: summarize(idle).p50 / summarize(bundled).p50,
+    lazy_loads: await lazyLoads({ runs: rounds, progress }),
   };
 }
 
@@ -100,5 +105,6 @@ export function formatIdleFigures(figures: IdleFigures): string {
     `Idle / bare Deno (medians):            ${ratio.toFixed(2)}x (target <= 1.1)`,
     `Peak RSS, bare Deno, bundled modules:  ${mb(figures.bundled_baseline_rss_mb)} MB`,
     `Idle / bare Deno, bundled (medians):   ${figures.idle_rss_ratio_bundled.toFixed(2)}x`,
+    formatLazyLoads(figures.lazy_loads),
   ].join("\n");
 }

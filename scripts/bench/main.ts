@@ -84,7 +84,9 @@ Options:
                 tokens/s (--quick: one answer per mode instead of three)
   --idle        Only start-up and idle memory: rounds of timed starts of the agent, its peak RSS
                 once idle and that of a bare Deno process importing the same third-party
-                modules, alternating (5 rounds; --quick: 2), in about a minute
+                modules, alternating (5 rounds; --quick: 2); then the first use of each part
+                loaded only when needed (providers, webhooks, search, component), in about a
+                minute
   --soak [MIN]  Soak instead: 10 messages/s from 5 users for MIN minutes (default 30; --quick:
                 2), the agent's RSS and heap sampled every 30 s; start/end/peak RSS, the slope
                 over the second half, messages answered and lost. Not for CI
