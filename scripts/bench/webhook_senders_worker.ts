@@ -2,7 +2,8 @@
  * The HTTP senders of the webhook benches, in a worker of their own so that they run on
  * another thread than the server they measure (and than the XMPP client counting what the
  * agent delivers). Receives `{ url, deliveries, senders }`, answers
- * {@linkcode SendersResult} or `{ error }`.
+ * {@linkcode SendersResult} or `{ error }`; receives `{ clock: true }` and answers
+ * `{ now }`, its `performance.now()`, so that the caller can place its times on its own clock.
  *
  * A request that fails (refused, reset) counts with status 0: nothing is thrown for one
  * delivery, so the caller can count what was accepted and what was not.
@@ -23,14 +24,19 @@ export interface SendersResult {
   seconds: number;
   /** The answer's status; 0 when the request failed. */
   statuses: number[];
-  /** When each request was made and when its answer came: epoch ms, sub-millisecond. */
+  /**
+   * When each request was made and when its answer came: this thread's `performance.now()`
+   * (see {@link ./webhook_senders.ts} for why not epoch times).
+   */
   sentAt: number[];
   answeredAt: number[];
 }
 
-const epochNow = () => performance.timeOrigin + performance.now();
-
-self.onmessage = async (event: MessageEvent<Job>) => {
+self.onmessage = async (event: MessageEvent<Job | { clock: true }>) => {
+  if ("clock" in event.data) {
+    self.postMessage({ now: performance.now() });
+    return;
+  }
   const { url, deliveries, senders } = event.data;
   let next = 0;
   const result: SendersResult = { seconds: 0, statuses: [], sentAt: [], answeredAt: [] };
@@ -40,7 +46,7 @@ self.onmessage = async (event: MessageEvent<Job>) => {
       while (next < deliveries.length) {
         const index = next++;
         const { body, headers } = deliveries[index]!;
-        result.sentAt[index] = epochNow();
+        result.sentAt[index] = performance.now();
         try {
           const response = await fetch(url, { method: "POST", body, headers });
           await response.body?.cancel();
@@ -48,7 +54,7 @@ self.onmessage = async (event: MessageEvent<Job>) => {
         } catch {
           result.statuses[index] = 0;
         }
-        result.answeredAt[index] = epochNow();
+        result.answeredAt[index] = performance.now();
       }
     }));
     result.seconds = (performance.now() - started) / 1000;
