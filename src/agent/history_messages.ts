@@ -60,9 +60,10 @@ export function historyView(
   const fresh = new Set(entries.slice(newFrom));
   const messages: { role: "user" | "assistant"; content: string }[] = [];
   const kept = withoutReplaced(keepLast(entries, options.limit ?? Infinity));
-  const nicks = kept.flatMap((entry) =>
-    isMessageEntry(entry) && entry.sender !== undefined ? [speakerName(entry.sender)] : []
-  );
+  const nicks: string[] = [];
+  for (const entry of kept) {
+    if (isMessageEntry(entry) && entry.sender !== undefined) nicks.push(speakerName(entry.sender));
+  }
   const labels = new SpeakerLabels(new Set(nicks), options.ownNick);
   // Reactions name the message they answer: the index is built only when one is shown.
   let index: Map<string, MessageEntry> | undefined;
@@ -165,6 +166,8 @@ function reactionText(
 }
 
 function bodyText(entry: MessageEntry): string {
+  // Every turn renders the whole history in view: most entries are text alone.
+  if (entry.attachments === undefined || entry.attachments.length === 0) return entry.content;
   const notes = (entry.attachments ?? []).map((file) =>
     file.url === undefined
       ? `[attachment: ${file.filename} (${file.mime_type}, ${file.size} bytes)]`
