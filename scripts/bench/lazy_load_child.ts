@@ -8,15 +8,12 @@
  * @module
  */
 import { pathToFileURL } from "node:url";
+import { procMemory } from "./proc_memory.ts";
 
 const [run, part] = Deno.args;
-const rssMb = () => {
-  const status = Deno.readTextFileSync("/proc/self/status");
-  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)![1]) / 1024;
-};
 await import(pathToFileURL(run!).href);
-const before = rssMb();
+const before = procMemory(Deno.pid).rss_mb;
 const started = performance.now();
 await import(pathToFileURL(part!).href);
 const ms = performance.now() - started;
-console.log(JSON.stringify({ ms, added_rss_mb: rssMb() - before }));
+console.log(JSON.stringify({ ms, added_rss_mb: procMemory(Deno.pid).rss_mb - before }));

@@ -54,8 +54,7 @@ const PARTS: readonly { part: LazyPart; name?: string; marker?: string }[] = [
  *   bundle's shape changed: the bench must say so rather than time the wrong file)
  */
 export function lazyChunks(files: ReadonlyMap<string, string>): Map<LazyPart, string> {
-  const run = [...files.keys()].find((name) => name.startsWith("run-"));
-  if (run === undefined) throw new Error("The bundle has no run chunk");
+  const run = runChunk(files);
   const lazy = [...files.get(run)!.matchAll(/import\("\.\/([^"]+)"\)/g)].map((m) => m[1]!);
   const closures = new Map(lazy.map((chunk) => [chunk, staticClosure(files, chunk)]));
   const loaded = staticClosure(files, run);
@@ -74,6 +73,17 @@ export function lazyChunks(files: ReadonlyMap<string, string>): Map<LazyPart, st
   const missing = PARTS.filter(({ part }) => !found.has(part)).map(({ part }) => part);
   if (missing.length > 0) throw new Error(`No lazily loaded chunk holds ${missing.join(", ")}`);
   return found;
+}
+
+/**
+ * The bundle's `run` chunk: the `run` command's module and what it alone imports.
+ *
+ * @throws {Error} When there is none
+ */
+function runChunk(files: ReadonlyMap<string, string>): string {
+  const run = [...files.keys()].find((name) => name.startsWith("run-"));
+  if (run === undefined) throw new Error("The bundle has no run chunk");
+  return run;
 }
 
 /** The chunk and every chunk it imports statically, transitively. */
@@ -115,7 +125,7 @@ export async function lazyLoads(options: LazyLoadsOptions = {}): Promise<LazyPar
     }
   }
   const chunks = lazyChunks(files);
-  const run = [...files.keys()].find((name) => name.startsWith("run-"))!;
+  const run = runChunk(files);
   const child = new URL("./lazy_load_child.ts", import.meta.url).pathname;
   const figures: LazyPartFigures[] = [];
   for (const [part, chunk] of chunks) {
@@ -134,13 +144,9 @@ export async function lazyLoads(options: LazyLoadsOptions = {}): Promise<LazyPar
       ms.push(measured.ms);
       mb.push(measured.added_rss_mb);
     }
-    figures.push({
-      part,
-      chunk,
-      first_use_ms: summarize(ms).p50,
-      added_rss_mb: summarize(mb).p50,
-    });
-    options.progress?.(`lazy: ${part} ${summarize(ms).p50.toFixed(1)} ms`);
+    const first_use_ms = summarize(ms).p50;
+    figures.push({ part, chunk, first_use_ms, added_rss_mb: summarize(mb).p50 });
+    options.progress?.(`lazy: ${part} ${first_use_ms.toFixed(1)} ms`);
   }
   return figures;
 }
