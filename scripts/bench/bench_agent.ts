@@ -37,6 +37,11 @@ export interface BenchAgentOptions {
   timeoutSecs?: number;
   /** What runs: the bundle `start` runs, or `main.ts`. @default {"bundle"} */
   entry?: "bundle" | "sources";
+  /**
+   * Connect as an XEP-0114 component of this domain (one of the Prosody's `extraComponents`;
+   * people write to `anything@` it) instead of logging in as `user`. @default {undefined}
+   */
+  component?: string;
 }
 
 /** A running bench agent. */
@@ -61,6 +66,14 @@ export async function startBenchAgent(
   const provider = options.provider ?? "anthropic";
   // OpenAI-compatible servers take the base URL with its version path.
   const host = provider === "openai" ? `${options.llmUrl}/v1` : options.llmUrl;
+  const connection = options.component === undefined
+    ? `port = ${prosody.c2sPort}
+jid = "${user}@${prosody.domain}"
+password = "\${BOT_PASSWORD}"`
+    : `mode = "component"
+port = ${prosody.componentPort}
+component_domain = "${options.component}"
+component_secret = "${prosody.componentSecret}"`;
   const agent = await startAgent({
     prosody,
     llmUrl: options.llmUrl,
@@ -71,9 +84,7 @@ export async function startBenchAgent(
     configToml: `
 [server]
 host = "${prosody.host}"
-port = ${prosody.c2sPort}
-jid = "${user}@${prosody.domain}"
-password = "\${BOT_PASSWORD}"
+${connection}
 
 [llm]
 default = "${provider}:bench-model"

@@ -3,15 +3,19 @@
  * and the same LLM endpoint. On each chat message: one plain HTTP request, one reply with the
  * text. No memory, no chat states, no SDK.
  *
- * Two switches add, one at a time, what the agent must do beyond that floor, so that the
- * bench can tell what each costs on this machine:
+ * Switches add, one at a time, what the agent must do beyond that floor, so that the bench
+ * can tell what each costs on this machine:
  * - `composing`: send a `<composing/>` chat state before asking (the agent's typing
- *   notification);
+ *   notification), in a write of its own;
+ * - `oneWrite` (with `composing`): send that chat state with the answer instead, in the
+ *   answer's write: no use to a person (it comes when the answer does), but the same stanzas
+ *   through one write instead of two, which tells what the second write costs;
  * - `sdk`: ask through `@anthropic-ai/sdk`, set up as the agent sets it up, instead of a plain
  *   fetch.
  *
  * Run as a child of the bench: `deno run --allow-net --allow-env --cert CERT floor_bot.ts`,
- * with `FLOOR_BOT` = JSON `{host, port, domain, user, password, llmUrl, composing?, sdk?}`.
+ * with `FLOOR_BOT` = JSON `{host, port, domain, user, password, llmUrl, composing?, oneWrite?,
+ * sdk?}`.
  * Prints "ready" once online; stops on SIGTERM.
  *
  * @module
@@ -52,13 +56,19 @@ peer.onStanza(async (stanza) => {
   const body = stanza.getChildText("body");
   const from = stanza.attrs.from;
   if (!stanza.is("message") || stanza.attrs.type !== "chat" || body === null || !from) return;
-  if (config.composing) {
-    const state = xml("composing", { xmlns: "http://jabber.org/protocol/chatstates" });
-    // Like the agent, a lost chat state is not worth failing the answer for.
-    peer.send(xml("message", { to: from, type: "chat" }, state)).catch(() => {});
-  }
+  const composing = config.composing
+    ? xml(
+      "message",
+      { to: from, type: "chat" },
+      xml("composing", { xmlns: "http://jabber.org/protocol/chatstates" }),
+    )
+    : undefined;
+  // Like the agent, a lost chat state is not worth failing the answer for.
+  if (composing !== undefined && !config.oneWrite) peer.send(composing).catch(() => {});
   const answer = await ask(body);
-  await peer.send(xml("message", { to: from, type: "chat" }, xml("body", {}, answer)));
+  const reply = xml("message", { to: from, type: "chat" }, xml("body", {}, answer));
+  if (composing !== undefined && config.oneWrite) await peer.sendMany([composing, reply]);
+  else await peer.send(reply);
 });
 Deno.addSignalListener("SIGTERM", async () => {
   await peer.close();

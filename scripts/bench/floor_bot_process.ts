@@ -18,7 +18,13 @@ const SCRIPT = decodeURIComponent(new URL("./floor_bot.ts", import.meta.url).pat
  */
 export async function startFloorBot(
   prosody: ProsodyHandle,
-  options: { user: string; llmUrl: string; composing?: boolean; sdk?: boolean },
+  options: {
+    user: string;
+    llmUrl: string;
+    composing?: boolean;
+    oneWrite?: boolean;
+    sdk?: boolean;
+  },
 ): Promise<() => Promise<void>> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -38,6 +44,7 @@ export async function startFloorBot(
         password: options.user,
         llmUrl: options.llmUrl,
         composing: options.composing ?? false,
+        oneWrite: options.oneWrite ?? false,
         sdk: options.sdk ?? false,
       }),
       // The bench itself runs with TLS checks off (see main.ts); this child trusts the cert.

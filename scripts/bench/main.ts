@@ -34,6 +34,7 @@ import { type BenchReport, formatReport, type PeerFigures } from "./report.ts";
 import { interleavedRoundTrips } from "./round_trips.ts";
 import { startRustPeer, waitPeerAnswering } from "./rust_peer.ts";
 import { receiptsPhase } from "./receipts_phase.ts";
+import { BENCH_COMPONENT_DOMAIN, componentPhase, writesPhase } from "./wire_phases.ts";
 import { measureStartUp } from "./start_up.ts";
 import { summarize } from "./stats.ts";
 import { formatSearchFigures, searchBench } from "./search_bench.ts";
@@ -51,9 +52,11 @@ loopback, a local fake LLM) and prints a table of figures with their targets:
      in one more run, the floor, a bare bot that also sends <composing/> and uses the
      Anthropic SDK, and the agent: what any bot doing those two things pays, and what the
      agent adds on top; then the floor and three agents, one per provider (anthropic,
-     ollama, openai), each through its own SDK and wire format
-     and, interleaved, plain messages vs ones asking for receipts and markers: agent p50
-     and the stanzas it writes per round trip, in all and before the answer
+     ollama, openai), each through its own SDK and wire format; then the floor and two
+     bare bots with <composing/>, one writing it before asking, one in the answer's write
+     (two writes vs one); then the floor and the agent as a client and as an XEP-0114
+     component; and, interleaved, plain messages vs ones asking for receipts and markers:
+     agent p50 and the stanzas it writes per round trip, in all and before the answer
   2. long history: round trips with a 200-entry vs a 100,000-entry session on disk (both
      longer than what the LLM sees: only the size of the file differs)
   3. concurrent users: many users at once against an LLM taking 200 ms per call
@@ -206,7 +209,10 @@ async function run(args: Args): Promise<BenchReport> {
   progress("starting Prosody and the fake LLM");
   // Debian's default modules, but not its 10 kb/s per-client limit: the flood and the
   // concurrent users would measure the throttle, not the agent.
-  const prosody = await startProsody({ disabledModules: ["limits"] });
+  const prosody = await startProsody({
+    disabledModules: ["limits"],
+    extraComponents: [BENCH_COMPONENT_DOMAIN],
+  });
   onCleanUp(() => prosody.stop());
   const llm = await startFakeLlm({ record: false });
   llm.script(modelLikeNotes);
@@ -301,6 +307,23 @@ async function run(args: Args): Promise<BenchReport> {
   await onOllama.stop();
   await onOpenAi.stop();
 
+  progress(
+    `<composing/>: ${size.overhead_messages} messages each to the floor and two bots that ` +
+      "write it before asking and with the answer",
+  );
+  const wire = { driver: alice, floor, llmUrl: llm.url, warmUp: size.warm_up_messages };
+  const writes = await writesPhase(prosody, { ...wire, count: size.overhead_messages });
+  progress(
+    `connection: ${size.overhead_messages} messages each to the floor and the agent as a ` +
+      "client and as a component",
+  );
+  const component = await componentPhase(prosody, {
+    ...wire,
+    count: size.overhead_messages,
+    bot,
+    dataDir: `${dataDir}/component`,
+  });
+
   const peer = args.peer === undefined ? undefined : await peerRun(prosody, alice, {
     binary: args.peer,
     llmUrl: llm.url,
@@ -381,6 +404,8 @@ async function run(args: Args): Promise<BenchReport> {
     anthropic_ratio: byProvider.anthropic / providerFloorS.p50,
     ollama_ratio: byProvider.ollama / providerFloorS.p50,
     openai_ratio: byProvider.openai / providerFloorS.p50,
+    ...writes,
+    ...component,
     ...peer,
     concurrent_ratio: concurrent.total_ms / ideal,
     concurrent_total_ms: concurrent.total_ms,

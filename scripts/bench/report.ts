@@ -6,9 +6,11 @@
  */
 import type { OutsideEventFigures } from "./outside_event_figures.ts";
 import { type ReceiptFigures, receiptRows } from "./receipts_phase.ts";
+import { type ComponentFigures, wireRows, type WriteFigures } from "./wire_phases.ts";
 
 /** Every figure of one run (times in milliseconds, memory in MiB). */
-export interface BenchFigures extends OutsideEventFigures, ReceiptFigures {
+export interface BenchFigures
+  extends OutsideEventFigures, ReceiptFigures, WriteFigures, ComponentFigures {
   /** Agent median round trip / floor median round trip. */
   overhead_ratio: number;
   overhead_p50_ms: number;
@@ -265,6 +267,7 @@ export function formatReport(report: BenchReport): string {
       "",
       undefined,
     ],
+    ...wireRows(report).map(([measure, value]): Row => [measure, value, "", undefined]),
     ...peerRows(report),
     ...receiptRows(report, s.overhead_messages ?? 0).map(([measure, value]): Row => [
       measure,

@@ -37,6 +37,7 @@ interface Client {
   start(): Promise<unknown>;
   stop(): Promise<unknown>;
   send(element: Stanza): Promise<void>;
+  sendMany(elements: Stanza[]): Promise<void>;
   on(event: "stanza", listener: (stanza: Stanza) => void): void;
   on(event: "status", listener: (status: string) => void): void;
   on(event: "error", listener: (error: Error) => void): void;
@@ -69,6 +70,8 @@ export interface Peer extends AsyncDisposable {
   readonly jid: string;
   /** Sends a stanza (written to the socket when the promise resolves). */
   send(stanza: Stanza): Promise<void>;
+  /** Sends stanzas through one socket write (stream management counts each). */
+  sendMany(stanzas: Stanza[]): Promise<void>;
   /** Sends a chat message with a body. */
   chat(to: string, body: string): Promise<void>;
   /** Sets the function called for every incoming stanza. */
@@ -128,6 +131,7 @@ export async function connectPeer(options: PeerOptions): Promise<Peer> {
   return {
     jid: client.jid?.toString() ?? `${options.user}@${options.domain}`,
     send: (stanza) => client.send(stanza),
+    sendMany: (stanzas) => client.sendMany(stanzas),
     chat: (to, body) =>
       client.send(xml("message", { to, type: "chat", id: `b${next++}` }, xml("body", {}, body))),
     onStanza: (next) => handler = next,
