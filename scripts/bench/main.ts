@@ -39,12 +39,12 @@ import { measureStartUp } from "./start_up.ts";
 import { summarize } from "./stats.ts";
 import { formatSearchFigures, searchBench } from "./search_bench.ts";
 import { contextBench, formatContextFigures } from "./context_bench.ts";
-import { runStreamBench } from "./streaming.ts";
+import { runStreamBench, STREAM_PROVIDERS, type StreamProvider } from "./streaming.ts";
 import { runSoak } from "./soak.ts";
 import { formatIdleFigures, idleMemory } from "./idle_memory.ts";
 
 const HELP = `Usage: deno task bench [--quick] [--json FILE] [--peer BINARY]
-                       [--search|--context|--stream|--idle|--soak [MIN]]
+                       [--search|--context|--stream [--provider NAME]|--idle|--soak [MIN]]
 
 Measures the Fluux Agent against a bare bot on the same machine (a throwaway Prosody on
 loopback, a local fake LLM) and prints a table of figures with their targets:
@@ -84,7 +84,9 @@ Options:
                 compaction, the time of a compaction (--quick: 50 turns)
   --stream      Measure streamed answers instead: time to the first visible text and to the
                 whole answer, per stream_replies mode, for a 2,000-token answer at 50
-                tokens/s (--quick: one answer per mode instead of three)
+                tokens/s (--quick: one answer per mode instead of three); with --provider
+                NAME, through that provider's SDK and wire format (anthropic, the default;
+                ollama; openai)
   --idle        Only start-up and idle memory: rounds of timed starts of the agent, its peak RSS
                 once idle and that of a bare Deno process importing the same third-party
                 modules, alternating (5 rounds; --quick: 2); then the first use of each part
@@ -93,6 +95,8 @@ Options:
   --soak [MIN]  Soak instead: 10 messages/s from 5 users for MIN minutes (default 30; --quick:
                 2), the agent's RSS and heap sampled every 30 s; start/end/peak RSS, the slope
                 over the second half, messages answered and lost. Not for CI
+  --provider NAME
+                With --stream: the agents' provider (see --stream)
   -h, --help    Show this text
 
 Needs prosody, prosodyctl and openssl on PATH (sh scripts/ensure_test_deps.sh installs them).
@@ -112,6 +116,8 @@ interface Args {
   soak: number | undefined;
   /** `--peer`: the Rust agent's executable. */
   peer: string | undefined;
+  /** `--provider`: the agents' provider in `--stream`. */
+  provider: StreamProvider;
 }
 
 function parseArgs(args: string[]): Args | string {
@@ -124,6 +130,7 @@ function parseArgs(args: string[]): Args | string {
     idle: false,
     soak: undefined,
     peer: undefined,
+    provider: "anthropic",
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -150,7 +157,13 @@ function parseArgs(args: string[]): Args | string {
       if (binary === undefined || binary.startsWith("-")) return "--peer needs an executable";
       parsed.peer = binary;
     } else if (arg?.startsWith("--peer=")) parsed.peer = arg.slice("--peer=".length);
-    else return `Unknown argument "${arg}"`;
+    else if (arg === "--provider" || arg?.startsWith("--provider=")) {
+      const name = arg === "--provider" ? args[++i] : arg.slice("--provider=".length);
+      if (!STREAM_PROVIDERS.includes(name as StreamProvider)) {
+        return `--provider takes one of ${STREAM_PROVIDERS.join(", ")}, got "${name ?? ""}"`;
+      }
+      parsed.provider = name as StreamProvider;
+    } else return `Unknown argument "${arg}"`;
   }
   return parsed;
 }

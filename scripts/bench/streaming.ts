@@ -25,6 +25,11 @@ import { summarize } from "./stats.ts";
 const MODES = ["off", "paragraphs", "corrections"] as const;
 type Mode = (typeof MODES)[number];
 
+/** The providers an agent of this bench can use, each with its SDK and streamed wire format. */
+export const STREAM_PROVIDERS = ["anthropic", "ollama", "openai"] as const;
+/** One of {@linkcode STREAM_PROVIDERS}. */
+export type StreamProvider = (typeof STREAM_PROVIDERS)[number];
+
 /** The rate of the fake LLM, in tokens per second. */
 const RATE = 50;
 const PARAGRAPHS = 20;
@@ -36,6 +41,8 @@ const WORDS = 99;
 /** The figures of one mode (times in milliseconds, medians over the runs). */
 export interface StreamFigures {
   mode: Mode;
+  /** The agent's provider (SDK and wire format). */
+  provider: StreamProvider;
   /** From the question sent to the first message with text. */
   first_text_ms: number;
   /** From the LLM's first paragraph written (its last token) to the first message with text. */
@@ -56,6 +63,8 @@ export interface StreamBenchOptions {
   runs?: number;
   /** One-line answers per mode from an instant LLM, interleaved. @default {300} */
   shortAnswers?: number;
+  /** The agents' provider: its SDK and the fake's stream in its format. @default {"anthropic"} */
+  provider?: StreamProvider;
   progress?: (text: string) => void;
 }
 
@@ -84,7 +93,11 @@ export async function streamBench(options: StreamBenchOptions = {}): Promise<Str
   const tokens = tokensOf(answer, true);
   const firstParagraphTokens = tokensOf(answer.split("\n\n")[0]!, true).length;
   Deno.env.set("NODE_TLS_REJECT_UNAUTHORIZED", "0");
-  progress(`streaming: a ${tokens.length}-token answer at ${RATE} tokens/s, ${runs} run(s)`);
+  const provider = options.provider ?? "anthropic";
+  progress(
+    `streaming: a ${tokens.length}-token answer at ${RATE} tokens/s from ${provider}, ` +
+      `${runs} run(s)`,
+  );
   const prosody = await startProsody({ disabledModules: ["limits"] });
   onCleanUp(() => prosody.stop());
   const llm = await startFakeLlm({ tokens_per_second: RATE });
@@ -102,6 +115,7 @@ export async function streamBench(options: StreamBenchOptions = {}): Promise<Str
       dataDir: `${dataDir}/${mode}`,
       user: `bot-${mode}`,
       streamReplies: mode,
+      provider,
       // Not streamed, the whole 40 s answer is one wait: the default limit (120 s), not 30 s.
       timeoutSecs: 120,
     });
@@ -154,6 +168,7 @@ export async function streamBench(options: StreamBenchOptions = {}): Promise<Str
     const figures = samples.get(mode)!;
     return {
       mode,
+      provider,
       first_text_ms: summarize(figures.first).p50,
       first_after_paragraph_ms: summarize(figures.after).p50,
       full_ms: summarize(figures.full).p50,
@@ -189,7 +204,8 @@ export function formatStreamFigures(figures: StreamFigures[]): string {
   const off = figures.find((f) => f.mode === "off");
   const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const lines = [
-    `Streamed answers: ${PARAGRAPHS * (WORDS + 1) - 1} tokens at ${RATE} tokens/s`,
+    `Streamed answers: ${PARAGRAPHS * (WORDS + 1) - 1} tokens at ${RATE} tokens/s` +
+    (figures[0] === undefined ? "" : `, from ${figures[0].provider}`),
     "mode         first text   after 1st paragraph   full answer   messages   one-line p50   CPU/answer",
   ];
   for (const f of figures) {
@@ -215,12 +231,15 @@ export function formatStreamFigures(figures: StreamFigures[]): string {
  *
  * @returns The exit code: 0 when the run completed, 1 when it failed
  */
-export async function runStreamBench(options: { quick: boolean; json: string | undefined }) {
+export async function runStreamBench(
+  options: { quick: boolean; json: string | undefined; provider: StreamProvider },
+) {
   return await runBenchMode(
     () =>
       streamBench({
         runs: options.quick ? 1 : 3,
         shortAnswers: options.quick ? 50 : 300,
+        provider: options.provider,
         progress: (text) => console.error(`[bench] ${text}`),
       }),
     formatStreamFigures,
