@@ -1,7 +1,7 @@
 /**
  * Answers that arrive as they are written, end to end: a real Prosody, slixmpp as the person,
- * the agent as a child process, and the fake LLM streaming Anthropic's server-sent events at a
- * set token rate. Paragraphs arrive as messages of their own, in order; corrections grow one
+ * the agent as a child process, and the fake LLM streaming Anthropic's server-sent events (and,
+ * for paragraphs, Ollama's NDJSON lines too) at a set token rate. Paragraphs arrive as messages of their own, in order; corrections grow one
  * message through XEP-0308; a stream broken off keeps what was shown and says so; each answer
  * is one history entry.
  */
@@ -47,9 +47,10 @@ async function setUp(
   mode: string,
   llm: FakeLlm,
   prosody: Awaited<ReturnType<typeof startProsody>>,
+  provider: "anthropic" | "ollama" = "anthropic",
 ) {
   const dataDir = await Deno.makeTempDir({ prefix: "fluux-stream-" });
-  const toml = agentConfigToml({ prosody, llmUrl: llm.url }, dataDir)
+  const toml = agentConfigToml({ prosody, llmUrl: llm.url, provider }, dataDir)
     .replace("[agent]\n", `[agent]\nstream_replies = "${mode}"\n`);
   const agent = await startAgent({ prosody, llmUrl: llm.url, dataDir, configToml: toml });
   const alice = await connectHuman(prosody, { user: "alice", password: "alicepass" });
@@ -81,11 +82,17 @@ async function servers() {
   return prosody;
 }
 
-Deno.test("paragraphs: each paragraph arrives as its own message, in order; one history entry", async () => {
+for (const provider of ["anthropic", "ollama"] as const) {
+  Deno.test(`paragraphs (${provider}): each paragraph arrives as its own message, in order; one history entry`, async () => {
+    await paragraphsArriveInOrder(provider);
+  });
+}
+
+async function paragraphsArriveInOrder(provider: "anthropic" | "ollama") {
   await using prosody = await servers();
   await using llm = await startFakeLlm({ tokens_per_second: 50 });
   llm.script(() => ({ text: ANSWER }));
-  await using world = await setUp("paragraphs", llm, prosody);
+  await using world = await setUp("paragraphs", llm, prosody, provider);
   const { alice, dataDir } = world;
   await alice.send(BOT, "tell me");
   const messages = await untilActive(alice);
@@ -100,7 +107,7 @@ Deno.test("paragraphs: each paragraph arrives as its own message, in order; one 
   assertEquals(entries.map((e) => e.content), [ANSWER]);
   assertEquals(entries[0]?.msg_id, messages[0]?.id, "the entry names the first message");
   assertEquals((llm.requests.at(-1)?.body as { stream?: boolean }).stream, true);
-});
+}
 
 Deno.test("corrections: one message grows through XEP-0308 corrections to the whole answer", async () => {
   await using prosody = await servers();
