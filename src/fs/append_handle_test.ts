@@ -66,7 +66,7 @@ Deno.test("AppendHandle appends to the existing file, and again after close()", 
 Deno.test("AppendHandle writes to a new file once the old one is removed or rotated away", () =>
   inTempDir((dir) => {
     const path = `${dir}/logs/usage.jsonl`;
-    const file = new AppendHandle(path);
+    const file = new AppendHandle(path, { recheckMs: 0 });
     file.appendSync(bytes("1\n"));
     Deno.renameSync(path, `${path}.1`);
     file.appendSync(bytes("2\n"));
@@ -82,6 +82,34 @@ Deno.test("AppendHandle writes to a new file once the old one is removed or rota
     file.close();
     assert.equal(Deno.readTextFileSync(path), "kept\n4\n");
     assert.equal(openPaths().some((open) => open.startsWith(dir)), false);
+  }));
+
+Deno.test("AppendHandle looks at its path once recheckMs have passed, and not before", () =>
+  inTempDir((dir) => {
+    const path = `${dir}/usage.jsonl`;
+    let now = 0;
+    const file = new AppendHandle(path, { recheckMs: 1000, now: () => now });
+    file.appendSync(bytes("1\n"));
+    Deno.renameSync(path, `${path}.1`);
+    now = 999;
+    // Within the second, the append goes where the handle points: the file rotated away.
+    file.appendSync(bytes("2\n"));
+    assert.equal(Deno.readTextFileSync(`${path}.1`), "1\n2\n");
+    assert.throws(() => Deno.statSync(path), Deno.errors.NotFound);
+    now = 1000;
+    file.appendSync(bytes("3\n"));
+    assert.equal(Deno.readTextFileSync(path), "3\n");
+    // The look starts the window again: a file put in its place is found a second later.
+    now = 1500;
+    Deno.writeTextFileSync(`${path}.tmp`, "kept\n");
+    Deno.renameSync(`${path}.tmp`, path);
+    file.appendSync(bytes("4\n"));
+    assert.equal(Deno.readTextFileSync(path), "kept\n");
+    now = 2000;
+    file.appendSync(bytes("5\n"));
+    file.close();
+    assert.equal(Deno.readTextFileSync(path), "kept\n5\n");
+    assert.equal(Deno.readTextFileSync(`${path}.1`), "1\n2\n");
   }));
 
 Deno.test("AppendHandle.truncateSync() empties the file and later appends start at its top", () =>
@@ -145,7 +173,7 @@ Deno.test("AppendHandle with lines ends a line torn by a crash before appending,
 Deno.test("AppendHandle with lines looks again at a file put in its place", () =>
   inTempDir((dir) => {
     const path = `${dir}/deliveries.jsonl`;
-    const file = new AppendHandle(path, { lines: true });
+    const file = new AppendHandle(path, { lines: true, recheckMs: 0 });
     file.appendSync(bytes("a\n"));
     Deno.writeTextFileSync(`${path}.tmp`, "b\nc");
     Deno.renameSync(`${path}.tmp`, path);

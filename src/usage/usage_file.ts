@@ -21,8 +21,10 @@ export interface UsageFile {
  * month being written is kept open: a line is written at every LLM call.
  *
  * @param dir The folder, e.g. `{data dir}/usage`
+ * @param options How soon a month's file removed or replaced meanwhile is noticed (see
+ * {@linkcode AppendHandle}'s `recheckMs`; a second by default)
  */
-export function denoUsageFile(dir: string): UsageFile {
+export function denoUsageFile(dir: string, options: { recheckMs?: number } = {}): UsageFile {
   const encoder = new TextEncoder();
   let current: AppendHandle | undefined;
   const handle = (month: string) => {
@@ -31,7 +33,12 @@ export function denoUsageFile(dir: string): UsageFile {
     // A new month: last month's file is done with.
     current?.close();
     // A line a kill cut short is ended first: the next call is counted, not glued to it.
-    return current = new AppendHandle(path, { mode: 0o600, dirMode: 0o700, lines: true });
+    return current = new AppendHandle(path, {
+      mode: 0o600,
+      dirMode: 0o700,
+      lines: true,
+      ...options,
+    });
   };
   return {
     // Synchronous inside: a line of a few hundred bytes, in the order the calls were recorded.

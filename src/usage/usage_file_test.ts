@@ -46,7 +46,8 @@ Deno.test("denoUsageFile() writes each month's file through one open handle, pri
 Deno.test("denoUsageFile() starts the month's file again when it was removed meanwhile", async () => {
   const dir = await Deno.realPath(await Deno.makeTempDir());
   try {
-    const file = denoUsageFile(dir);
+    // Looking at every append (by default once a second: see AppendHandle's own tests).
+    const file = denoUsageFile(dir, { recheckMs: 0 });
     await file.append("2026-12", "one\n");
     await Deno.remove(`${dir}/2026-12.jsonl`);
     await file.append("2026-12", "two\n");
