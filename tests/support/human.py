@@ -82,6 +82,14 @@ class Human(slixmpp.ClientXMPP):
             return
         await self.get_roster()
         self.send_presence()
+        # A server handles a session's stanzas in order: once it has answered an IQ sent after
+        # the initial presence, that presence is in effect, and a message to the bare JID finds
+        # this resource instead of offline storage (ejabberd once stored one that way, sent the
+        # moment "ready" came).
+        try:
+            await self.plugin["xep_0199"].ping(jid=self.boundjid.domain, timeout=10)
+        except (slixmpp.exceptions.IqError, slixmpp.exceptions.IqTimeout):
+            pass  # answered with an error, or not at all: nothing more to wait for
         if not self.ready.done():
             self.ready.set_result(None)
         emit({"kind": "ready", "jid": str(self.boundjid)})
