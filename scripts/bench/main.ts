@@ -132,6 +132,7 @@ function parseArgs(args: string[]): Args | string {
     peer: undefined,
     provider: "anthropic",
   };
+  let providerGiven = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--quick") parsed.quick = true;
@@ -163,8 +164,11 @@ function parseArgs(args: string[]): Args | string {
         return `--provider takes one of ${STREAM_PROVIDERS.join(", ")}, got "${name ?? ""}"`;
       }
       parsed.provider = name as StreamProvider;
+      providerGiven = true;
     } else return `Unknown argument "${arg}"`;
   }
+  // The other runs compare the providers among themselves already; only --stream takes one.
+  if (providerGiven && !parsed.stream) return "--provider goes with --stream";
   return parsed;
 }
 
