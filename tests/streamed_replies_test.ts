@@ -1,9 +1,9 @@
 /**
  * Answers that arrive as they are written, end to end: a real Prosody, slixmpp as the person,
  * the agent as a child process, and the fake LLM streaming Anthropic's server-sent events (and,
- * for paragraphs, Ollama's NDJSON lines too) at a set token rate. Paragraphs arrive as messages of their own, in order; corrections grow one
- * message through XEP-0308; a stream broken off keeps what was shown and says so; each answer
- * is one history entry.
+ * for paragraphs, Ollama's NDJSON lines too) at a set token rate. Paragraphs arrive as messages
+ * of their own, in order; corrections grow one message through XEP-0308; a stream broken off
+ * keeps what was shown and says so; each answer is one history entry.
  */
 import { assertEquals, assertIncludes, assertTrue, eventually } from "./support/assert.ts";
 import { agentConfigToml, startAgent } from "./support/agent_process.ts";

@@ -70,21 +70,18 @@ export async function writesPhase(
   prosody: ProsodyHandle,
   options: WirePhaseOptions,
 ): Promise<WriteFigures> {
-  const { driver, llmUrl } = options;
+  const { llmUrl } = options;
   const stops: (() => Promise<void>)[] = [];
   try {
     for (const [user, oneWrite] of [["typing-apart", false], ["typing-together", true]] as const) {
       await prosody.register(user, user);
       stops.push(await startFloorBot(prosody, { user, llmUrl, composing: true, oneWrite }));
     }
-    const [floor, two, one] = (await interleavedRoundTrips(
-      [
-        { driver, to: options.floor },
-        { driver, to: `typing-apart@${prosody.domain}` },
-        { driver, to: `typing-together@${prosody.domain}` },
-      ],
-      { count: options.count, warmUp: options.warmUp, label: "writes" },
-    )).map((times) => summarize(times).p50) as [number, number, number];
+    const [floor, two, one] = await medians(options, "writes", [
+      options.floor,
+      `typing-apart@${prosody.domain}`,
+      `typing-together@${prosody.domain}`,
+    ]);
     return {
       writes_floor_p50_ms: floor,
       writes_two_p50_ms: two,
@@ -116,10 +113,11 @@ export async function componentPhase(
   });
   try {
     await waitAnswering(agent, driver, { jid: component });
-    const [floor, client, asComponent] = (await interleavedRoundTrips(
-      [{ driver, to: options.floor }, { driver, to: options.bot }, { driver, to: component }],
-      { count: options.count, warmUp: options.warmUp, label: "component" },
-    )).map((times) => summarize(times).p50) as [number, number, number];
+    const [floor, client, asComponent] = await medians(options, "component", [
+      options.floor,
+      options.bot,
+      component,
+    ]);
     return {
       component_floor_p50_ms: floor,
       component_client_p50_ms: client,
@@ -130,6 +128,21 @@ export async function componentPhase(
   } finally {
     await agent.stop();
   }
+}
+
+/** The median round trip of each of three targets, asked in turn by the options' driver. */
+async function medians(
+  options: WirePhaseOptions,
+  label: string,
+  targets: [string, string, string],
+): Promise<[number, number, number]> {
+  const { driver, count, warmUp } = options;
+  const times = await interleavedRoundTrips(targets.map((to) => ({ driver, to })), {
+    count,
+    warmUp,
+    label,
+  });
+  return times.map((each) => summarize(each).p50) as [number, number, number];
 }
 
 /** The report's rows for these figures: `[measure, value]`. */
